@@ -1,0 +1,166 @@
+"""Compute: cluster FLOP/s, training FLOP and training time.
+
+References
+----------
+.. [1] J. Kaplan et al., "Scaling Laws for Neural Language Models",
+   arXiv:2001.08361 (2020): training compute C ≈ 6 N D for dense transformers.
+.. [2] A. Chowdhery et al., "PaLM: Scaling Language Modeling with Pathways",
+   arXiv:2204.02311 (2022), appendix B: model FLOPs utilization (MFU).
+.. [3] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+   (2024): 405B parameters, 15.6T tokens, 3.8e25 FLOP, 38–43% BF16 MFU.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from estimator import validate
+
+SECONDS_PER_HOUR = 3600.0
+FLOP_PER_PARAMETER_TOKEN = 6.0  # forward (2) + backward (4) multiply-adds per parameter per token [1]
+
+
+def peak_cluster_flop_per_s(gpus: ArrayLike, peak_flop_per_s: ArrayLike) -> float | np.ndarray:
+    """Peak compute of the fleet.
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators [count].
+    peak_flop_per_s : numeric
+        Dense peak of one accelerator at the chosen precision [FLOP/s].
+
+    Returns
+    -------
+    numeric
+        ``gpus × peak_flop_per_s`` [FLOP/s].
+    """
+    return validate.field("gpus", gpus) * validate.field("peak_flop_per_s", peak_flop_per_s)
+
+
+def sustained_flop_per_s(peak_cluster_flop_per_s: ArrayLike, mfu: ArrayLike) -> float | np.ndarray:
+    """Compute achieved by a training job.
+
+    Parameters
+    ----------
+    peak_cluster_flop_per_s : numeric
+        Peak compute of the fleet [FLOP/s].
+    mfu : numeric
+        Model FLOPs utilization, achieved ÷ peak [unitless, (0, 1]] [2]_.
+
+    Returns
+    -------
+    numeric
+        ``peak_cluster_flop_per_s × mfu`` [FLOP/s].
+    """
+    return validate.number("peak_cluster_flop_per_s", peak_cluster_flop_per_s, "positive") * validate.field(
+        "mfu", mfu)
+
+
+def training_flop(parameters: ArrayLike, tokens: ArrayLike) -> float | np.ndarray:
+    """Training compute of a dense transformer, ``6 N D`` [1]_.
+
+    Parameters
+    ----------
+    parameters : numeric
+        Model parameters N [count].
+    tokens : numeric
+        Training tokens D [count].
+
+    Returns
+    -------
+    numeric
+        ``6 × parameters × tokens`` [FLOP].
+
+    Examples
+    --------
+    >>> training_flop(405e9, 15.6e12)  # Llama 3 405B [3]_
+    3.7908e+25
+    """
+    return FLOP_PER_PARAMETER_TOKEN * validate.field("parameters", parameters) * validate.field("tokens", tokens)
+
+
+def training_time_s(training_flop: ArrayLike, gpus: ArrayLike, peak_flop_per_s: ArrayLike,
+                    mfu: ArrayLike) -> float | np.ndarray:
+    """Wall-clock time to train, at a constant MFU.
+
+    Parameters
+    ----------
+    training_flop : numeric
+        Compute of the run [FLOP].
+    gpus : numeric
+        Accelerators [count].
+    peak_flop_per_s : numeric
+        Dense peak of one accelerator [FLOP/s].
+    mfu : numeric
+        Model FLOPs utilization [unitless, (0, 1]].
+
+    Returns
+    -------
+    numeric
+        ``training_flop ÷ (gpus × peak_flop_per_s × mfu)`` [s].
+
+    Notes
+    -----
+    Excludes restarts and downtime; Llama 3 405B reports about 90% effective
+    training time [3]_, which a user can fold into ``mfu``.
+    """
+    flop = validate.field("training_flop", training_flop)
+    return flop / sustained_flop_per_s(peak_cluster_flop_per_s(gpus, peak_flop_per_s), mfu)
+
+
+def flop_in_period(sustained_flop_per_s: ArrayLike, hours: ArrayLike) -> float | np.ndarray:
+    """Compute delivered over a period.
+
+    Parameters
+    ----------
+    sustained_flop_per_s : numeric
+        Achieved compute [FLOP/s].
+    hours : numeric
+        Length of the period [h].
+
+    Returns
+    -------
+    numeric
+        ``sustained_flop_per_s × hours × 3600`` [FLOP].
+    """
+    return (validate.number("sustained_flop_per_s", sustained_flop_per_s, "positive")
+            * validate.field("hours", hours) * SECONDS_PER_HOUR)
+
+
+def gpu_hours(gpus: ArrayLike, training_time_s: ArrayLike) -> float | np.ndarray:
+    """Accelerator-hours of a run.
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators [count].
+    training_time_s : numeric
+        Wall-clock time [s].
+
+    Returns
+    -------
+    numeric
+        ``gpus × training_time_s ÷ 3600`` [GPU-h].
+    """
+    return validate.field("gpus", gpus) * validate.field("training_time_s", training_time_s) / SECONDS_PER_HOUR
+
+
+def runs_in_period(flop_in_period: ArrayLike, training_flop: ArrayLike) -> float | np.ndarray:
+    """How many training runs of a given size fit the compute of a period.
+
+    Parameters
+    ----------
+    flop_in_period : numeric
+        Compute delivered over the period [FLOP].
+    training_flop : numeric
+        Compute of one run [FLOP].
+
+    Returns
+    -------
+    numeric
+        ``flop_in_period ÷ training_flop`` [runs].
+    """
+    return validate.number("flop_in_period", flop_in_period, "nonnegative") / validate.field(
+        "training_flop", training_flop)

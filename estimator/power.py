@@ -1,0 +1,216 @@
+"""The power chain: accelerators → servers → IT → facility.
+
+Every function is a pure, vectorized product of its inputs: each argument is
+a scalar or an array, broadcast together, computed in float64. Full-load
+(provisioned) power and average draw are kept apart: the first sizes the grid
+connection, the second sets the energy bill.
+
+References
+----------
+.. [1] NVIDIA DGX H100 user guide: 10.2 kW maximum input power for 8 × H100
+   SXM5 (700 W each). https://docs.nvidia.com/dgx/dgxh100-user-guide/
+.. [2] The Green Grid, "PUE: a comprehensive examination of the metric" (2012).
+.. [3] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+   (2024), section 3.3.4 on power fluctuations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from estimator import validate
+
+
+def accelerator_power_w(gpus: ArrayLike, gpu_watts: ArrayLike) -> float | np.ndarray:
+    """Power of the accelerators alone at full load.
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators in the fleet [count].
+    gpu_watts : numeric
+        Power of one accelerator at full load (nameplate TDP/TGP) [W].
+
+    Returns
+    -------
+    numeric
+        ``gpus × gpu_watts`` [W].
+
+    Examples
+    --------
+    >>> accelerator_power_w(16_384, 700)
+    11468800.0
+    """
+    return validate.field("gpus", gpus) * validate.field("gpu_watts", gpu_watts)
+
+
+def server_power_w(accelerator_power_w: ArrayLike, server_overhead: ArrayLike = 1.0) -> float | np.ndarray:
+    """Wall power of the servers that host the accelerators, at full load.
+
+    Parameters
+    ----------
+    accelerator_power_w : numeric
+        Power of the accelerators [W].
+    server_overhead : numeric, default 1.0
+        Server wall power ÷ accelerator power: host CPUs, memory, NICs, fans,
+        PSU loss [unitless, >= 1].
+
+    Returns
+    -------
+    numeric
+        ``accelerator_power_w × server_overhead`` [W].
+
+    Notes
+    -----
+    A DGX H100 is rated 10.2 kW for 8 × 700 W, so ``server_overhead`` =
+    10,200 ÷ 5,600 ≈ 1.82 [1]_.
+    """
+    return validate.number("accelerator_power_w", accelerator_power_w, "positive") * validate.field(
+        "server_overhead", server_overhead)
+
+
+def it_power_w(server_power_w: ArrayLike, network_overhead: ArrayLike = 1.0) -> float | np.ndarray:
+    """Critical IT power of the cluster at full load.
+
+    Parameters
+    ----------
+    server_power_w : numeric
+        Power of the accelerator servers [W].
+    network_overhead : numeric, default 1.0
+        Cluster IT power (servers + network + storage + management) ÷ server
+        power [unitless, >= 1].
+
+    Returns
+    -------
+    numeric
+        ``server_power_w × network_overhead`` [W].
+    """
+    return validate.number("server_power_w", server_power_w, "positive") * validate.field(
+        "network_overhead", network_overhead)
+
+
+def facility_power_w(it_power_w: ArrayLike, pue: ArrayLike = 1.0) -> float | np.ndarray:
+    """Facility power at full IT load: what the grid connection must supply.
+
+    Parameters
+    ----------
+    it_power_w : numeric
+        Critical IT power [W].
+    pue : numeric, default 1.0
+        Power usage effectiveness, facility power ÷ IT power [unitless, >= 1].
+
+    Returns
+    -------
+    numeric
+        ``it_power_w × pue`` [W].
+
+    Notes
+    -----
+    PUE is defined on annual energy [2]_; applying it to full-load power is
+    the usual planning approximation.
+    """
+    return validate.number("it_power_w", it_power_w, "positive") * validate.field("pue", pue)
+
+
+def average_power_w(power_w: ArrayLike, utilization: ArrayLike = 1.0) -> float | np.ndarray:
+    """Average draw over a period from full-load power.
+
+    Parameters
+    ----------
+    power_w : numeric
+        Full-load power [W].
+    utilization : numeric, default 1.0
+        Average draw ÷ full-load draw over the period [unitless, (0, 1]].
+
+    Returns
+    -------
+    numeric
+        ``power_w × utilization`` [W].
+    """
+    return validate.number("power_w", power_w, "positive") * validate.field("utilization", utilization)
+
+
+def fleet_facility_power_w(gpus: ArrayLike, gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0,
+                           network_overhead: ArrayLike = 1.0, pue: ArrayLike = 1.0) -> float | np.ndarray:
+    """Facility power of a fleet at full load, the whole chain in one call.
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators [count].
+    gpu_watts : numeric
+        Power of one accelerator at full load [W].
+    server_overhead, network_overhead, pue : numeric, default 1.0
+        The chain's ratios [unitless, >= 1].
+
+    Returns
+    -------
+    numeric
+        ``gpus × gpu_watts × server_overhead × network_overhead × pue`` [W].
+
+    Examples
+    --------
+    >>> round(fleet_facility_power_w(100_000, 700, 1.82, 1.10, 1.2) / 1e6, 1)
+    168.2
+    """
+    return facility_power_w(it_power_w(server_power_w(accelerator_power_w(gpus, gpu_watts), server_overhead),
+                                       network_overhead), pue)
+
+
+def breakdown_w(accelerator_power_w: ArrayLike, server_power_w: ArrayLike, it_power_w: ArrayLike,
+                facility_power_w: ArrayLike) -> dict[str, float | np.ndarray]:
+    """Split facility power into the four layers of the chain.
+
+    Parameters
+    ----------
+    accelerator_power_w, server_power_w, it_power_w, facility_power_w : numeric
+        The cumulative powers of the chain [W].
+
+    Returns
+    -------
+    dict
+        ``accelerators``, ``host`` (server − accelerators), ``network_storage``
+        (IT − server) and ``cooling_conversion`` (facility − IT) [W]; they sum
+        to ``facility_power_w``.
+    """
+    return {
+        "accelerators": accelerator_power_w,
+        "host": np.subtract(server_power_w, accelerator_power_w, dtype=float),
+        "network_storage": np.subtract(it_power_w, server_power_w, dtype=float),
+        "cooling_conversion": np.subtract(facility_power_w, it_power_w, dtype=float),
+    }
+
+
+def load_swing_w(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike) -> float | np.ndarray:
+    """Synchronized power swing of a training job, as seen by the grid.
+
+    In synchronous data-parallel training every accelerator computes, then
+    waits for the same collective or checkpoint at the same moment, so the
+    whole fleet drops from full load to idle and back together. The Llama 3
+    paper reports swings "on the order of tens of megawatts" on a 24K-H100
+    cluster [3]_.
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators running the job in lockstep [count].
+    gpu_watts : numeric
+        Power of one accelerator at full load [W].
+    idle_fraction : numeric
+        Power of a waiting accelerator ÷ its full-load power [unitless, 0–1].
+
+    Returns
+    -------
+    numeric
+        ``gpus × gpu_watts × (1 − idle_fraction)`` [W].
+
+    Notes
+    -----
+    Only the accelerators swing: host CPUs, network and storage keep their draw
+    over a sub-second stall, and cooling responds over minutes, so neither the
+    server overhead nor PUE multiplies the swing. This is an upper bound for a
+    perfectly synchronized job; real swings are smoothed by stragglers.
+    """
+    idle = validate.field("idle_fraction", idle_fraction)
+    return accelerator_power_w(gpus, gpu_watts) * (1.0 - idle)

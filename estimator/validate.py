@@ -1,0 +1,256 @@
+"""The one place that checks inputs and words the errors.
+
+Every public entry point (``Scenario``, the functions of ``power``, ``energy``,
+``compute`` and ``solve``, the file loader, the command line) passes its
+numbers through :func:`number`. A rejection is a ``TypeError`` for something
+that is not a number and a ``ValueError`` for a number outside its rule; the
+message names the field, the value and the rule, and for arrays the first
+offending index: ``pue[3] must be >= 1 (got 0.9)``.
+
+The checks are written for speed on large arrays: one ``min`` and one ``max``
+reduction decide the common case (``min`` and ``max`` propagate NaN), and the
+element-wise search for the first offender runs only when something is wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import numbers
+from collections.abc import Iterator
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+# Set by estimate(): its Scenario was validated at construction, so the chain
+# of functions it calls skips re-checking the same arrays (2 passes each).
+_TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("trusted", default=False)
+
+
+@contextlib.contextmanager
+def trusted() -> Iterator[None]:
+    """Skip checks inside this block; only for values validated already."""
+    token = _TRUSTED.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
+
+
+Rule = Literal["positive", "nonnegative", "at_least_one", "fraction", "any"]
+
+#: Human wording of each rule, as it appears in error messages.
+RULE_TEXT: dict[str, str] = {
+    "positive": "must be > 0",
+    "nonnegative": "must be >= 0",
+    "at_least_one": "must be >= 1",
+    "fraction": "must be in (0, 1]",
+    "any": "must be finite",
+}
+
+
+def _index_text(index: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(i) for i in index) + "]"
+
+
+def _violates(values: np.ndarray, rule: str) -> np.ndarray:
+    """Element-wise mask of the values that break ``rule`` (NaN and inf included)."""
+    bad = ~np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        if rule == "positive":
+            bad |= values <= 0
+        elif rule == "nonnegative":
+            bad |= values < 0
+        elif rule == "at_least_one":
+            bad |= values < 1
+        elif rule == "fraction":
+            bad |= (values <= 0) | (values > 1)
+    return bad
+
+
+def _rule_holds(low: float, high: float, rule: str) -> bool:
+    """Whether the range [low, high] of an array satisfies ``rule``.
+
+    ``low`` and ``high`` come from ``min``/``max``, which return NaN when any
+    element is NaN, so NaN fails every comparison below.
+    """
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    if rule == "positive":
+        return low > 0
+    if rule == "nonnegative":
+        return low >= 0
+    if rule == "at_least_one":
+        return low >= 1
+    if rule == "fraction":
+        return low > 0 and high <= 1
+    return True
+
+
+def _fail(field: str, index: tuple[int, ...] | None, value: float, rule: str,
+          maximum: float | None = None) -> ValueError:
+    where = field if index is None else field + _index_text(index)
+    if maximum is not None and math.isfinite(value) and value > maximum:
+        return ValueError(f"{where} must be <= {maximum:g} (got {value!r}); "
+                          "the limit catches typos and unit slips")
+    text = RULE_TEXT[rule]
+    if rule != "any" and not math.isfinite(value):
+        text += " and finite"
+    return ValueError(f"{where} {text} (got {value!r})")
+
+
+def _as_float_array(field: str, value: object) -> np.ndarray:
+    """Convert ``value`` to float64, refusing booleans, strings and other non-numbers."""
+    if value is None:
+        raise TypeError(f"{field} must be a number (got None)")
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{field} must be a number, not a boolean (got {value!r})")
+    if isinstance(value, str | bytes):
+        raise TypeError(
+            f"{field} must be a number, not text (got {value!r}); "
+            "units such as '1 GW' are read by estimator.units.parse"
+        )
+    if isinstance(value, numbers.Real) and not isinstance(value, np.ndarray):
+        return np.asarray(float(value))
+    if isinstance(value, numbers.Complex):
+        raise TypeError(f"{field} must be a real number (got {value!r})")
+    array = np.asarray(value)
+    kind = array.dtype.kind
+    if kind == "f" and array.dtype == np.float64:
+        return array
+    if kind in "iuf":
+        return array.astype(np.float64)
+    if kind == "b":
+        raise TypeError(f"{field} must hold numbers, not booleans (got dtype bool)")
+    if kind in "US":
+        raise TypeError(f"{field} must hold numbers, not text (got {array.ravel()[:1].tolist()!r}...)")
+    if kind == "O":
+        flat = array.ravel()
+        for i, item in enumerate(flat):
+            if isinstance(item, bool | np.bool_) or not isinstance(item, numbers.Real):
+                where = field + _index_text(np.unravel_index(i, array.shape)) if array.ndim else field
+                raise TypeError(f"{where} must be a number (got {item!r})")
+        return array.astype(np.float64)
+    raise TypeError(f"{field} must be a number (got {value!r} of type {type(value).__name__})")
+
+
+def number(field: str, value: ArrayLike, rule: Rule = "any",
+           maximum: float | None = None) -> float | np.ndarray:
+    """Check one input and return it as float64.
+
+    Parameters
+    ----------
+    field : str
+        Name of the input, used in the error message.
+    value : numeric
+        Scalar or array-like of real numbers.
+    rule : {"positive", "nonnegative", "at_least_one", "fraction", "any"}
+        The range the value must lie in; every rule also requires finiteness.
+    maximum : float, optional
+        A sanity ceiling (inclusive) against typos such as 10^15 accelerators.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A Python float for scalar input, otherwise a float64 array.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (booleans, text, None, complex).
+    ValueError
+        If any element is NaN, infinite or outside ``rule``; the message
+        names the field, the first offending index, the value and the rule.
+    """
+    if _TRUSTED.get():
+        return value  # type: ignore[return-value]
+    array = _as_float_array(field, value)
+    if array.ndim == 0:
+        scalar = float(array)
+        if not _rule_holds(scalar, scalar, rule) or (maximum is not None and scalar > maximum):
+            raise _fail(field, None, scalar, rule, maximum)
+        return scalar
+    if array.size == 0:
+        raise ValueError(f"{field} must not be empty (got an array of shape {array.shape})")
+    high = float(array.max())
+    if not _rule_holds(float(array.min()), high, rule) or (maximum is not None and high > maximum):
+        bad = _violates(array, rule)
+        if maximum is not None:
+            bad |= array > maximum
+        flat_index = int(np.argmax(bad.ravel()))
+        index = tuple(int(i) for i in np.unravel_index(flat_index, array.shape))
+        raise _fail(field, index, float(array[index]), rule, maximum)
+    return array
+
+
+#: Every named input of the model: its rule and a sanity ceiling. The ceilings
+#: are far above anything built or planned (a 1 GW site holds ~10^6
+#: accelerators) and keep every output finite in float64.
+FIELDS: dict[str, tuple[Rule, float | None]] = {
+    "gpus": ("positive", 1e9),
+    "gpu_watts": ("positive", 1e6),
+    "server_overhead": ("at_least_one", 10.0),
+    "network_overhead": ("at_least_one", 10.0),
+    "pue": ("at_least_one", 10.0),
+    "utilization": ("fraction", None),
+    "hours": ("positive", 1e6),
+    "electricity_price": ("nonnegative", 1e3),
+    "carbon_intensity": ("nonnegative", 10.0),
+    "wue": ("nonnegative", 100.0),
+    "peak_flop_per_s": ("positive", 1e18),
+    "mfu": ("fraction", None),
+    "parameters": ("positive", 1e16),
+    "tokens": ("positive", 1e18),
+    "training_flop": ("positive", 1e40),
+    "training_time_s": ("positive", 1e12),
+    "facility_power_w": ("positive", 1e15),
+    "idle_fraction": ("nonnegative", 1.0),
+}
+
+
+def field(name: str, value: ArrayLike, label: str | None = None) -> float | np.ndarray:
+    """Check a named model input against its entry in :data:`FIELDS`.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`FIELDS`.
+    value : numeric
+        The value to check.
+    label : str, optional
+        The name to show in messages, if it differs from ``name``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The value as float64.
+    """
+    rule, maximum = FIELDS[name]
+    return number(label or name, value, rule, maximum)
+
+
+def optional(name: str, value: ArrayLike | None) -> float | np.ndarray | None:
+    """Like :func:`field`, but ``None`` (assumption not given) passes through."""
+    if value is None:
+        return None
+    return field(name, value)
+
+
+def broadcast(**values: float | np.ndarray | None) -> None:
+    """Check that the given inputs broadcast together; name them if not.
+
+    Raises
+    ------
+    ValueError
+        If the array shapes are incompatible, listing each field's shape.
+    """
+    shapes = {k: np.shape(v) for k, v in values.items() if v is not None and np.ndim(v) > 0}
+    if len(shapes) < 2:
+        return
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{k} {s}" for k, s in shapes.items())
+        raise ValueError(f"input shapes do not broadcast together: {listed}") from None

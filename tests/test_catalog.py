@@ -1,0 +1,418 @@
+"""Tests for estimator.catalog: every preset sourced, in range, and looked up safely."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import subprocess
+import sys
+
+import pytest
+from numpy.testing import assert_allclose
+
+from estimator import catalog
+from estimator.catalog import Accelerator, Sourced
+
+LOOKUPS = [
+    (catalog.accelerator, catalog.accelerators, "accelerator"),
+    (catalog.methodology, catalog.methodologies, "methodology"),
+    (catalog.site, catalog.sites, "site"),
+    (catalog.reference_cluster, catalog.reference_clusters, "reference cluster"),
+]
+
+
+def _sourced_values(entry):
+    """Every (field path, Sourced) of a catalogue entry, dict fields included."""
+    for f in dataclasses.fields(entry):
+        value = getattr(entry, f.name)
+        if isinstance(value, Sourced):
+            yield f.name, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{f.name}.{key}", item
+
+
+def _all_entries():
+    for _, listing, kind in LOOKUPS:
+        for key, entry in listing().items():
+            yield kind, key, entry
+
+
+ALL_SOURCED = [
+    pytest.param(value, id=f"{kind}:{key}.{path}")
+    for kind, key, entry in _all_entries()
+    for path, value in _sourced_values(entry)
+]
+
+
+def test_catalog_expected_keys():
+    assert {"h100-sxm", "h200", "a100-sxm", "b200", "gb200", "mi300x", "tpu-v5p"} <= set(
+        catalog.accelerators())
+    assert {"neutral", "nameplate", "epoch-ai", "epoch-ai-gpu-share", "semianalysis"} <= set(
+        catalog.methodologies())
+    assert {"google-fleet", "meta-fleet", "aws-fleet", "microsoft-fleet", "industry-average"} <= set(
+        catalog.sites())
+    assert {"llama3-405b", "meta-genai-24k", "semianalysis-100k-h100", "stargate-abilene"} <= set(
+        catalog.reference_clusters())
+
+
+@pytest.mark.parametrize("value", ALL_SOURCED)
+def test_sourced_every_value_has_source(value):
+    assert isinstance(value, Sourced)
+    assert value.unit.strip()
+    # A citation is a document plus an address; the two project-internal
+    # defaults (neutral, nameplate) cite DESIGN.md's section instead of a URL.
+    assert "http" in value.source or "DESIGN.md" in value.source, value.source
+    assert math.isfinite(value.value)
+    assert value.value > 0
+
+
+@pytest.mark.parametrize("value", ALL_SOURCED)
+def test_sourced_unconfirmed_says_why(value):
+    if not value.confirmed:
+        assert value.note.strip(), f"unconfirmed value without a note: {value}"
+
+
+@pytest.mark.parametrize("kind,key,entry", [pytest.param(*e, id=f"{e[0]}:{e[1]}") for e in _all_entries()])
+def test_catalog_entry_text_fields(kind, key, entry):
+    assert entry.key == key
+    assert entry.name.strip()
+    for name in ("source", "description"):
+        if hasattr(entry, name):
+            assert getattr(entry, name).strip()
+
+
+def test_accelerators_ratios_and_peaks_valid():
+    for key, part in catalog.accelerators().items():
+        assert part.server_overhead.value >= 1, key
+        assert part.gpu_watts.unit == "W"
+        assert part.peak_flop_per_s.unit == "FLOP/s"
+        if part.peak_flop_per_s_fp8 is not None:
+            # Dense FP8 is twice dense BF16 on every listed part; a sparse
+            # figure slipped into either field would break the ratio.
+            assert_allclose(part.peak_flop_per_s_fp8.value / part.peak_flop_per_s.value, 2.0, rtol=1e-3,
+                            err_msg=key)
+
+
+def test_accelerator_h100_reference_values():
+    h100 = catalog.accelerator("h100-sxm")
+    # NVIDIA H100 datasheet: 700 W TDP (SXM5); Llama 3 paper arXiv:2407.21783 also states 700 W.
+    assert_allclose(h100.gpu_watts.value, 700.0, rtol=0)
+    # NVIDIA H100 whitepaper: 989.4 TFLOP/s dense BF16 (1,979 with sparsity).
+    assert_allclose(h100.peak_flop_per_s.value, 989.4e12, rtol=1e-12)
+    assert h100.peak_flop_per_s.value < 1.5e15  # not the sparse figure
+    assert h100.gpu_watts.confirmed and h100.peak_flop_per_s.confirmed
+
+
+def test_accelerator_server_overhead_from_system_ratings():
+    # DGX H100 user guide: 10.2 kW max for 8 × 700 W.
+    assert_allclose(catalog.accelerator("h100-sxm").server_overhead.value, 10_200 / (8 * 700), rtol=1e-12)
+    assert_allclose(catalog.accelerator("h100-sxm").server_overhead.value, 1.821, rtol=1e-3)
+    # HGX H200 is a drop-in for the same server: same ratio as H100.
+    assert_allclose(catalog.accelerator("h200").server_overhead.value, 1.821, rtol=1e-3)
+    # DGX A100 datasheet: 6.5 kW for 8 × 400 W.
+    assert_allclose(catalog.accelerator("a100-sxm").server_overhead.value, 6_500 / (8 * 400), rtol=1e-12)
+    # DGX B200 user guide: 14.3 kW max for 8 × 1,000 W.
+    assert_allclose(catalog.accelerator("b200").server_overhead.value, 14_300 / (8 * 1_000), rtol=1e-12)
+    # GB200 NVL72: about 120 kW per rack for 72 GPUs at 1,200 W.
+    assert_allclose(catalog.accelerator("gb200").server_overhead.value, 120_000 / (72 * 1_200), rtol=1e-12)
+
+
+def test_accelerator_estimates_flagged():
+    tpu = catalog.accelerator("tpu-v5p")
+    assert not tpu.gpu_watts.confirmed
+    assert "estimate" in tpu.gpu_watts.note.lower()
+    gb200 = catalog.accelerator("gb200")
+    assert not gb200.server_overhead.confirmed
+    assert "Grace" in gb200.server_overhead.note
+    mi300x = catalog.accelerator("mi300x")
+    assert not mi300x.server_overhead.confirmed
+    assert_allclose(mi300x.server_overhead.value, 1.8, rtol=0)
+
+
+def test_accelerator_assumptions_scalar():
+    h100 = catalog.accelerator("h100-sxm")
+    assert h100.assumptions() == {
+        "gpu_watts": 700.0,
+        "peak_flop_per_s": 989.4e12,
+        "server_overhead": 10_200 / 5_600,
+    }
+    assert_allclose(h100.assumptions("fp8")["peak_flop_per_s"], 1978.9e12, rtol=1e-12)
+    assert h100.sourced_assumptions()["gpu_watts"] is h100.gpu_watts
+
+
+def test_accelerator_assumptions_invalid():
+    with pytest.raises(ValueError, match="'a100-sxm' has no FP8 peak"):
+        catalog.accelerator("a100-sxm").assumptions("fp8")
+    with pytest.raises(ValueError, match=r"precision must be 'bf16' or 'fp8' \(got 'fp4'\)"):
+        catalog.accelerator("h100-sxm").assumptions("fp4")
+
+
+@pytest.mark.parametrize("name", ["h100-sxm", "H100-SXM", "h100_sxm", "H100_SXM", " h100 sxm "])
+def test_accelerator_case_insensitive(name):
+    assert catalog.accelerator(name).key == "h100-sxm"
+
+
+def test_accelerator_unknown():
+    with pytest.raises(ValueError, match=r"unknown accelerator 'h300' \(valid: a100-sxm, b200, ") as info:
+        catalog.accelerator("h300")
+    assert "did you mean 'h200'?" in str(info.value)
+    for key in catalog.accelerators():
+        assert key in str(info.value)
+
+
+def test_accelerator_unknown_without_suggestion():
+    with pytest.raises(ValueError, match=r"unknown accelerator 'zzzzzz' \(valid: ") as info:
+        catalog.accelerator("zzzzzz")
+    assert "did you mean" not in str(info.value)
+
+
+@pytest.mark.parametrize("lookup,listing,kind", LOOKUPS, ids=[k for *_, k in LOOKUPS])
+def test_lookup_unknown(lookup, listing, kind):
+    with pytest.raises(ValueError, match=rf"unknown {kind} 'no-such-preset' \(valid: ") as info:
+        lookup("no-such-preset")
+    assert ", ".join(sorted(listing())) in str(info.value)
+    with pytest.raises(ValueError, match=rf"unknown {kind} ''"):
+        lookup("")
+
+
+@pytest.mark.parametrize("bad", [None, 100, 1.5, b"h100-sxm", ["h100-sxm"]])
+@pytest.mark.parametrize("lookup,listing,kind", LOOKUPS, ids=[k for *_, k in LOOKUPS])
+def test_lookup_type_error(lookup, listing, kind, bad):
+    with pytest.raises(TypeError, match=rf"{kind} name must be a str \(got {type(bad).__name__}\)"):
+        lookup(bad)
+
+
+@pytest.mark.parametrize("lookup,listing,kind", LOOKUPS, ids=[k for *_, k in LOOKUPS])
+def test_lookup_case_insensitive(lookup, listing, kind):
+    for key in listing():
+        assert lookup(key.upper().replace("-", "_")).key == key
+
+
+def test_methodology_assumptions_epoch_per_accelerator():
+    epoch = catalog.methodology("epoch-ai")
+    # Epoch AI training-cost-trends energy.py: A100 (6.5 kW / 8) / 0.4 kW = 2.031.
+    assert_allclose(epoch.assumptions("a100-sxm")["server_overhead"], 2.031, rtol=1e-3)
+    # Same file: H100 (10.2 kW / 8) / 0.7 kW = 1.821.
+    assert_allclose(epoch.assumptions("h100-sxm")["server_overhead"], 1.821, rtol=1e-3)
+    # Same file: every other GPU 1.8 (H200 is not matched by Epoch's "H100" test).
+    for key in ("h200", "b200", "gb200", "mi300x"):
+        assert_allclose(epoch.assumptions(key)["server_overhead"], 1.8, rtol=0, err_msg=key)
+    # Same file: other TPUs 1.56, and 43% of server TDP on average for TPUs.
+    tpu = epoch.assumptions("tpu-v5p")
+    assert_allclose([tpu["server_overhead"], tpu["utilization"]], [1.56, 0.43], rtol=0)
+    common = epoch.assumptions("h100-sxm")
+    assert_allclose([common["network_overhead"], common["pue"], common["utilization"], common["mfu"]],
+                    [1.0, 1.1, 0.75, 0.375], rtol=0)
+
+
+def test_methodology_assumptions_accelerator_object():
+    nameplate = catalog.methodology("nameplate")
+    b200 = catalog.accelerator("b200")
+    assert nameplate.assumptions(b200) == nameplate.assumptions("b200")
+    own = Sourced(1.5, "ratio", "my notes, local")
+    custom = dataclasses.replace(b200, key="my-part", server_overhead=own)
+    assert nameplate.assumptions(custom)["server_overhead"] == 1.5
+
+
+def test_methodology_assumptions_invalid():
+    with pytest.raises(ValueError, match=r"unknown accelerator 'h300'"):
+        catalog.methodology("epoch-ai").assumptions("h300")
+    with pytest.raises(TypeError, match="accelerator name must be a str"):
+        catalog.methodology("epoch-ai").assumptions(3)
+
+
+def test_methodology_nameplate_design_example():
+    # DESIGN.md worked example: DGX H100 ratio 1.82, network 1.10, PUE 1.2 → about 1.68 kW per H100
+    # at the facility, and about 595,000 H100 in 1 GW.
+    values = catalog.methodology("nameplate").assumptions("h100-sxm")
+    per_gpu_w = 700 * values["server_overhead"] * values["network_overhead"] * values["pue"]
+    assert_allclose(per_gpu_w, 1_680, rtol=5e-3)
+    assert_allclose(1e9 / per_gpu_w, 595_000, rtol=5e-3)
+    assert values["utilization"] == 1.0
+    assert "mfu" not in values
+
+
+def test_methodology_neutral_all_ones():
+    for key in catalog.accelerators():
+        assert catalog.methodology("neutral").assumptions(key) == {
+            "server_overhead": 1.0, "network_overhead": 1.0, "pue": 1.0, "utilization": 1.0}
+
+
+def test_methodology_epoch_gpu_share_about_40_percent():
+    values = catalog.methodology("epoch-ai-gpu-share").assumptions("h100-sxm")
+    assert_allclose([values["server_overhead"], values["network_overhead"], values["pue"]],
+                    [1.53, 1.14, 1.4], rtol=0)
+    # Epoch AI data insight: GPUs draw "about 40%" of a frontier AI data center's power.
+    share = 1 / (values["server_overhead"] * values["network_overhead"] * values["pue"])
+    assert_allclose(share, 0.40, atol=0.02)
+
+
+def test_methodology_semianalysis_host_power():
+    semi = catalog.methodology("semianalysis")
+    # SemiAnalysis "100,000 H100 Clusters": 700 W GPU + about 575 W host per GPU.
+    assert_allclose(semi.assumptions("h100-sxm")["server_overhead"], (700 + 575) / 700, rtol=1e-12)
+    # Other parts fall back to their own system rating.
+    assert semi.assumptions("b200")["server_overhead"] == catalog.accelerator("b200").server_overhead.value
+    assert not semi.pue.confirmed
+
+
+def test_methodologies_ratios_valid():
+    parts = catalog.accelerators()
+    for key, method in catalog.methodologies().items():
+        assert set(method.server_overhead_by_accelerator) <= set(parts), key
+        assert set(method.utilization_by_accelerator) <= set(parts), key
+        for part in parts:
+            values = method.assumptions(part)
+            for name in ("server_overhead", "network_overhead", "pue"):
+                assert values[name] >= 1, (key, part, name)
+            assert 0 < values["utilization"] <= 1, (key, part)
+            assert 0 < values.get("mfu", 1) <= 1, (key, part)
+
+
+def test_sites_assumptions_only_set_fields():
+    assert catalog.site("aws-fleet").assumptions() == {"pue": 1.15}
+    assert catalog.site("meta-fleet").assumptions() == {"pue": 1.08, "wue": 0.26}
+    assert catalog.site("microsoft-fleet").assumptions() == {"pue": 1.18, "wue": 0.30}
+    assert catalog.site("google-fleet").assumptions() == {"pue": 1.10}
+    # Uptime Institute Global Data Center Survey 2025: industry average PUE 1.54.
+    assert catalog.site("industry-average").assumptions() == {"pue": 1.54}
+    # Epoch AI training-cost-trends: US industrial electricity 2025, $0.0826/kWh.
+    assert catalog.site("us-hyperscale-2025").assumptions()["electricity_price"] == 0.0826
+    for key, entry in catalog.sites().items():
+        assert entry.pue.value >= 1, key
+        assert set(entry.assumptions()) <= {"pue", "wue", "carbon_intensity", "electricity_price"}
+
+
+def test_site_llama3_carbon_intensity_reproduces_model_card():
+    factor = catalog.site("llama3-training").assumptions()["carbon_intensity"]
+    # Llama 3.1 model card: 39.3M GPU hours at 700 W, 11,390 t CO2e location-based.
+    emissions_t = 39.3e6 * 0.700 * factor / 1000
+    assert_allclose(emissions_t, 11_390, rtol=1e-3)
+
+
+def test_reference_clusters_consistent():
+    parts = catalog.accelerators()
+    for key, cluster in catalog.reference_clusters().items():
+        assert cluster.accelerator is None or cluster.accelerator in parts, key
+        assert cluster.gpus or cluster.facility_power_w or cluster.it_power_w, key
+        if cluster.gpus is not None:
+            assert cluster.gpus.value == int(cluster.gpus.value), key
+        if cluster.gpus is not None and cluster.accelerator is not None:
+            for power in (cluster.facility_power_w, cluster.it_power_w):
+                if power is not None:
+                    # All-in watts per accelerator can't be below the chip's own.
+                    assert power.value / cluster.gpus.value >= parts[cluster.accelerator].gpu_watts.value, key
+
+
+def test_reference_cluster_published_sizes():
+    # Llama 3 paper (arXiv:2407.21783): 405B trained on up to 16,384 H100.
+    assert catalog.reference_cluster("llama3-405b").gpus.value == 16_384
+    # Meta Engineering, 2024-03-12: two clusters of 24,576 H100.
+    assert catalog.reference_cluster("meta-genai-24k").gpus.value == 24_576
+    # SemiAnalysis: 100k H100 at over 150 MW of critical IT.
+    semi = catalog.reference_cluster("semianalysis-100k-h100")
+    assert (semi.gpus.value, semi.it_power_w.value) == (100_000, 150e6)
+
+
+@pytest.mark.parametrize("lookup,listing,kind", LOOKUPS, ids=[k for *_, k in LOOKUPS])
+def test_listing_returns_copy(lookup, listing, kind):
+    first = listing()
+    key = next(iter(first))
+    del first[key]
+    first["bogus"] = None
+    second = listing()
+    assert key in second and "bogus" not in second
+    assert second is not listing()
+
+
+def test_methodology_returns_copy():
+    epoch = catalog.methodology("epoch-ai")
+    epoch.server_overhead_by_accelerator["b200"] = Sourced(9.0, "ratio", "a test, local")
+    epoch.utilization_by_accelerator.clear()
+    fresh = catalog.methodology("epoch-ai")
+    assert fresh.assumptions("b200")["server_overhead"] == 1.8
+    assert fresh.assumptions("tpu-v5p")["utilization"] == 0.43
+
+
+def test_entries_frozen():
+    h100 = catalog.accelerator("h100-sxm")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        h100.gpu_watts = Sourced(1.0, "W", "x, local")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        h100.gpu_watts.value = 1.0
+    assert hash(catalog.methodology("epoch-ai")) == hash(catalog.methodology("epoch-ai"))
+
+
+def test_sourced_scalar():
+    value = Sourced(700, "W", "NVIDIA H100 datasheet, https://www.nvidia.com/en-us/data-center/h100/")
+    assert value.value == 700.0 and isinstance(value.value, float)
+    assert value.confirmed and value.note == ""
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    ({"value": True}, TypeError, "value must be a real number"),
+    ({"value": "700"}, TypeError, "value must be a real number"),
+    ({"value": math.nan}, ValueError, "value must be finite"),
+    ({"value": math.inf}, ValueError, "value must be finite"),
+    ({"source": " "}, ValueError, "source must not be empty"),
+    ({"unit": ""}, ValueError, "unit must not be empty"),
+    ({"confirmed": "no"}, TypeError, "confirmed must be a bool"),
+])
+def test_sourced_invalid(kwargs, error, match):
+    args = {"value": 1.0, "unit": "W", "source": "doc, https://example.org"} | kwargs
+    with pytest.raises(error, match=match):
+        Sourced(**args)
+
+
+def _with_data(monkeypatch, files):
+    """Swap in fake TOML content for some data files."""
+    real = catalog._load
+    monkeypatch.setattr(catalog, "_load", lambda name: files.get(name) or real(name))
+
+
+def _ratio(value, **extra):
+    return {"value": value, "unit": "ratio", "source": "test, https://example.org"} | extra
+
+
+@pytest.mark.parametrize("entry,match", [
+    ({"name": "x", "pue": {"value": 1.1, "unit": "ratio"}}, r"sites.toml \[bad\].pue is missing source"),
+    ({"name": "x", "pue": _ratio(0.9)}, r"sites.toml \[bad\].pue must be >= 1 \(got 0.9\)"),
+    ({"name": "x", "pue": _ratio(1.1, comment="x")}, r"sites.toml \[bad\].pue has unknown key\(s\) comment"),
+    ({"name": "x", "pue": 1.1}, r"sites.toml \[bad\].pue must be a table"),
+    ({"name": "x", "pue": _ratio(1.1), "PUE2": _ratio(1.1)}, r"sites.toml \[bad\] has unknown key\(s\) PUE2"),
+    ({"pue": _ratio(1.1)}, r"sites.toml \[bad\].name must be a non-empty str"),
+    ({"name": "x", "pue": _ratio(True)}, r"sites.toml \[bad\].pue: value must be a real number"),
+])
+def test_sites_invalid_data(monkeypatch, entry, match):
+    _with_data(monkeypatch, {"sites.toml": {"bad": entry}})
+    with pytest.raises(ValueError, match=match):
+        catalog.sites()
+
+
+def test_methodologies_invalid_accelerator_key(monkeypatch):
+    entry = {"name": "x", "description": "x", "source": "x", "network_overhead": _ratio(1.0),
+             "pue": _ratio(1.1), "utilization": _ratio(1.0),
+             "server_overhead_by_accelerator": {"h300": _ratio(1.8)}}
+    _with_data(monkeypatch, {"methodologies.toml": {"bad": entry}})
+    with pytest.raises(ValueError, match=r"methodologies.toml \[bad\].server_overhead_by_accelerator: "
+                                         r"unknown accelerator 'h300'"):
+        catalog.methodologies()
+
+
+def test_accelerators_invalid_key(monkeypatch):
+    entry = dict(catalog._load("accelerators.toml")["h100-sxm"])
+    _with_data(monkeypatch, {"accelerators.toml": {"H100_SXM": entry}})
+    with pytest.raises(ValueError, match=r"use 'h100-sxm'"):
+        catalog.accelerators()
+
+
+def test_import_is_light():
+    code = ("import sys, estimator.catalog; "
+            "print(sorted(m for m in ('streamlit', 'pandas', 'altair') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_accelerator_type_is_exported():
+    assert isinstance(catalog.accelerator("b200"), Accelerator)

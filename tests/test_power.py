@@ -1,0 +1,71 @@
+"""Tests of the power chain."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from estimator import power
+
+DGX_H100_W = 10_200  # NVIDIA DGX H100 user guide: 10.2 kW max input for 8 × H100 SXM5 at 700 W
+
+
+def test_accelerator_power_w_scalar():
+    # Llama 3 paper (arXiv 2407.21783): 16,384 H100 at 700 W TDP
+    assert_allclose(power.accelerator_power_w(16_384, 700), 11_468_800.0, rtol=1e-15)
+
+
+def test_server_power_w_dgx_h100():
+    ratio = DGX_H100_W / (8 * 700)
+    assert_allclose(power.server_power_w(8 * 700, ratio), DGX_H100_W, rtol=1e-15)
+
+
+def test_fleet_facility_power_w_design_example():
+    # DESIGN.md worked example: one H100 costs about 1.68 kW at the facility
+    assert_allclose(power.fleet_facility_power_w(1, 700, 1.82, 1.10, 1.2), 1681.68, rtol=1e-12)
+
+
+def test_chain_array_equals_scalar():
+    gpus = np.array([1e3, 2.5e4, 1e6])
+    pue = np.array([1.08, 1.2, 1.54])
+    vector = power.fleet_facility_power_w(gpus, 700, 1.82, 1.1, pue)
+    scalar = [power.fleet_facility_power_w(g, 700, 1.82, 1.1, p) for g, p in zip(gpus, pue, strict=True)]
+    assert_allclose(vector, scalar, rtol=1e-15)
+
+
+def test_chain_broadcast():
+    out = power.fleet_facility_power_w(np.array([1e3, 1e4])[:, None], np.array([400, 700, 1000]))
+    assert out.shape == (2, 3)
+    assert_allclose(out[1, 2], 1e7, rtol=1e-15)
+
+
+def test_average_power_w_scalar():
+    assert_allclose(power.average_power_w(1e9, 0.75), 7.5e8, rtol=1e-15)
+
+
+def test_breakdown_w_sums_to_facility():
+    acc, server, it, facility = 7e7, 7e7 * 1.82, 7e7 * 1.82 * 1.1, 7e7 * 1.82 * 1.1 * 1.2
+    parts = power.breakdown_w(acc, server, it, facility)
+    assert_allclose(sum(parts.values()), facility, rtol=1e-12)
+    assert_allclose(parts["host"], 7e7 * 0.82, rtol=1e-12)
+
+
+def test_load_swing_w_llama3():
+    # Llama 3 paper: 24K-H100 cluster, swings "on the order of tens of megawatts";
+    # with an assumed idle draw of 10% of 700 W the accelerator swing is 15.5 MW.
+    swing = power.load_swing_w(24_576, 700, 0.1)
+    assert_allclose(swing, 24_576 * 700 * 0.9, rtol=1e-15)
+    assert 1e7 <= swing < 1e8
+
+
+@pytest.mark.parametrize("func, args, field", [
+    (power.accelerator_power_w, (-5, 700), "gpus"),
+    (power.accelerator_power_w, (5, 0), "gpu_watts"),
+    (power.server_power_w, (1e6, 0.8), "server_overhead"),
+    (power.it_power_w, (1e6, float("nan")), "network_overhead"),
+    (power.facility_power_w, (1e6, 0.9), "pue"),
+    (power.average_power_w, (1e6, 1.2), "utilization"),
+    (power.load_swing_w, (1e3, 700, 1.5), "idle_fraction"),
+])
+def test_power_invalid(func, args, field):
+    with pytest.raises(ValueError, match=field):
+        func(*args)
