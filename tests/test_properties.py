@@ -41,7 +41,8 @@ def test_facility_power_monotonic_in_every_factor(g, w, so, no, pue, bump, which
 @EXAMPLES
 @given(g=gpus, w=watts, so=ratio, no=ratio, pue=ratio)
 def test_gpus_for_power_inverts_estimate(g, w, so, no, pue):
-    facility = estimate(Scenario(gpus=g, gpu_watts=w, server_overhead=so, network_overhead=no, pue=pue)).facility_power_w
+    scenario = Scenario(gpus=g, gpu_watts=w, server_overhead=so, network_overhead=no, pue=pue)
+    facility = estimate(scenario).facility_power_w
     assert_allclose(gpus_for_power(facility, w, so, no, pue), g, rtol=1e-12)
 
 

@@ -1,0 +1,684 @@
+"""Scenario files: TOML and JSON in and out.
+
+A scenario file is a flat list of ``key = value`` pairs: any
+:class:`~estimator.scenario.Scenario` field, optionally preceded by preset
+keys (``accelerator``, ``methodology``, ``site``, applied in that order) and
+metadata (``name``, ``description``, kept out of the model). Explicit values
+override the presets. A value is a number in the field's unit (see
+:data:`FIELD_UNITS`), an array of numbers (nested arrays for more
+dimensions), or text with a unit as a person would write it, read by
+:func:`estimator.units.parse`::
+
+    # 100k H100 for a year (DESIGN.md's worked example)
+    name = "100k H100, one year"
+    accelerator = "h100-sxm"      # preset: gpu_watts, peak_flop_per_s, server_overhead
+    methodology = "nameplate"     # preset: network_overhead, pue, utilization
+    gpus = "100k"
+    pue = [1.1, 1.2, 1.3]         # an array: one result per value
+    utilization = "75%"
+    hours = "1 year"
+    electricity_price = 0.08      # [currency/kWh]
+    carbon_intensity = 0.4        # [kg CO2e/kWh]
+    mfu = 0.4
+
+The same scenario in JSON is one object with the same keys. Files are read
+with :mod:`tomllib` / :mod:`json` and written atomically (temporary file in the
+same directory, ``fsync``, then :func:`os.replace`), so a crash never leaves a
+half-written file. Floats are written with ``repr`` and read back exactly:
+``load(save(s, path)) == s``.
+
+Everything that can be wrong with a file is a ``ValueError`` (or a
+``TypeError`` for a value of the wrong kind) naming the key, the value and the
+rule: unknown keys (with the closest valid key suggested), duplicate keys,
+text that is not UTF-8, an empty or oversized file, a syntax error (with the
+parser's line and column), NaN or infinity, booleans, null and tables where a
+number belongs.
+
+Examples
+--------
+>>> from estimator import io
+>>> s = io.loads('accelerator = "h100-sxm"\\ngpus = "100k"\\npue = 1.2\\n')
+>>> s.gpus, s.gpu_watts, s.pue
+(100000.0, 700.0, 1.2)
+>>> io.loads(io.dumps(s, "json"), "json") == s
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import json
+import math
+import numbers
+import os
+import re
+import secrets
+import stat
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from estimator import units
+from estimator.scenario import Scenario, preset_assumptions
+
+__all__ = [
+    "FIELD_UNITS",
+    "FORMATS",
+    "MAX_BYTES",
+    "METADATA_KEYS",
+    "PRESET_KEYS",
+    "SUFFIXES",
+    "dumps",
+    "load",
+    "load_with_metadata",
+    "loads",
+    "save",
+    "scenario_from_dict",
+    "scenario_to_dict",
+    "write_text_atomic",
+]
+
+#: Unit of each Scenario field, as a target unit of :func:`estimator.units.parse`.
+#: A bare number in a file is taken to be in this unit.
+FIELD_UNITS: dict[str, str] = {
+    "gpus": "count",
+    "gpu_watts": "W",
+    "server_overhead": "ratio",
+    "network_overhead": "ratio",
+    "pue": "ratio",
+    "utilization": "ratio",
+    "hours": "h",
+    "electricity_price": "$/kWh",
+    "carbon_intensity": "kg/kWh",
+    "wue": "L/kWh",
+    "peak_flop_per_s": "FLOP/s",
+    "mfu": "ratio",
+}
+
+# How each unit reads in a comment of a written TOML file.
+_UNIT_LABELS = {"ratio": "unitless", "$/kWh": "currency/kWh", "kg/kWh": "kg CO2e/kWh"}
+
+#: Preset keys, applied in this order before the explicit values.
+PRESET_KEYS: tuple[str, ...] = ("accelerator", "methodology", "site")
+
+#: Text keys kept with a file but ignored by the model.
+METADATA_KEYS: tuple[str, ...] = ("name", "description")
+
+#: File formats, and the file suffix of each.
+FORMATS: tuple[str, ...] = ("toml", "json")
+SUFFIXES: dict[str, str] = {".toml": "toml", ".json": "json"}
+
+#: Largest scenario file read by default [bytes] (1 MiB): far more than any
+#: hand-written scenario, small enough that a wrong file fails fast.
+MAX_BYTES = 1 << 20
+
+# numpy's own limit on array dimensions; deeper nesting is a mistake.
+_MAX_DEPTH = 32
+
+
+def _valid_keys() -> tuple[str, ...]:
+    return (*METADATA_KEYS, *PRESET_KEYS, *Scenario.field_names())
+
+
+def _required_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(Scenario) if f.default is dataclasses.MISSING)
+
+
+class _NonFinite:
+    """Stands in for a JSON ``NaN``/``Infinity`` literal until its key is known."""
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+    def __repr__(self) -> str:
+        return self.literal
+
+
+def _unknown_key(key: str, valid: tuple[str, ...]) -> ValueError:
+    # "PUE", "gpu-watts" and "gpu watts" are near misses of "pue" and "gpu_watts".
+    normal = re.sub(r"[\s\-]+", "_", key.strip().lower())
+    close = difflib.get_close_matches(normal, valid, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?; " if close else ""
+    return ValueError(f"unknown key {key!r} in scenario ({hint}valid keys: {', '.join(valid)})")
+
+
+def _text(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text (got {value!r})")
+    return value
+
+
+def _scalar(where: str, unit: str, value: object) -> float | np.ndarray:
+    """One number of a field (``where`` names it in messages) as float64."""
+    if isinstance(value, _NonFinite):
+        raise ValueError(f"{where} must be finite (got {value.literal})")
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{where} must be a number, not a boolean (got {str(value).lower()})")
+    if value is None:
+        raise TypeError(f"{where} must be a number (got null); leave the key out "
+                        "when the assumption is not given")
+    if isinstance(value, Mapping):
+        raise TypeError(f"{where} must be a number, not a table (got {dict(value)!r:.80})")
+    if isinstance(value, str):
+        return units.parse(value, unit, field=where)
+    if isinstance(value, np.ndarray):
+        return value  # Scenario validates arrays as a whole
+    if isinstance(value, numbers.Real):
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError(f"{where} is too large for a float (got an integer of "
+                             f"{len(str(abs(int(value))))} digits)") from None
+    raise TypeError(f"{where} must be a number (got {type(value).__name__} {value!r:.80})")
+
+
+def _value(key: str, value: object) -> float | np.ndarray:
+    """A field's value from a file: number, unit text, or (nested) array of them."""
+    unit = FIELD_UNITS[key]
+    if not isinstance(value, list | tuple):
+        return _scalar(key, unit, value)
+
+    def convert(item: object, index: tuple[int, ...]) -> Any:
+        if len(index) > _MAX_DEPTH:
+            raise ValueError(f"{key} nests arrays more than {_MAX_DEPTH} deep")
+        if isinstance(item, list | tuple):
+            return [convert(x, (*index, i)) for i, x in enumerate(item)]
+        return _scalar(f"{key}[{', '.join(map(str, index))}]", unit, item)
+
+    nested = convert(value, ())
+    try:
+        return np.array(nested, dtype=np.float64)
+    except ValueError:
+        raise ValueError(f"{key} must be a rectangular array (every row the same length); "
+                         "got rows of different lengths") from None
+
+
+def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
+    """Build a validated Scenario from the key/value pairs of a scenario file.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        Scenario field names → values, plus optional preset keys
+        ``accelerator``, ``methodology``, ``site`` (catalogue names) and
+        metadata keys ``name``, ``description`` (text, ignored by the model).
+        A value is a number in the field's unit (:data:`FIELD_UNITS`: [count],
+        [W], [unitless], [h], [currency/kWh], [kg CO2e/kWh], [L/kWh],
+        [FLOP/s]), a list or nested list of them (an array), or text with a
+        unit such as ``"700 W"``, ``"90 days"``, ``"989 TFLOP/s"``,
+        ``"100k"`` or ``"75%"``.
+
+    Returns
+    -------
+    Scenario
+        Presets applied first (accelerator, then methodology, then site),
+        explicit values on top.
+
+    Raises
+    ------
+    ValueError
+        On an unknown key (the closest valid key suggested), an unknown
+        preset (the valid names listed), a methodology without an
+        accelerator, a missing required field, a ragged array, or any value
+        out of its range.
+    TypeError
+        On a boolean, null, table or other non-number where a number belongs,
+        or a non-text preset or metadata value.
+
+    Examples
+    --------
+    >>> s = scenario_from_dict({"accelerator": "h100-sxm", "gpus": "16,384",
+    ...                         "hours": "54 days", "utilization": "90%"})
+    >>> s.gpus, s.gpu_watts, s.hours, s.utilization
+    (16384.0, 700.0, 1296.0, 0.9)
+    """
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"a scenario must be a table of key = value pairs (got {type(mapping).__name__})")
+    valid = _valid_keys()
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError(f"scenario keys must be text (got {key!r})")
+        if key not in valid:
+            raise _unknown_key(key, valid)
+    for key in METADATA_KEYS:
+        if key in mapping:
+            _text(key, mapping[key])
+    presets = {key: _text(key, mapping[key]) for key in PRESET_KEYS if key in mapping}
+    if "accelerator" in presets:
+        values: dict[str, Any] = preset_assumptions(presets["accelerator"], presets.get("methodology"),
+                                                    presets.get("site"))
+    elif "methodology" in presets:
+        raise ValueError(f"methodology {presets['methodology']!r} needs an accelerator key too: "
+                         "its server overhead depends on the accelerator")
+    elif "site" in presets:
+        from estimator import catalog  # deferred: reading the catalogue only when asked
+
+        values = catalog.site(presets["site"]).assumptions()
+    else:
+        values = {}
+    for key in Scenario.field_names():
+        if key in mapping:
+            values[key] = _value(key, mapping[key])
+    missing = [key for key in _required_fields() if key not in values]
+    if missing:
+        raise ValueError(f"scenario is missing {' and '.join(missing)} "
+                         "(give them, or an accelerator preset for gpu_watts)")
+    return Scenario(**values)
+
+
+def scenario_to_dict(s: Scenario, *, name: str | None = None,
+                     description: str | None = None) -> dict[str, Any]:
+    """The key/value pairs of a scenario file.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario.
+    name, description : str, optional
+        Metadata written ahead of the fields.
+
+    Returns
+    -------
+    dict
+        Metadata given, then every field that is not None, in declaration
+        order: floats in the field's unit (:data:`FIELD_UNITS`), nested lists
+        for arrays. ``scenario_from_dict(scenario_to_dict(s)) == s``.
+    """
+    if not isinstance(s, Scenario):
+        raise TypeError(f"expected a Scenario (got {type(s).__name__})")
+    out: dict[str, Any] = {}
+    for key, value in (("name", name), ("description", description)):
+        if value is not None:
+            out[key] = _text(key, value)
+    out.update((k, v) for k, v in s.to_dict().items() if v is not None)
+    return out
+
+
+def _check_format(format: str) -> str:
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))} (got {format!r})")
+    return format
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string; escapes what TOML forbids raw (quote, backslash, controls)."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(f"cannot write {number!r} to a scenario file")
+    return repr(number)  # shortest text that reads back to the same float
+
+
+def dumps(s: Scenario, format: str = "toml", *, name: str | None = None,
+          description: str | None = None) -> str:
+    """A scenario as the text of a TOML or JSON file.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario.
+    format : {"toml", "json"}, default "toml"
+        File format.
+    name, description : str, optional
+        Metadata written ahead of the fields.
+
+    Returns
+    -------
+    str
+        The file's text, ending in a newline. Floats are written with
+        ``repr`` so they read back exactly; TOML lines carry the unit of each
+        field in a comment.
+
+    Examples
+    --------
+    >>> print(dumps(Scenario(gpus=1000, gpu_watts=700, pue=1.2)), end="")
+    # estimator scenario: every value is an assumption
+    gpus = 1000.0  # [count]
+    gpu_watts = 700.0  # [W]
+    server_overhead = 1.0  # [unitless]
+    network_overhead = 1.0  # [unitless]
+    pue = 1.2  # [unitless]
+    utilization = 1.0  # [unitless]
+    mfu = 1.0  # [unitless]
+    """
+    mapping = scenario_to_dict(s, name=name, description=description)
+    if _check_format(format) == "json":
+        return json.dumps(mapping, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    lines = ["# estimator scenario: every value is an assumption"]
+    for key, value in mapping.items():
+        line = f"{key} = {_toml_value(value)}"
+        if key in FIELD_UNITS:
+            unit = FIELD_UNITS[key]
+            line += f"  # [{_UNIT_LABELS.get(unit, unit)}]"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _decode(data: str | bytes | bytearray | memoryview, max_bytes: int) -> str:
+    """Check size and encoding of a file's content and return its text."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+        raise ValueError(f"max_bytes must be a positive integer (got {max_bytes!r})")
+    if isinstance(data, str):
+        raw = data.encode("utf-8", "surrogatepass")
+    elif isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+    else:
+        raise TypeError(f"scenario content must be text or bytes (got {type(data).__name__})")
+    if len(raw) > max_bytes:
+        raise ValueError(f"scenario file is {len(raw):,} bytes, more than the limit of {max_bytes:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"scenario file is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+                         f"at position {exc.start})") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
+    if not text.strip():
+        raise ValueError("scenario file is empty")
+    return text
+
+
+_TOML_KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=""")
+
+
+def _toml_duplicate(text: str) -> str | None:
+    """Name the first repeated key of a flat TOML file, with its two lines.
+
+    tomllib reports a repeated key only as "Cannot overwrite a value" (in
+    Python 3.11 without a position), so the file is scanned for it.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[+\s*([^\]]*?)\s*\]", line)
+        if header:
+            table = header.group(1)
+            continue
+        match = _TOML_KEY.match(line)
+        if match:
+            key = match.group(1).strip("\"'")
+            if (table, key) in seen:
+                return f"duplicate key {key!r} in scenario file (lines {seen[table, key]} and {number})"
+            seen[table, key] = number
+    return None
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateJSONKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateJSONKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_duplicate_message(text: str, key: str) -> str:
+    pattern = re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:"
+    lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(pattern, text)]
+    where = f" (lines {lines[0]} and {lines[1]})" if len(lines) >= 2 else ""
+    return f"duplicate key {key!r} in scenario file{where}"
+
+
+def _parse(data: str | bytes | bytearray | memoryview, format: str, max_bytes: int) -> dict[str, Any]:
+    """The raw key/value pairs of a file's content, after every file-level check."""
+    _check_format(format)
+    text = _decode(data, max_bytes)
+    try:
+        if format == "toml":
+            try:
+                return tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                duplicate = _toml_duplicate(text) if "overwrite" in str(exc) else None
+                raise ValueError(duplicate or f"scenario file is not valid TOML: {exc}") from None
+        try:
+            mapping = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_NonFinite)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"scenario file is not valid JSON: {exc.msg} "
+                             f"(line {exc.lineno}, column {exc.colno})") from None
+        except _DuplicateJSONKey as exc:
+            raise ValueError(_json_duplicate_message(text, exc.key)) from None
+    except RecursionError:
+        raise ValueError("scenario file nests arrays or tables too deeply") from None
+    except ValueError as exc:
+        if str(exc).startswith(("scenario file", "duplicate key")):
+            raise
+        # e.g. an integer of more digits than Python converts
+        raise ValueError(f"scenario file is not valid {format.upper()}: {exc}") from None
+    if not isinstance(mapping, dict):
+        raise ValueError("scenario file must hold one JSON object of \"key\": value pairs "
+                         f"(got {type(mapping).__name__})")
+    return mapping
+
+
+def loads(data: str | bytes, format: str = "toml", *, max_bytes: int = MAX_BYTES) -> Scenario:
+    """Read a scenario from the content of a TOML or JSON file.
+
+    Parameters
+    ----------
+    data : str or bytes
+        The file's content; bytes must be UTF-8.
+    format : {"toml", "json"}, default "toml"
+        File format.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest content accepted [bytes].
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ValueError
+        If the content is too large, not UTF-8, empty or malformed (with the
+        parser's line and column), repeats a key, holds NaN or infinity, or
+        anything :func:`scenario_from_dict` rejects.
+    TypeError
+        For a value of the wrong kind (see :func:`scenario_from_dict`).
+    """
+    return scenario_from_dict(_parse(data, format, max_bytes))
+
+
+def _format_of(path: Path, format: str | None) -> str:
+    if format is not None:
+        return _check_format(format)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(f"cannot tell the format of {str(path)!r} from its suffix {suffix!r} "
+                         f"(valid suffixes: {', '.join(SUFFIXES)})")
+    return SUFFIXES[suffix]
+
+
+def _read(path: str | os.PathLike[str], max_bytes: int) -> tuple[Path, bytes]:
+    path = Path(path)
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:  # refuse before reading a wrong, huge file
+            raise ValueError(f"{path}: scenario file is {size:,} bytes, more than the limit of "
+                             f"{max_bytes:,} bytes")
+        return path, handle.read(max_bytes + 1)
+
+
+def load_with_metadata(path: str | os.PathLike[str], *,
+                       max_bytes: int = MAX_BYTES) -> tuple[Scenario, dict[str, str]]:
+    """Read a scenario file and its metadata.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.toml`` or ``.json`` file.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest file accepted [bytes].
+
+    Returns
+    -------
+    scenario : Scenario
+    metadata : dict of str to str
+        ``name`` and ``description``, where the file has them.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read (e.g. ``FileNotFoundError``).
+    ValueError, TypeError
+        As :func:`loads`, the message starting with the file's path.
+    """
+    path = Path(path)
+    format = _format_of(path, None)
+    path, raw = _read(path, max_bytes)
+    try:
+        mapping = _parse(raw, format, max_bytes)
+        scenario = scenario_from_dict(mapping)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{path}: {exc}") from None
+    return scenario, {k: mapping[k] for k in METADATA_KEYS if k in mapping}
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Scenario:
+    """Read a scenario file, format from its suffix (``.toml`` or ``.json``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest file accepted [bytes].
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read (e.g. ``FileNotFoundError``).
+    ValueError, TypeError
+        As :func:`loads`, the message starting with the file's path; also for
+        a suffix other than ``.toml`` or ``.json``.
+    """
+    return load_with_metadata(path, max_bytes=max_bytes)[0]
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename durable; not every platform can open a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 text to a file so that it is either wholly old or wholly new.
+
+    The text goes to a temporary file in the same directory, is flushed and
+    ``fsync``-ed, and then replaces the target with :func:`os.replace`. On any
+    error the temporary file is removed and the old file is left whole. An
+    existing file's permissions are kept; a new file gets the usual umask.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target file.
+    text : str
+        Its new content.
+
+    Returns
+    -------
+    pathlib.Path
+        The target.
+    """
+    target = Path(path)
+    data = text.encode("utf-8")
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            # O_EXCL: never follow or reuse another file; mode 0o666 lets the umask apply.
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        break
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_directory(target.parent)
+    return target
+
+
+def save(s: Scenario, path: str | os.PathLike[str], format: str | None = None, *,
+         name: str | None = None, description: str | None = None) -> Path:
+    """Write a scenario file atomically.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario.
+    path : str or path-like
+        The file; its suffix (``.toml`` or ``.json``) gives the format unless
+        ``format`` is given.
+    format : {"toml", "json"}, optional
+        File format, overriding the suffix.
+    name, description : str, optional
+        Metadata written ahead of the fields.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written; ``load(save(s, path)) == s``.
+
+    Raises
+    ------
+    ValueError
+        For a suffix other than ``.toml`` or ``.json`` without ``format``.
+    OSError
+        If the file cannot be written; the old file, if any, is left whole.
+    """
+    path = Path(path)
+    text = dumps(s, _format_of(path, format), name=name, description=description)
+    return write_text_atomic(path, text)

@@ -1,0 +1,1044 @@
+"""Units at the edges: read what a person writes, format results for display.
+
+The library computes in one unit per quantity (watts, watt-hours, hours or
+seconds, FLOP, FLOP/s, kilograms, litres, currency units). This module is the
+only place that knows about MW, TWh or days: :func:`parse` turns "1 GW",
+"90 days" or "989 TFLOP/s" into a number in a target unit, :func:`to_unit`
+rescales numbers (or arrays) for display axes, and the ``format_*`` functions
+turn one number into a short label such as "150 MW" or "54.3 days".
+
+Reading rules (shared by every target unit):
+
+- A number with an optional sign (``+``, ``-`` or the Unicode minus ``−``),
+  optional thousands separators (``100,000`` or ``100_000``, digits grouped in
+  threes), an optional decimal point (always ``.``) and an optional exponent
+  (``3.8e25``, ``3.8 × 10^25``), then optionally a unit. Whitespace between
+  them is optional; non-breaking and thin spaces count as spaces, and the
+  text is NFKC-normalised first (so "m³" reads as "m3", "CO₂" as "CO2").
+- A bare number is taken to be in the target unit: ``parse("700", "W")`` is
+  700 W, ``parse("2160", "h")`` is 2160 h.
+- Unit symbols are read case-insensitively ("gw", "Kwh", "tflops") except for
+  the letter m/M: "M" is mega (10⁶) and a leading lower-case "m" (milli,
+  10⁻³) is rejected with a hint, because milliwatts, milli-FLOP or millilitres
+  are never what a person means here.
+- NaN and infinity are rejected, including numbers that overflow to infinity
+  ("1e400") once converted. Ranges are not checked here (validation happens
+  elsewhere), so "-5 W" reads as -5.0.
+
+Units accepted per kind (the canonical spelling first; spelled-out words such
+as "megawatts", "hours" or "million" are accepted too):
+
+========================  ===========================================================
+kind (base unit)          units
+========================  ===========================================================
+power (W)                 W, kW, MW, GW, TW
+energy (Wh)               Wh, kWh, MWh, GWh, TWh
+duration (s; also h)      s, min, h, days, weeks, months (730 h), years (8760 h)
+FLOP amount (FLOP)        FLOP, kFLOP, MFLOP, GFLOP, TFLOP, PFLOP, EFLOP, ZFLOP, YFLOP
+FLOP rate (FLOP/s)        FLOP/s, kFLOP/s, ..., YFLOP/s, also TFLOPS-style
+count                     k (thousand), M (million), B/bn (billion), T (trillion)
+ratio                     plain number, % (40% reads as 0.4)
+mass (kg)                 g, kg, t, kt, Mt, Gt
+volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
+carbon intensity (kg/kWh) mass/energy, e.g. kg/kWh, g/kWh, t/MWh, kg CO2e/kWh
+water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
+energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh
+money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
+========================  ===========================================================
+
+"FLOPs" and "FLOPS" are read as whatever the target asks for (an amount for
+the "FLOP" target, a rate for "FLOP/s"), since both uses are common in
+writing; an explicit "FLOP" is always an amount and "FLOP/s" always a rate.
+A month is defined as 730 h (one twelfth of a 365-day year) and a year as
+8760 h (365 days, no leap day). Prices are currency-agnostic: a leading
+currency symbol ($, €, £, ¥, ...) or a trailing three-letter code (USD, EUR)
+is allowed and ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+import re
+import unicodedata
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "DAYS_PER_WEEK",
+    "DAYS_PER_YEAR",
+    "HOURS_PER_DAY",
+    "HOURS_PER_MONTH",
+    "HOURS_PER_WEEK",
+    "HOURS_PER_YEAR",
+    "KG_PER_TONNE",
+    "LITRES_PER_CUBIC_METRE",
+    "MINUTES_PER_HOUR",
+    "SECONDS_PER_DAY",
+    "SECONDS_PER_HOUR",
+    "SECONDS_PER_MINUTE",
+    "SECONDS_PER_YEAR",
+    "WH_PER_GWH",
+    "WH_PER_KWH",
+    "WH_PER_MWH",
+    "WH_PER_TWH",
+    "format_count",
+    "format_duration",
+    "format_energy",
+    "format_flop",
+    "format_flop_rate",
+    "format_mass",
+    "format_money",
+    "format_power",
+    "format_volume",
+    "parse",
+    "to_unit",
+]
+
+SECONDS_PER_MINUTE = 60
+MINUTES_PER_HOUR = 60
+SECONDS_PER_HOUR = 3600
+HOURS_PER_DAY = 24
+SECONDS_PER_DAY = SECONDS_PER_HOUR * HOURS_PER_DAY  # 86,400
+DAYS_PER_WEEK = 7
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 168
+DAYS_PER_YEAR = 365
+"""A year is 365 days here (no leap day): the convention of annual energy figures."""
+HOURS_PER_YEAR = HOURS_PER_DAY * DAYS_PER_YEAR  # 8,760
+SECONDS_PER_YEAR = SECONDS_PER_HOUR * HOURS_PER_YEAR  # 31,536,000
+HOURS_PER_MONTH = HOURS_PER_YEAR // 12  # 730: one twelfth of a 365-day year
+WH_PER_KWH = 1000
+WH_PER_MWH = 1000 * WH_PER_KWH
+WH_PER_GWH = 1000 * WH_PER_MWH
+WH_PER_TWH = 1000 * WH_PER_GWH
+KG_PER_TONNE = 1000
+LITRES_PER_CUBIC_METRE = 1000
+
+# Decimal arithmetic makes "1.1 GW" exactly 1.1e9 (one correct rounding at the
+# end) and never raises: overflow becomes Infinity, which is then rejected.
+_EXACT = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
+_MAX_TEXT_IN_MESSAGE = 60
+_CURRENCY_SYMBOLS = "$€£¥₹₩₽₺₪₫฿₦₱₴"
+
+_SI_SYMBOLS = {"": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18, "Z": 21, "Y": 24}
+_SI_WORDS = {
+    "": 0, "kilo": 3, "mega": 6, "giga": 9, "tera": 12, "peta": 15, "exa": 18, "zetta": 21, "yotta": 24,
+}  # fmt: skip
+
+
+class _UnitError(Exception):
+    """Internal: a unit text that a kind cannot read; ``reason`` completes the message."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Kind:
+    """One kind of quantity: how its units are spelled and what they are worth.
+
+    ``aliases`` maps each accepted spelling (exact case) to its factor in the
+    base unit and its canonical spelling. Look-up tries the exact spelling,
+    then rejects a milli prefix, then tries the case-folded spelling.
+    """
+
+    def __init__(self, name, noun, base, examples, valid, aliases, *, milli=(), ambiguous=None,
+                 currency=False):  # fmt: skip
+        self.name = name
+        self.noun = noun
+        self.base = base
+        self.examples = examples
+        self.valid = valid
+        self.aliases = {k: (Fraction(f), c) for k, (f, c) in aliases.items()}
+        self.folded = {}
+        for spelling, entry in self.aliases.items():
+            self.folded.setdefault(spelling.casefold(), entry)
+        self.milli = frozenset(milli)
+        self.ambiguous = dict(ambiguous or {})
+        self.currency = currency
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        """Return (factor in the base unit, canonical spelling) of ``unit``."""
+        if unit in self.aliases:
+            return self.aliases[unit]
+        if unit in self.ambiguous:
+            raise _UnitError(f"{unit!r} is ambiguous; {self.ambiguous[unit]}")
+        if strict:
+            raise _UnitError("")
+        if unit[:1] == "m" and unit[1:].casefold() in self.milli:
+            hint = ""
+            mega = self.folded.get(("M" + unit[1:]).casefold())
+            if mega is not None:
+                hint = f"; write {mega[1]!r} for mega (10⁶)"
+            raise _UnitError(f"the prefix 'm' in {unit!r} is milli (10⁻³), which is never meant here{hint}")
+        entry = self.folded.get(unit.casefold())
+        if entry is None:
+            raise _UnitError("")
+        return entry
+
+    def suggestions(self) -> list[str]:
+        return list(self.aliases)
+
+
+class _PerEnergyKind(_Kind):
+    """An intensity: a numerator kind per unit of energy, e.g. kg/kWh or L/MWh."""
+
+    _GAS = re.compile(r"\s*-?\s*co2(?:\s*-?\s*(?:e|eq|equiv|equivalent))?$", re.IGNORECASE)
+
+    def __init__(self, name, noun, base, examples, valid, numerator, *, gas=False):
+        super().__init__(name, noun, base, examples, valid, {})
+        self.numerator = numerator
+        self.gas = gas
+        self.pool = [f"{n}/{d}" for n in numerator.aliases if n for d in ("Wh", "kWh", "MWh")]
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        parts = re.split(r"\s*/\s*|\s+per\s+", unit, flags=re.IGNORECASE)
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            raise _UnitError("")
+        top = self._GAS.sub("", parts[0]) if self.gas else parts[0]
+        n_factor, n_name = self.numerator.resolve(top, strict)
+        e_factor, e_name = _ENERGY.resolve(parts[1], strict)
+        return n_factor * WH_PER_KWH / e_factor, f"{n_name}/{e_name}"
+
+    def suggestions(self) -> list[str]:
+        return self.pool
+
+
+class _PriceKind(_Kind):
+    """An energy price: an optional currency, then an optional '/kWh' or 'per MWh'."""
+
+    _PATTERN = re.compile(
+        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}})?\s*(?:(?:/|per\s)\s*(?P<den>.+))?", re.IGNORECASE
+    )
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        match = self._PATTERN.fullmatch(unit)
+        if match is None:
+            raise _UnitError("")
+        cur, den = match["cur"], match["den"]
+        if cur is not None and not cur.isupper() and cur.isalpha():
+            raise _UnitError("")  # lower-case letters are not a currency code ('kwh', 'abc')
+        if cur is not None and cur.isalpha() and _known_to_other_kinds(cur):
+            raise _UnitError("")  # 'KWH' is an energy, not a currency code
+        if den is None:
+            if strict and cur is None:
+                raise _UnitError("")
+            return Fraction(1), "/kWh"
+        e_factor, e_name = _ENERGY.resolve(den, strict)
+        return Fraction(WH_PER_KWH) / e_factor, f"/{e_name}"
+
+    def suggestions(self) -> list[str]:
+        return ["/kWh", "/MWh", "$/kWh", "$/MWh", "USD/kWh", "EUR/MWh"]
+
+
+class _MoneyKind(_Kind):
+    """An amount of money: optional currency symbol or code around a k/M/B/T scale."""
+
+    _PATTERN = re.compile(rf"(?:[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}}(?=\s|$))?\s*(?P<scale>.*?)\s*(?:[A-Z]{{3}})?")
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        match = self._PATTERN.fullmatch(unit)
+        scale = match["scale"] if match is not None else unit
+        return super().resolve(scale, strict)
+
+
+def _prefixed(symbols, words, prefixes, canonical_suffix=None):
+    """Aliases for every prefix × spelling, e.g. 'kW', 'kilowatts'."""
+    out = {}
+    suffix = canonical_suffix or symbols[0]
+    for prefix in prefixes:
+        factor = Fraction(10) ** _SI_SYMBOLS[prefix]
+        canonical = prefix + suffix
+        for symbol in symbols:
+            out[prefix + symbol] = (factor, canonical)
+        word_prefix = next(w for w, e in _SI_WORDS.items() if e == _SI_SYMBOLS[prefix])
+        for word in words:
+            out[word_prefix + word] = (factor, canonical)
+    return out
+
+
+_POWER = _Kind(
+    "power", "a power", "W", "'700 W', '150 MW', '1 GW'", "W, kW, MW, GW, TW",
+    _prefixed(["W"], ["watt", "watts"], ["", "k", "M", "G", "T"]),
+    milli={"w", "watt", "watts"},
+)  # fmt: skip
+_ENERGY = _Kind(
+    "energy", "an energy", "Wh", "'500 kWh', '8.76 TWh'", "Wh, kWh, MWh, GWh, TWh",
+    _prefixed(
+        ["Wh"],
+        ["watt-hour", "watt-hours", "watt hour", "watt hours", "watthour", "watthours"],
+        ["", "k", "M", "G", "T"],
+    ),
+    milli={"wh"},
+)  # fmt: skip
+
+_DURATION_UNITS = {
+    "s": (1, ["s", "sec", "secs", "second", "seconds"]),
+    "min": (SECONDS_PER_MINUTE, ["min", "mins", "minute", "minutes"]),
+    "h": (SECONDS_PER_HOUR, ["h", "hr", "hrs", "hour", "hours"]),
+    "days": (SECONDS_PER_DAY, ["d", "day", "days"]),
+    "weeks": (SECONDS_PER_HOUR * HOURS_PER_WEEK, ["wk", "wks", "week", "weeks"]),
+    "months": (SECONDS_PER_HOUR * HOURS_PER_MONTH, ["mo", "mos", "month", "months"]),
+    "years": (SECONDS_PER_YEAR, ["y", "yr", "yrs", "year", "years"]),
+}
+_DURATION = _Kind(
+    "duration", "a duration", "s", "'90 days', '2160 h'",
+    "s, min, h, days, weeks, months (730 h), years (8760 h)",
+    {a: (f, c) for c, (f, spellings) in _DURATION_UNITS.items() for a in spellings},
+    ambiguous={
+        "m": "write 'min' for minutes or 'months' for months",
+        "M": "write 'min' for minutes or 'months' for months",
+    },
+)  # fmt: skip
+_ALL_SI = list(_SI_SYMBOLS)
+_FLOP = _Kind(
+    "flop", "an amount of FLOP", "FLOP", "'3.8e25 FLOP', '38 YFLOP'",
+    "FLOP, kFLOP, MFLOP, GFLOP, TFLOP, PFLOP, EFLOP, ZFLOP, YFLOP",
+    _prefixed(["FLOP", "FLOPs", "FLOPS"], [], _ALL_SI),
+    milli={"flop", "flops"},
+)  # fmt: skip
+_FLOP_RATE = _Kind(
+    "flop_rate", "a FLOP rate", "FLOP/s", "'989 TFLOP/s', '2.5 PFLOPS'",
+    "FLOP/s, kFLOP/s, MFLOP/s, GFLOP/s, TFLOP/s, PFLOP/s, EFLOP/s, ZFLOP/s, YFLOP/s (or TFLOPS-style)",
+    _prefixed(["FLOP/s", "FLOPS", "FLOPs", "FLOP/sec", "FLOPs/s"], [], _ALL_SI),
+    milli={"flop/s", "flops", "flop/sec", "flops/s"},
+)  # fmt: skip
+
+_SCALES = {
+    "": (1, ["", "x"]),
+    "k": (10**3, ["k", "K", "thousand", "thousands"]),
+    "M": (10**6, ["M", "million", "millions", "mn", "mln", "mio"]),
+    "B": (10**9, ["B", "bn", "billion", "billions"]),
+    "T": (10**12, ["T", "tn", "trillion", "trillions"]),
+}
+_SCALE_ALIASES = {a: (f, c) for c, (f, spellings) in _SCALES.items() for a in spellings}
+_M_IS_AMBIGUOUS = {"m": "write 'M' or 'million' for millions"}
+_COUNT = _Kind(
+    "count", "a count", "", "'100,000', '100k', '1.2 million'",
+    "a plain number, k (thousand), M (million), B or bn (billion), T (trillion)",
+    {k: v for k, v in _SCALE_ALIASES.items() if k != "x"}, ambiguous=_M_IS_AMBIGUOUS,
+)  # fmt: skip
+_MONEY = _Kind.__new__(_MoneyKind)
+_Kind.__init__(
+    _MONEY, "money", "an amount of money", "", "'$1.2M', '456k', '12.3 bn EUR'",
+    "a plain number, k (thousand), M (million), B or bn (billion), T (trillion), "
+    "with an optional currency symbol or code",
+    {k: v for k, v in _SCALE_ALIASES.items() if k != "x"}, ambiguous=_M_IS_AMBIGUOUS, currency=True,
+)  # fmt: skip
+_RATIO = _Kind(
+    "ratio", "a ratio", "", "'1.2', '40%'", "a plain number, or % (40% is 0.4)",
+    {"": (1, ""), "%": (Fraction(1, 100), "%"), "percent": (Fraction(1, 100), "%")},
+)  # fmt: skip
+_MASS = _Kind(
+    "mass", "a mass", "kg", "'500 kg', '12 kt', '1.2 Mt'", "g, kg, t, kt, Mt, Gt",
+    {
+        "g": (Fraction(1, 1000), "g"), "gram": (Fraction(1, 1000), "g"), "grams": (Fraction(1, 1000), "g"),
+        "kg": (1, "kg"), "kilogram": (1, "kg"), "kilograms": (1, "kg"),
+        "t": (10**3, "t"), "tonne": (10**3, "t"), "tonnes": (10**3, "t"),
+        "kt": (10**6, "kt"), "kilotonne": (10**6, "kt"), "kilotonnes": (10**6, "kt"),
+        "Mt": (10**9, "Mt"), "megatonne": (10**9, "Mt"), "megatonnes": (10**9, "Mt"),
+        "Gt": (10**12, "Gt"), "gigatonne": (10**12, "Gt"), "gigatonnes": (10**12, "Gt"),
+    },
+    milli={"g", "t"},
+)  # fmt: skip
+_VOLUME = _Kind(
+    "volume", "a volume", "L", "'300 L', '5 m³', '1.2 million m³'",
+    "L, kL, ML, GL, m³ (m3), thousand m³, million m³, billion m³",
+    {
+        "L": (1, "L"), "l": (1, "L"), "litre": (1, "L"), "litres": (1, "L"), "liter": (1, "L"),
+        "liters": (1, "L"),
+        "kL": (10**3, "kL"), "ML": (10**6, "ML"), "GL": (10**9, "GL"),
+        "m3": (10**3, "m³"), "cubic metre": (10**3, "m³"), "cubic metres": (10**3, "m³"),
+        "cubic meter": (10**3, "m³"), "cubic meters": (10**3, "m³"),
+        "thousand m3": (10**6, "thousand m³"), "million m3": (10**9, "million m³"),
+        "billion m3": (10**12, "billion m³"),
+    },
+    milli={"l", "litre", "litres", "liter", "liters"},
+)  # fmt: skip
+_CARBON = _PerEnergyKind(
+    "carbon_intensity", "a carbon intensity", "kg/kWh", "'0.4 kg/kWh', '400 g/kWh'",
+    "mass per energy, e.g. kg/kWh, g/kWh, t/MWh (optionally 'kg CO2e/kWh')", _MASS, gas=True,
+)  # fmt: skip
+_WATER = _PerEnergyKind(
+    "water_intensity", "a water intensity", "L/kWh", "'0.3 L/kWh', '300 L/MWh'",
+    "volume per energy, e.g. L/kWh, L/MWh, m3/MWh", _VOLUME,
+)  # fmt: skip
+_PRICE = _PriceKind(
+    "price", "an energy price", "/kWh", "'0.08', '$0.08/kWh', '80 USD/MWh'",
+    "an optional currency then /kWh, /MWh or /Wh, e.g. $/kWh, USD/MWh", {}, currency=True,
+)  # fmt: skip
+
+# Order matters for target names: 'FLOPS' names a rate, 'T' a count.
+_KINDS = (
+    _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _MASS, _VOLUME, _RATIO, _COUNT,
+    _MONEY,
+)  # fmt: skip
+# Kinds whose units are a bare scale letter tell nothing about dimension, so they
+# are not used to say "a count was given" when another kind was expected.
+_WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY))
+_TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1))}
+_TARGETS_HELP = (
+    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, kg, L, $ "
+    "or any unit they accept, e.g. MW, TWh, days, TFLOP/s, t, m3"
+)
+
+_NUMBER = re.compile(
+    r"""
+    (?P<sign>[+-]?)\s*
+    (?P<currency>[""" + _CURRENCY_SYMBOLS + r"""])?\s*
+    (?P<mantissa>[0-9][0-9_,]*(?:\.[0-9]*)?|\.[0-9]+)
+    (?:[eE](?P<exp>[+-]?[0-9]+)|\s*[x×*·]\s*10\s*(?:\^|\*\*)\s*(?P<exp10>[+-]?[0-9]+))?
+    \s*(?P<unit>.*)
+    """,
+    re.VERBOSE | re.ASCII | re.DOTALL,
+)
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*", re.ASCII)
+_NON_FINITE = re.compile(r"[+-]?\s*(?:nan|inf|infinity)\b", re.IGNORECASE)
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= _MAX_TEXT_IN_MESSAGE:
+        return repr(text)
+    return repr(text[: _MAX_TEXT_IN_MESSAGE - 3] + "...")
+
+
+def _known_to_other_kinds(unit: str) -> bool:
+    return any(_can_resolve(kind, unit, strict=False) for kind in (_POWER, _ENERGY))
+
+
+def _can_resolve(kind: _Kind, unit: str, strict: bool) -> bool:
+    try:
+        kind.resolve(unit, strict)
+    except _UnitError:
+        return False
+    return True
+
+
+def _witness(unit: str, target: _Kind) -> _Kind | None:
+    """Another kind that reads ``unit`` (exact spelling first), to say what was given."""
+    others = [k for k in _WITNESS_KINDS if k is not target and not (k in _FLOP_KINDS and target in _FLOP_KINDS)]
+    for strict in (True, False):
+        if not strict and len(unit) < 2:
+            break  # a lone 'g' or 'T' is more likely a typo than a mass or a trillion
+        for kind in others:
+            if _can_resolve(kind, unit, strict):
+                return kind
+    return None
+
+
+_FLOP_KINDS = (_FLOP, _FLOP_RATE)
+
+
+def _resolve_target(unit: str) -> tuple[_Kind, Fraction]:
+    """Kind and factor (in the kind's base unit) of a target unit name such as 'W' or 'days'."""
+    if not isinstance(unit, str):
+        raise TypeError(f"unit must be a str such as 'W' or 'h' (got {type(unit).__name__})")
+    name = " ".join(unicodedata.normalize("NFKC", unit).split())
+    if name in _TARGET_NAMES:
+        return _TARGET_NAMES[name]
+    if name:
+        for strict in (True, False):
+            for kind in _KINDS:
+                if kind is _MONEY or (kind is _PRICE and name == ""):
+                    continue
+                try:
+                    return kind, kind.resolve(name, strict)[0]
+                except _UnitError:
+                    pass
+    raise ValueError(f"unknown unit {unit!r} (valid: {_TARGETS_HELP})")
+
+
+def _cannot_read(field: str, text: str, kind: _Kind, reason: str) -> ValueError:
+    return ValueError(f"{field}: cannot read {_shorten(text)} as {kind.noun} ({reason})")
+
+
+def _unknown_unit(field: str, text: str, unit: str, kind: _Kind) -> ValueError:
+    message = f"{field}: unknown unit {_shorten(unit)} in {_shorten(text)} (valid: {kind.valid})"
+    pool = kind.suggestions()
+    folded = {p.casefold(): p for p in pool if p}
+    close = difflib.get_close_matches(unit[:40].casefold(), list(folded), n=1, cutoff=0.6)
+    if close:
+        best = folded[close[0]]
+        try:
+            best = kind.resolve(best)[1] or best
+        except _UnitError:
+            pass
+        message += f"; did you mean {best!r}?"
+    return ValueError(message)
+
+
+def _number_value(field: str, text: str, kind: _Kind, match: re.Match) -> Decimal:
+    """The number in ``match`` as an exact Decimal, its separators checked."""
+    mantissa = match["mantissa"]
+    whole = mantissa.split(".")[0]
+    if whole and not _GROUPED.fullmatch(whole):
+        raise _cannot_read(
+            field, text, kind,
+            f"cannot read the number {mantissa!r}: group digits in threes ('100,000' or '100_000') "
+            "and use '.' for decimals",
+        )  # fmt: skip
+    digits = mantissa.replace(",", "").replace("_", "")
+    if digits.endswith("."):
+        digits += "0"
+    exponent = match["exp"] if match["exp"] is not None else match["exp10"]
+    if exponent is None:
+        return Decimal(digits)
+    sign, magnitude = (exponent[0], exponent[1:]) if exponent[0] in "+-" else ("+", exponent)
+    magnitude = magnitude.lstrip("0") or "0"
+    if len(magnitude) > 15:
+        # Beyond any Decimal exponent: the value is 0 or overflows, whatever the mantissa.
+        if Decimal(digits) == 0 or sign == "-":
+            return Decimal(0)
+        raise _cannot_read(field, text, kind, "the number overflows to infinity; NaN and infinity are not allowed")
+    return Decimal(f"{digits}e{sign}{magnitude}")
+
+
+def parse(text: str | float, unit: str, field: str | None = None) -> float:
+    """Read a quantity written by a person, such as "1 GW" or "90 days", in ``unit``.
+
+    Parameters
+    ----------
+    text : str or real number
+        What the person wrote: a number with an optional unit ("700 W",
+        "1.5GW", "90 days", "3.8e25", "989 TFLOP/s", "100k", "40%",
+        "$0.08/kWh"). A bare number is taken to be in ``unit``. A real number
+        (int, float, numpy scalar) is passed through unchanged as a float, in
+        ``unit``. See the module docstring for every accepted spelling.
+    unit : str
+        The target unit: "W", "Wh", "h", "s", "FLOP", "FLOP/s", "count",
+        "ratio", "kg/kWh", "L/kWh", "$/kWh", "kg", "L" or "$" (an amount of
+        money), or any unit of the same kind that :func:`parse` accepts
+        ("MW", "TWh", "days", "TFLOP/s", "t", "m3", "/MWh").
+    field : str, optional
+        The name of the input, used to begin every error message; "value" if
+        not given.
+
+    Returns
+    -------
+    float
+        The quantity in ``unit``; always finite. Ranges are not checked. [unit]
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is neither a str nor a real number (bool is rejected too),
+        or ``unit`` is not a str.
+    ValueError
+        If ``text`` cannot be read as a quantity of the kind of ``unit``, is
+        NaN or infinite, or overflows to infinity in ``unit``; or ``unit`` is
+        unknown. The message names the field, the text and the rule, with a
+        close valid spelling suggested where there is one.
+
+    Notes
+    -----
+    The number and the unit factors are combined in exact decimal arithmetic
+    and rounded to float once, so "1.1 GW" is exactly ``1.1e9`` and
+    "90 days" in "h" is exactly 2160.
+
+    Examples
+    --------
+    >>> parse("1 GW", "W")
+    1000000000.0
+    >>> parse("90 days", "h")
+    2160.0
+    >>> parse("989 TFLOP/s", "FLOP/s")
+    989000000000000.0
+    >>> parse("100,000", "count")
+    100000.0
+    >>> parse("40%", "ratio")
+    0.4
+    >>> parse(700, "W")
+    700.0
+    """
+    kind, target_factor = _resolve_target(unit)
+    name = "value" if field is None else str(field)
+    if isinstance(text, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a number or a str such as {kind.examples} (got {text!r})")
+    if isinstance(text, numbers.Real):
+        try:
+            number = float(text)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(f"{name} must be a finite number (got {text!r})")
+        return number
+    if not isinstance(text, str):
+        raise TypeError(
+            f"{name} must be a number or a str such as {kind.examples} (got {type(text).__name__})"
+        )
+
+    clean = " ".join(unicodedata.normalize("NFKC", text).replace("−", "-").split())
+    if not clean:
+        raise _cannot_read(name, text, kind, f"it is empty; expected e.g. {kind.examples}")
+    match = _NUMBER.fullmatch(clean)
+    if match is None:
+        if _NON_FINITE.match(clean):
+            raise _cannot_read(name, text, kind, "NaN and infinity are not allowed")
+        raise _cannot_read(name, text, kind, f"no number found; expected e.g. {kind.examples}")
+    unit_text = match["unit"]
+    if unit_text[:1] in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ".", ",", "_"):
+        raise _cannot_read(
+            name, text, kind,
+            "cannot read the number: write one number, digits grouped in threes ('100,000' or "
+            f"'100_000') and '.' for decimals; expected e.g. {kind.examples}",
+        )  # fmt: skip
+    if match["currency"] and not kind.currency:
+        raise _cannot_read(name, text, kind, f"a currency amount was given; expected e.g. {kind.examples}")
+    value = _number_value(name, text, kind, match)
+
+    try:
+        factor, _ = kind.resolve(unit_text)
+    except _UnitError as error:
+        if error.reason:
+            raise ValueError(f"{name}: {error.reason} (in {_shorten(text)})") from None
+        witness = _witness(unit_text, kind)
+        if witness is not None:
+            raise _cannot_read(
+                name, text, kind, f"{witness.noun} was given; expected e.g. {kind.examples}"
+            ) from None
+        raise _unknown_unit(name, text, unit_text, kind) from None
+
+    ratio = factor / target_factor
+    exact = _EXACT.divide(_EXACT.multiply(value, Decimal(ratio.numerator)), Decimal(ratio.denominator))
+    result = float(exact)
+    if not math.isfinite(result):
+        raise _cannot_read(
+            name, text, kind, f"the number overflows to infinity in {unit}; NaN and infinity are not allowed"
+        )
+    return -result if match["sign"] == "-" else result
+
+
+def to_unit(value: ArrayLike, unit: str, from_unit: str | None = None) -> float | np.ndarray:
+    """Express ``value`` in a display unit, e.g. watts in GW or seconds in days.
+
+    Parameters
+    ----------
+    value : numeric
+        The quantity, in ``from_unit``. [from_unit]
+    unit : str
+        The display unit: any unit name :func:`parse` accepts ("GW", "MW",
+        "TWh", "days", "h", "years", "EFLOP/s", "t", "Mt", "m3", "%", "k",
+        "$/MWh", ...).
+    from_unit : str, optional
+        The unit of ``value``; by default the library's base unit of the same
+        kind: W, Wh, s, FLOP, FLOP/s, kg, L, kg/kWh, L/kWh, currency/kWh, or 1
+        for counts and ratios. Note that durations default to seconds: pass
+        ``from_unit="h"`` for the ``hours`` input.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``value`` in ``unit``; a float for scalar input. [unit]
+
+    Raises
+    ------
+    ValueError
+        If a unit name is unknown or the two units measure different kinds.
+
+    Notes
+    -----
+    Plain multiplication by an exact factor: ``value × from / to``, with
+    ``from`` and ``to`` the units' sizes in the base unit.
+
+    Examples
+    --------
+    >>> to_unit(1e9, "GW")
+    1.0
+    >>> to_unit(2160, "days", from_unit="h")
+    90.0
+    >>> to_unit(0.4, "%")
+    40.0
+    """
+    to_kind, to_factor = _resolve_target(unit)
+    if from_unit is None:
+        from_kind, from_factor = to_kind, Fraction(1)
+    else:
+        from_kind, from_factor = _resolve_target(from_unit)
+    if from_kind is not to_kind and {from_kind, to_kind} != {_COUNT, _RATIO}:
+        raise ValueError(
+            f"cannot convert {from_kind.noun} ({from_unit!r}) to {to_kind.noun} ({unit!r})"
+        )
+    ratio = from_factor / to_factor
+    # Multiply by the numerator then divide by the denominator (both exact
+    # integers below 2**53 for every unit here) so that 1e9 W is exactly 1 GW.
+    result = np.asarray(value, dtype=float) * float(ratio.numerator) / float(ratio.denominator)
+    return float(result) if result.ndim == 0 else result
+
+
+def _finite(value, function: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
+        raise TypeError(f"{function} expects a real number (got {type(value).__name__})")
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0 or not np.issubdtype(value.dtype, np.number):
+            raise TypeError(f"{function} expects a scalar (got an array of shape {value.shape})")
+        value = value.item()
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{function} expects a finite number (got {value!r})")
+    return number
+
+
+def _round_sig(number: float, digits: int) -> Decimal:
+    """``number`` rounded to ``digits`` significant figures, exactly, half to even."""
+    return Context(prec=digits, rounding=ROUND_HALF_EVEN).plus(Decimal(number))
+
+
+def _mantissa_text(mantissa: Decimal, digits: int, strip: bool = False) -> str:
+    """Fixed-point text of a rounded mantissa; scientific beyond 10⁻⁴ .. 10⁶."""
+    exponent = mantissa.adjusted()
+    if -4 <= exponent < 6:
+        text = f"{mantissa:,.{max(0, digits - 1 - exponent)}f}"
+        if strip and "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    return _scientific(mantissa, digits, strip)
+
+
+def _scientific(rounded: Decimal, digits: int, strip: bool = False) -> str:
+    exponent = rounded.adjusted()
+    text = f"{rounded.scaleb(-exponent):.{digits - 1}f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}e{exponent}"
+
+
+def _format_ladder(value, ladder, function: str, digits: int = 3) -> tuple[str, str, str]:
+    """Sign, mantissa text and label of ``value`` on a ladder of (size, label) steps of 1000."""
+    number = _finite(value, function)
+    if number == 0:
+        return "", "0", ladder[0][1]
+    rounded = abs(_round_sig(number, digits))
+    size, label = ladder[0]
+    for step_size, step_label in ladder:
+        if rounded >= step_size:
+            size, label = step_size, step_label
+    mantissa = _EXACT.divide(rounded, Decimal(size))
+    return ("-" if number < 0 else ""), _mantissa_text(mantissa, digits), label
+
+
+def _join(value, ladder, function: str) -> str:
+    sign, mantissa, label = _format_ladder(value, ladder, function)
+    return f"{sign}{mantissa} {label}"
+
+
+def _si_ladder(symbol: str, prefixes: str) -> list[tuple[int, str]]:
+    return [(10 ** _SI_SYMBOLS[p], p + symbol) for p in ["", *prefixes]]
+
+
+_POWER_LADDER = _si_ladder("W", "kMGT")
+_ENERGY_LADDER = _si_ladder("Wh", "kMGT")
+_FLOP_RATE_LADDER = _si_ladder("FLOP/s", "kMGTPEZY")
+_MASS_LADDER = [(1, "kg"), (10**3, "t"), (10**6, "kt"), (10**9, "Mt"), (10**12, "Gt")]
+_VOLUME_LADDER = [
+    (1, "L"), (10**3, "m³"), (10**6, "thousand m³"), (10**9, "million m³"), (10**12, "billion m³"),
+]  # fmt: skip
+_MONEY_LADDER = [(1, ""), (10**3, "k"), (10**6, "M"), (10**9, "B"), (10**12, "T")]
+
+
+def format_power(watts: float) -> str:
+    """Format a power for display: "700 W", "10.2 kW", "150 MW", "1.00 GW".
+
+    Parameters
+    ----------
+    watts : float
+        Power. [W]
+
+    Returns
+    -------
+    str
+        Three significant figures, with the prefix (W, kW, MW, GW, TW) that
+        puts the mantissa in [1, 1000); "0 W" for zero. Beyond 1000 TW the
+        mantissa grows ("5,000 TW").
+
+    Raises
+    ------
+    TypeError
+        If ``watts`` is not a real scalar.
+    ValueError
+        If ``watts`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_power(1e9)
+    '1.00 GW'
+    >>> format_power(10_200)
+    '10.2 kW'
+    """
+    return _join(watts, _POWER_LADDER, "format_power")
+
+
+def format_energy(wh: float) -> str:
+    """Format an energy for display: "500 Wh", "12.3 MWh", "8.76 TWh".
+
+    Parameters
+    ----------
+    wh : float
+        Energy. [Wh]
+
+    Returns
+    -------
+    str
+        Three significant figures in Wh, kWh, MWh, GWh or TWh.
+
+    Raises
+    ------
+    TypeError
+        If ``wh`` is not a real scalar.
+    ValueError
+        If ``wh`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_energy(8.76e12)
+    '8.76 TWh'
+    """
+    return _join(wh, _ENERGY_LADDER, "format_energy")
+
+
+def format_flop_rate(flop_per_s: float) -> str:
+    """Format a compute rate for display: "989 TFLOP/s", "16.2 EFLOP/s".
+
+    Parameters
+    ----------
+    flop_per_s : float
+        Compute rate. [FLOP/s]
+
+    Returns
+    -------
+    str
+        Three significant figures with an SI prefix from none to Y (10²⁴).
+
+    Raises
+    ------
+    TypeError
+        If ``flop_per_s`` is not a real scalar.
+    ValueError
+        If ``flop_per_s`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_flop_rate(989e12)
+    '989 TFLOP/s'
+    """
+    return _join(flop_per_s, _FLOP_RATE_LADDER, "format_flop_rate")
+
+
+def format_mass(kg: float) -> str:
+    """Format a mass for display: "500 kg", "12.3 t", "4.56 kt", "1.20 Mt".
+
+    The caller adds what is weighed ("t CO2e" is shown by the caller's label).
+
+    Parameters
+    ----------
+    kg : float
+        Mass. [kg]
+
+    Returns
+    -------
+    str
+        Three significant figures in kg, t, kt, Mt or Gt.
+
+    Raises
+    ------
+    TypeError
+        If ``kg`` is not a real scalar.
+    ValueError
+        If ``kg`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_mass(1.2e9)
+    '1.20 Mt'
+    """
+    return _join(kg, _MASS_LADDER, "format_mass")
+
+
+def format_volume(litres: float) -> str:
+    """Format a volume of water for display: "300 L", "5.00 m³", "1.20 million m³".
+
+    Parameters
+    ----------
+    litres : float
+        Volume. [L]
+
+    Returns
+    -------
+    str
+        Three significant figures in L, m³ (1000 L), thousand m³, million m³
+        or billion m³.
+
+    Raises
+    ------
+    TypeError
+        If ``litres`` is not a real scalar.
+    ValueError
+        If ``litres`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_volume(2.5e6)
+    '2.50 thousand m³'
+    """
+    return _join(litres, _VOLUME_LADDER, "format_volume")
+
+
+def format_money(amount: float, currency: str = "$") -> str:
+    """Format an amount of money for display: "$1.23 M", "$456 k", "$12.3 B".
+
+    Parameters
+    ----------
+    amount : float
+        Amount. [currency]
+    currency : str, default "$"
+        Written before the number; a word or code (e.g. "EUR") is followed by
+        a space.
+
+    Returns
+    -------
+    str
+        Three significant figures with k, M, B (10⁹) or T (10¹²); a minus
+        sign comes before the currency ("-$1.23 M").
+
+    Raises
+    ------
+    TypeError
+        If ``amount`` is not a real scalar.
+    ValueError
+        If ``amount`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_money(1.234e6)
+    '$1.23 M'
+    >>> format_money(0.08)
+    '$0.0800'
+    """
+    sign, mantissa, label = _format_ladder(amount, _MONEY_LADDER, "format_money")
+    prefix = f"{currency} " if currency[-1:].isalnum() else currency
+    return f"{sign}{prefix}{mantissa}" + (f" {label}" if label else "")
+
+
+def format_flop(flop: float) -> str:
+    """Format an amount of compute for display: "3.79e25 FLOP".
+
+    Parameters
+    ----------
+    flop : float
+        Amount of compute. [FLOP]
+
+    Returns
+    -------
+    str
+        Three significant figures in scientific notation, "0 FLOP" for zero.
+
+    Raises
+    ------
+    TypeError
+        If ``flop`` is not a real scalar.
+    ValueError
+        If ``flop`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_flop(3.79e25)
+    '3.79e25 FLOP'
+    """
+    number = _finite(flop, "format_flop")
+    if number == 0:
+        return "0 FLOP"
+    return f"{_scientific(_round_sig(number, 3), 3)} FLOP"
+
+
+def format_count(n: float) -> str:
+    """Format a count for display: "595,238"; "1.23e9" from a billion up.
+
+    Parameters
+    ----------
+    n : float
+        A count (of accelerators, tokens, ...). [count]
+
+    Returns
+    -------
+    str
+        Rounded to the nearest whole number with thousands separators below
+        10⁹; three significant figures in scientific notation from 10⁹ up.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not a real scalar.
+    ValueError
+        If ``n`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_count(595_238.1)
+    '595,238'
+    >>> format_count(1.234e12)
+    '1.23e12'
+    """
+    number = _finite(n, "format_count")
+    if abs(number) < 1e9:
+        whole = round(number)
+        if abs(whole) < 10**9:
+            return f"{whole:,}"
+    return _scientific(_round_sig(number, 3), 3)
+
+
+_DURATION_LADDER = [
+    # (size [s], singular, plural, largest value shown before moving up)
+    (1, "s", "s", 60),
+    (SECONDS_PER_MINUTE, "min", "min", 60),
+    (SECONDS_PER_HOUR, "h", "h", 48),
+    (SECONDS_PER_DAY, "day", "days", DAYS_PER_YEAR),
+    (SECONDS_PER_YEAR, "year", "years", math.inf),
+]
+
+
+def format_duration(seconds: float) -> str:
+    """Format a duration for display: "45 s", "12.5 min", "3.2 h", "54.3 days", "2.1 years".
+
+    Parameters
+    ----------
+    seconds : float
+        Duration. [s]
+
+    Returns
+    -------
+    str
+        Three significant figures with trailing zeros dropped, in seconds
+        below a minute, minutes below an hour, hours below 48 h, days below
+        a year and years (365 days) beyond; "1 day", "1 year" in the
+        singular.
+
+    Raises
+    ------
+    TypeError
+        If ``seconds`` is not a real scalar.
+    ValueError
+        If ``seconds`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> format_duration(90 * 86_400)
+    '90 days'
+    >>> format_duration(4.7e6)
+    '54.4 days'
+    """
+    number = _finite(seconds, "format_duration")
+    if number == 0:
+        return "0 s"
+    for size, singular, plural, limit in _DURATION_LADDER:
+        rounded = abs(_round_sig(number / size, 3))
+        if rounded < limit:
+            break
+    text = _mantissa_text(rounded, 3, strip=True)
+    sign = "-" if number < 0 else ""
+    return f"{sign}{text} {singular if text == '1' else plural}"
