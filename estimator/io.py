@@ -75,6 +75,7 @@ __all__ = [
     "SUFFIXES",
     "dumps",
     "load",
+    "load_mapping",
     "load_with_metadata",
     "loads",
     "save",
@@ -367,7 +368,10 @@ def dumps(s: Scenario, format: str = "toml", *, name: str | None = None,
     """
     mapping = scenario_to_dict(s, name=name, description=description)
     if _check_format(format) == "json":
-        return json.dumps(mapping, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        # One key per line, each array on its line: as readable as the TOML form.
+        pairs = (f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, allow_nan=False)}"
+                 for k, v in mapping.items())
+        return "{\n" + ",\n".join(pairs) + "\n}\n"
     lines = ["# estimator scenario: every value is an assumption"]
     for key, value in mapping.items():
         line = f"{key} = {_toml_value(value)}"
@@ -527,6 +531,43 @@ def _read(path: str | os.PathLike[str], max_bytes: int) -> tuple[Path, bytes]:
         return path, handle.read(max_bytes + 1)
 
 
+def load_mapping(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
+    """The raw key/value pairs of a scenario file, after the file-level checks.
+
+    For callers that want to know which keys a file set (the command line
+    echoes where each assumption came from); :func:`scenario_from_dict` turns
+    the result into a Scenario.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.toml`` or ``.json`` file.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest file accepted [bytes].
+
+    Returns
+    -------
+    dict
+        Keys and values as the parser read them (not yet checked against
+        the Scenario fields).
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read (e.g. ``FileNotFoundError``).
+    ValueError
+        For a wrong suffix, or content that is too large, not UTF-8, empty,
+        malformed or has a repeated key; the message starts with the path.
+    """
+    path = Path(path)
+    format = _format_of(path, None)
+    path, raw = _read(path, max_bytes)
+    try:
+        return _parse(raw, format, max_bytes)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{path}: {exc}") from None
+
+
 def load_with_metadata(path: str | os.PathLike[str], *,
                        max_bytes: int = MAX_BYTES) -> tuple[Scenario, dict[str, str]]:
     """Read a scenario file and its metadata.
@@ -551,11 +592,8 @@ def load_with_metadata(path: str | os.PathLike[str], *,
     ValueError, TypeError
         As :func:`loads`, the message starting with the file's path.
     """
-    path = Path(path)
-    format = _format_of(path, None)
-    path, raw = _read(path, max_bytes)
+    mapping = load_mapping(path, max_bytes=max_bytes)
     try:
-        mapping = _parse(raw, format, max_bytes)
         scenario = scenario_from_dict(mapping)
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{path}: {exc}") from None
@@ -634,6 +672,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
             continue
+        except OSError as exc:  # name the file asked for, not the temporary one
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         break
     try:
         with open(fd, "wb") as handle:

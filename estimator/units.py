@@ -174,7 +174,7 @@ class _Kind:
             mega = self.folded.get(("M" + unit[1:]).casefold())
             if mega is not None:
                 hint = f"; write {mega[1]!r} for mega (10⁶)"
-            raise _UnitError(f"the prefix 'm' in {unit!r} is milli (10⁻³), which is never meant here{hint}")
+            raise _UnitError(f"the prefix 'm' in {unit!r} means milli (10⁻³), which is never meant here{hint}")
         entry = self.folded.get(unit.casefold())
         if entry is None:
             raise _UnitError("")
@@ -209,10 +209,14 @@ class _PerEnergyKind(_Kind):
 
 
 class _PriceKind(_Kind):
-    """An energy price: an optional currency, then an optional '/kWh' or 'per MWh'."""
+    """An energy price: an optional currency, then an optional '/kWh' or 'per MWh'.
+
+    A currency is a symbol or an upper-case three-letter code that is not a
+    power or energy unit ('KWH' is not a currency).
+    """
 
     _PATTERN = re.compile(
-        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}})?\s*(?:(?:/|per\s)\s*(?P<den>.+))?", re.IGNORECASE
+        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}})?\s*(?:(?:/|(?i:per)\s)\s*(?P<den>.+))?"
     )
 
     def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
@@ -220,13 +224,11 @@ class _PriceKind(_Kind):
         if match is None:
             raise _UnitError("")
         cur, den = match["cur"], match["den"]
-        if cur is not None and not cur.isupper() and cur.isalpha():
-            raise _UnitError("")  # lower-case letters are not a currency code ('kwh', 'abc')
-        if cur is not None and cur.isalpha() and _known_to_other_kinds(cur):
-            raise _UnitError("")  # 'KWH' is an energy, not a currency code
+        if cur is not None and cur.isalpha() and _is_power_or_energy(cur):
+            raise _UnitError("")
         if den is None:
-            if strict and cur is None:
-                raise _UnitError("")
+            if strict:
+                raise _UnitError("")  # a lone currency names money, not a price
             return Fraction(1), "/kWh"
         e_factor, e_name = _ENERGY.resolve(den, strict)
         return Fraction(WH_PER_KWH) / e_factor, f"/{e_name}"
@@ -236,14 +238,22 @@ class _PriceKind(_Kind):
 
 
 class _MoneyKind(_Kind):
-    """An amount of money: optional currency symbol or code around a k/M/B/T scale."""
-
-    _PATTERN = re.compile(rf"(?:[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}}(?=\s|$))?\s*(?P<scale>.*?)\s*(?:[A-Z]{{3}})?")
+    """An amount of money: a k/M/B/T scale with an optional currency symbol or code."""
 
     def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
-        match = self._PATTERN.fullmatch(unit)
-        scale = match["scale"] if match is not None else unit
-        return super().resolve(scale, strict)
+        tokens = unit.split(" ") if unit else []
+        if tokens and tokens[0] and tokens[0] in _CURRENCY_SYMBOLS:
+            tokens = tokens[1:]
+        elif tokens and self._is_code(tokens[0]):
+            tokens = tokens[1:]
+        if tokens and (self._is_code(tokens[-1]) or (tokens[-1] and tokens[-1] in _CURRENCY_SYMBOLS)):
+            tokens = tokens[:-1]
+        return super().resolve(" ".join(tokens), strict)
+
+    def _is_code(self, token: str) -> bool:
+        return len(token) == 3 and token.isascii() and token.isalpha() and token.isupper() and (
+            token.casefold() not in self.folded
+        )
 
 
 def _prefixed(symbols, words, prefixes, canonical_suffix=None):
@@ -309,7 +319,7 @@ _FLOP_RATE = _Kind(
 )  # fmt: skip
 
 _SCALES = {
-    "": (1, ["", "x"]),
+    "": (1, [""]),
     "k": (10**3, ["k", "K", "thousand", "thousands"]),
     "M": (10**6, ["M", "million", "millions", "mn", "mln", "mio"]),
     "B": (10**9, ["B", "bn", "billion", "billions"]),
@@ -320,14 +330,13 @@ _M_IS_AMBIGUOUS = {"m": "write 'M' or 'million' for millions"}
 _COUNT = _Kind(
     "count", "a count", "", "'100,000', '100k', '1.2 million'",
     "a plain number, k (thousand), M (million), B or bn (billion), T (trillion)",
-    {k: v for k, v in _SCALE_ALIASES.items() if k != "x"}, ambiguous=_M_IS_AMBIGUOUS,
+    _SCALE_ALIASES, ambiguous=_M_IS_AMBIGUOUS,
 )  # fmt: skip
-_MONEY = _Kind.__new__(_MoneyKind)
-_Kind.__init__(
-    _MONEY, "money", "an amount of money", "", "'$1.2M', '456k', '12.3 bn EUR'",
+_MONEY = _MoneyKind(
+    "money", "an amount of money", "", "'$1.2M', '456k', '12.3 bn EUR'",
     "a plain number, k (thousand), M (million), B or bn (billion), T (trillion), "
     "with an optional currency symbol or code",
-    {k: v for k, v in _SCALE_ALIASES.items() if k != "x"}, ambiguous=_M_IS_AMBIGUOUS, currency=True,
+    _SCALE_ALIASES, ambiguous=_M_IS_AMBIGUOUS, currency=True,
 )  # fmt: skip
 _RATIO = _Kind(
     "ratio", "a ratio", "", "'1.2', '40%'", "a plain number, or % (40% is 0.4)",
@@ -406,7 +415,7 @@ def _shorten(text: str) -> str:
     return repr(text[: _MAX_TEXT_IN_MESSAGE - 3] + "...")
 
 
-def _known_to_other_kinds(unit: str) -> bool:
+def _is_power_or_energy(unit: str) -> bool:
     return any(_can_resolve(kind, unit, strict=False) for kind in (_POWER, _ENERGY))
 
 
@@ -420,7 +429,7 @@ def _can_resolve(kind: _Kind, unit: str, strict: bool) -> bool:
 
 def _witness(unit: str, target: _Kind) -> _Kind | None:
     """Another kind that reads ``unit`` (exact spelling first), to say what was given."""
-    others = [k for k in _WITNESS_KINDS if k is not target and not (k in _FLOP_KINDS and target in _FLOP_KINDS)]
+    others = [k for k in _WITNESS_KINDS if k is not target]
     for strict in (True, False):
         if not strict and len(unit) < 2:
             break  # a lone 'g' or 'T' is more likely a typo than a mass or a trillion
@@ -429,8 +438,6 @@ def _witness(unit: str, target: _Kind) -> _Kind | None:
                 return kind
     return None
 
-
-_FLOP_KINDS = (_FLOP, _FLOP_RATE)
 
 
 def _resolve_target(unit: str) -> tuple[_Kind, Fraction]:
@@ -443,8 +450,6 @@ def _resolve_target(unit: str) -> tuple[_Kind, Fraction]:
     if name:
         for strict in (True, False):
             for kind in _KINDS:
-                if kind is _MONEY or (kind is _PRICE and name == ""):
-                    continue
                 try:
                     return kind, kind.resolve(name, strict)[0]
                 except _UnitError:
@@ -590,19 +595,21 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
         raise _cannot_read(name, text, kind, f"a currency amount was given; expected e.g. {kind.examples}")
     value = _number_value(name, text, kind, match)
 
-    try:
-        factor, _ = kind.resolve(unit_text)
-    except _UnitError as error:
-        if error.reason:
-            raise ValueError(f"{name}: {error.reason} (in {_shorten(text)})") from None
-        witness = _witness(unit_text, kind)
-        if witness is not None:
-            raise _cannot_read(
-                name, text, kind, f"{witness.noun} was given; expected e.g. {kind.examples}"
-            ) from None
-        raise _unknown_unit(name, text, unit_text, kind) from None
-
-    ratio = factor / target_factor
+    if not unit_text:
+        ratio = Fraction(1)  # a bare number is in the target unit
+    else:
+        try:
+            factor, _ = kind.resolve(unit_text)
+        except _UnitError as error:
+            if error.reason:
+                raise _cannot_read(name, text, kind, error.reason) from None
+            witness = _witness(unit_text, kind)
+            if witness is not None:
+                raise _cannot_read(
+                    name, text, kind, f"{witness.noun} was given; expected e.g. {kind.examples}"
+                ) from None
+            raise _unknown_unit(name, text, unit_text, kind) from None
+        ratio = factor / target_factor
     exact = _EXACT.divide(_EXACT.multiply(value, Decimal(ratio.numerator)), Decimal(ratio.denominator))
     result = float(exact)
     if not math.isfinite(result):
@@ -658,7 +665,7 @@ def to_unit(value: ArrayLike, unit: str, from_unit: str | None = None) -> float 
         from_kind, from_factor = to_kind, Fraction(1)
     else:
         from_kind, from_factor = _resolve_target(from_unit)
-    if from_kind is not to_kind and {from_kind, to_kind} != {_COUNT, _RATIO}:
+    if from_kind is not to_kind:
         raise ValueError(
             f"cannot convert {from_kind.noun} ({from_unit!r}) to {to_kind.noun} ({unit!r})"
         )
@@ -1035,10 +1042,15 @@ def format_duration(seconds: float) -> str:
     number = _finite(seconds, "format_duration")
     if number == 0:
         return "0 s"
-    for size, singular, plural, limit in _DURATION_LADDER:
-        rounded = abs(_round_sig(number / size, 3))
+    floor = Decimal(0)
+    for size, singular, plural, limit in _DURATION_LADDER:  # noqa: B007 (used after the loop)
+        # Rounded before the comparison so that 59.97 s shows as "1 min", not "60 s";
+        # the floor keeps it from rounding down again to "0.999 min" in the next unit.
+        rounded = max(abs(_round_sig(number / size, 3)), floor)
         if rounded < limit:
             break
+        next_size = next(step[0] for step in _DURATION_LADDER if step[0] > size)
+        floor = Decimal(limit * size) / Decimal(next_size)  # exact: 1 min, 1 h, 2 days, 1 year
     text = _mantissa_text(rounded, 3, strip=True)
     sign = "-" if number < 0 else ""
     return f"{sign}{text} {singular if text == '1' else plural}"

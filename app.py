@@ -1,0 +1,31 @@
+"""The dashboard: what a fleet means in power, and what a power budget means in fleet and compute.
+
+Run with ``streamlit run app.py`` (binds 127.0.0.1; see .streamlit/config.toml).
+This file is the router: it draws the shared sidebar (presets and every
+assumption) and then the chosen page from ``app_pages/``. All arithmetic comes
+from :mod:`estimator`; the pages only gather inputs and show results.
+"""
+
+import streamlit as st
+
+from app_pages import common
+
+st.set_page_config(page_title="AI datacenter power estimator", page_icon=":material/bolt:", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/fleet.py", title="Fleet → power", icon=":material/memory:", url_path="fleet",
+            default=True),
+    st.Page("app_pages/explorer.py", title="1 GW explorer", icon=":material/bolt:", url_path="explorer"),
+    st.Page("app_pages/sweeps.py", title="Sweeps", icon=":material/ssid_chart:", url_path="sweeps"),
+    st.Page("app_pages/energy.py", title="Energy & emissions", icon=":material/eco:", url_path="energy"),
+    st.Page("app_pages/training.py", title="Training run", icon=":material/model_training:",
+            url_path="training"),
+    st.Page("app_pages/compare.py", title="Compare & share", icon=":material/compare_arrows:",
+            url_path="compare"),
+]
+
+page = st.navigation(PAGES, position="sidebar")
+common.sidebar()
+common.restore_warning()
+page.run()
+common.assumptions_panel(common.current_scenario()[0])

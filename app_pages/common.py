@@ -1,0 +1,515 @@
+"""Shared dashboard state: the sidebar, the current Scenario, formatting and safe display.
+
+Every page reads the user's assumptions through :func:`current_scenario` (or
+:func:`require_scenario`, which stops the page with the library's message when
+an input is invalid). The sidebar is drawn once per run by ``app.py`` before
+the page, so every page sees the same scenario.
+
+The UI holds no arithmetic: numbers come from :mod:`estimator` and are only
+converted to display units here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+import estimator
+from estimator import catalog, explore, units
+from estimator.catalog import Sourced
+from estimator.scenario import Scenario
+
+DEFAULT_PRESETS: dict[str, str] = {"accelerator": "h100-sxm", "methodology": "nameplate", "site": "none",
+                                   "precision": "bf16"}
+NO_SITE = "none"
+TERA = 1e12  # the sidebar shows the per-accelerator peak in TFLOP/s
+
+#: Values the dashboard starts from where no preset applies; assumptions, with their reason.
+APP_DEFAULTS: dict[str, Sourced] = {
+    "gpus": Sourced(
+        100_000.0, "count",
+        "Dashboard default: the size of SemiAnalysis's model cluster ('100,000 H100 Clusters', 2024, "
+        "https://semianalysis.com/2024/06/17/100000-h100-clusters-power-network/) and of xAI Colossus's "
+        "first phase",
+        "A starting point to change, not a figure about any site.", True),
+    "hours": Sourced(
+        8760.0, "h", "Dashboard default: one year of 365 days",
+        "Energy, cost, emissions and water are reported over this period.", True),
+    "mfu": Sourced(
+        0.40, "ratio",
+        "Llama Team, AI @ Meta, 'The Llama 3 Herd of Models', arXiv:2407.21783 (2024): BF16 MFU of "
+        "38–43% on 8K–16K H100, https://arxiv.org/abs/2407.21783",
+        "Dashboard default inside the published range; a methodology that sets its own MFU replaces it.",
+        True),
+    "server_overhead": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
+    "network_overhead": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
+    "pue": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
+    "utilization": Sourced(1.0, "ratio", "Neutral value: full load all the time (DESIGN.md)"),
+}
+
+IDLE_FRACTION_DEFAULT = Sourced(
+    0.15, "ratio",
+    "Dashboard assumption: a waiting H100 still draws roughly 100 W of its 700 W for memory, clocks "
+    "and fans",
+    "Not a published figure; change it to see how the swing moves.", False)
+
+#: Sidebar widgets holding Scenario fields, and how each maps to its field.
+FIELD_WIDGETS: dict[str, str] = {
+    "gpus": "gpus", "gpu_watts": "gpu_watts", "peak_flop_per_s": "peak_tflops",
+    "server_overhead": "server_overhead", "network_overhead": "network_overhead", "pue": "pue",
+    "utilization": "utilization", "mfu": "mfu", "hours": "period",
+    "electricity_price": "electricity_price", "carbon_intensity": "carbon_intensity", "wue": "wue",
+}
+PRESET_WIDGETS = ("accelerator", "methodology", "site", "precision")
+#: Fields a preset change may set; gpus and the period are the user's own.
+PRESET_FIELDS = ("gpu_watts", "peak_flop_per_s", "server_overhead", "network_overhead", "pue",
+                 "utilization", "mfu", "electricity_price", "carbon_intensity", "wue")
+OPTIONAL_FIELDS = ("electricity_price", "carbon_intensity", "wue")
+
+ASSUMPTION_NOTE = ("Every input is an assumption. Presets are nominal public figures (vendor ratings, "
+                   "published methodologies, fleet averages), not measurements; each is listed with its "
+                   "source under *Assumptions and sources*.")
+
+
+# --------------------------------------------------------------------------- formatting
+
+def fmt(value: float | None, unit: str) -> str:
+    """Display text of one number in a library unit, via :mod:`estimator.units`."""
+    if value is None:
+        return "—"
+    v = float(value)
+    if not math.isfinite(v):
+        return "—"
+    if unit == "W":
+        return units.format_power(v)
+    if unit == "Wh":
+        return units.format_energy(v)
+    if unit == "FLOP/s":
+        return units.format_flop_rate(v)
+    if unit == "FLOP":
+        return units.format_flop(v)
+    if unit == "count":
+        return units.format_count(v)
+    if unit in ("kg", "kg CO2e"):
+        return units.format_mass(v) + (" CO2e" if unit == "kg CO2e" else "")
+    if unit == "L":
+        return units.format_volume(v)
+    if unit == "currency":
+        return units.format_money(v)
+    if unit == "s":
+        return units.format_duration(v)
+    if unit == "h":
+        return units.format_duration(v * units.SECONDS_PER_HOUR)
+    if unit == "ratio":
+        return f"{v:.3g}"
+    if unit == "%":
+        return f"{v * 100:.3g} %"
+    if unit == "runs":
+        return f"{v:,.1f}" if v < 1000 else units.format_count(v)
+    if unit == "GPU-h":
+        return units.format_count(v) + " GPU-h"
+    return f"{v:.4g} {unit}"
+
+
+def hours_text(hours: float | None) -> str:
+    """Exact text for a period in hours that :func:`estimator.units.parse` reads back."""
+    if hours is None:
+        return ""
+    if hours % units.HOURS_PER_YEAR == 0:
+        n = hours / units.HOURS_PER_YEAR
+        return f"{n:g} year" + ("" if n == 1 else "s")
+    if hours % units.HOURS_PER_DAY == 0:
+        n = hours / units.HOURS_PER_DAY
+        return f"{n:g} day" + ("" if n == 1 else "s")
+    return f"{hours!r} h"
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^")
+
+
+def plain(text: str) -> str:
+    """Escape Markdown so that text a user typed (quoted in a message) shows as typed, never as markup."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text).replace("\n", " ")
+
+
+def error_text(exc: BaseException) -> str:
+    """The library's message (which names the field and the rule), as plain text."""
+    return str(exc) or type(exc).__name__
+
+
+def show_error(exc: BaseException | str) -> None:
+    """Show a rejected input as an error box (never a traceback); user text inside is escaped."""
+    text = exc if isinstance(exc, str) else error_text(exc)
+    st.error(plain(text), icon=":material/error:")
+
+
+# --------------------------------------------------------------------------- presets
+
+@st.cache_data(show_spinner=False)
+def preset_names() -> dict[str, dict[str, str]]:
+    """Catalogue keys → display names for the three pickers."""
+    return {
+        "accelerator": {k: v.name for k, v in catalog.accelerators().items()},
+        "methodology": {k: v.name for k, v in catalog.methodologies().items()},
+        "site": {NO_SITE: "No site preset (keep the methodology's PUE)",
+                 **{k: v.name for k, v in catalog.sites().items()}},
+        "precision": {"bf16": "BF16 (dense)", "fp8": "FP8 (dense, where published)"},
+    }
+
+
+def preset_sources(presets: Mapping[str, str]) -> dict[str, Sourced]:
+    """Each Scenario field's preset value with its source: app defaults, then accelerator,
+    methodology and site, in that order (the library's :func:`estimator.preset_assumptions` order)."""
+    out = dict(APP_DEFAULTS)
+    part = catalog.accelerator(presets["accelerator"])
+    precision = presets.get("precision", "bf16")
+    if precision == "fp8" and part.peak_flop_per_s_fp8 is None:
+        precision = "bf16"
+    out.update(part.sourced_assumptions(precision))
+    out.update(catalog.methodology(presets["methodology"]).sourced_assumptions(part))
+    if presets.get("site", NO_SITE) != NO_SITE:
+        out.update(catalog.site(presets["site"]).sourced_assumptions())
+    return out
+
+
+def preset_values(presets: Mapping[str, str]) -> dict[str, float]:
+    """Scenario field → preset value (see :func:`preset_sources`)."""
+    return {k: v.value for k, v in preset_sources(presets).items()}
+
+
+def current_presets() -> dict[str, str]:
+    """The preset keys picked in the sidebar."""
+    return {k: st.session_state.get(k, DEFAULT_PRESETS[k]) for k in PRESET_WIDGETS}
+
+
+def _widget_value(field: str, value: float | None) -> Any:
+    """A Scenario field's value in its sidebar widget's unit and type."""
+    if field == "gpus":
+        return None if value is None else max(1, int(round(value)))
+    if field == "peak_flop_per_s":
+        return None if value is None else value / TERA
+    if field == "hours":
+        return hours_text(value)
+    return None if value is None else float(value)
+
+
+def _set_widgets(values: Mapping[str, float | None]) -> None:
+    for field, value in values.items():
+        st.session_state[FIELD_WIDGETS[field]] = _widget_value(field, value)
+
+
+def _apply_presets(reset_all: bool = False) -> None:
+    """Write the picked presets into the sidebar inputs (a widget callback).
+
+    Fields the new presets set are overwritten. An optional figure the new
+    site does not give (price, grid, WUE) is cleared only if it came from the
+    previous preset, so a value the user typed survives a change of site.
+    """
+    old = st.session_state.get("_preset_values", {})
+    new = preset_values(current_presets())
+    updates: dict[str, float | None] = {}
+    for field in PRESET_FIELDS:
+        if field in new:
+            updates[field] = new[field]
+        elif field in OPTIONAL_FIELDS:
+            if reset_all or (field in old and _close(scenario_field(field), old[field])):
+                updates[field] = None
+    _set_widgets(updates)
+    st.session_state["_preset_values"] = new
+
+
+def _reset_to_presets() -> None:
+    _apply_presets(reset_all=True)
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+# --------------------------------------------------------------------------- state and URL
+
+def _initialize() -> None:
+    """First run of a session: defaults, or the scenario in the address if it is valid."""
+    if st.session_state.get("_initialized"):
+        return
+    st.session_state["_initialized"] = True
+    st.session_state.setdefault("kept", {})
+    presets = dict(DEFAULT_PRESETS)
+    values: dict[str, float | None] = {**preset_values(presets), "gpus": APP_DEFAULTS["gpus"].value,
+                                       "hours": APP_DEFAULTS["hours"].value}
+    params = {k: st.query_params[k] for k in st.query_params}
+    if params:
+        try:
+            fields, restored = explore.scenario_from_query(params)
+            presets.update({k: v for k, v in restored.items() if v is not None})
+            if restored.get("site") is None:
+                presets["site"] = NO_SITE
+            values = {k: fields[k] for k in FIELD_WIDGETS}
+        except (ValueError, TypeError) as exc:
+            st.session_state["_restore_warning"] = error_text(exc)
+    for k in PRESET_WIDGETS:
+        st.session_state[k] = presets[k]
+    st.session_state["_preset_values"] = preset_values(presets)
+    _set_widgets(values)
+
+
+def scenario_field(field: str) -> float | None:
+    """One Scenario field as the sidebar holds it, in the library's unit (no validation).
+
+    Raises
+    ------
+    ValueError
+        If the period text cannot be read (units.parse names the problem).
+    """
+    value = st.session_state.get(FIELD_WIDGETS[field])
+    if field == "peak_flop_per_s":
+        return None if value is None else float(value) * TERA
+    if field == "hours":
+        text = (value or "").strip()
+        return None if not text else units.parse(text, "h", field="period")
+    return None if value is None else float(value)
+
+
+def scenario_fields() -> dict[str, float | None]:
+    """Every Scenario field from the sidebar (unvalidated); raises ValueError on a bad period."""
+    return {f: scenario_field(f) for f in Scenario.field_names()}
+
+
+def current_scenario() -> tuple[Scenario | None, str | None]:
+    """The sidebar's assumptions as a validated Scenario, or None and the library's message."""
+    try:
+        values = scenario_fields()
+        return Scenario(**{k: v for k, v in values.items() if v is not None}), None
+    except (ValueError, TypeError) as exc:
+        return None, error_text(exc)
+
+
+def require_scenario() -> Scenario:
+    """The current Scenario; on an invalid input, show the library's message and stop the page."""
+    s, message = current_scenario()
+    if s is None:
+        show_error(f"Check the assumptions in the sidebar: {message}")
+        st.stop()
+    return s
+
+
+def _sync_query_params(s: Scenario | None) -> None:
+    """Keep the address bar equal to the current scenario, so it can be shared."""
+    if s is None:
+        return
+    wanted = share_params(s)
+    current = {k: st.query_params[k] for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_params(s: Scenario) -> dict[str, str]:
+    """Query parameters that restore ``s`` and the picked presets."""
+    presets = current_presets()
+    return explore.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
+                                           else presets["site"]})
+
+
+# --------------------------------------------------------------------------- sidebar
+
+def _number(field: str, label: str, *, min_value: float, max_value: float, step: float, fmt_: str,
+            help_: str, allow_empty: bool = False) -> None:
+    # value=None lets an optional input be empty; its state is always set in _initialize().
+    extra: dict[str, Any] = {"value": None} if allow_empty else {}
+    st.number_input(label, min_value=min_value, max_value=max_value, step=step, format=fmt_,
+                    key=FIELD_WIDGETS[field], help=help_, **extra,
+                    placeholder="not set: outputs that need it are left out" if allow_empty else None)
+
+
+def sidebar() -> None:
+    """Draw the preset pickers and every assumption input, then sync the address bar."""
+    _initialize()
+    names = preset_names()
+    with st.sidebar:
+        st.caption("Presets fill the inputs below with nominal public figures; "
+                   "every input can be overridden.")
+        st.selectbox("Accelerator", list(names["accelerator"]), format_func=names["accelerator"].get,
+                     key="accelerator", on_change=_apply_presets,
+                     help="Sets accelerator power, peak FLOP/s and the server overhead.")
+        st.selectbox("Methodology (assumption set)", list(names["methodology"]),
+                     format_func=names["methodology"].get, key="methodology", on_change=_apply_presets,
+                     help="Sets server and network overheads, PUE, utilization (and MFU where published).")
+        st.selectbox("Site", list(names["site"]), format_func=names["site"].get, key="site",
+                     on_change=_apply_presets,
+                     help="Sets PUE, and WUE, grid intensity and price where the site publishes them.")
+        st.selectbox("Precision", list(names["precision"]), format_func=names["precision"].get,
+                     key="precision", on_change=_apply_presets,
+                     help="Which dense peak the accelerator preset uses.")
+
+        with st.expander("Fleet and accelerator", expanded=True):
+            st.number_input("Accelerators in the fleet [count]", min_value=1, max_value=1_000_000_000,
+                            step=1000, key="gpus", help="GPUs, TPUs, ... (1 to 10⁹).")
+            _number("gpu_watts", "Accelerator power at full load [W]", min_value=1.0, max_value=1e6,
+                    step=10.0, fmt_="%.0f", help_="Nameplate TDP/TGP unless you know better.")
+            _number("peak_flop_per_s", "Dense peak per accelerator [TFLOP/s]", min_value=0.001,
+                    max_value=1e6, step=10.0, fmt_="%.1f", allow_empty=True,
+                    help_="At the chosen precision, without sparsity. Empty: no compute outputs.")
+            _number("mfu", "Model FLOPs utilization, MFU [0–1]", min_value=0.01, max_value=1.0, step=0.01,
+                    fmt_="%.3f", help_="Achieved ÷ peak FLOP/s of a training job.")
+        with st.expander("Overheads (the power chain)", expanded=True):
+            _number("server_overhead", "Server overhead [server W ÷ accelerator W]", min_value=1.0,
+                    max_value=10.0, step=0.01, fmt_="%.3f",
+                    help_="Host CPUs, memory, NICs, fans, PSU loss (≥ 1).")
+            _number("network_overhead", "Network and storage overhead [IT W ÷ server W]", min_value=1.0,
+                    max_value=10.0, step=0.01, fmt_="%.3f", help_="Switches, optics, storage (≥ 1).")
+            _number("pue", "PUE [facility W ÷ IT W]", min_value=1.0, max_value=10.0, step=0.01,
+                    fmt_="%.3f", help_="Cooling, power conversion, lighting (≥ 1).")
+            _number("utilization", "Utilization [average ÷ full-load draw, 0–1]", min_value=0.01,
+                    max_value=1.0, step=0.01, fmt_="%.2f", help_="Sets the average draw and the energy.")
+        with st.expander("Period, grid and price", expanded=False):
+            st.text_input("Period [e.g. 1 year, 90 days, 2160 h]", key="period",
+                          help="Energy, cost, emissions and water are over this period. Empty: none.")
+            _number("electricity_price", "Electricity price [currency/kWh]", min_value=0.0, max_value=1000.0,
+                    step=0.01, fmt_="%.4f", allow_empty=True, help_="Empty: no cost.")
+            _number("carbon_intensity", "Grid carbon intensity [kg CO2e/kWh]", min_value=0.0,
+                    max_value=10.0, step=0.01, fmt_="%.3f", allow_empty=True,
+                    help_="Location-based. Empty: no emissions.")
+            _number("wue", "Water usage effectiveness, WUE [L/kWh of IT energy]", min_value=0.0,
+                    max_value=100.0, step=0.01, fmt_="%.2f", allow_empty=True, help_="Empty: no water.")
+        st.button("Reset inputs to the presets", key="reset_presets", on_click=_reset_to_presets,
+                  width="stretch")
+        s, message = current_scenario()
+        if s is None:
+            show_error(message or "invalid input")
+        else:
+            overridden = [f for f in overridden_fields(s)]
+            if overridden:
+                st.caption("Overridden: " + ", ".join(overridden))
+    _sync_query_params(s)
+
+
+def restore_warning() -> None:
+    """Show, once, why a shared address could not be restored."""
+    message = st.session_state.pop("_restore_warning", None)
+    if message:
+        st.warning(plain(f"The scenario in the address could not be used ({message}); showing the "
+                         "defaults instead."), icon=":material/warning:")
+
+
+def overridden_fields(s: Scenario) -> list[str]:
+    """Scenario fields whose value differs from the presets' (or the dashboard default)."""
+    preset = preset_values(current_presets())
+    out = []
+    for field in Scenario.field_names():
+        value = getattr(s, field)
+        if field in preset:
+            if not _close(value, preset[field]):
+                out.append(field)
+        elif value is not None:
+            out.append(field)
+    return out
+
+
+def assumptions_rows(s: Scenario) -> list[dict[str, str]]:
+    """One row per assumption: value with unit, where it comes from, source, note, confirmed."""
+    sources = preset_sources(current_presets())
+    rows = []
+    for field in Scenario.field_names():
+        label, unit = explore.ASSUMPTIONS[field]
+        value = getattr(s, field)
+        src = sources.get(field)
+        if value is None:
+            status = "not set"
+        elif src is not None and _close(value, src.value):
+            status = "dashboard default" if field in APP_DEFAULTS and src is APP_DEFAULTS[field] else "preset"
+        elif src is not None:
+            status = f"overridden (preset {fmt_assumption(field, src.value)})"
+        else:
+            status = "your input"
+        from_preset = src is not None and status != "your input"
+        rows.append({
+            "Assumption": label, "Value": fmt_assumption(field, value), "Unit": unit, "Status": status,
+            "Source": src.source if from_preset else "",
+            "Note": src.note if from_preset else "",
+            "Confirmed": ("" if not from_preset else
+                          "yes" if src.confirmed else "no: secondary source, implied or estimated"),
+        })
+    return rows
+
+
+def fmt_assumption(field: str, value: float | None) -> str:
+    """An assumption's value in its own display form."""
+    if value is None:
+        return "—"
+    unit = explore.ASSUMPTIONS[field][1]
+    if field == "gpus":
+        return units.format_count(value)
+    if unit in ("W", "FLOP/s"):
+        return fmt(value, unit)
+    if unit == "h":
+        return f"{value:,.6g} h ({fmt(value, 'h')})"
+    return f"{value:.6g}" if unit == "ratio" else f"{value:.6g} {unit}"
+
+
+def assumptions_panel(s: Scenario | None) -> None:
+    """The 'Assumptions and sources' expander shown under every page."""
+    if s is None:
+        return
+    import pandas as pd
+
+    with st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:"):
+        st.caption(ASSUMPTION_NOTE + " 'Confirmed: no' marks a figure read only in a secondary source, "
+                   "implied rather than stated, or estimated.")
+        st.dataframe(pd.DataFrame(assumptions_rows(s)), hide_index=True, width="stretch",
+                     key="assumptions_table")
+        presets = current_presets()
+        m = catalog.methodology(presets["methodology"])
+        st.caption(f"Methodology: {m.name}. {m.description}")
+        st.caption(f"Source: {m.source}")
+
+
+# --------------------------------------------------------------------------- display helpers
+
+def kpi_row(key: str, items: list[tuple[str, str, str | None]]) -> None:
+    """A row of bordered metrics: (label, value text, help) each, in a keyed container."""
+    with st.container(horizontal=True, key=key, gap="small"):
+        for label, value, help_ in items:
+            st.metric(label, value, help=help_, border=True, width="stretch")
+
+
+def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call the library; on a rejected input show its message and stop the page."""
+    try:
+        return function(*args, **kwargs)
+    except (ValueError, TypeError) as exc:
+        show_error(exc)
+        st.stop()
+
+
+def parse_input(text: str, unit: str, field: str) -> float | None:
+    """Read a quantity typed by the user; on failure show the reason and return None."""
+    try:
+        return units.parse(text, unit, field=field)
+    except (ValueError, TypeError) as exc:
+        show_error(exc)
+        return None
+
+
+def scenario_json(items: Mapping[str, tuple[Scenario, Mapping[str, str | None]]]) -> str:
+    """JSON of named scenarios: presets, every assumption (with unit) and every result."""
+    out = []
+    for name, (s, presets) in items.items():
+        out.append({
+            "name": name,
+            "presets": {k: v for k, v in presets.items() if v and v != NO_SITE},
+            "assumptions": s.to_dict(),
+            "results": estimator.estimate(s).to_dict(),
+        })
+    doc = {
+        "note": "Every assumption is a user input or a nominal public figure, not a measurement.",
+        "units": {**{k: u for k, (_, u) in explore.ASSUMPTIONS.items()},
+                  **{k: u for k, (_, u) in explore.RESULTS.items()}},
+        "scenarios": out,
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

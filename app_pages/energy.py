@@ -1,0 +1,69 @@
+"""Energy, cost, emissions and water of the sidebar's fleet over a period."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import estimator
+from app_pages import common
+from estimator import explore, units
+
+st.title("Energy & emissions")
+st.caption("What the fleet draws over a period at its average load, and what that costs in money, carbon "
+           "and water. " + common.ASSUMPTION_NOTE)
+
+s = common.require_scenario()
+if s.hours is None:
+    st.info("Set a period in the sidebar (under *Period, grid and price*) to see energy.",
+            icon=":material/info:")
+    st.stop()
+r = estimator.estimate(s)
+
+st.subheader(f"Over {common.fmt(s.hours, 'h')} at {common.fmt(s.utilization, '%')} average utilization")
+common.kpi_row("kpis_energy", [
+    ("Average facility draw", common.fmt(r.average_facility_power_w, "W"), "facility power × utilization"),
+    ("Facility energy", common.fmt(r.energy_wh, "Wh"), "average facility draw × period"),
+    ("IT energy", common.fmt(r.it_energy_wh, "Wh"), "IT power × utilization × period"),
+])
+missing = {"cost": "an electricity price", "emissions_kg": "a grid carbon intensity", "water_l": "a WUE"}
+common.kpi_row("kpis_impact", [
+    ("Electricity cost", common.fmt(r.cost, "currency"),
+     "facility energy [kWh] × price; the currency is the price's" if r.cost is not None
+     else "Set an electricity price in the sidebar (or a site preset that has one)."),
+    ("Emissions (location-based)", common.fmt(r.emissions_kg, "kg CO2e"),
+     "facility energy [kWh] × grid intensity" if r.emissions_kg is not None
+     else "Set a grid carbon intensity in the sidebar."),
+    ("Site water", common.fmt(r.water_l, "L"),
+     "IT energy [kWh] × WUE (on-site water, mostly evaporative cooling)" if r.water_l is not None
+     else "Set a WUE in the sidebar (or a site preset that has one)."),
+])
+absent = [text for key, text in missing.items() if getattr(r, key) is None]
+if absent:
+    st.info("Not shown until you give " + ", ".join(absent) + " under *Period, grid and price* in the sidebar, "
+            "or pick a site preset that publishes them. No value is made up.", icon=":material/info:")
+
+st.subheader("Energy by layer")
+layers = common.guarded(explore.energy_layers, r, s.hours, s.utilization)
+df = pd.DataFrame({"layer": list(explore.LAYERS.values()),
+                   "GWh": [units.to_unit(v, "GWh") for v in layers["energy_wh"].values()],
+                   "energy": [common.fmt(v, "Wh") for v in layers["energy_wh"].values()],
+                   "share": [common.fmt(v, "%") for v in layers["share"].values()]})
+order = list(df["layer"])
+base = alt.Chart(df).encode(y=alt.Y("layer:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+                            x=alt.X("GWh:Q", title="Energy over the period [GWh]"))
+chart = base.mark_bar().encode(color=alt.Color("layer:N", sort=order, legend=None),
+                               tooltip=["layer:N", "energy:N", "share:N"]) + base.mark_text(
+    align="left", dx=4).encode(text=alt.Text("energy:N"))
+st.altair_chart(chart.properties(height=220), width="stretch", key="chart_energy_layers")
+
+st.subheader("Per accelerator")
+per = explore.per_accelerator(r, s.gpus)
+common.kpi_row("kpis_per_gpu", [
+    ("Facility energy per accelerator", common.fmt(per["energy_wh"], "Wh"), None),
+    ("Cost per accelerator", common.fmt(per["cost"], "currency"), None),
+    ("Emissions per accelerator", common.fmt(per["emissions_kg"], "kg CO2e"), None),
+    ("Water per accelerator", common.fmt(per["water_l"], "L"), None),
+])
+st.caption("Energy is the average draw over the whole period; PUE is applied to power as a planning "
+           "approximation (it is defined on annual energy). Emissions are location-based (grid average), "
+           "not market-based.")

@@ -1,0 +1,160 @@
+"""The 1 GW explorer: a facility power budget → how many accelerators, how much compute, how many runs."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+import estimator
+from estimator import catalog, explore, units
+
+st.title("1 GW explorer")
+st.caption("Start from a power budget at the grid connection and ask what it holds: accelerators of each "
+           "generation, their compute, and how many Llama-3-405B-sized training runs that is. "
+           + common.ASSUMPTION_NOTE)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours, run_flop, precision):
+    return explore.accelerator_table(budget_w, methodology, network_overhead=network_overhead, pue=pue,
+                                     mfu=mfu, hours=hours, training_flop=run_flop, precision=precision)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop):
+    return explore.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
+                                     mfu=mfu, hours=hours, training_flop=run_flop)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _fit_matrix(budget_w):
+    return explore.fit_matrix(budget_w)
+
+
+s = common.require_scenario()
+presets = common.current_presets()
+
+c1, c2, c3 = st.columns([1, 1, 1])
+budget_text = c1.text_input("Facility power budget [10 MW to 10 GW]", value="1 GW", key="budget",
+                            help="At the grid connection, full load, e.g. '1 GW', '300 MW', '2.5 GW'.")
+days = c2.number_input("Training period [days]", min_value=1, max_value=3650, value=90, step=1,
+                       key="explorer_days", help="The fleet trains at its sustained FLOP/s for this long.")
+run_text = c3.text_input("Reference run [FLOP]", value="3.8e25 FLOP", key="run_flop",
+                         help="Llama 3 405B: 3.8e25 FLOP (arXiv:2407.21783).")
+
+budget = common.parse_input(budget_text, "W", "budget")
+run_flop = common.parse_input(run_text, "FLOP", "reference run")
+low, high = explore.BUDGET_RANGE_W
+if budget is not None and not low <= budget <= high:
+    common.show_error(f"budget must be between {common.fmt(low, 'W')} and {common.fmt(high, 'W')} "
+                      f"(got {common.fmt(budget, 'W')})")
+    budget = None
+if run_flop is not None and not run_flop > 0:
+    common.show_error(f"reference run must be > 0 FLOP (got {common.fmt(run_flop, 'FLOP')})")
+    run_flop = None
+if budget is None or run_flop is None:
+    st.stop()
+if s.peak_flop_per_s is None:
+    st.info("Set a dense peak per accelerator in the sidebar to see compute.", icon=":material/info:")
+    st.stop()
+
+hours = float(days * units.HOURS_PER_DAY)
+mine = common.guarded(explore.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
+                      s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop)
+part = catalog.accelerator(presets["accelerator"])
+st.subheader(f"{common.fmt(budget, 'W')} with your scenario ({part.name} preset)")
+common.kpi_row("kpis_budget", [
+    ("Accelerators that fit", common.fmt(mine["gpus"], "count"),
+     "floor(budget ÷ all-in power per accelerator), at full load"),
+    ("All-in power per accelerator", common.fmt(mine["watts_per_gpu"], "W"),
+     "gpu_watts × server overhead × network overhead × PUE"),
+    ("Peak compute", common.fmt(mine["peak_cluster_flop_per_s"], "FLOP/s"), "accelerators × dense peak"),
+    ("Sustained compute", common.fmt(mine["sustained_flop_per_s"], "FLOP/s"), "peak × MFU"),
+])
+common.kpi_row("kpis_training", [
+    (f"Training compute in {days:,} days", common.fmt(mine["flop_in_period"], "FLOP"),
+     "sustained FLOP/s × period"),
+    ("Reference runs in the period", common.fmt(mine["runs"], "runs"),
+     f"training compute ÷ {common.fmt(run_flop, 'FLOP')}"),
+    ("Time per reference run", common.fmt(estimator.training_time_s(
+        run_flop, mine["gpus"], s.peak_flop_per_s, s.mfu), "s") if mine["gpus"] > 0 else "—",
+     "reference run ÷ sustained FLOP/s, on the whole fleet"),
+])
+
+st.subheader("Every accelerator generation, side by side")
+table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
+                       s.mfu, hours, run_flop, presets["precision"])
+acc = pd.DataFrame({
+    "Accelerator": table["name"], "Year": [int(y) for y in table["year"]], "Precision": table["precision"],
+    "Power [W]": table["gpu_watts"], "Server overhead": table["server_overhead"],
+    "All-in per accelerator": [common.fmt(v, "W") for v in table["watts_per_gpu"]],
+    "Accelerators that fit": [common.fmt(v, "count") for v in table["gpus"]],
+    "Peak": [common.fmt(v, "FLOP/s") for v in table["peak_cluster_flop_per_s"]],
+    "Sustained": [common.fmt(v, "FLOP/s") for v in table["sustained_flop_per_s"]],
+    f"FLOP in {days:,} days": [common.fmt(v, "FLOP") for v in table["flop_in_period"]],
+    "Reference runs": [common.fmt(v, "runs") for v in table["runs"]],
+})
+st.dataframe(acc, hide_index=True, width="stretch", key="table_accelerators")
+st.caption("Each accelerator keeps its own preset power, peak and server overhead under the chosen "
+           f"methodology; network overhead ({s.network_overhead:.3g}), PUE ({s.pue:.3g}) and MFU "
+           f"({s.mfu:.3g}) come from the sidebar. Where a part has no published FP8 peak, BF16 is used.")
+
+chart_data = pd.DataFrame({"Accelerator": table["name"], "runs": table["runs"],
+                           "gpus": table["gpus"], "key": table["key"]})
+bars = alt.Chart(chart_data).mark_bar().encode(
+    y=alt.Y("Accelerator:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+    x=alt.X("runs:Q", title=f"Reference runs in {days:,} days [runs]"),
+    color=alt.condition(alt.datum.key == presets["accelerator"], alt.value("#1f6f8b"), alt.value("#9ab8c4")),
+    tooltip=[alt.Tooltip("Accelerator:N"), alt.Tooltip("gpus:Q", title="Accelerators that fit", format=",.0f"),
+             alt.Tooltip("runs:Q", title="Runs", format=",.1f")],
+)
+st.altair_chart(bars.properties(height=260), width="stretch", key="chart_accelerators")
+
+st.subheader("The same budget under each methodology")
+st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')}) and peak "
+           f"({common.fmt(s.peak_flop_per_s, 'FLOP/s')}); each methodology's own server, network, PUE "
+           f"and utilization ratios, and its MFU where it publishes one (else the sidebar's {s.mfu:.3g}).")
+mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
+                    s.mfu, hours, run_flop)
+spread = pd.DataFrame({
+    "Methodology": mt["name"], "Server": mt["server_overhead"], "Network": mt["network_overhead"],
+    "PUE": mt["pue"], "Utilization": mt["utilization"], "MFU": mt["mfu"],
+    "All-in per accelerator": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
+    "Accelerators that fit": [common.fmt(v, "count") for v in mt["gpus"]],
+    "Average draw": [common.fmt(v, "W") for v in mt["average_facility_power_w"]],
+    "Sustained": [common.fmt(v, "FLOP/s") for v in mt["sustained_flop_per_s"]],
+    "Reference runs": [common.fmt(v, "runs") for v in mt["runs"]],
+})
+st.dataframe(spread, hide_index=True, width="stretch", key="table_methodologies")
+realistic = [i for i, k in enumerate(mt["key"]) if k != "neutral"]
+if realistic:
+    g = [mt["gpus"][i] for i in realistic]
+    common.kpi_row("kpis_spread", [
+        ("Fewest accelerators (excluding neutral)", common.fmt(min(g), "count"), None),
+        ("Most accelerators (excluding neutral)", common.fmt(max(g), "count"), None),
+        ("Spread (most ÷ fewest)", f"{max(g) / min(g):.2f}×" if min(g) > 0 else "—",
+         "How far the answer moves between published assumption sets"),
+    ])
+
+st.subheader("Accelerators that fit, every generation × every methodology")
+fm = _fit_matrix(budget)
+names = common.preset_names()
+cells = pd.DataFrame([
+    {"Accelerator": names["accelerator"][a], "Methodology": names["methodology"][m],
+     "gpus": fm["gpus"][i, j], "label": common.fmt(fm["gpus"][i, j], "count"),
+     "per": common.fmt(fm["watts_per_gpu"][i, j], "W")}
+    for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])
+])
+heat = alt.Chart(cells).encode(
+    x=alt.X("Methodology:N", title=None, axis=alt.Axis(labelAngle=-20, labelLimit=220)),
+    y=alt.Y("Accelerator:N", title=None, axis=alt.Axis(labelLimit=320)),
+)
+matrix = heat.mark_rect().encode(
+    color=alt.Color("gpus:Q", title="Accelerators", scale=alt.Scale(type="log", scheme="blues")),
+    tooltip=[alt.Tooltip("Accelerator:N"), alt.Tooltip("Methodology:N"),
+             alt.Tooltip("label:N", title="Accelerators that fit"),
+             alt.Tooltip("per:N", title="All-in per accelerator")],
+) + heat.mark_text(fontSize=12).encode(text="label:N")
+st.altair_chart(matrix.properties(height=320), width="stretch", key="chart_matrix")
+st.caption("Catalogue presets only (no sidebar overrides): each cell is the budget ÷ that accelerator's "
+           "all-in power under that methodology, rounded down.")

@@ -1,0 +1,191 @@
+"""Sweeps: facility power against fleet size for several PUEs, and a heatmap of any two assumptions."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from estimator import explore, units
+
+st.title("Sweeps")
+st.caption("How facility power moves with fleet size and with any two assumptions, against the 1 GW line "
+           "and the public reference clusters. " + common.ASSUMPTION_NOTE)
+
+GW = explore.GIGAWATT_W
+s = common.require_scenario()
+presets = common.current_presets()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _reference_points(methodology, network_overhead, pue):
+    return explore.reference_points(methodology, network_overhead=network_overhead, pue=pue)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _grid(fields, x_field, x_values, y_field, y_values, output):
+    from estimator.scenario import Scenario
+
+    scenario = Scenario(**{k: v for k, v in fields.items() if v is not None})
+    return explore.grid(scenario, x_field, np.asarray(x_values), y_field, np.asarray(y_values), output)
+
+
+# --------------------------------------------------------------------------- power vs fleet
+st.subheader("Facility power against fleet size")
+PUE_CHOICES = [1.0, 1.08, 1.1, 1.15, 1.2, 1.3, 1.4, 1.54, 1.6, 2.0]
+c1, c2, c3 = st.columns([2, 1, 1])
+pues = c1.multiselect("PUE curves [facility W ÷ IT W]", PUE_CHOICES, default=[1.1, 1.2, 1.4, 1.54],
+                      key="sweep_pues",
+                      help="1.08–1.18: hyperscaler fleet averages; 1.54: industry average (Uptime 2025). "
+                           "Your sidebar PUE is always drawn.")
+gmin = c2.number_input("Smallest fleet [count]", min_value=1, max_value=1_000_000_000, value=1_000,
+                       step=1000, key="sweep_gpus_min")
+gmax = c3.number_input("Largest fleet [count]", min_value=2, max_value=1_000_000_000, value=3_000_000,
+                       step=100_000, key="sweep_gpus_max")
+if gmax <= gmin:
+    common.show_error(f"the largest fleet must be larger than the smallest (got {gmin:,} and {gmax:,})")
+else:
+    curves = sorted({float(p) for p in pues} | {float(s.pue)})
+    fleet = explore.log_range(gmin, gmax, 60)
+    watts = common.guarded(explore.power_vs_fleet, fleet, curves, s.gpu_watts, s.server_overhead,
+                           s.network_overhead)
+    lines = pd.DataFrame([
+        {"gpus": g, "MW": units.to_unit(w, "MW"), "PUE": f"{p:.3g}" + (" (yours)" if p == s.pue else ""),
+         "power": common.fmt(w, "W")}
+        for p, row in zip(curves, watts, strict=True) for g, w in zip(fleet, row, strict=True)
+    ])
+    x = alt.X("gpus:Q", scale=alt.Scale(type="log"), title="Accelerators in the fleet [count]")
+    y = alt.Y("MW:Q", scale=alt.Scale(type="log"), title="Facility power at full load [MW]")
+    layers = [alt.Chart(lines).mark_line().encode(
+        x=x, y=y, color=alt.Color("PUE:N", title="PUE"),
+        strokeDash=alt.condition(alt.datum.PUE == f"{s.pue:.3g} (yours)", alt.value([1, 0]), alt.value([5, 3])),
+        tooltip=[alt.Tooltip("PUE:N"), alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"),
+                 alt.Tooltip("power:N", title="Facility power")])]
+    gw = pd.DataFrame({"MW": [units.to_unit(GW, "MW")], "label": ["1 GW"]})
+    layers.append(alt.Chart(gw).mark_rule(color="#c0392b", strokeWidth=2).encode(y="MW:Q"))
+    layers.append(alt.Chart(gw).mark_text(align="left", dx=4, dy=-7, color="#c0392b").encode(
+        y="MW:Q", x=alt.value(4), text="label:N"))
+    ref = _reference_points(presets["methodology"], s.network_overhead, s.pue)
+    points = pd.DataFrame({"name": ref["name"], "gpus": ref["gpus"], "MW": units.to_unit(ref["facility_power_w"], "MW"),
+                           "basis": ref["basis"],
+                           "power": [common.fmt(v, "W") for v in ref["facility_power_w"]],
+                           "confirmed": ["yes" if c else "no (press report or secondary source)"
+                                         for c in ref["confirmed"]]})
+    points = points[(points["gpus"] >= gmin) & (points["gpus"] <= gmax)]
+    if len(points):
+        tips = [alt.Tooltip("name:N", title="Cluster"), alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"),
+                alt.Tooltip("power:N", title="Facility power"), alt.Tooltip("basis:N", title="Power is"),
+                alt.Tooltip("confirmed:N", title="Confirmed")]
+        layers.append(alt.Chart(points).mark_point(size=90, filled=True, color="black").encode(
+            x=x, y=y, shape=alt.Shape("basis:N", title="Reference cluster power"), tooltip=tips))
+        layers.append(alt.Chart(points).mark_text(align="left", dx=7, dy=-6, fontSize=11).encode(
+            x=x, y=y, text="name:N"))
+    only = ref["power_only"]
+    if len(only["name"]):
+        po = pd.DataFrame({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"), "gpus": float(gmax)})
+        layers.append(alt.Chart(po).mark_rule(strokeDash=[2, 2], color="#7f8c8d").encode(
+            y="MW:Q", tooltip=[alt.Tooltip("name:N", title="Cluster (no published count)")]))
+        layers.append(alt.Chart(po).mark_text(align="right", dy=-6, fontSize=11, color="#555").encode(
+            y="MW:Q", x=x, text="name:N"))
+    st.altair_chart(alt.layer(*layers).properties(height=480), width="stretch", key="chart_power_fleet")
+    st.caption(
+        f"Lines: your accelerator power ({common.fmt(s.gpu_watts, 'W')}), server overhead "
+        f"({s.server_overhead:.3g}) and network overhead ({s.network_overhead:.3g}) at each PUE. Points: public "
+        "reference clusters at their reported facility power, or their reported IT power × your PUE, or "
+        "estimated from their fleet with their accelerator's presets under your methodology. Dotted lines: "
+        "reported sites without a published accelerator count. Press figures, often plans, never "
+        "measurements.")
+
+# --------------------------------------------------------------------------- heatmap
+st.subheader("Two assumptions at once")
+LABELS = {f: f"{explore.ASSUMPTIONS[f][0]} [{explore.ASSUMPTIONS[f][1]}]" for f in explore.CHAIN_FIELDS}
+LOG_FIELDS = ("gpus", "gpu_watts")
+OUTPUTS = {"facility_power_w": "Facility power, full load", "average_facility_power_w": "Average facility draw",
+           "it_power_w": "IT power, full load"}
+
+
+def _edges(v: np.ndarray, log: bool) -> np.ndarray:
+    """Cell edges halfway between grid values (geometrically on a log axis), so the rectangles tile."""
+    if log:
+        mid = np.sqrt(v[1:] * v[:-1])
+        return np.concatenate([[v[0] ** 2 / mid[0]], mid, [v[-1] ** 2 / mid[-1]]])
+    mid = (v[1:] + v[:-1]) / 2
+    return np.concatenate([[2 * v[0] - mid[0]], mid, [2 * v[-1] - mid[-1]]])
+
+
+def _reset_range(axis: str) -> None:
+    low, high = explore.SWEEP_RANGES[st.session_state[f"heat_{axis}"]]
+    st.session_state[f"heat_{axis}_min"] = float(low)
+    st.session_state[f"heat_{axis}_max"] = float(high)
+
+
+for axis, default in (("x", "gpus"), ("y", "pue")):
+    if f"heat_{axis}" not in st.session_state:
+        st.session_state[f"heat_{axis}"] = default
+        _reset_range(axis)
+
+c1, c2, c3 = st.columns(3)
+c1.selectbox("Across (x)", list(LABELS), format_func=LABELS.get, key="heat_x", on_change=_reset_range,
+             args=("x",))
+c2.selectbox("Up (y)", list(LABELS), format_func=LABELS.get, key="heat_y", on_change=_reset_range, args=("y",))
+output = c3.selectbox("Colour", list(OUTPUTS), format_func=OUTPUTS.get, key="heat_output")
+c1, c2, c3, c4, c5 = st.columns(5)
+xf, yf = st.session_state["heat_x"], st.session_state["heat_y"]
+x_lo = c1.number_input(f"x from [{explore.ASSUMPTIONS[xf][1]}]", key="heat_x_min", format="%.4g")
+x_hi = c2.number_input(f"x to [{explore.ASSUMPTIONS[xf][1]}]", key="heat_x_max", format="%.4g")
+y_lo = c3.number_input(f"y from [{explore.ASSUMPTIONS[yf][1]}]", key="heat_y_min", format="%.4g")
+y_hi = c4.number_input(f"y to [{explore.ASSUMPTIONS[yf][1]}]", key="heat_y_max", format="%.4g")
+level_text = c5.text_input("Contour at [power]", value="1 GW", key="heat_level")
+level = common.parse_input(level_text, "W", "contour")
+
+problem = None
+if xf == yf:
+    problem = "choose two different assumptions"
+elif not (x_lo < x_hi and y_lo < y_hi):
+    problem = "each range must go from a smaller to a larger value"
+elif level is not None and not level > 0:
+    problem = f"the contour must be > 0 W (got {common.fmt(level, 'W')})"
+if problem:
+    common.show_error(problem)
+elif level is not None:
+    n = 40
+    x_log = xf in LOG_FIELDS and x_lo > 0
+    y_log = yf in LOG_FIELDS and y_lo > 0
+    xs = np.geomspace(x_lo, x_hi, n) if x_log else np.linspace(x_lo, x_hi, n)
+    ys = np.geomspace(y_lo, y_hi, n) if y_log else np.linspace(y_lo, y_hi, n)
+    z = common.guarded(_grid, s.to_dict(), xf, tuple(xs), yf, tuple(ys), output)
+    xx, yy = np.meshgrid(xs, ys)
+    xe, ye = _edges(xs, x_log), _edges(ys, y_log)
+    i, j = np.meshgrid(np.arange(n), np.arange(n))
+    cells = pd.DataFrame({
+        "x": xx.ravel(), "y": yy.ravel(), "x0": xe[i].ravel(), "x1": xe[i + 1].ravel(),
+        "y0": ye[j].ravel(), "y1": ye[j + 1].ravel(), "MW": units.to_unit(z.ravel(), "MW"),
+        "power": [common.fmt(v, "W") for v in z.ravel()],
+    })
+    xscale = alt.Scale(type="log" if x_log else "linear", domain=[xe[0], xe[-1]], nice=False, zero=False)
+    yscale = alt.Scale(type="log" if y_log else "linear", domain=[ye[0], ye[-1]], nice=False, zero=False)
+    rect = alt.Chart(cells).mark_rect().encode(
+        x=alt.X("x0:Q", scale=xscale, title=LABELS[xf]), x2="x1:Q",
+        y=alt.Y("y0:Q", scale=yscale, title=LABELS[yf]), y2="y1:Q",
+        color=alt.Color("MW:Q", title=f"{OUTPUTS[output]} [MW]", scale=alt.Scale(type="log", scheme="viridis")),
+        tooltip=[alt.Tooltip("x:Q", title=LABELS[xf], format=",.4g"),
+                 alt.Tooltip("y:Q", title=LABELS[yf], format=",.4g"),
+                 alt.Tooltip("power:N", title=OUTPUTS[output])],
+    )
+    layers = [rect]
+    cx, cy = explore.level_crossing(xs, ys, z, level)
+    if cx.size:
+        contour = pd.DataFrame({"x": cx, "y": cy, "label": [common.fmt(level, "W")] * cx.size})
+        layers.append(alt.Chart(contour).mark_line(color="white", strokeWidth=3).encode(
+            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="x:Q"))
+        layers.append(alt.Chart(contour).mark_line(color="#c0392b", strokeWidth=1.5,
+                                                   strokeDash=[6, 3]).encode(
+            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="x:Q"))
+    mine = pd.DataFrame({"x": [getattr(s, xf)], "y": [getattr(s, yf)]})
+    layers.append(alt.Chart(mine).mark_point(shape="cross", size=160, color="white", strokeWidth=3).encode(
+        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale)))
+    st.altair_chart(alt.layer(*layers).properties(height=460), width="stretch", key="chart_heatmap")
+    where = (f"The dashed red line is where {OUTPUTS[output].lower()} equals {common.fmt(level, 'W')}"
+             if cx.size else f"{OUTPUTS[output]} does not cross {common.fmt(level, 'W')} in this range")
+    st.caption(f"{where}; the white cross is your scenario. Every other assumption is held at its sidebar "
+               "value.")
