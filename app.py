@@ -13,8 +13,8 @@ from app_pages import common
 st.set_page_config(page_title="AI datacenter power estimator", page_icon=":material/bolt:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/fleet.py", title="Fleet → power", icon=":material/memory:", url_path="fleet",
-            default=True),
+    # The default page is served at the root address ("/").
+    st.Page("app_pages/fleet.py", title="Fleet → power", icon=":material/memory:", default=True),
     st.Page("app_pages/explorer.py", title="1 GW explorer", icon=":material/bolt:", url_path="explorer"),
     st.Page("app_pages/sweeps.py", title="Sweeps", icon=":material/ssid_chart:", url_path="sweeps"),
     st.Page("app_pages/energy.py", title="Energy & emissions", icon=":material/eco:", url_path="energy"),

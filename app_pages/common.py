@@ -70,6 +70,10 @@ PRESET_FIELDS = ("gpu_watts", "peak_flop_per_s", "server_overhead", "network_ove
                  "utilization", "mfu", "electricity_price", "carbon_intensity", "wue")
 OPTIONAL_FIELDS = ("electricity_price", "carbon_intensity", "wue")
 
+#: Where the "fill missing figures" button takes each optional figure from (site presets).
+SUGGESTED_SITES: dict[str, str] = {"electricity_price": "us-hyperscale-2025",
+                                   "carbon_intensity": "llama3-training", "wue": "microsoft-fleet"}
+
 ASSUMPTION_NOTE = ("Every input is an assumption. Presets are nominal public figures (vendor ratings, "
                    "published methodologies, fleet averages), not measurements; each is listed with its "
                    "source under *Assumptions and sources*.")
@@ -161,10 +165,30 @@ def preset_names() -> dict[str, dict[str, str]]:
     }
 
 
+def suggested_sources() -> dict[str, tuple[str, Sourced]]:
+    """Optional figure → (site name, sourced value) offered when the chosen site lacks it."""
+    out = {}
+    for field, key in SUGGESTED_SITES.items():
+        site = catalog.site(key)
+        out[field] = (site.name, getattr(site, field))
+    return out
+
+
+def fill_missing() -> None:
+    """Fill the empty price, grid intensity and WUE inputs from site presets (a button callback)."""
+    filled = st.session_state.setdefault("_filled_sources", {})
+    for field, (_, sourced) in suggested_sources().items():
+        if st.session_state.get(FIELD_WIDGETS[field]) is None:
+            st.session_state[FIELD_WIDGETS[field]] = sourced.value
+            filled[field] = sourced
+
+
 def preset_sources(presets: Mapping[str, str]) -> dict[str, Sourced]:
-    """Each Scenario field's preset value with its source: app defaults, then accelerator,
-    methodology and site, in that order (the library's :func:`estimator.preset_assumptions` order)."""
+    """Each Scenario field's preset value with its source: app defaults, figures filled by the
+    user from site presets, then accelerator, methodology and site, in that order (the library's
+    :func:`estimator.preset_assumptions` order)."""
     out = dict(APP_DEFAULTS)
+    out.update(st.session_state.get("_filled_sources", {}))
     part = catalog.accelerator(presets["accelerator"])
     precision = presets.get("precision", "bf16")
     if precision == "fp8" and part.peak_flop_per_s_fp8 is None:
@@ -197,7 +221,8 @@ def _widget_value(field: str, value: float | None) -> Any:
     return None if value is None else float(value)
 
 
-def _set_widgets(values: Mapping[str, float | None]) -> None:
+def set_widgets(values: Mapping[str, float | None]) -> None:
+    """Write Scenario field values into their sidebar inputs (only from a callback or before the sidebar)."""
     for field, value in values.items():
         st.session_state[FIELD_WIDGETS[field]] = _widget_value(field, value)
 
@@ -218,7 +243,7 @@ def _apply_presets(reset_all: bool = False) -> None:
         elif field in OPTIONAL_FIELDS:
             if reset_all or (field in old and _close(scenario_field(field), old[field])):
                 updates[field] = None
-    _set_widgets(updates)
+    set_widgets(updates)
     st.session_state["_preset_values"] = new
 
 
@@ -256,7 +281,7 @@ def _initialize() -> None:
     for k in PRESET_WIDGETS:
         st.session_state[k] = presets[k]
     st.session_state["_preset_values"] = preset_values(presets)
-    _set_widgets(values)
+    set_widgets(values)
 
 
 def scenario_field(field: str) -> float | None:

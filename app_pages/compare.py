@@ -1,2 +1,189 @@
+"""Compare & share: keep named scenarios, compare them, download, upload, and share a link."""
+
+import json
+import tomllib
+from pathlib import PurePath
+from urllib.parse import urlencode
+
+import altair as alt
+import pandas as pd
 import streamlit as st
-st.title("todo")
+
+import estimator
+from app_pages import common
+from estimator import explore, io, units
+
+st.title("Compare & share")
+st.caption("Keep the sidebar's scenario under a name, change the assumptions, keep another, and see them side "
+           "by side. Download the lot with every assumption, upload a scenario file, or share a link. "
+           + common.ASSUMPTION_NOTE)
+
+s = common.require_scenario()
+kept: dict = st.session_state.setdefault("kept", {})
+CURRENT = "Current (sidebar)"
+
+
+def _free_name(name: str) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... so that no kept scenario is overwritten."""
+    if name not in kept and name != CURRENT:
+        return name
+    i = 2
+    while f"{name} ({i})" in kept:
+        i += 1
+    return f"{name} ({i})"
+
+
+def _presets_for_file() -> dict:
+    presets = common.current_presets()
+    return {k: presets[k] for k in ("accelerator", "methodology", "site", "precision")}
+
+
+def _keep() -> None:
+    current, _ = common.current_scenario()
+    if current is None:
+        return
+    typed = (st.session_state.get("keep_name") or "").strip()[:80]
+    name = _free_name(typed or f"Scenario {len(kept) + 1}")
+    kept[name] = {"fields": current.to_dict(), "presets": _presets_for_file()}
+    st.session_state["_kept_message"] = (f"Kept as '{name}'" + (f" ('{typed}' was taken)" if typed and typed != name
+                                                               else "") + ".")
+    st.session_state["keep_name"] = ""
+
+
+def _load(name: str | None) -> None:
+    """Put a kept scenario into the sidebar (a button callback, before the sidebar is drawn)."""
+    if name not in kept:
+        return
+    entry = kept[name]
+    presets = {**common.current_presets(), **{k: v for k, v in entry["presets"].items() if v}}
+    for k in common.PRESET_WIDGETS:
+        st.session_state[k] = presets[k]
+    st.session_state["_preset_values"] = common.preset_values(presets)
+    common.set_widgets({f: entry["fields"].get(f) for f in common.FIELD_WIDGETS})
+    st.session_state["_kept_message"] = f"Loaded '{name}' into the sidebar."
+
+
+def _remove(name: str | None) -> None:
+    if name in kept:
+        del kept[name]
+        st.session_state["_kept_message"] = f"Removed '{name}'."
+
+
+# --------------------------------------------------------------------------- keep
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+c1.text_input("Name for the sidebar's scenario", key="keep_name", max_chars=80,
+              placeholder=f"Scenario {len(kept) + 1}")
+c2.button("Keep this scenario", key="keep_button", on_click=_keep, type="primary", width="stretch")
+message = st.session_state.pop("_kept_message", None)
+if message:
+    st.success(common.plain(message), icon=":material/check:")
+
+# --------------------------------------------------------------------------- upload
+with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon=":material/upload:"):
+    st.caption(f"A file written by *Download* below, or by `estimator` (io.save). At most "
+               f"{io.MAX_BYTES // 1024:,} KiB; one value per assumption; units may be written out "
+               "(\"700 W\", \"90 days\"). Every value is checked before it is kept.")
+    upload = st.file_uploader("Scenario file", type=["toml", "json"], key="upload_file",
+                              max_upload_size=1)
+    if upload is not None:
+        seen = st.session_state.setdefault("_seen_uploads", {})
+        if upload.file_id not in seen:
+            fmt_ = "json" if PurePath(upload.name).suffix.lower() == ".json" else "toml"
+            data = upload.getvalue()
+            try:
+                scenario = io.loads(data, fmt_, max_bytes=io.MAX_BYTES)
+                shapes = [k for k, v in scenario.to_dict().items() if isinstance(v, list)]
+                if shapes:
+                    raise ValueError(f"{shapes[0]} is an array; the dashboard compares one value per "
+                                     "assumption (use estimator in Python for arrays)")
+                # Already validated by io.loads: only the name and presets are read here.
+                raw = json.loads(data) if fmt_ == "json" else tomllib.loads(data.decode("utf-8-sig"))
+                title = raw.get("name") if isinstance(raw.get("name"), str) else PurePath(upload.name).stem
+                name = _free_name((title.strip() or "Uploaded")[:80])
+                presets = {k: raw[k] for k in ("accelerator", "methodology", "site") if isinstance(raw.get(k), str)}
+                presets = {k: getattr(estimator, k)(v).key for k, v in presets.items()}
+                kept[name] = {"fields": scenario.to_dict(), "presets": presets}
+                seen[upload.file_id] = ("ok", f"Kept '{name}' from the file"
+                                        + (f" ('{title}' was taken)" if name != title else "") + ".")
+            except (ValueError, TypeError) as exc:
+                seen[upload.file_id] = ("error", f"{upload.name}: {common.error_text(exc)}")
+        status, text = seen[upload.file_id]
+        if status == "ok":
+            st.success(common.plain(text), icon=":material/check:")
+        else:
+            common.show_error(text)
+
+# --------------------------------------------------------------------------- compare
+scenarios = {CURRENT: s}
+for name, entry in kept.items():
+    try:
+        scenarios[name] = estimator.Scenario(**{k: v for k, v in entry["fields"].items() if v is not None})
+    except (ValueError, TypeError) as exc:  # cannot happen for a validated entry; never crash on one
+        common.show_error(f"{name}: {common.error_text(exc)}")
+
+table = explore.comparison(scenarios)
+names = list(scenarios)
+shown = pd.DataFrame({
+    "Quantity": [f"{label} [{unit}]" for label, unit in zip(table["label"], table["unit"], strict=True)],
+    "Kind": table["kind"],
+    **{n: [common.fmt_assumption(q, v) if k == "assumption" else common.fmt(v, u)
+           for q, v, u, k in zip(table["quantity"], table[n], table["unit"], table["kind"], strict=True)]
+       for n in names},
+})
+st.subheader(f"{len(names)} scenario{'s' if len(names) > 1 else ''} side by side")
+if not kept:
+    st.caption("Only the sidebar's scenario so far: keep it, change an assumption, and keep another.")
+st.dataframe(shown, hide_index=True, width="stretch", key="table_compare", height=min(38 * (len(shown) + 1), 760))
+
+bars = pd.DataFrame([
+    {"scenario": n, "what": what, "MW": units.to_unit(v, "MW"), "power": common.fmt(v, "W")}
+    for n in names for what, v in (("Facility power, full load", estimator.estimate(scenarios[n]).facility_power_w),
+                                   ("Average facility draw",
+                                    estimator.estimate(scenarios[n]).average_facility_power_w))
+])
+chart = alt.Chart(bars).mark_bar().encode(
+    x=alt.X("scenario:N", sort=names, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+    xOffset=alt.XOffset("what:N"),
+    y=alt.Y("MW:Q", title="Power [MW]"),
+    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="top")),
+    tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("what:N", title="Power"),
+             alt.Tooltip("power:N", title="Value")],
+)
+st.altair_chart(chart.properties(height=300), width="stretch", key="chart_compare")
+
+if kept:
+    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
+    choice = c1.selectbox("Kept scenario", list(kept), key="kept_select")
+    c2.button("Load into the sidebar", key="load_button", on_click=_load, args=(choice,), width="stretch")
+    c3.button("Remove", key="remove_button", on_click=_remove, args=(choice,), width="stretch")
+
+# --------------------------------------------------------------------------- download
+st.subheader("Download")
+csv = pd.DataFrame({"quantity": table["quantity"], "kind": table["kind"], "label": table["label"],
+                    "unit": table["unit"], **{n: table[n] for n in names}}).to_csv(index=False)
+presets = {n: kept[n]["presets"] for n in kept}
+presets[CURRENT] = _presets_for_file()
+doc = common.scenario_json({n: (scenarios[n], presets.get(n, {})) for n in names})
+c1, c2, c3 = st.columns(3)
+c1.download_button("Results and assumptions (CSV)", csv, file_name="estimator-scenarios.csv", mime="text/csv",
+                   key="download_csv", icon=":material/table:", width="stretch", on_click="ignore")
+c2.download_button("Results and assumptions (JSON)", doc, file_name="estimator-scenarios.json",
+                   mime="application/json", key="download_json", icon=":material/data_object:", width="stretch",
+                   on_click="ignore")
+c3.download_button("Sidebar scenario as a file (TOML)", io.dumps(s, "toml", name="dashboard scenario"),
+                   file_name="scenario.toml", mime="application/toml", key="download_toml",
+                   icon=":material/download:", width="stretch", on_click="ignore")
+st.caption("CSV and JSON hold every assumption and every result of every scenario shown, in the library's "
+           "units (W, Wh, FLOP, kg CO2e, L; see the unit column). The TOML file can be uploaded again.")
+
+# --------------------------------------------------------------------------- share
+st.subheader("Share")
+params = common.share_params(s)
+base = st.context.url or ""
+link = (base.split("?")[0] if base else "") + "?" + urlencode(params)
+st.caption("The address bar always holds the sidebar's scenario; copy it, or this link. Opening it restores "
+           "the presets and every assumption. A link that was altered falls back to the defaults with a "
+           "warning.")
+st.code(link, language=None, wrap_lines=True)
+st.caption("Query parameters: " + ", ".join(f"`{k}`" for k in params)
+           + f". Values in the library's units; {len(params)} of {len(explore.PRESET_PARAMS) + len(estimator.Scenario.field_names())} given.")

@@ -41,6 +41,12 @@ absent = [text for key, text in missing.items() if getattr(r, key) is None]
 if absent:
     st.info("Not shown until you give " + ", ".join(absent) + " under *Period, grid and price* in the sidebar, "
             "or pick a site preset that publishes them. No value is made up.", icon=":material/info:")
+    offers = common.suggested_sources()
+    st.button("Fill the missing figures from site presets", key="fill_missing", on_click=common.fill_missing,
+              icon=":material/auto_fix_high:",
+              help="; ".join(f"{explore.ASSUMPTIONS[f][0]}: {common.fmt_assumption(f, v.value)} from '{name}'"
+                             for f, (name, v) in offers.items()) + ". Each is listed with its source under "
+                             "Assumptions and sources.")
 
 st.subheader("Energy by layer")
 layers = common.guarded(explore.energy_layers, r, s.hours, s.utilization)

@@ -85,8 +85,9 @@ st.subheader("Every accelerator generation, side by side")
 table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
                        s.mfu, hours, run_flop, presets["precision"])
 acc = pd.DataFrame({
-    "Accelerator": table["name"], "Year": [int(y) for y in table["year"]], "Precision": table["precision"],
-    "Power [W]": table["gpu_watts"], "Server overhead": table["server_overhead"],
+    "Accelerator": table["name"], "Year": [str(int(y)) for y in table["year"]],
+    "Power": [common.fmt(v, "W") for v in table["gpu_watts"]],
+    "Server overhead": [f"{v:.3g}" for v in table["server_overhead"]],
     "All-in per accelerator": [common.fmt(v, "W") for v in table["watts_per_gpu"]],
     "Accelerators that fit": [common.fmt(v, "count") for v in table["gpus"]],
     "Peak": [common.fmt(v, "FLOP/s") for v in table["peak_cluster_flop_per_s"]],
@@ -97,7 +98,10 @@ acc = pd.DataFrame({
 st.dataframe(acc, hide_index=True, width="stretch", key="table_accelerators")
 st.caption("Each accelerator keeps its own preset power, peak and server overhead under the chosen "
            f"methodology; network overhead ({s.network_overhead:.3g}), PUE ({s.pue:.3g}) and MFU "
-           f"({s.mfu:.3g}) come from the sidebar. Where a part has no published FP8 peak, BF16 is used.")
+           f"({s.mfu:.3g}) come from the sidebar. Peaks are dense "
+           + ("FP8; BF16 for " + ", ".join(n for n, p in zip(table["name"], table["precision"], strict=True)
+                                           if p == "BF16") + " (no published FP8 peak)."
+              if presets["precision"] == "fp8" else "BF16."))
 
 chart_data = pd.DataFrame({"Accelerator": table["name"], "runs": table["runs"],
                            "gpus": table["gpus"], "key": table["key"]})
@@ -117,8 +121,9 @@ st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')
 mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
                     s.mfu, hours, run_flop)
 spread = pd.DataFrame({
-    "Methodology": mt["name"], "Server": mt["server_overhead"], "Network": mt["network_overhead"],
-    "PUE": mt["pue"], "Utilization": mt["utilization"], "MFU": mt["mfu"],
+    "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
+    "Network": [f"{v:.3g}" for v in mt["network_overhead"]], "PUE": [f"{v:.3g}" for v in mt["pue"]],
+    "Utilization": [f"{v:.3g}" for v in mt["utilization"]], "MFU": [f"{v:.3g}" for v in mt["mfu"]],
     "All-in per accelerator": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
     "Accelerators that fit": [common.fmt(v, "count") for v in mt["gpus"]],
     "Average draw": [common.fmt(v, "W") for v in mt["average_facility_power_w"]],

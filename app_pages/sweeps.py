@@ -78,8 +78,6 @@ else:
                 alt.Tooltip("confirmed:N", title="Confirmed")]
         layers.append(alt.Chart(points).mark_point(size=90, filled=True, color="black").encode(
             x=x, y=y, shape=alt.Shape("basis:N", title="Reference cluster power"), tooltip=tips))
-        layers.append(alt.Chart(points).mark_text(align="left", dx=7, dy=-6, fontSize=11).encode(
-            x=x, y=y, text="name:N"))
     only = ref["power_only"]
     if len(only["name"]):
         po = pd.DataFrame({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"), "gpus": float(gmax)})
@@ -88,6 +86,19 @@ else:
         layers.append(alt.Chart(po).mark_text(align="right", dy=-6, fontSize=11, color="#555").encode(
             y="MW:Q", x=x, text="name:N"))
     st.altair_chart(alt.layer(*layers).properties(height=480), width="stretch", key="chart_power_fleet")
+    listed = pd.DataFrame({
+        "Reference cluster": ref["name"], "Accelerators": [common.fmt(v, "count") for v in ref["gpus"]],
+        "Facility power": [common.fmt(v, "W") for v in ref["facility_power_w"]], "Power is": ref["basis"],
+        "Confirmed": ["yes" if c else "no: press report or secondary source" for c in ref["confirmed"]],
+    })
+    if len(only["name"]):
+        listed = pd.concat([listed, pd.DataFrame({
+            "Reference cluster": only["name"], "Accelerators": "not published",
+            "Facility power": [common.fmt(v, "W") for v in only["facility_power_w"]],
+            "Power is": "reported",
+            "Confirmed": ["yes" if c else "no: press report or secondary source" for c in only["confirmed"]]})],
+            ignore_index=True)
+    st.dataframe(listed, hide_index=True, width="stretch", key="table_reference_clusters")
     st.caption(
         f"Lines: your accelerator power ({common.fmt(s.gpu_watts, 'W')}), server overhead "
         f"({s.server_overhead:.3g}) and network overhead ({s.network_overhead:.3g}) at each PUE. Points: public "
@@ -164,7 +175,7 @@ elif level is not None:
     })
     xscale = alt.Scale(type="log" if x_log else "linear", domain=[xe[0], xe[-1]], nice=False, zero=False)
     yscale = alt.Scale(type="log" if y_log else "linear", domain=[ye[0], ye[-1]], nice=False, zero=False)
-    rect = alt.Chart(cells).mark_rect().encode(
+    rect = alt.Chart(cells).mark_rect(strokeWidth=0).encode(
         x=alt.X("x0:Q", scale=xscale, title=LABELS[xf]), x2="x1:Q",
         y=alt.Y("y0:Q", scale=yscale, title=LABELS[yf]), y2="y1:Q",
         color=alt.Color("MW:Q", title=f"{OUTPUTS[output]} [MW]", scale=alt.Scale(type="log", scheme="viridis")),
@@ -173,14 +184,14 @@ elif level is not None:
                  alt.Tooltip("power:N", title=OUTPUTS[output])],
     )
     layers = [rect]
-    cx, cy = explore.level_crossing(xs, ys, z, level)
+    cx, cy = explore.contour(xs, ys, z, level)
     if cx.size:
-        contour = pd.DataFrame({"x": cx, "y": cy, "label": [common.fmt(level, "W")] * cx.size})
+        contour = pd.DataFrame({"x": cx, "y": cy, "i": range(cx.size)})
         layers.append(alt.Chart(contour).mark_line(color="white", strokeWidth=3).encode(
-            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="x:Q"))
+            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="i:Q"))
         layers.append(alt.Chart(contour).mark_line(color="#c0392b", strokeWidth=1.5,
                                                    strokeDash=[6, 3]).encode(
-            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="x:Q"))
+            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="i:Q"))
     mine = pd.DataFrame({"x": [getattr(s, xf)], "y": [getattr(s, yf)]})
     layers.append(alt.Chart(mine).mark_point(shape="cross", size=160, color="white", strokeWidth=3).encode(
         x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale)))

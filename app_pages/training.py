@@ -1,2 +1,88 @@
+"""A training run: model size and data (or FLOP) on the sidebar's fleet → time, GPU-hours, energy; and the inverse."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
 import streamlit as st
-st.title("todo")
+
+import estimator
+from app_pages import common
+from estimator import explore, units
+
+st.title("Training run")
+st.caption("How long a run takes on the sidebar's fleet at its MFU, what it costs in accelerator-hours, "
+           "energy, money and carbon; and the other way round, what fleet and power finish it in time. "
+           + common.ASSUMPTION_NOTE)
+
+s = common.require_scenario()
+if s.peak_flop_per_s is None:
+    st.info("Set a dense peak per accelerator in the sidebar to size training runs.", icon=":material/info:")
+    st.stop()
+
+MODES = {"size": "Parameters and tokens (dense model, 6 × N × D)", "flop": "Training compute [FLOP]"}
+mode = st.radio("Describe the run by", list(MODES), format_func=MODES.get, key="train_mode", horizontal=True)
+c1, c2 = st.columns(2)
+flop = None
+if mode == "size":
+    p_text = c1.text_input("Parameters N [count, e.g. 405B, 70e9]", value="405B", key="train_parameters")
+    t_text = c2.text_input("Training tokens D [count, e.g. 15.6T]", value="15.6T", key="train_tokens")
+    n = common.parse_input(p_text, "count", "parameters")
+    d = common.parse_input(t_text, "count", "tokens")
+    if n is not None and d is not None:
+        flop = common.guarded(estimator.training_flop, n, d)
+else:
+    f_text = c1.text_input("Training compute [FLOP, e.g. 3.8e25]", value="3.8e25 FLOP", key="train_flop")
+    flop = common.parse_input(f_text, "FLOP", "training compute")
+st.caption("Defaults: Llama 3 405B, 405B parameters on 15.6T tokens, 3.8e25 FLOP (arXiv:2407.21783).")
+if flop is None:
+    st.stop()
+
+st.subheader(f"On {common.fmt(s.gpus, 'count')} accelerators at {common.fmt(s.mfu, '%')} MFU")
+run = common.guarded(explore.training_run, s, flop)
+common.kpi_row("kpis_run", [
+    ("Training compute", common.fmt(run["training_flop"], "FLOP"), "6 × N × D, or as given"),
+    ("Time to train", common.fmt(run["training_time_s"], "s"),
+     "compute ÷ (accelerators × peak × MFU); no restarts or downtime"),
+    ("Accelerator-hours", common.fmt(run["gpu_hours"], "GPU-h"), "accelerators × time"),
+    ("Facility power (full load)", common.fmt(run["facility_power_w"], "W"), None),
+])
+common.kpi_row("kpis_run_energy", [
+    ("Facility energy", common.fmt(run["energy_wh"], "Wh"), "average facility draw × time"),
+    ("Electricity cost", common.fmt(run["cost"], "currency"),
+     None if run["cost"] is not None else "Set an electricity price in the sidebar."),
+    ("Emissions (location-based)", common.fmt(run["emissions_kg"], "kg CO2e"),
+     None if run["emissions_kg"] is not None else "Set a grid carbon intensity in the sidebar."),
+    ("Site water", common.fmt(run["water_l"], "L"),
+     None if run["water_l"] is not None else "Set a WUE in the sidebar."),
+])
+st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 3.1 model card reports "
+           "30.84M H100 GPU-hours for 405B (including restarts and evaluation).")
+
+st.subheader("Finish in a given time: the fleet and power it needs")
+days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, value=90.0, step=1.0,
+                       key="train_days", format="%.0f")
+need = common.guarded(explore.training_fleet, s, flop, days * units.SECONDS_PER_DAY)
+common.kpi_row("kpis_inverse", [
+    ("Accelerators needed", common.fmt(need["gpus"], "count"),
+     "compute ÷ (time × peak × MFU), rounded up"),
+    ("Facility power (full load)", common.fmt(need["facility_power_w"], "W"),
+     "that fleet through the power chain"),
+    ("Share of 1 GW", common.fmt(need["share_of_gigawatt"], "%"), None),
+    ("Accelerator-hours", common.fmt(need["gpu_hours"], "GPU-h"), None),
+])
+
+st.subheader("Time to train against fleet size")
+fleet = explore.log_range(1_000, 2_000_000, 40)
+times = common.guarded(estimator.training_time_s, flop, fleet, s.peak_flop_per_s, s.mfu)
+curve = pd.DataFrame({"gpus": fleet, "days": units.to_unit(times, "days"),
+                      "time": [common.fmt(t, "s") for t in np.atleast_1d(times)]})
+you = pd.DataFrame({"gpus": [s.gpus], "days": [units.to_unit(run["training_time_s"], "days")],
+                    "time": [common.fmt(run["training_time_s"], "s")]})
+x = alt.X("gpus:Q", scale=alt.Scale(type="log"), title="Accelerators [count]")
+y = alt.Y("days:Q", scale=alt.Scale(type="log"), title="Time to train [days]")
+tips = [alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"), alt.Tooltip("time:N", title="Time")]
+chart = (alt.Chart(curve).mark_line().encode(x=x, y=y, tooltip=tips)
+         + alt.Chart(you).mark_point(size=120, filled=True, color="#c0392b").encode(x=x, y=y, tooltip=tips))
+st.altair_chart(chart.properties(height=360), width="stretch", key="chart_training_time")
+st.caption(f"At the sidebar's peak ({common.fmt(s.peak_flop_per_s, 'FLOP/s')}) and MFU ({s.mfu:.3g}); the red "
+           "point is your fleet.")

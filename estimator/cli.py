@@ -35,6 +35,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from io import StringIO
 from typing import Any
 
@@ -184,16 +185,18 @@ def _add_fields(parser: argparse.ArgumentParser, skip: Sequence[str] = (), days_
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``estimator`` command."""
-    from estimator import __version__
-
+    try:
+        version = metadata.version("estimator")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        version = "unknown"
     parser = _Parser(
         prog=PROG,
         description="What an AI datacenter means in power, energy and compute. Every input is an "
                     "assumption; presets are nominal public figures with sources.",
         epilog="Values take units as you would write them: 700W, '1.5 GW', '90 days', '989 TFLOP/s', "
-               "100k, 75%%. Errors print one line and exit with status 2.",
+               "100k, 75%. Errors print one line and exit with status 2.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_Parser)
 
@@ -225,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_group.add_argument("--tokens", metavar="N", nargs="+", help="training tokens [count], e.g. 15.6T")
     run_group.add_argument("--flop", metavar="FLOP", nargs="+",
                            help="training compute [FLOP], e.g. 3.8e25 (instead of 6 × parameters × tokens)")
-    run_group.add_argument("--days", metavar="DAYS", nargs="+",
+    run_group.add_argument("--days", dest="deadline", metavar="DAYS", nargs="+",
                            help="wall-clock time allowed, in days: gives the fleet needed (instead of --gpus)")
     _add_presets(train, "accelerator preset: gpu_watts, peak_flop_per_s, server_overhead")
     _add_fields(train, skip=("hours",))
@@ -261,8 +264,8 @@ def _given_fields(args: argparse.Namespace) -> dict[str, float | np.ndarray]:
         texts = getattr(args, name, None)
         if texts is not None:
             out[name] = _parse(texts, scenario_io.FIELD_UNITS[name], name)
-    days = getattr(args, "days", None)
-    if days is not None and getattr(args, "command", "") != "train":
+    days = getattr(args, "days", None)  # power and fit: the period in days
+    if days is not None:
         out["hours"] = _parse(days, "days", "days") * units.HOURS_PER_DAY
     return out
 
@@ -411,14 +414,14 @@ def _train(args: argparse.Namespace) -> Report:
                 Item("tokens", validate.field("tokens", tokens), "count", "tokens", "given")]
     else:
         raise ValueError("train needs the run's size: --flop, or --parameters and --tokens")
-    if (args.gpus is None) == (args.days is None):
+    if (args.gpus is None) == (args.deadline is None):
         raise ValueError("train needs exactly one of --gpus (→ time) or --days (→ fleet needed)")
     if "mfu" not in inputs.values:
         raise ValueError("train needs mfu: give --mfu (e.g. 0.4; Llama 3 405B reached 0.38-0.43) "
                          "or a methodology that sets it")
     if "peak_flop_per_s" not in inputs.values:
         raise ValueError("train needs peak_flop_per_s: give --accelerator KEY or --peak-flop-per-s")
-    if args.days is not None:
+    if args.deadline is not None:
         return _train_deadline(args, inputs, run, flop)
     s = _scenario(inputs, "train")
     seconds = compute.training_time_s(flop, s.gpus, s.peak_flop_per_s, s.mfu)
@@ -432,7 +435,7 @@ def _train(args: argparse.Namespace) -> Report:
 
 
 def _train_deadline(args: argparse.Namespace, inputs: _Inputs, run: list[Item], flop: Any) -> Report:
-    days = _parse(args.days, "days", "days")
+    days = _parse(args.deadline, "days", "days")
     seconds = validate.field("training_time_s", days * units.SECONDS_PER_DAY, label="days")
     values = inputs.values
     if "gpu_watts" not in values:
@@ -473,14 +476,10 @@ def _run(args: argparse.Namespace) -> Report:
         mapping = scenario_io.load_mapping(path)
         try:
             s = scenario_io.scenario_from_dict(mapping)
-            presets = {k: mapping.get(k) for k in scenario_io.PRESET_KEYS}
-            inputs = _preset_values(**presets) if presets["accelerator"] is not None else _Inputs({}, {}, {})
+            # Validated above: the same presets again, to say where each value came from.
+            inputs = _preset_values(**{k: mapping.get(k) for k in scenario_io.PRESET_KEYS})
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"{path}: {exc}") from None
-        if presets["accelerator"] is None and presets["site"] is not None:
-            inputs.origins.update(dict.fromkeys(catalog.site(presets["site"]).assumptions(),
-                                                f"site {presets['site']}"))
-            inputs.presets["site"] = presets["site"]
         inputs.origins.update(dict.fromkeys((k for k in mapping if k in Scenario.field_names()), "file"))
         metadata = {k: mapping[k] for k in scenario_io.METADATA_KEYS if k in mapping}
         records.append(Record(title=metadata.get("name", str(path)), labels={"file": str(path), **metadata},

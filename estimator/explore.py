@@ -90,8 +90,8 @@ SWEEP_RANGES: dict[str, tuple[float, float]] = {
     "utilization": (0.3, 1.0),
 }
 
-PRESET_PARAMS = ("accelerator", "methodology", "site")
-"""Query-parameter names of the three preset pickers."""
+PRESET_PARAMS = ("accelerator", "methodology", "site", "precision")
+"""Query-parameter names of the preset pickers (catalogue keys, and "bf16" or "fp8")."""
 
 
 def _columns(rows: list[dict[str, Any]], numeric: Iterable[str]) -> dict[str, Any]:
@@ -460,6 +460,45 @@ def level_crossing(x: ArrayLike, y: ArrayLike, z: ArrayLike, level: float) -> tu
     return x[cols], y[i] + t * (y[i + 1] - y[i])
 
 
+def contour(x: ArrayLike, y: ArrayLike, z: ArrayLike, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points of one contour line of a grid, found along both axes, ordered along x.
+
+    Parameters
+    ----------
+    x : array_like, 1-D
+        Column coordinates, length nx, ascending.
+    y : array_like, 1-D
+        Row coordinates, length ny, ascending.
+    z : array_like, 2-D
+        Values, shape (ny, nx), monotone along each axis (as every output of
+        the power chain is in each of its factors).
+    level : float
+        The contour level, in z's unit.
+
+    Returns
+    -------
+    x_line, y_line : numpy.ndarray
+        The crossings of :func:`level_crossing` along y (one per column) and
+        along x (one per row), merged and sorted by x then y, so a steep line
+        is as well sampled as a flat one. Empty if the grid never crosses the
+        level; never NaN.
+
+    Examples
+    --------
+    >>> xs, ys = contour([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [[1, 2, 3], [2, 4, 6], [3, 6, 9]], 4.0)
+    >>> [(float(a), float(b)) for a, b in zip(xs, ys)]
+    [(1.3333333333333333, 3.0), (2.0, 2.0), (2.0, 2.0), (3.0, 1.3333333333333333)]
+    """
+    z = np.asarray(z, dtype=float)
+    cx, cy = level_crossing(x, y, z, level)
+    ry, rx = level_crossing(y, x, z.T, level)
+    xs = np.concatenate([cx, rx])
+    ys = np.concatenate([cy, ry])
+    # z falls as y rises where z rises with x, so for x ties the larger y comes first.
+    order = np.lexsort((-ys, xs))
+    return xs[order], ys[order]
+
+
 def reference_points(methodology: str | None = None, *, network_overhead: float | None = None,
                      pue: float | None = None) -> dict[str, Any]:
     """Public reference clusters as points of fleet size and facility power.
@@ -481,7 +520,7 @@ def reference_points(methodology: str | None = None, *, network_overhead: float 
         "estimated from the fleet"), ``confirmed`` (bool list); ``gpus``
         [count] and ``facility_power_w`` [W]. Clusters with a reported power
         but no published count are in ``power_only``: a dict with ``key``,
-        ``name`` and ``facility_power_w`` [W].
+        ``name``, ``confirmed`` and ``facility_power_w`` [W].
 
     Notes
     -----
@@ -493,7 +532,8 @@ def reference_points(methodology: str | None = None, *, network_overhead: float 
     for key, c in catalog.reference_clusters().items():
         if c.gpus is None:
             if c.facility_power_w is not None:
-                power_only.append({"key": key, "name": c.name, "facility_power_w": c.facility_power_w.value})
+                power_only.append({"key": key, "name": c.name, "confirmed": c.facility_power_w.confirmed,
+                                   "facility_power_w": c.facility_power_w.value})
             continue
         confirmed = c.gpus.confirmed
         if c.facility_power_w is not None:
@@ -520,7 +560,7 @@ def reference_points(methodology: str | None = None, *, network_overhead: float 
         out = {"key": [], "name": [], "basis": [], "confirmed": [], "gpus": np.array([]),
                "facility_power_w": np.array([])}
     out["power_only"] = _columns(power_only, ("facility_power_w",)) if power_only else {
-        "key": [], "name": [], "facility_power_w": np.array([])}
+        "key": [], "name": [], "confirmed": [], "facility_power_w": np.array([])}
     return out
 
 
@@ -796,15 +836,16 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
     ----------
     params : mapping of str to str
         Query parameters: Scenario field names with numbers in the field's own
-        unit, and ``accelerator``, ``methodology``, ``site`` preset keys.
-        An empty value means "not given" for the optional fields and site.
+        unit; ``accelerator``, ``methodology``, ``site`` preset keys and
+        ``precision`` ("bf16" or "fp8"). An empty value means "not given".
 
     Returns
     -------
     fields : dict
         Every Scenario field, float or None, validated by :class:`Scenario`.
     presets : dict
-        ``accelerator``, ``methodology``, ``site``: catalogue keys or None.
+        ``accelerator``, ``methodology``, ``site``: catalogue keys or None;
+        ``precision``: "bf16", "fp8" or None.
 
     Raises
     ------
@@ -824,10 +865,15 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
         raise ValueError(f"unknown parameter {unknown[0]!r} in the address (valid: {', '.join(valid)}){hint}")
     presets: dict[str, str | None] = dict.fromkeys(PRESET_PARAMS)
     finders = {"accelerator": catalog.accelerator, "methodology": catalog.methodology, "site": catalog.site}
-    for p in PRESET_PARAMS:
+    for p in ("accelerator", "methodology", "site"):
         text = params.get(p, "")
         if text:
             presets[p] = finders[p](text).key
+    precision = params.get("precision", "")
+    if precision:
+        if precision not in ("bf16", "fp8"):
+            raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
+        presets["precision"] = precision
     values: dict[str, float | None] = {}
     for n in names:
         text = params.get(n, "")
@@ -847,7 +893,7 @@ def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None]) -
     scenario : Scenario
         Scalar scenario.
     presets : mapping
-        ``accelerator``, ``methodology``, ``site`` keys or None.
+        ``accelerator``, ``methodology``, ``site``, ``precision`` keys or None.
 
     Returns
     -------

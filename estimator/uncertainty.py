@@ -439,13 +439,14 @@ def check_spec(field_name: str, spec: Spec) -> Spec:
 def is_range(value: object) -> bool:
     """Whether a file or command-line value is written as a range rather than a number.
 
-    True for a range object, a table (mapping), and text holding ``..`` or ``/``.
+    True for a range object, a table (mapping), and text holding ``..`` or
+    exactly two ``/`` (a single slash belongs to a unit, as in "$0.08/kWh").
     The file loader and the command line use it to send such values to
     :func:`spec_from_value` and everything else to :class:`~estimator.Scenario`.
     """
     if isinstance(value, _Spec | Mapping):
         return True
-    return isinstance(value, str) and (".." in value or "/" in value)
+    return isinstance(value, str) and (".." in value or value.count("/") == 2)
 
 
 def spec_from_value(field_name: str, value: object,
@@ -527,19 +528,16 @@ def _build(field_name: str, what: str, build: Callable[..., _Spec], **params: fl
 
 
 def _spec_from_text(field_name: str, text: str, parse_number: Callable[[str], float] | None) -> _Spec:
-    if ".." in text:
-        parts = text.split("..")
-        if len(parts) != 2:
-            raise _fail(field_name, f"range {text!r} could not be read; {_TEXT_HELP}")
-        low, high = (_number_in(f"{field_name} {k}", p, parse_number) for k, p in zip(("low", "high"), parts))
-        return _build(field_name, f"range {text!r}", Uniform, low=low, high=high)
-    if "/" in text:
-        parts = text.split("/")
-        if len(parts) != 3:
-            raise _fail(field_name, f"range {text!r} could not be read; {_TEXT_HELP}")
-        low, likely, high = (_number_in(f"{field_name} {k}", p, parse_number)
-                             for k, p in zip(("low", "likely", "high"), parts))
-        return _build(field_name, f"range {text!r}", Triangular, low=low, likely=likely, high=high)
+    # "a..b" is uniform and "a/b/c" triangular; a single slash belongs to a unit ("$0.08/kWh").
+    for separator, names, build in (("..", ("low", "high"), Uniform),
+                                    ("/", ("low", "likely", "high"), Triangular)):
+        if separator == ".." and ".." in text or separator == "/" and text.count("/") == 2:
+            parts = text.split(separator)
+            if len(parts) != len(names):
+                raise _fail(field_name, f"range {text!r} could not be read; {_TEXT_HELP}")
+            params = {k: _number_in(f"{field_name} {k}", p, parse_number)
+                      for k, p in zip(names, parts, strict=True)}
+            return _build(field_name, f"range {text!r}", build, **params)
     return Fixed(_number_in(field_name, text, parse_number))
 
 
@@ -659,11 +657,21 @@ def _base_values(base: Scenario | Mapping[str, object] | None) -> dict[str, Any]
     return values
 
 
-def _scenario(values: Mapping[str, Any]) -> Scenario:
+def _scenario(values: Mapping[str, Any], columns: Mapping[str, np.ndarray]) -> Scenario:
+    """Single values (checked here) with sampled columns put in place.
+
+    The columns are valid by construction (drawn from ranges checked against
+    their field, log-normal tails clipped), so the second Scenario skips
+    re-checking 10^6-element arrays.
+    """
     for required in ("gpus", "gpu_watts"):
         if values.get(required) is None:
             raise ValueError(f"{required} is required: give it in base or as a range")
-    return Scenario(**values)
+    single = Scenario(**values)
+    if not columns:
+        return single
+    with validate.trusted():
+        return single.replace(**columns)
 
 
 def _check_outputs(outputs: Iterable[str]) -> list[str]:
@@ -733,7 +741,7 @@ def _percentiles(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     if n < _SELECT_MIN:
         return np.percentile(x, q)
     quantiles = q / 100.0
-    virtual = n * quantiles + (1.0 + quantiles * -1.0) - 1.0  # numpy's index for the linear method
+    virtual = (n - 1) * quantiles  # numpy's index for the linear method, as written there
     below_rank = np.clip(np.floor(virtual), 0, n - 1).astype(np.int64)
     above_rank = np.minimum(below_rank + 1, n - 1)
     gamma = virtual - np.floor(virtual)
@@ -881,12 +889,12 @@ def monte_carlo(specs: Mapping[str, object], n: int = 100_000, seed: int | None 
     keys, q = _percentile_list(percentiles)
     names = None if outputs is None else _check_outputs(outputs)
     values = _base_values(base)
+    values.update({k: s.likely for k, s in checked.items()})
     samples, clipped = _draw(checked, n, seed)
-    values.update({k: (s.value if isinstance(s, Fixed) else samples[k]) for k, s in checked.items()})
-    # Broadcast every field to (n,) through gpus, so that outputs are arrays even when nothing varies.
-    if all(isinstance(s, Fixed) for s in checked.values()) and values.get("gpus") is not None:
-        values["gpus"] = np.full(n, values["gpus"])
-    results = evaluate(_scenario(values), names)
+    columns = {k: samples[k] for k, s in checked.items() if not isinstance(s, Fixed)}
+    if not columns and values.get("gpus") is not None:  # nothing varies: outputs are still (n,) arrays
+        columns["gpus"] = np.full(n, float(values["gpus"]))
+    results = evaluate(_scenario(values, columns), names)
     table = {name: dict(zip(keys, _percentiles(np.asarray(v), q).tolist(), strict=True))
              for name, v in results.items()}
     return MonteCarloResult(samples=results, inputs=samples, percentiles=table, specs=checked,
@@ -960,15 +968,16 @@ def tornado(specs: Mapping[str, object], output: str = "facility_power_w",
     varied = _varied(checked)
     values = _base_values(base)
     values.update({k: s.likely for k, s in checked.items()})
+    if not varied:
+        _scenario(values, {})  # still reject bad single values
+        return []
     rows = 1 + 2 * len(varied)
+    columns = {}
     for i, k in enumerate(varied):
-        column = np.full(rows, checked[k].likely)
-        column[1 + 2 * i] = checked[k].low
-        column[2 + 2 * i] = checked[k].high
-        values[k] = column
-    if not varied and values.get("gpus") is not None:
-        values["gpus"] = np.full(rows, values["gpus"])
-    y = np.asarray(evaluate(_scenario(values), [name])[name])
+        columns[k] = np.full(rows, checked[k].likely)
+        columns[k][1 + 2 * i] = checked[k].low
+        columns[k][2 + 2 * i] = checked[k].high
+    y = np.asarray(evaluate(_scenario(values, columns), [name])[name])
     table = [TornadoRow(k, checked[k].low, checked[k].high, float(y[1 + 2 * i]), float(y[2 + 2 * i]),
                         float(abs(y[2 + 2 * i] - y[1 + 2 * i])), float(y[0]))
              for i, k in enumerate(varied)]
@@ -1058,12 +1067,12 @@ def sobol_first_order(specs: Mapping[str, object], output: str = "facility_power
     k = len(varied)
     drawn, _ = _draw({f: checked[f] for f in varied}, 2 * n, seed)
     values = _base_values(base)
-    values.update({f: s.value for f, s in checked.items() if isinstance(s, Fixed)})
+    values.update({f: s.likely for f, s in checked.items()})
+    columns = {}
     for j, f in enumerate(varied):
         a, b = drawn[f][:n], drawn[f][n:]
-        blocks = [a, b] + [b if i == j else a for i in range(k)]
-        values[f] = np.concatenate(blocks)
-    y = np.asarray(evaluate(_scenario(values), [name])[name], dtype=float)
+        columns[f] = np.concatenate([a, b] + [b if i == j else a for i in range(k)])
+    y = np.asarray(evaluate(_scenario(values, columns), [name])[name], dtype=float)
     y = y - y[: 2 * n].mean()  # centring cuts the estimators' variance, not their expectation
     y_a, y_b = y[:n], y[n: 2 * n]
     variance = float(np.var(y[: 2 * n]))

@@ -234,7 +234,7 @@ def test_load_too_large_invalid(tmp_path):
 @pytest.mark.parametrize(("fmt", "text", "match"), [
     ("toml", "gpus = 1\ngpu_watts = = 700\n", r"not valid TOML: .*line 2, column 13"),
     ("toml", "gpus = [1, 2\n", "not valid TOML"),
-    ("json", '{"gpus": 1,\n "gpu_watts": 700,}', r"not valid JSON: .*\(line 2, column 18\)"),
+    ("json", '{"gpus": 1,\n "gpu_watts": 700,}', r"not valid JSON: .*\(line 2, column 19\)"),
     ("json", "[1, 2]", "must hold one JSON object"),
     ("json", '{"gpus": 1' + "0" * 5000 + "}", "not valid JSON"),
     ("json", "[" * 100_000 + "]" * 100_000, "too deeply"),
