@@ -213,7 +213,7 @@ def current_presets() -> dict[str, str]:
 def _widget_value(field: str, value: float | None) -> Any:
     """A Scenario field's value in its sidebar widget's unit and type."""
     if field == "gpus":
-        return None if value is None else max(1, int(round(value)))
+        return None if value is None else max(1, round(value))
     if field == "peak_flop_per_s":
         return None if value is None else value / TERA
     if field == "hours":
@@ -410,7 +410,7 @@ def sidebar() -> None:
         else:
             overridden = [f for f in overridden_fields(s)]
             if overridden:
-                st.caption("Overridden: " + ", ".join(overridden))
+                st.caption("Changed from the presets: " + ", ".join(overridden))
     _sync_query_params(s)
 
 
@@ -486,8 +486,7 @@ def assumptions_panel(s: Scenario | None) -> None:
     with st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:"):
         st.caption(ASSUMPTION_NOTE + " 'Confirmed: no' marks a figure read only in a secondary source, "
                    "implied rather than stated, or estimated.")
-        st.dataframe(pd.DataFrame(assumptions_rows(s)), hide_index=True, width="stretch",
-                     key="assumptions_table")
+        table("assumptions_table", pd.DataFrame(assumptions_rows(s)))
         presets = current_presets()
         m = catalog.methodology(presets["methodology"])
         st.caption(f"Methodology: {m.name}. {m.description}")
@@ -501,6 +500,24 @@ def kpi_row(key: str, items: list[tuple[str, str, str | None]]) -> None:
     with st.container(horizontal=True, key=key, gap="small"):
         for label, value, help_ in items:
             st.metric(label, value, help=help_, border=True, width="stretch")
+
+
+def table(key: str, data: Any, **kwargs: Any) -> None:
+    """A dataframe in a keyed container (the key is how tests and browser tests find it)."""
+    with st.container(key=key):
+        st.dataframe(data, hide_index=True, width="stretch", **kwargs)
+
+
+def narrow(data: Any, first: str = "medium") -> dict[str, Any]:
+    """Column widths for a table of short figures: the first (name) column wider, the rest small."""
+    cols = list(data.columns)
+    return {c: st.column_config.TextColumn(width=first if i == 0 else "small") for i, c in enumerate(cols)}
+
+
+def chart(key: str, spec: Any) -> None:
+    """An Altair chart in a keyed container, full width."""
+    with st.container(key=key):
+        st.altair_chart(spec, width="stretch")
 
 
 def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

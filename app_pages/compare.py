@@ -133,7 +133,7 @@ shown = pd.DataFrame({
 st.subheader(f"{len(names)} scenario{'s' if len(names) > 1 else ''} side by side")
 if not kept:
     st.caption("Only the sidebar's scenario so far: keep it, change an assumption, and keep another.")
-st.dataframe(shown, hide_index=True, width="stretch", key="table_compare", height=min(38 * (len(shown) + 1), 760))
+common.table("table_compare", shown, height=min(38 * (len(shown) + 1), 760))
 
 bars = pd.DataFrame([
     {"scenario": n, "what": what, "MW": units.to_unit(v, "MW"), "power": common.fmt(v, "W")}
@@ -149,7 +149,7 @@ chart = alt.Chart(bars).mark_bar().encode(
     tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("what:N", title="Power"),
              alt.Tooltip("power:N", title="Value")],
 )
-st.altair_chart(chart.properties(height=300), width="stretch", key="chart_compare")
+common.chart("chart_compare", chart.properties(height=300))
 
 if kept:
     c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
@@ -186,4 +186,4 @@ st.caption("The address bar always holds the sidebar's scenario; copy it, or thi
            "warning.")
 st.code(link, language=None, wrap_lines=True)
 st.caption("Query parameters: " + ", ".join(f"`{k}`" for k in params)
-           + f". Values in the library's units; {len(params)} of {len(explore.PRESET_PARAMS) + len(estimator.Scenario.field_names())} given.")
+           + ". Numbers are in the library's units (W, h, FLOP/s, ratios); assumptions not given are left out.")

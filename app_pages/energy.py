@@ -60,7 +60,7 @@ base = alt.Chart(df).encode(y=alt.Y("layer:N", sort=order, title=None, axis=alt.
 chart = base.mark_bar().encode(color=alt.Color("layer:N", sort=order, legend=None),
                                tooltip=["layer:N", "energy:N", "share:N"]) + base.mark_text(
     align="left", dx=4).encode(text=alt.Text("energy:N"))
-st.altair_chart(chart.properties(height=220), width="stretch", key="chart_energy_layers")
+common.chart("chart_energy_layers", chart.properties(height=220))
 
 st.subheader("Per accelerator")
 per = explore.per_accelerator(r, s.gpus)

@@ -4,8 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
 import estimator
+from app_pages import common
 from estimator import catalog, explore, units
 
 st.title("1 GW explorer")
@@ -84,26 +84,28 @@ common.kpi_row("kpis_training", [
 st.subheader("Every accelerator generation, side by side")
 table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
                        s.mfu, hours, run_flop, presets["precision"])
+short = {k: v.split(" (")[0] for k, v in common.preset_names()["accelerator"].items()}
 acc = pd.DataFrame({
-    "Accelerator": table["name"], "Year": [str(int(y)) for y in table["year"]],
+    "Accelerator": [short[k] for k in table["key"]],
     "Power": [common.fmt(v, "W") for v in table["gpu_watts"]],
-    "Server overhead": [f"{v:.3g}" for v in table["server_overhead"]],
-    "All-in per accelerator": [common.fmt(v, "W") for v in table["watts_per_gpu"]],
-    "Accelerators that fit": [common.fmt(v, "count") for v in table["gpus"]],
+    "All-in each": [common.fmt(v, "W") for v in table["watts_per_gpu"]],
+    "Fit in budget": [common.fmt(v, "count") for v in table["gpus"]],
     "Peak": [common.fmt(v, "FLOP/s") for v in table["peak_cluster_flop_per_s"]],
     "Sustained": [common.fmt(v, "FLOP/s") for v in table["sustained_flop_per_s"]],
     f"FLOP in {days:,} days": [common.fmt(v, "FLOP") for v in table["flop_in_period"]],
     "Reference runs": [common.fmt(v, "runs") for v in table["runs"]],
 })
-st.dataframe(acc, hide_index=True, width="stretch", key="table_accelerators")
-st.caption("Each accelerator keeps its own preset power, peak and server overhead under the chosen "
+common.table("table_accelerators", acc, column_config=common.narrow(acc, first="medium"))
+st.caption("Power: one accelerator at full load. All-in each: facility power per accelerator. Fit in budget: "
+           "whole accelerators at full load. Each accelerator keeps its own preset power, peak and server "
+           "overhead under the chosen "
            f"methodology; network overhead ({s.network_overhead:.3g}), PUE ({s.pue:.3g}) and MFU "
            f"({s.mfu:.3g}) come from the sidebar. Peaks are dense "
            + ("FP8; BF16 for " + ", ".join(n for n, p in zip(table["name"], table["precision"], strict=True)
                                            if p == "BF16") + " (no published FP8 peak)."
               if presets["precision"] == "fp8" else "BF16."))
 
-chart_data = pd.DataFrame({"Accelerator": table["name"], "runs": table["runs"],
+chart_data = pd.DataFrame({"Accelerator": [short[k] for k in table["key"]], "runs": table["runs"],
                            "gpus": table["gpus"], "key": table["key"]})
 bars = alt.Chart(chart_data).mark_bar().encode(
     y=alt.Y("Accelerator:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
@@ -112,7 +114,7 @@ bars = alt.Chart(chart_data).mark_bar().encode(
     tooltip=[alt.Tooltip("Accelerator:N"), alt.Tooltip("gpus:Q", title="Accelerators that fit", format=",.0f"),
              alt.Tooltip("runs:Q", title="Runs", format=",.1f")],
 )
-st.altair_chart(bars.properties(height=260), width="stretch", key="chart_accelerators")
+common.chart("chart_accelerators", bars.properties(height=260))
 
 st.subheader("The same budget under each methodology")
 st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')}) and peak "
@@ -124,13 +126,12 @@ spread = pd.DataFrame({
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
     "Network": [f"{v:.3g}" for v in mt["network_overhead"]], "PUE": [f"{v:.3g}" for v in mt["pue"]],
     "Utilization": [f"{v:.3g}" for v in mt["utilization"]], "MFU": [f"{v:.3g}" for v in mt["mfu"]],
-    "All-in per accelerator": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
-    "Accelerators that fit": [common.fmt(v, "count") for v in mt["gpus"]],
-    "Average draw": [common.fmt(v, "W") for v in mt["average_facility_power_w"]],
+    "All-in each": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
+    "Fit in budget": [common.fmt(v, "count") for v in mt["gpus"]],
     "Sustained": [common.fmt(v, "FLOP/s") for v in mt["sustained_flop_per_s"]],
     "Reference runs": [common.fmt(v, "runs") for v in mt["runs"]],
 })
-st.dataframe(spread, hide_index=True, width="stretch", key="table_methodologies")
+common.table("table_methodologies", spread, column_config=common.narrow(spread, first="medium"))
 realistic = [i for i, k in enumerate(mt["key"]) if k != "neutral"]
 if realistic:
     g = [mt["gpus"][i] for i in realistic]
@@ -145,21 +146,24 @@ st.subheader("Accelerators that fit, every generation × every methodology")
 fm = _fit_matrix(budget)
 names = common.preset_names()
 cells = pd.DataFrame([
-    {"Accelerator": names["accelerator"][a], "Methodology": names["methodology"][m],
+    {"Accelerator": short[a], "Methodology": names["methodology"][m],
      "gpus": fm["gpus"][i, j], "label": common.fmt(fm["gpus"][i, j], "count"),
      "per": common.fmt(fm["watts_per_gpu"][i, j], "W")}
     for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])
 ])
 heat = alt.Chart(cells).encode(
-    x=alt.X("Methodology:N", title=None, axis=alt.Axis(labelAngle=-20, labelLimit=220)),
-    y=alt.Y("Accelerator:N", title=None, axis=alt.Axis(labelLimit=320)),
+    x=alt.X("Accelerator:N", title=None, sort=[short[a] for a in fm["accelerators"]],
+            axis=alt.Axis(labelAngle=-30, labelLimit=200, orient="top", labelOverlap=False)),
+    y=alt.Y("Methodology:N", title=None, sort=[names["methodology"][m] for m in fm["methodologies"]],
+            axis=alt.Axis(labelLimit=360)),
 )
 matrix = heat.mark_rect().encode(
     color=alt.Color("gpus:Q", title="Accelerators", scale=alt.Scale(type="log", scheme="blues")),
     tooltip=[alt.Tooltip("Accelerator:N"), alt.Tooltip("Methodology:N"),
              alt.Tooltip("label:N", title="Accelerators that fit"),
              alt.Tooltip("per:N", title="All-in per accelerator")],
-) + heat.mark_text(fontSize=12).encode(text="label:N")
-st.altair_chart(matrix.properties(height=320), width="stretch", key="chart_matrix")
+) + heat.mark_text(fontSize=12).encode(
+    text="label:N", color=alt.condition(alt.datum.gpus > 1_200_000, alt.value("white"), alt.value("black")))
+common.chart("chart_matrix", matrix.properties(height=320))
 st.caption("Catalogue presets only (no sidebar overrides): each cell is the budget ÷ that accelerator's "
            "all-in power under that methodology, rounded down.")

@@ -52,7 +52,7 @@ base = alt.Chart(layers).encode(
 )
 chart = base.mark_bar().encode(color=alt.Color("layer:N", sort=order, legend=None)) + base.mark_text(
     align="left", dx=4).encode(text="text:N")
-st.altair_chart(chart.properties(height=220), width="stretch", key="chart_breakdown")
+common.chart("chart_breakdown", chart.properties(height=220))
 st.caption("Full-load layers; they sum to the facility power. Average draw is the facility power × "
            "utilization.")
 

@@ -57,7 +57,7 @@ else:
     x = alt.X("gpus:Q", scale=alt.Scale(type="log"), title="Accelerators in the fleet [count]")
     y = alt.Y("MW:Q", scale=alt.Scale(type="log"), title="Facility power at full load [MW]")
     layers = [alt.Chart(lines).mark_line().encode(
-        x=x, y=y, color=alt.Color("PUE:N", title="PUE"),
+        x=x, y=y, color=alt.Color("PUE:N", title="PUE", scale=alt.Scale(scheme="dark2")),
         strokeDash=alt.condition(alt.datum.PUE == f"{s.pue:.3g} (yours)", alt.value([1, 0]), alt.value([5, 3])),
         tooltip=[alt.Tooltip("PUE:N"), alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"),
                  alt.Tooltip("power:N", title="Facility power")])]
@@ -80,25 +80,28 @@ else:
             x=x, y=y, shape=alt.Shape("basis:N", title="Reference cluster power"), tooltip=tips))
     only = ref["power_only"]
     if len(only["name"]):
-        po = pd.DataFrame({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"), "gpus": float(gmax)})
+        po = pd.DataFrame({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"),
+                           "gpus": float(gmin)})
         layers.append(alt.Chart(po).mark_rule(strokeDash=[2, 2], color="#7f8c8d").encode(
             y="MW:Q", tooltip=[alt.Tooltip("name:N", title="Cluster (no published count)")]))
-        layers.append(alt.Chart(po).mark_text(align="right", dy=-6, fontSize=11, color="#555").encode(
+        layers.append(alt.Chart(po).mark_text(align="left", dx=4, dy=9, fontSize=11, color="#555").encode(
             y="MW:Q", x=x, text="name:N"))
-    st.altair_chart(alt.layer(*layers).properties(height=480), width="stretch", key="chart_power_fleet")
+    common.chart("chart_power_fleet", alt.layer(*layers).properties(height=480))
     listed = pd.DataFrame({
         "Reference cluster": ref["name"], "Accelerators": [common.fmt(v, "count") for v in ref["gpus"]],
         "Facility power": [common.fmt(v, "W") for v in ref["facility_power_w"]], "Power is": ref["basis"],
-        "Confirmed": ["yes" if c else "no: press report or secondary source" for c in ref["confirmed"]],
+        "Figures confirmed": ["yes" if c else "no: press report or secondary source"
+                              for c in ref["confirmed"]],
     })
     if len(only["name"]):
         listed = pd.concat([listed, pd.DataFrame({
             "Reference cluster": only["name"], "Accelerators": "not published",
             "Facility power": [common.fmt(v, "W") for v in only["facility_power_w"]],
             "Power is": "reported",
-            "Confirmed": ["yes" if c else "no: press report or secondary source" for c in only["confirmed"]]})],
+            "Figures confirmed": ["yes" if c else "no: press report or secondary source"
+                                  for c in only["confirmed"]]})],
             ignore_index=True)
-    st.dataframe(listed, hide_index=True, width="stretch", key="table_reference_clusters")
+    common.table("table_reference_clusters", listed)
     st.caption(
         f"Lines: your accelerator power ({common.fmt(s.gpu_watts, 'W')}), server overhead "
         f"({s.server_overhead:.3g}) and network overhead ({s.network_overhead:.3g}) at each PUE. Points: public "
@@ -175,10 +178,13 @@ elif level is not None:
     })
     xscale = alt.Scale(type="log" if x_log else "linear", domain=[xe[0], xe[-1]], nice=False, zero=False)
     yscale = alt.Scale(type="log" if y_log else "linear", domain=[ye[0], ye[-1]], nice=False, zero=False)
-    rect = alt.Chart(cells).mark_rect(strokeWidth=0).encode(
+    colour = alt.Scale(type="log", scheme="viridis")
+    # A thin stroke in the fill colour hides the anti-aliasing seams between cells.
+    rect = alt.Chart(cells).mark_rect(strokeWidth=0.8).encode(
         x=alt.X("x0:Q", scale=xscale, title=LABELS[xf]), x2="x1:Q",
         y=alt.Y("y0:Q", scale=yscale, title=LABELS[yf]), y2="y1:Q",
-        color=alt.Color("MW:Q", title=f"{OUTPUTS[output]} [MW]", scale=alt.Scale(type="log", scheme="viridis")),
+        color=alt.Color("MW:Q", title=f"{OUTPUTS[output]} [MW]", scale=colour),
+        stroke=alt.Stroke("MW:Q", scale=colour, legend=None),
         tooltip=[alt.Tooltip("x:Q", title=LABELS[xf], format=",.4g"),
                  alt.Tooltip("y:Q", title=LABELS[yf], format=",.4g"),
                  alt.Tooltip("power:N", title=OUTPUTS[output])],
@@ -195,7 +201,7 @@ elif level is not None:
     mine = pd.DataFrame({"x": [getattr(s, xf)], "y": [getattr(s, yf)]})
     layers.append(alt.Chart(mine).mark_point(shape="cross", size=160, color="white", strokeWidth=3).encode(
         x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale)))
-    st.altair_chart(alt.layer(*layers).properties(height=460), width="stretch", key="chart_heatmap")
+    common.chart("chart_heatmap", alt.layer(*layers).properties(height=460).configure_axis(grid=False))
     where = (f"The dashed red line is where {OUTPUTS[output].lower()} equals {common.fmt(level, 'W')}"
              if cx.size else f"{OUTPUTS[output]} does not cross {common.fmt(level, 'W')} in this range")
     st.caption(f"{where}; the white cross is your scenario. Every other assumption is held at its sidebar "

@@ -83,6 +83,6 @@ y = alt.Y("days:Q", scale=alt.Scale(type="log"), title="Time to train [days]")
 tips = [alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"), alt.Tooltip("time:N", title="Time")]
 chart = (alt.Chart(curve).mark_line().encode(x=x, y=y, tooltip=tips)
          + alt.Chart(you).mark_point(size=120, filled=True, color="#c0392b").encode(x=x, y=y, tooltip=tips))
-st.altair_chart(chart.properties(height=360), width="stretch", key="chart_training_time")
+common.chart("chart_training_time", chart.properties(height=360))
 st.caption(f"At the sidebar's peak ({common.fmt(s.peak_flop_per_s, 'FLOP/s')}) and MFU ({s.mfu:.3g}); the red "
            "point is your fleet.")

@@ -32,11 +32,13 @@ import argparse
 import csv
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -704,6 +706,19 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(text.split())  # one line
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse an --output that names one of the scenario files being read: it would be lost."""
+    if not args.output:
+        return
+    output = Path(args.output)
+    for name in getattr(args, "files", None) or ():
+        source = Path(name)
+        same = source.exists() and output.exists() and os.path.samefile(source, output)
+        if same or output.resolve() == source.resolve():
+            raise ValueError(f"--output {args.output} is the scenario file {name} being read; "
+                             "writing there would replace it (choose another file)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -724,6 +739,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        _check_output(args)
         text = render(args.handler(args), args.format)
         if args.output:
             scenario_io.write_text_atomic(args.output, text)

@@ -658,7 +658,7 @@ def training_run(scenario: Scenario, training_flop: ArrayLike) -> dict[str, floa
         out["emissions_kg"] = energy.emissions_kg(facility_wh, scenario.carbon_intensity)
     if scenario.wue is not None:
         out["water_l"] = energy.water_l(it_wh, scenario.wue)
-    return {k: (float(v) if isinstance(v, np.ndarray) and v.ndim == 0 else v) for k, v in out.items()}
+    return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
 
 
 def training_fleet(scenario: Scenario, training_flop: ArrayLike,
@@ -842,7 +842,9 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
     Returns
     -------
     fields : dict
-        Every Scenario field, float or None, validated by :class:`Scenario`.
+        Every Scenario field, float or None, validated by :class:`Scenario`:
+        the presets' values first (as in a scenario file), then the
+        parameters given.
     presets : dict
         ``accelerator``, ``methodology``, ``site``: catalogue keys or None;
         ``precision``: "bf16", "fp8" or None.
@@ -875,10 +877,21 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
             raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
         presets["precision"] = precision
     values: dict[str, float | None] = {}
+    if presets["accelerator"] is not None:
+        # As in a scenario file: presets first, explicit values on top.
+        values.update(preset_assumptions(presets["accelerator"], presets["methodology"], presets["site"]))
+        if presets["precision"] == "fp8":
+            values["peak_flop_per_s"] = _peak(catalog.accelerator(presets["accelerator"]), "fp8")[0]
+    elif presets["methodology"] is not None:
+        raise ValueError(f"methodology {presets['methodology']!r} needs an accelerator too: "
+                         "its server overhead depends on the accelerator")
+    elif presets["site"] is not None:
+        values.update(catalog.site(presets["site"]).assumptions())
     for n in names:
-        text = params.get(n, "")
-        values[n] = None if text == "" else _query_number(n, text)
-    missing = [n for n in ("gpus", "gpu_watts") if values[n] is None]
+        text = params.get(n)
+        if text is not None:
+            values[n] = None if text == "" else _query_number(n, text)
+    missing = [n for n in ("gpus", "gpu_watts") if values.get(n) is None]
     if missing:
         raise ValueError(f"{missing[0]} is required in a shared address")
     s = Scenario(**{k: v for k, v in values.items() if v is not None})
@@ -898,16 +911,21 @@ def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None]) -
     Returns
     -------
     dict of str to str
-        Numbers written with ``repr`` so they read back exactly; fields not
-        given are left out.
+        Numbers written with ``repr`` so they read back exactly; a field not
+        given is left out, or written empty where a preset would otherwise
+        fill it. ``scenario_from_query`` of the result gives ``scenario`` back.
     """
     out = {p: presets[p] for p in PRESET_PARAMS if presets.get(p)}
+    supplied = scenario_from_query({**out, "gpus": "1", "gpu_watts": "1"})[0] if out else {}
     for name, value in scenario.to_dict().items():
-        if value is not None:
-            if isinstance(value, list):
-                raise ValueError(f"{name} is an array; only a scalar scenario fits in an address")
-            number = float(value)
-            out[name] = repr(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+        if value is None:
+            if supplied.get(name) is not None:
+                out[name] = ""  # "not given", so the preset's value is not restored in its place
+            continue
+        if isinstance(value, list):
+            raise ValueError(f"{name} is an array; only a scalar scenario fits in an address")
+        number = float(value)
+        out[name] = repr(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
     return out
 
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import errno
 import json
 import math
 import numbers
@@ -56,6 +57,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -475,7 +477,9 @@ def _parse(data: str | bytes | bytearray | memoryview, format: str, max_bytes: i
     except ValueError as exc:
         if str(exc).startswith(("scenario file", "duplicate key")):
             raise
-        # e.g. an integer of more digits than Python converts
+        if "integer string conversion" in str(exc):  # Python's limit on the digits of an int
+            raise ValueError(f"scenario file is not valid {format.upper()}: a number has more than "
+                             f"{sys.get_int_max_str_digits():,} digits") from None
         raise ValueError(f"scenario file is not valid {format.upper()}: {exc}") from None
     if not isinstance(mapping, dict):
         raise ValueError("scenario file must hold one JSON object of \"key\": value pairs "
@@ -660,6 +664,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
         The target.
     """
     target = Path(path)
+    if target.is_dir():  # also ".", "..", "/": no file name to write to
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     data = text.encode("utf-8")
     try:
         mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
@@ -683,9 +689,12 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
         if mode is not None:
             os.chmod(temporary, mode)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # e.g. the target is a directory: name the file asked for, not the temporary one
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         raise
     _fsync_directory(target.parent)
     return target

@@ -142,7 +142,7 @@ def _prepare(base: Scenario | Mapping[str, object] | None, axes: Mapping[str, Ar
     values = _base_values(base)
     values.update({k: float(a[0]) for k, a in checked.items()})
     # One point checks the base values, the required fields and that the output exists.
-    evaluate(_scenario(values, {}), [name])
+    evaluate(_scenario(values, {}, where="in base or as an axis"), [name])
     return values, checked, name
 
 

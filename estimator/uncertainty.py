@@ -431,7 +431,9 @@ def check_spec(field_name: str, spec: Spec) -> Spec:
     """
     if not isinstance(spec, _Spec):
         raise TypeError(f"{field_name} must be a range object (got {type(spec).__name__})")
-    for label, value in zip(spec.labels, (spec.low, spec.likely, spec.high), strict=True):
+    low, likely, high = spec.labels
+    # The ends first: a uniform range's likely value is derived from them.
+    for label, value in ((low, spec.low), (high, spec.high), (likely, spec.likely)):
         _field_check(field_name, label, value)
     return spec
 
@@ -512,9 +514,10 @@ def _number_in(where: str, value: object, parse_number: Callable[[str], float] |
         if parse_number is not None:
             return _real(where, parse_number(value))
         try:
-            return _real(where, float(value.strip().replace("_", "")))
+            number = float(value.strip().replace("_", ""))
         except ValueError:
             raise _fail(where, f"must be a number (got {value!r})") from None
+        return _real(where, number)
     return _real(where, value)
 
 
@@ -529,16 +532,17 @@ def _build(field_name: str, what: str, build: Callable[..., _Spec], **params: fl
 
 def _spec_from_text(field_name: str, text: str, parse_number: Callable[[str], float] | None) -> _Spec:
     # "a..b" is uniform and "a/b/c" triangular; a single slash belongs to a unit ("$0.08/kWh").
-    for separator, names, build in (("..", ("low", "high"), Uniform),
-                                    ("/", ("low", "likely", "high"), Triangular)):
-        if separator == ".." and ".." in text or separator == "/" and text.count("/") == 2:
-            parts = text.split(separator)
-            if len(parts) != len(names):
-                raise _fail(field_name, f"range {text!r} could not be read; {_TEXT_HELP}")
-            params = {k: _number_in(f"{field_name} {k}", p, parse_number)
-                      for k, p in zip(names, parts, strict=True)}
-            return _build(field_name, f"range {text!r}", build, **params)
-    return Fixed(_number_in(field_name, text, parse_number))
+    if ".." in text:
+        separator, names, build = "..", ("low", "high"), Uniform
+    elif text.count("/") == 2:
+        separator, names, build = "/", ("low", "likely", "high"), Triangular
+    else:
+        return Fixed(_number_in(field_name, text, parse_number))
+    parts = text.split(separator)
+    if len(parts) != len(names):
+        raise _fail(field_name, f"range {text!r} could not be read; {_TEXT_HELP}")
+    params = {k: _number_in(f"{field_name} {k}", p, parse_number) for k, p in zip(names, parts, strict=True)}
+    return _build(field_name, f"range {text!r}", build, **params)
 
 
 def _spec_from_table(field_name: str, table: Mapping[str, Any],
@@ -657,7 +661,8 @@ def _base_values(base: Scenario | Mapping[str, object] | None) -> dict[str, Any]
     return values
 
 
-def _scenario(values: Mapping[str, Any], columns: Mapping[str, np.ndarray]) -> Scenario:
+def _scenario(values: Mapping[str, Any], columns: Mapping[str, np.ndarray],
+              where: str = "in base or as a range") -> Scenario:
     """Single values (checked here) with sampled columns put in place.
 
     The columns are valid by construction (drawn from ranges checked against
@@ -666,7 +671,7 @@ def _scenario(values: Mapping[str, Any], columns: Mapping[str, np.ndarray]) -> S
     """
     for required in ("gpus", "gpu_watts"):
         if values.get(required) is None:
-            raise ValueError(f"{required} is required: give it in base or as a range")
+            raise ValueError(f"{required} is required: give it {where}")
     single = Scenario(**values)
     if not columns:
         return single

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import decimal
 import math
 import numbers
 from collections.abc import Iterator
@@ -101,6 +102,10 @@ def _fail(field: str, index: tuple[int, ...] | None, value: float, rule: str,
     return ValueError(f"{where} {text} (got {value!r})")
 
 
+def _too_large(field: str) -> ValueError:
+    return ValueError(f"{field} must be finite (got a number beyond float64's range of about 1.8e308)")
+
+
 def _as_float_array(field: str, value: object) -> np.ndarray:
     """Convert ``value`` to float64, refusing booleans, strings and other non-numbers."""
     if value is None:
@@ -112,11 +117,17 @@ def _as_float_array(field: str, value: object) -> np.ndarray:
             f"{field} must be a number, not text (got {value!r}); "
             "units such as '1 GW' are read by estimator.units.parse"
         )
-    if isinstance(value, numbers.Real) and not isinstance(value, np.ndarray):
-        return np.asarray(float(value))
+    if isinstance(value, numbers.Real | decimal.Decimal) and not isinstance(value, np.ndarray):
+        try:
+            return np.asarray(float(value))
+        except OverflowError:  # an int or Fraction beyond float64
+            raise _too_large(field) from None
     if isinstance(value, numbers.Complex):
         raise TypeError(f"{field} must be a real number (got {value!r})")
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # numpy's "inhomogeneous shape" for a ragged nested list
+        raise ValueError(f"{field} must be a rectangular array (every row the same length)") from None
     kind = array.dtype.kind
     if kind == "f" and array.dtype == np.float64:
         return array
@@ -129,10 +140,13 @@ def _as_float_array(field: str, value: object) -> np.ndarray:
     if kind == "O":
         flat = array.ravel()
         for i, item in enumerate(flat):
-            if isinstance(item, bool | np.bool_) or not isinstance(item, numbers.Real):
+            if isinstance(item, bool | np.bool_) or not isinstance(item, numbers.Real | decimal.Decimal):
                 where = field + _index_text(np.unravel_index(i, array.shape)) if array.ndim else field
                 raise TypeError(f"{where} must be a number (got {item!r})")
-        return array.astype(np.float64)
+        try:
+            return array.astype(np.float64)
+        except OverflowError:
+            raise _too_large(field) from None
     raise TypeError(f"{field} must be a number (got {value!r} of type {type(value).__name__})")
 
 

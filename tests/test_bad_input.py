@@ -1,0 +1,466 @@
+"""The bad-input matrix: one table of what users get wrong, at each of the four doors.
+
+Doors:
+
+- ``library``: a call into :mod:`estimator` (``Scenario(...)``, the functions, ``units.parse``);
+  expects the exception type and a message naming the field and the rule.
+- ``file``: the content of a scenario file read by :func:`estimator.io.loads`.
+- ``cli``: ``estimator ...`` through :func:`estimator.cli.main`, run in a temporary directory
+  holding :data:`FILES`; expects exit status 2, one ``estimator: error:`` line, no traceback.
+- ``dashboard``: the Streamlit app through ``AppTest``: a tampered address (``url``), a value
+  typed into a widget (``type``) or an uploaded file (``upload``); expects no exception and the
+  message in an error or warning box.
+
+Each row's regex is searched in the message and names the field and the rule it broke.
+docs/reliability.md lists the same rows for people.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
+
+import decimal  # noqa: E402
+import re  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import estimator  # noqa: E402
+from estimator import Scenario, cli, io, units  # noqa: E402
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+H100 = {"gpu_watts": 700}
+VALID_TOML = "gpus = 1000\ngpu_watts = 700\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    door: str  # library | file | cli | dashboard
+    name: str
+    given: Any  # callable | (content, format) | argv | dashboard action
+    expect: type[Exception] | int  # exception type, or the CLI's exit status
+    match: str  # regex that names the field and the rule
+
+    @property
+    def id(self) -> str:
+        return f"{self.door}-{self.name}"
+
+
+def s(**values: Any) -> Callable[[], Any]:
+    """A Scenario built from ``values`` (with 700 W accelerators unless given)."""
+    return lambda: Scenario(**{"gpus": 1000, **H100, **values})
+
+
+def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+    return lambda: function(*args, **kwargs)
+
+
+LIBRARY = [
+    # wrong types
+    Case("library", "gpus-text", s(gpus="100k"), TypeError, r"^gpus must be a number, not text \(got '100k'\)"),
+    Case("library", "gpus-bool", s(gpus=True), TypeError, r"^gpus must be a number, not a boolean"),
+    Case("library", "gpus-none", s(gpus=None), TypeError, r"^gpus must be a number \(got None\)"),
+    Case("library", "gpu_watts-list-of-text", s(gpu_watts=["700"]), TypeError,
+         r"^gpu_watts must hold numbers, not text"),
+    Case("library", "pue-complex", s(pue=1 + 1j), TypeError, r"^pue must be a real number"),
+    Case("library", "gpus-none-in-array", s(gpus=np.array([1.0, None])), TypeError,
+         r"^gpus\[1\] must be a number \(got None\)"),
+    Case("library", "hours-dict", s(hours={"h": 1}), TypeError, r"^hours must be a number"),
+    Case("library", "estimate-not-scenario", call(estimator.estimate, {"gpus": 1}), TypeError,
+         r"^estimate\(\) takes a Scenario \(got dict\)"),
+    Case("library", "unknown-keyword", s(puee=1.2), TypeError, r"unexpected keyword argument 'puee'"),
+    # NaN and infinity
+    Case("library", "gpus-nan", s(gpus=float("nan")), ValueError, r"^gpus must be > 0 and finite \(got nan\)"),
+    Case("library", "gpu_watts-inf", s(gpu_watts=float("inf")), ValueError,
+         r"^gpu_watts must be > 0 and finite \(got inf\)"),
+    Case("library", "hours-minus-inf", s(hours=-np.inf), ValueError, r"^hours must be > 0 and finite \(got -inf\)"),
+    Case("library", "decimal-nan", s(gpus=decimal.Decimal("NaN")), ValueError,
+         r"^gpus must be > 0 and finite \(got nan\)"),
+    Case("library", "array-nan-2d-index", s(gpus=np.array([[1.0, 2.0], [np.nan, 4.0]])), ValueError,
+         r"^gpus\[1, 0\] must be > 0 and finite \(got nan\)"),
+    # negatives and zero
+    Case("library", "gpus-negative", s(gpus=-1), ValueError, r"^gpus must be > 0 \(got -1\.0\)"),
+    Case("library", "gpus-zero", s(gpus=0), ValueError, r"^gpus must be > 0 \(got 0\.0\)"),
+    Case("library", "gpu_watts-zero", s(gpu_watts=0.0), ValueError, r"^gpu_watts must be > 0 \(got 0\.0\)"),
+    Case("library", "price-negative", s(hours=1, electricity_price=-0.01), ValueError,
+         r"^electricity_price must be >= 0 \(got -0\.01\)"),
+    # absurd magnitudes
+    Case("library", "gpus-1e15", s(gpus=1e15), ValueError, r"^gpus must be <= 1e\+09 \(got 1000000000000000\.0\)"),
+    Case("library", "gpu_watts-1e9", s(gpu_watts=1e9), ValueError,
+         r"^gpu_watts must be <= 1e\+06 \(got 1000000000\.0\)"),
+    Case("library", "gpus-int-beyond-float", s(gpus=10**400), ValueError,
+         r"^gpus must be finite \(got a number beyond float64's range"),
+    Case("library", "parameters-1e20", call(estimator.training_flop, parameters=1e20, tokens=1e12), ValueError,
+         r"^parameters must be <= 1e\+16 \(got 1e\+20\)"),
+    # ratios and fractions
+    Case("library", "pue-below-1", s(pue=0.9), ValueError, r"^pue must be >= 1 \(got 0\.9\)"),
+    Case("library", "server_overhead-below-1", s(server_overhead=0.5), ValueError,
+         r"^server_overhead must be >= 1 \(got 0\.5\)"),
+    Case("library", "utilization-above-1", s(utilization=1.5), ValueError,
+         r"^utilization must be in \(0, 1\] \(got 1\.5\)"),
+    Case("library", "mfu-zero", s(mfu=0), ValueError, r"^mfu must be in \(0, 1\] \(got 0\.0\)"),
+    Case("library", "pue-array-index", s(pue=[1.2, 1.1, 0.9]), ValueError, r"^pue\[2\] must be >= 1 \(got 0\.9\)"),
+    # shapes
+    Case("library", "empty-array", s(gpus=[]), ValueError, r"^gpus must not be empty"),
+    Case("library", "ragged-array", s(gpus=[[1, 2], [3]]), ValueError, r"^gpus must be a rectangular array"),
+    Case("library", "shapes-do-not-broadcast", s(gpus=[1, 2], gpu_watts=[700, 800, 900]), ValueError,
+         r"^input shapes do not broadcast together: gpus \(2,\), gpu_watts \(3,\)"),
+    # functions
+    Case("library", "gpus_for_power-zero-budget", call(estimator.gpus_for_power, 0, 700), ValueError,
+         r"^facility_power_w must be > 0 \(got 0\.0\)"),
+    Case("library", "training_time-mfu-above-1",
+         call(estimator.training_time_s, training_flop=3.8e25, gpus=16_384, peak_flop_per_s=989e12, mfu=1.5),
+         ValueError, r"^mfu must be in \(0, 1\] \(got 1\.5\)"),
+    # presets
+    Case("library", "unknown-accelerator", call(Scenario.from_accelerator, "h100", gpus=1), ValueError,
+         r"^unknown accelerator 'h100' \(valid: .*h100-sxm.*\); did you mean"),
+    Case("library", "unknown-methodology", call(estimator.methodology, "nameplates"), ValueError,
+         r"^unknown methodology 'nameplates' \(valid: .*nameplate"),
+    Case("library", "unknown-site", call(estimator.site, "mars"), ValueError, r"^unknown site 'mars' \(valid: "),
+    Case("library", "preset-name-not-text", call(estimator.accelerator, 100), TypeError,
+         r"^accelerator name must be a str \(got int\)"),
+    # units
+    Case("library", "parse-wrong-unit", call(units.parse, "700 kWh", "W", field="gpu_watts"), ValueError,
+         r"^gpu_watts: cannot read '700 kWh' as a power \(an energy was given"),
+    Case("library", "parse-unknown-unit", call(units.parse, "3 fortnights", "h", field="hours"), ValueError,
+         r"^hours: unknown unit 'fortnights' in '3 fortnights' \(valid: s, min, h, days"),
+    Case("library", "parse-milli", call(units.parse, "700 mW", "W", field="gpu_watts"), ValueError,
+         r"^gpu_watts: cannot read '700 mW' as a power \(the prefix 'm' in 'mW' means milli .*write 'MW'"),
+    Case("library", "parse-nan", call(units.parse, "NaN", "W", field="gpu_watts"), ValueError,
+         r"^gpu_watts: cannot read 'NaN' as a power \(NaN and infinity are not allowed\)"),
+    Case("library", "parse-unknown-target", call(units.parse, "1 GW", "furlongs"), ValueError,
+         r"^unknown unit 'furlongs' \(valid: W, Wh, h"),
+    Case("library", "parse-bytes", call(units.parse, b"1 GW", "W", field="budget"), TypeError,
+         r"^budget must be a number or a str"),
+]
+
+
+def f(text: str | bytes, fmt: str = "toml") -> tuple[str | bytes, str]:
+    return text, fmt
+
+
+FILE = [
+    # empty, huge, not text
+    Case("file", "empty", f(""), ValueError, r"^scenario file is empty$"),
+    Case("file", "whitespace-only", f(b" \n\t\r\n"), ValueError, r"^scenario file is empty$"),
+    Case("file", "byte-order-mark-only", f("\ufeff", "json"), ValueError, r"^scenario file is empty$"),
+    Case("file", "huge", f(VALID_TOML + "#" * io.MAX_BYTES), ValueError,
+         r"^scenario file is 1,048,604 bytes, more than the limit of 1,048,576 bytes$"),
+    Case("file", "not-utf8", f(b"gpus = 1000\ngpu_watts = 700\nname = '\xff\xfe'\n"), ValueError,
+         r"^scenario file is not UTF-8 text \(byte 0xff at position 37\)$"),
+    Case("file", "latin1-json", f('{"name": "Café", "gpus": 1, "gpu_watts": 1}'.encode("latin-1"), "json"),
+         ValueError, r"^scenario file is not UTF-8 text \(byte 0xe9 at position 13\)$"),
+    Case("file", "content-not-text", f(12), TypeError, r"^scenario content must be text or bytes \(got int\)$"),
+    # malformed
+    Case("file", "malformed-toml", f("gpus = \ngpu_watts = 700\n"), ValueError,
+         r"^scenario file is not valid TOML: .*\(at line 1, column \d+\)$"),
+    Case("file", "malformed-json", f('{"gpus": 1000, "gpu_watts": 700,}', "json"), ValueError,
+         r"^scenario file is not valid JSON: .*\(line 1, column \d+\)$"),
+    Case("file", "json-not-object", f("[1000, 700]", "json"), ValueError,
+         r"^scenario file must hold one JSON object of \"key\": value pairs \(got list\)$"),
+    Case("file", "deeply-nested", f('{"gpus": ' + "[" * 50_000 + "]" * 50_000 + "}", "json"), ValueError,
+         r"^scenario file nests arrays or tables too deeply$"),
+    Case("file", "integer-of-5000-digits", f("gpus = " + "9" * 5000 + "\ngpu_watts = 700\n"), ValueError,
+         r"^scenario file is not valid TOML: a number has more than 4,300 digits$"),
+    Case("file", "unknown-format", f(VALID_TOML, "yaml"), ValueError,
+         r"^format must be one of 'toml', 'json' \(got 'yaml'\)$"),
+    # duplicate and unknown keys, presets
+    Case("file", "duplicate-key-toml", f("gpus = 1000\ngpu_watts = 700\ngpus = 2000\n"), ValueError,
+         r"^duplicate key 'gpus' in scenario file \(lines 1 and 3\)$"),
+    Case("file", "duplicate-key-json", f('{\n"pue": 1.2,\n"gpus": 1,\n"pue": 1.3\n}', "json"), ValueError,
+         r"^duplicate key 'pue' in scenario file \(lines 2 and 4\)$"),
+    Case("file", "unknown-key-suggested", f(VALID_TOML + "PUE = 1.2\n"), ValueError,
+         r"^unknown key 'PUE' in scenario \(did you mean 'pue'\?; valid keys: .*gpu_watts"),
+    Case("file", "unknown-key-json", f('{"gpus": 1, "gpu-watts": 700}', "json"), ValueError,
+         r"^unknown key 'gpu-watts' in scenario \(did you mean 'gpu_watts'\?"),
+    Case("file", "unknown-accelerator", f('accelerator = "h100"\ngpus = 1000\n'), ValueError,
+         r"^unknown accelerator 'h100' \(valid: .*h100-sxm"),
+    Case("file", "unknown-methodology", f('accelerator = "h100-sxm"\nmethodology = "x"\ngpus = 1\n'), ValueError,
+         r"^unknown methodology 'x' \(valid: .*nameplate"),
+    Case("file", "methodology-without-accelerator", f(VALID_TOML + 'methodology = "nameplate"\n'), ValueError,
+         r"^methodology 'nameplate' needs an accelerator key too"),
+    Case("file", "missing-required", f("gpus = 1000\n"), ValueError, r"^scenario is missing gpu_watts"),
+    # NaN, infinity, wrong kinds
+    Case("file", "nan-toml", f("gpus = nan\ngpu_watts = 700\n"), ValueError, r"^gpus must be > 0 and finite \(got nan\)$"),
+    Case("file", "inf-toml", f(VALID_TOML + "hours = inf\n"), ValueError, r"^hours must be > 0 and finite \(got inf\)$"),
+    Case("file", "nan-json-literal", f('{"gpus": 1, "gpu_watts": 700, "pue": NaN}', "json"), ValueError,
+         r"^pue must be finite \(got NaN\)$"),
+    Case("file", "infinity-json-literal", f('{"gpus": -Infinity, "gpu_watts": 700}', "json"), ValueError,
+         r"^gpus must be finite \(got -Infinity\)$"),
+    Case("file", "nan-text", f('gpus = "NaN"\ngpu_watts = 700\n'), ValueError,
+         r"^gpus: cannot read 'NaN' as a count \(NaN and infinity are not allowed\)$"),
+    Case("file", "boolean", f("gpus = true\ngpu_watts = 700\n"), TypeError,
+         r"^gpus must be a number, not a boolean \(got true\)$"),
+    Case("file", "null-json", f('{"gpus": 1, "gpu_watts": 700, "hours": null}', "json"), TypeError,
+         r"^hours must be a number \(got null\); leave the key out"),
+    Case("file", "table", f(VALID_TOML + "pue = {value = 1.2}\n"), TypeError, r"^pue must be a number, not a table"),
+    Case("file", "date", f("gpus = 1979-05-27\ngpu_watts = 700\n"), TypeError, r"^gpus must be a number \(got date "),
+    Case("file", "name-not-text", f(VALID_TOML + "name = 5\n"), TypeError, r"^name must be text \(got 5\)$"),
+    Case("file", "ragged-array", f("gpus = [[1, 2], [3]]\ngpu_watts = 700\n"), ValueError,
+         r"^gpus must be a rectangular array"),
+    Case("file", "array-element", f(VALID_TOML + "pue = [1.1, 0.9]\n"), ValueError, r"^pue\[1\] must be >= 1 \(got 0\.9\)$"),
+    # ranges
+    Case("file", "negative", f("gpus = -1\ngpu_watts = 700\n"), ValueError, r"^gpus must be > 0 \(got -1\.0\)$"),
+    Case("file", "zero", f("gpus = 1000\ngpu_watts = 0\n"), ValueError, r"^gpu_watts must be > 0 \(got 0\.0\)$"),
+    Case("file", "gpus-1e15", f('gpus = "1e15"\ngpu_watts = 700\n'), ValueError, r"^gpus must be <= 1e\+09"),
+    Case("file", "gpu_watts-1-GW", f('gpus = 1000\ngpu_watts = "1 GW"\n'), ValueError,
+         r"^gpu_watts must be <= 1e\+06 \(got 1000000000\.0\); the limit catches typos and unit slips$"),
+    Case("file", "integer-of-400-digits", f("gpus = " + "9" * 400 + "\ngpu_watts = 700\n"), ValueError,
+         r"^gpus is too large for a float \(got an integer of 400 digits\)$"),
+    Case("file", "pue-below-1", f(VALID_TOML + "pue = 0.99\n"), ValueError, r"^pue must be >= 1 \(got 0\.99\)$"),
+    Case("file", "utilization-150-percent", f(VALID_TOML + 'utilization = "150%"\n'), ValueError,
+         r"^utilization must be in \(0, 1\] \(got 1\.5\)$"),
+    Case("file", "mfu-above-1", f('{"gpus": 1, "gpu_watts": 700, "mfu": 1.01}', "json"), ValueError,
+         r"^mfu must be in \(0, 1\] \(got 1\.01\)$"),
+    # units
+    Case("file", "wrong-unit", f('gpus = 1000\ngpu_watts = "700 kWh"\n'), ValueError,
+         r"^gpu_watts: cannot read '700 kWh' as a power \(an energy was given"),
+    Case("file", "unknown-unit", f(VALID_TOML + 'hours = "3 fortnights"\n'), ValueError,
+         r"^hours: unknown unit 'fortnights' in '3 fortnights'"),
+    Case("file", "unit-in-array", f(VALID_TOML + 'hours = ["90 days", "1 parsec"]\n'), ValueError,
+         r"^hours\[1\]: unknown unit 'parsec'"),
+]
+
+
+FILES = {
+    "good.toml": VALID_TOML.encode(),
+    "empty.toml": b"",
+    "broken.toml": b"gpus = \n",
+    "latin1.toml": b"name = 'caf\xe9'\ngpus = 1\ngpu_watts = 700\n",
+    "twice.json": b'{"gpus": 1,\n "gpus": 2, "gpu_watts": 700}',
+    "typo.toml": b"gpus = 1000\ngpu_wats = 700\n",
+    "low-pue.json": b'{"gpus": 1000, "gpu_watts": 700, "pue": 0.8}',
+    "huge.toml": VALID_TOML.encode() + b"#" * (2 * io.MAX_BYTES),
+    "scenario.yaml": b"gpus: 1000\n",
+}
+POWER = ["power", "--gpus", "100k", "--gpu-watts", "700"]
+
+CLI = [
+    Case("cli", "gpus-1e15", ["power", "--gpus", "1e15", "--gpu-watts", "700"], 2,
+         r"gpus must be <= 1e\+09 \(got 1000000000000000\.0\)"),
+    Case("cli", "gpu_watts-1-GW", ["power", "--gpus", "100k", "--gpu-watts", "1 GW"], 2,
+         r"gpu_watts must be <= 1e\+06 \(got 1000000000\.0\)"),
+    Case("cli", "pue-below-1", [*POWER, "--pue", "0.9"], 2, r"pue must be >= 1 \(got 0\.9\)"),
+    Case("cli", "utilization-150-percent", [*POWER, "--utilization", "150%"], 2,
+         r"utilization must be in \(0, 1\] \(got 1\.5\)"),
+    Case("cli", "gpus-nan", ["power", "--gpus", "nan", "--gpu-watts", "700"], 2,
+         r"gpus: cannot read 'nan' as a count \(NaN and infinity are not allowed\)"),
+    Case("cli", "hours-inf", [*POWER, "--hours", "inf h"], 2,
+         r"hours: cannot read 'inf h' as a duration \(NaN and infinity are not allowed\)"),
+    Case("cli", "gpus-negative", ["power", "--gpus", "-5", "--gpu-watts", "700"], 2, r"gpus must be > 0 \(got -5\.0\)"),
+    Case("cli", "days-zero", [*POWER, "--days", "0"], 2, r"hours must be > 0 \(got 0\.0\)"),
+    Case("cli", "gpus-text", ["power", "--gpus", "lots", "--gpu-watts", "700"], 2,
+         r"gpus: cannot read 'lots' as a count \(no number found"),
+    Case("cli", "gpus-empty", ["power", "--gpus", "", "--gpu-watts", "700"], 2,
+         r"gpus: cannot read '' as a count \(it is empty"),
+    Case("cli", "wrong-unit", ["power", "--gpus", "100k", "--gpu-watts", "700 kWh"], 2,
+         r"gpu_watts: cannot read '700 kWh' as a power \(an energy was given"),
+    Case("cli", "unknown-unit", [*POWER, "--hours", "3 fortnights"], 2, r"hours: unknown unit 'fortnights'"),
+    Case("cli", "unknown-accelerator", ["power", "--gpus", "100k", "--accelerator", "h100"], 2,
+         r"unknown accelerator 'h100' \(valid: .*h100-sxm.*\); did you mean"),
+    Case("cli", "unknown-methodology", ["power", "--gpus", "1k", "--accelerator", "h100-sxm", "--methodology", "x"], 2,
+         r"unknown methodology 'x' \(valid: "),
+    Case("cli", "unknown-site", [*POWER, "--site", "mars"], 2, r"unknown site 'mars' \(valid: "),
+    Case("cli", "unknown-option", [*POWER, "--puee", "1.2"], 2, r"unrecognized arguments: --puee 1\.2"),
+    Case("cli", "unknown-command", ["powr"], 2, r"argument COMMAND: invalid choice: 'powr'"),
+    Case("cli", "unknown-format", [*POWER, "--format", "yaml"], 2, r"argument --format: invalid choice: 'yaml'"),
+    Case("cli", "missing-gpus", ["power", "--gpu-watts", "700"], 2, r"power needs --gpus N"),
+    Case("cli", "shapes", ["power", "--gpus", "1", "2", "--gpu-watts", "1", "2", "3"], 2,
+         r"input shapes do not broadcast together: gpus \(2,\), gpu_watts \(3,\)"),
+    Case("cli", "fit-zero-budget", ["fit", "--power", "0", "--accelerator", "h100-sxm"], 2,
+         r"power must be > 0 \(got 0\.0\)"),
+    Case("cli", "fit-milliwatts", ["fit", "--power", "1 mW"], 2, r"power: cannot read '1 mW' as a power"),
+    Case("cli", "train-mfu-above-1",
+         ["train", "--flop", "3.8e25", "--gpus", "16k", "--accelerator", "h100-sxm", "--mfu", "1.5"], 2,
+         r"mfu must be in \(0, 1\] \(got 1\.5\)"),
+    Case("cli", "run-missing-file", ["run", "missing.toml"], 2, r"missing\.toml: No such file or directory"),
+    Case("cli", "run-empty-file", ["run", "empty.toml"], 2, r"empty\.toml: scenario file is empty"),
+    Case("cli", "run-malformed", ["run", "broken.toml"], 2, r"broken\.toml: scenario file is not valid TOML"),
+    Case("cli", "run-not-utf8", ["run", "latin1.toml"], 2, r"latin1\.toml: scenario file is not UTF-8 text"),
+    Case("cli", "run-duplicate-key", ["run", "twice.json"], 2,
+         r"twice\.json: duplicate key 'gpus' in scenario file \(lines 1 and 2\)"),
+    Case("cli", "run-unknown-key", ["run", "good.toml", "typo.toml"], 2,
+         r"typo\.toml: unknown key 'gpu_wats' in scenario \(did you mean 'gpu_watts'\?"),
+    Case("cli", "run-pue-below-1", ["run", "low-pue.json"], 2, r"low-pue\.json: pue must be >= 1 \(got 0\.8\)"),
+    Case("cli", "run-huge-file", ["run", "huge.toml"], 2,
+         r"huge\.toml: scenario file is 2,097,180 bytes, more than the limit of 1,048,576 bytes"),
+    Case("cli", "run-wrong-suffix", ["run", "scenario.yaml"], 2,
+         r"cannot tell the format of 'scenario\.yaml' from its suffix '\.yaml' \(valid suffixes: \.toml, \.json\)"),
+    Case("cli", "output-is-a-directory", [*POWER, "--output", "."], 2, r"error: \.: Is a directory"),
+    Case("cli", "output-is-the-input", ["run", "good.toml", "--output", "good.toml"], 2,
+         r"--output good\.toml is the scenario file good\.toml being read"),
+]
+
+
+# A valid shared address (as the Compare page writes it); url cases change one thing.
+LINK = {"accelerator": "h100-sxm", "methodology": "nameplate", "precision": "bf16", "gpus": "100000",
+        "gpu_watts": "700", "server_overhead": "1.8214285714285714", "network_overhead": "1.1", "pue": "1.2",
+        "utilization": "1", "hours": "8760", "peak_flop_per_s": "989400000000000", "mfu": "0.4"}
+
+
+def url(**changes: str | None) -> tuple[str, dict[str, str]]:
+    params = {**LINK, **changes}
+    return "url", {k: v for k, v in params.items() if v is not None}
+
+
+def typed(page: str, key: str, value: str) -> tuple[str, str, str, str]:
+    return "type", page, key, value
+
+
+def upload(name: str, content: bytes) -> tuple[str, str, bytes]:
+    return "upload", name, content
+
+
+DASHBOARD = [
+    Case("dashboard", "url-gpus-nan", url(gpus="nan"), ValueError, r"gpus must be > 0 and finite \(got nan\)"),
+    Case("dashboard", "url-hours-inf", url(hours="inf"), ValueError, r"hours must be > 0 and finite \(got inf\)"),
+    Case("dashboard", "url-pue-below-1", url(pue="0.9"), ValueError, r"pue must be >= 1 \(got 0\.9\)"),
+    Case("dashboard", "url-utilization-2", url(utilization="2"), ValueError,
+         r"utilization must be in \(0, 1\] \(got 2\.0\)"),
+    Case("dashboard", "url-gpus-1e15", url(gpus="1e15"), ValueError, r"gpus must be <= 1e\+09"),
+    Case("dashboard", "url-gpu_watts-text", url(gpu_watts="700W<script>"), ValueError,
+         r"gpu_watts must be a number \(got '700W<script>'\)"),
+    Case("dashboard", "url-unknown-parameter", url(PUE="1.2"), ValueError,
+         r"unknown parameter 'PUE' in the address \(valid: .*\); did you mean 'pue'\?"),
+    Case("dashboard", "url-unknown-accelerator", url(accelerator="h100"), ValueError,
+         r"unknown accelerator 'h100' \(valid: "),
+    Case("dashboard", "url-unknown-precision", url(precision="fp4"), ValueError,
+         r"precision must be 'bf16' or 'fp8' \(got 'fp4'\)"),
+    Case("dashboard", "url-gpus-missing", url(gpus=None), ValueError, r"gpus is required in a shared address"),
+    Case("dashboard", "type-period-negative", typed("fleet", "period", "-5 days"), ValueError,
+         r"hours must be > 0 \(got -120\.0\)"),
+    Case("dashboard", "type-period-unknown-unit", typed("energy", "period", "3 fortnights"), ValueError,
+         r"period: unknown unit 'fortnights' in '3 fortnights'"),
+    Case("dashboard", "type-period-overflow", typed("fleet", "period", "1e400 h"), ValueError,
+         r"period: cannot read '1e400 h' as a duration \(the number overflows to infinity"),
+    Case("dashboard", "type-budget-too-small", typed("explorer", "budget", "5 kW"), ValueError,
+         r"budget must be between 10\.0 MW and 10\.0 GW \(got 5\.00 kW\)"),
+    Case("dashboard", "type-budget-energy", typed("explorer", "budget", "1 GWh"), ValueError,
+         r"budget: cannot read '1 GWh' as a power \(an energy was given"),
+    Case("dashboard", "type-reference-run-negative", typed("explorer", "run_flop", "-1 FLOP"), ValueError,
+         r"reference run must be > 0 FLOP"),
+    Case("dashboard", "type-parameters-text", typed("training", "train_parameters", "lots"), ValueError,
+         r"parameters: cannot read 'lots' as a count \(no number found"),
+    Case("dashboard", "type-parameters-absurd", typed("training", "train_parameters", "1e30"), ValueError,
+         r"parameters must be <= 1e\+16 \(got 1e\+30\)"),
+    Case("dashboard", "type-contour-zero", typed("sweeps", "heat_level", "0 W"), ValueError,
+         r"the contour must be > 0 W"),
+    Case("dashboard", "upload-not-utf8", upload("old.toml", b"gpus = 1\n\xff\xfe"), ValueError,
+         r"old\.toml: scenario file is not UTF-8 text \(byte 0xff at position 9\)"),
+    Case("dashboard", "upload-huge", upload("big.toml", VALID_TOML.encode() + b"#" * io.MAX_BYTES), ValueError,
+         r"big\.toml: scenario file is 1,048,604 bytes, more than the limit of 1,048,576 bytes"),
+    Case("dashboard", "upload-empty", upload("blank.json", b""), ValueError, r"blank\.json: scenario file is empty"),
+    Case("dashboard", "upload-malformed-json", upload("bad.json", b'{"gpus": 1,'), ValueError,
+         r"bad\.json: scenario file is not valid JSON: .*\(line 1, column \d+\)"),
+    Case("dashboard", "upload-duplicate-key", upload("twice.toml", b"gpus = 1\ngpus = 2\ngpu_watts = 700\n"),
+         ValueError, r"twice\.toml: duplicate key 'gpus' in scenario file \(lines 1 and 2\)"),
+    Case("dashboard", "upload-unknown-key", upload("typo.toml", b"gpus = 1\ngpu_watts = 700\nPUE = 1.2\n"),
+         ValueError, r"typo\.toml: unknown key 'PUE' in scenario \(did you mean 'pue'\?"),
+    Case("dashboard", "upload-pue-below-1", upload("low.json", b'{"gpus": 1, "gpu_watts": 700, "pue": 0.5}'),
+         ValueError, r"low\.json: pue must be >= 1 \(got 0\.5\)"),
+    Case("dashboard", "upload-array", upload("sweep.toml", b"gpus = 1\ngpu_watts = 700\npue = [1.1, 1.2]\n"),
+         ValueError, r"sweep\.toml: pue is an array; the dashboard compares one value per assumption"),
+    Case("dashboard", "upload-pickle", upload("scenario.toml", b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00"),
+         ValueError, r"scenario\.toml: scenario file is not UTF-8 text \(byte 0x80 at position 0\)"),
+]
+
+CASES = [*LIBRARY, *FILE, *CLI, *DASHBOARD]
+
+
+def test_matrix_size_and_ids_unique():
+    doors = {door: sum(c.door == door for c in CASES) for door in ("library", "file", "cli", "dashboard")}
+    assert sum(doors.values()) == len(CASES) >= 60
+    assert min(doors.values()) >= 15, doors
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", LIBRARY, ids=lambda c: c.id)
+def test_library(case: Case):
+    with pytest.raises(case.expect, match=case.match):
+        case.given()
+
+
+@pytest.mark.parametrize("case", FILE, ids=lambda c: c.id)
+def test_file(case: Case):
+    content, fmt = case.given
+    with pytest.raises(case.expect, match=case.match):
+        io.loads(content, fmt)
+
+
+@pytest.mark.parametrize("case", FILE, ids=lambda c: c.id)
+def test_file_on_disk_names_the_path(case: Case, tmp_path):
+    """The same content saved as a file: the same message, after the file's path."""
+    content, fmt = case.given
+    if not isinstance(content, str | bytes) or fmt not in io.FORMATS:
+        pytest.skip("not a file's content")
+    path = tmp_path / f"scenario.{fmt}"
+    path.write_bytes(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+    with pytest.raises(case.expect) as info:
+        io.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert re.search(case.match.lstrip("^"), message.removeprefix(f"{path}: "))
+
+
+@pytest.mark.parametrize("case", CLI, ids=lambda c: c.id)
+def test_cli(case: Case, tmp_path, monkeypatch, capsys):
+    for name, content in FILES.items():
+        (tmp_path / name).write_bytes(content)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(case.given)
+    out, err = capsys.readouterr()
+    assert status == case.expect
+    assert out == ""
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("estimator: error: "), err
+    assert re.search(case.match, last), last
+    # Bad input writes nothing: every file as it was, no new file.
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+@pytest.fixture
+def app():
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    yield lambda: AppTest.from_file(APP, default_timeout=30)
+    st.cache_data.clear()
+
+
+def messages(at) -> list[str]:
+    """Text of the error and warning boxes, Markdown escaping undone."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in [*at.error, *at.warning]]
+
+
+@pytest.mark.parametrize("case", DASHBOARD, ids=lambda c: c.id)
+def test_dashboard(case: Case, app):
+    at = app()
+    kind, *rest = case.given
+    if kind == "url":
+        for key, value in rest[0].items():
+            at.query_params[key] = value
+        at.run()
+    else:
+        at.run()
+        page = rest[0] if kind == "type" else "compare"
+        if page != "fleet":
+            at.switch_page(f"app_pages/{page}.py").run()
+        if kind == "type":
+            at.text_input(key=rest[1]).set_value(rest[2]).run()
+        else:
+            at.file_uploader(key="upload_file").set_value((rest[0], rest[1], "application/octet-stream")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = messages(at)
+    assert any(re.search(case.match, m) for m in shown), shown
+    if kind == "upload":
+        assert at.session_state["kept"] == {}  # nothing kept from a rejected file

@@ -1,0 +1,435 @@
+"""Tests for estimator.uncertainty: ranges, Monte Carlo, tornado, Sobol indices."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from estimator import Scenario, estimate, gpus_for_power, units
+from estimator import uncertainty as u
+
+Z95 = 1.6448536269514722
+
+# DESIGN.md's worked example as the likely values (DGX H100 ratio 1.82, network 1.10, PUE 1.2).
+H100 = {"gpus": 100_000, "gpu_watts": 700, "server_overhead": 1.82, "network_overhead": 1.10, "pue": 1.2}
+
+
+def triangular_ppf(p, low, mode, high):
+    """Inverse CDF of the triangular distribution (closed form)."""
+    split = (mode - low) / (high - low)
+    if p <= split:
+        return low + math.sqrt(p * (high - low) * (mode - low))
+    return high - math.sqrt((1 - p) * (high - low) * (high - mode))
+
+
+def lognormal(median, sigma):
+    return u.LogNormal(median, median * math.exp(Z95 * sigma))
+
+
+# Ranges: their reference points and samples
+
+
+def test_fixed_reference_points():
+    spec = u.Fixed(1.2)
+    assert (spec.low, spec.likely, spec.high, spec.mean) == (1.2, 1.2, 1.2, 1.2)
+    assert_array_equal(spec.sample(np.random.default_rng(0), 3), [1.2, 1.2, 1.2])
+
+
+def test_uniform_reference_points():
+    spec = u.Uniform(1.1, 1.4)
+    assert (spec.low, spec.high) == (1.1, 1.4)
+    assert_allclose(spec.likely, 1.25, rtol=1e-15)
+
+
+def test_triangular_reference_points():
+    spec = u.Triangular(1.1, 1.2, 1.4)
+    assert (spec.low, spec.likely, spec.high) == (1.1, 1.2, 1.4)
+    assert_allclose(spec.mean, (1.1 + 1.2 + 1.4) / 3, rtol=1e-15)
+
+
+def test_lognormal_reference_points():
+    spec = u.LogNormal(median=1.2, p95=1.44)
+    assert_allclose(spec.low, 1.0, rtol=1e-15)  # symmetric in log space: P5 = median² / P95
+    assert (spec.likely, spec.high) == (1.2, 1.44)
+    assert_allclose(spec.sigma, math.log(1.2) / Z95, rtol=1e-15)
+    assert_allclose(spec.mean, math.exp(math.log(1.2) + spec.sigma**2 / 2), rtol=1e-15)
+
+
+def test_lognormal_from_interval_and_mu_sigma():
+    spec = u.LogNormal.from_interval(1.1, 1.4)
+    assert_allclose([spec.low, spec.high], [1.1, 1.4], rtol=1e-14)
+    same = u.LogNormal.from_mu_sigma(spec.mu, spec.sigma)
+    assert_allclose([same.median, same.p95], [spec.median, spec.p95], rtol=1e-14)
+
+
+def test_degenerate_ranges_sample_their_value():
+    rng = np.random.default_rng(0)
+    assert_array_equal(u.Triangular(2, 2, 2).sample(rng, 4), 2.0)
+    assert_array_equal(u.LogNormal(2, 2).sample(rng, 4), 2.0)
+    assert_array_equal(u.Uniform(2, 2).sample(rng, 4), 2.0)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: u.Uniform(2, 1), "high must be >= low"),
+    (lambda: u.Triangular(1, 3, 2), "ordered low <= likely <= high"),
+    (lambda: u.LogNormal(1.2, 1.1), "p95 must be >= median"),
+    (lambda: u.LogNormal(-1, 1), "median must be > 0"),
+    (lambda: u.Uniform(float("nan"), 1), "Uniform low must be finite"),
+])
+def test_range_construction_invalid(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_range_construction_rejects_text():
+    with pytest.raises(TypeError, match="Fixed value must be a number"):
+        u.Fixed("1.2")
+
+
+# Monte Carlo: statistics of known distributions
+
+
+def test_monte_carlo_uniform_percentiles():
+    # U(600, 800): P5 = 610, P50 = 700, P95 = 790; the sampling error of a percentile
+    # at n = 2e5 is about sqrt(p(1-p)/n) / density = 0.1 W for P5.
+    r = u.monte_carlo({"gpus": 1, "gpu_watts": u.Uniform(600, 800)}, n=200_000, seed=1)
+    p = r.percentiles["accelerator_power_w"]
+    assert_allclose([p[5], p[50], p[95]], [610, 700, 790], atol=1.0)
+
+
+def test_monte_carlo_triangular_percentiles():
+    spec = u.Triangular(1.1, 1.2, 1.6)
+    r = u.monte_carlo({**H100, "pue": spec}, n=200_000, seed=2)
+    it_power = 100_000 * 700 * 1.82 * 1.10
+    expected = [it_power * triangular_ppf(q / 100, 1.1, 1.2, 1.6) for q in (5, 50, 95)]
+    p = r.percentiles["facility_power_w"]
+    assert_allclose([p[5], p[50], p[95]], expected, rtol=2e-3)
+    assert_allclose(r.samples["facility_power_w"].mean(), it_power * spec.mean, rtol=1e-3)
+
+
+def test_monte_carlo_lognormal_percentiles():
+    spec = u.LogNormal(median=700, p95=900)
+    r = u.monte_carlo({"gpus": 1, "gpu_watts": spec}, n=200_000, seed=3)
+    p = r.percentiles["accelerator_power_w"]
+    assert_allclose([p[5], p[50], p[95]], [spec.low, 700, 900], rtol=4e-3)
+    assert r.clipped == {"gpu_watts": 0.0}
+
+
+def test_monte_carlo_percentiles_equal_numpy():
+    # 10^6 samples go through the selection path; ties and sorted data are its hard cases.
+    specs = {**H100, "gpu_watts": u.Triangular(600, 700, 750), "pue": u.LogNormal(1.25, 1.4),
+             "utilization": "0.6..0.9"}
+    r = u.monte_carlo(specs, n=1_000_000, seed=4, percentiles=(0, 0.1, 5, 33.3, 50, 95, 99.9, 100))
+    for name, samples in r.samples.items():
+        q = list(r.percentiles[name])
+        assert_array_equal(list(r.percentiles[name].values()), np.percentile(samples, q), err_msg=name)
+    for data in (np.sort(r.samples["facility_power_w"]), np.round(r.samples["facility_power_w"], -7)):
+        assert_array_equal(u._percentiles(data, np.array([5.0, 50.0, 95.0])),
+                           np.percentile(data, [5, 50, 95]))
+
+
+def test_monte_carlo_percentile_method():
+    r = u.monte_carlo({**H100, "pue": "1.1..1.3"}, n=1000, seed=0)
+    assert_allclose(r.percentile("facility_power_w", 25),
+                    np.percentile(r.samples["facility_power_w"], 25), rtol=1e-15)
+    assert r.percentile("facility_power_w", [10, 90]).shape == (2,)
+
+
+# Monte Carlo: reproducibility
+
+
+def test_monte_carlo_same_seed_same_samples():
+    specs = {**H100, "pue": u.LogNormal(1.3, 1.5), "gpu_watts": "600/700/800"}
+    a, b = u.monte_carlo(specs, n=1000, seed=7), u.monte_carlo(specs, n=1000, seed=7)
+    for name in a.samples:
+        assert_array_equal(a.samples[name], b.samples[name])
+    assert a.percentiles == b.percentiles
+
+
+def test_monte_carlo_different_seed_different_samples():
+    specs = {**H100, "pue": "1.1..1.3"}
+    a, b = u.monte_carlo(specs, n=1000, seed=7), u.monte_carlo(specs, n=1000, seed=8)
+    assert not np.array_equal(a.inputs["pue"], b.inputs["pue"])
+
+
+def test_monte_carlo_seed_none_is_recorded():
+    specs = {**H100, "pue": "1.1..1.3"}
+    a = u.monte_carlo(specs, n=100, seed=None)
+    assert_array_equal(u.monte_carlo(specs, n=100, seed=a.seed).inputs["pue"], a.inputs["pue"])
+
+
+def test_monte_carlo_fields_have_their_own_streams():
+    # Adding a range for one field leaves another field's samples unchanged.
+    one = u.monte_carlo({**H100, "pue": "1.1..1.3"}, n=500, seed=5)
+    two = u.monte_carlo({**H100, "pue": "1.1..1.3", "gpu_watts": "600..800"}, n=500, seed=5)
+    assert_array_equal(one.inputs["pue"], two.inputs["pue"])
+    assert_array_equal(u.draw({**H100, "pue": "1.1..1.3"}, n=500, seed=5)["pue"], one.inputs["pue"])
+
+
+# Monte Carlo: the model is run on the samples, and only there
+
+
+def test_monte_carlo_vector_equals_scalar():
+    specs = {**H100, "gpu_watts": "600..800", "pue": u.LogNormal(1.3, 1.5), "utilization": "0.6/0.8/0.9",
+             "hours": 8760, "electricity_price": "0.05..0.1"}
+    r = u.monte_carlo(specs, n=50, seed=9)
+    for i in (0, 17, 49):
+        point = {k: float(v[i]) for k, v in r.inputs.items()}
+        one = estimate(Scenario(**point))
+        for name in ("facility_power_w", "energy_wh", "cost", "watts_per_gpu"):
+            assert_allclose(r.samples[name][i], getattr(one, name), rtol=1e-15, err_msg=name)
+
+
+def test_monte_carlo_gpus_per_gigawatt_from_solve():
+    specs = {**H100, "server_overhead": "1.5/1.82/1.9", "pue": "1.1..1.4"}
+    r = u.monte_carlo(specs, n=100, seed=1)
+    x = r.inputs
+    assert_allclose(r.samples["gpus_per_gigawatt"],
+                    gpus_for_power(1e9, 700, x["server_overhead"], 1.10, x["pue"]), rtol=1e-15)
+    # DESIGN.md: 1 GW holds about 595,000 H100 at the likely values
+    assert 5e5 < r.percentiles["gpus_per_gigawatt"][50] < 7e5
+
+
+def test_monte_carlo_outputs_absent_without_their_assumption():
+    r = u.monte_carlo({**H100, "pue": "1.1..1.3"}, n=10)
+    assert "cost" not in r.samples and "facility_power_w" in r.samples
+    with pytest.raises(ValueError, match="output cost needs an assumption"):
+        u.monte_carlo({**H100, "pue": "1.1..1.3"}, n=10, outputs=["cost"])
+
+
+def test_monte_carlo_selected_outputs_and_percentiles():
+    r = u.monte_carlo({**H100, "pue": "1.1..1.3"}, n=10, outputs=["it_power_w"], percentiles=(10, 90))
+    assert list(r.samples) == ["it_power_w"] and list(r.percentiles["it_power_w"]) == [10, 90]
+
+
+def test_monte_carlo_without_ranges_gives_arrays():
+    r = u.monte_carlo(H100, n=5)
+    assert r.samples["facility_power_w"].shape == (5,)
+    assert_allclose(r.percentiles["facility_power_w"][50], 100_000 * 700 * 1.82 * 1.10 * 1.2, rtol=1e-15)
+
+
+def test_monte_carlo_base_scenario():
+    base = Scenario(**H100, hours=8760)
+    r = u.monte_carlo({"pue": "1.1..1.3"}, n=100, base=base)
+    assert "energy_wh" in r.samples and set(r.inputs) == {"pue"}
+
+
+def test_monte_carlo_base_must_hold_single_values():
+    base = Scenario(gpus=[1, 2], gpu_watts=700)
+    with pytest.raises(ValueError, match=r"gpus in base must be a single value"):
+        u.monte_carlo({"pue": "1.1..1.3"}, n=10, base=base)
+
+
+# Validity: ranges checked against their field, tails clipped to its domain
+
+
+@pytest.mark.parametrize("field, spec, match", [
+    ("pue", u.Uniform(0.9, 1.2), r"pue low must be >= 1 \(got 0.9\)"),
+    ("pue", "0.9/1.1/1.3", r"pue low must be >= 1 \(got 0.9\)"),
+    ("pue", u.LogNormal(1.05, 1.3), r"pue P5 must be >= 1"),
+    ("utilization", "0.5..1.5", r"utilization high must be in \(0, 1\]"),
+    ("gpus", u.Triangular(-5, 10, 20), r"gpus low must be > 0"),
+    ("gpu_watts", "600..2e7", r"gpu_watts high must be <= 1e\+06"),
+])
+def test_monte_carlo_range_outside_field_rule(field, spec, match):
+    with pytest.raises(ValueError, match=match):
+        u.monte_carlo({**H100, field: spec}, n=10)
+
+
+def test_monte_carlo_unknown_field():
+    with pytest.raises(ValueError, match=r"unknown assumption 'peu' \(did you mean 'pue'\?"):
+        u.monte_carlo({**H100, "peu": "1.1..1.3"}, n=10)
+
+
+def test_monte_carlo_unknown_output():
+    with pytest.raises(ValueError, match=r"unknown output 'facility_power' \(did you mean 'facility_power_w'"):
+        u.monte_carlo(H100, n=10, outputs=["facility_power"])
+
+
+def test_monte_carlo_missing_required_field():
+    with pytest.raises(ValueError, match="gpu_watts is required"):
+        u.monte_carlo({"gpus": 10, "pue": "1.1..1.3"}, n=10)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n=0), ValueError, "n must be >= 1"),
+    (dict(n=10.5), TypeError, "n must be a whole number"),
+    (dict(seed=-1), ValueError, "seed must be >= 0"),
+    (dict(percentiles=(5, 150)), ValueError, r"percentiles\[1\] must be <= 100"),
+])
+def test_monte_carlo_invalid_settings(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        u.monte_carlo({**H100, "pue": "1.1..1.3"}, **kwargs)
+
+
+def test_monte_carlo_lognormal_tail_clipped_at_field_rule():
+    # PUE median 1.3, P95 1.5: sigma = ln(1.5/1.3)/1.645 = 0.087, so P(PUE < 1) = Φ(-3.02) ≈ 0.13%.
+    r = u.monte_carlo({**H100, "pue": u.LogNormal(1.3, 1.5)}, n=400_000, seed=11)
+    pue = r.inputs["pue"]
+    assert pue.min() == 1.0
+    assert r.clipped["pue"] == np.count_nonzero(pue == 1.0) / pue.size
+    assert_allclose(r.clipped["pue"], 0.00127, rtol=0.15)
+
+
+def test_monte_carlo_fraction_tail_clipped_at_one():
+    r = u.monte_carlo({**H100, "utilization": u.LogNormal(0.8, 0.95)}, n=100_000, seed=12)
+    assert r.inputs["utilization"].max() == 1.0 and 0 < r.clipped["utilization"] < 0.05
+    assert r.samples["average_facility_power_w"].max() <= r.samples["facility_power_w"].max()
+
+
+# spec_from_value: what files and the command line write
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1.2, u.Fixed(1.2)),
+    (2, u.Fixed(2.0)),
+    ("1.2", u.Fixed(1.2)),
+    ("1.1..1.4", u.Uniform(1.1, 1.4)),
+    (" 1.1 .. 1.4 ", u.Uniform(1.1, 1.4)),
+    ("1.1/1.2/1.4", u.Triangular(1.1, 1.2, 1.4)),
+    ({"low": 1.1, "likely": 1.2, "high": 1.4}, u.Triangular(1.1, 1.2, 1.4)),
+    ({"low": 1.1, "high": 1.4}, u.Uniform(1.1, 1.4)),
+    ({"median": 1.2, "p95": 1.4}, u.LogNormal(1.2, 1.4)),
+    ({"distribution": "uniform", "low": 1.1, "high": 1.4}, u.Uniform(1.1, 1.4)),
+    ({"distribution": "Triangular", "low": 1.1, "mode": 1.2, "high": 1.4}, u.Triangular(1.1, 1.2, 1.4)),
+    ({"distribution": "lognormal", "median": 1.2, "p95": 1.4}, u.LogNormal(1.2, 1.4)),
+    ({"distribution": "fixed", "value": 1.2}, u.Fixed(1.2)),
+    ({"likely": 1.2}, u.Fixed(1.2)),
+    ({"low": "1.1", "high": "1.4"}, u.Uniform(1.1, 1.4)),
+    (u.Uniform(1.1, 1.4), u.Uniform(1.1, 1.4)),
+])
+def test_spec_from_value(value, expected):
+    assert u.spec_from_value("pue", value) == expected
+
+
+def test_spec_from_value_lognormal_interval_and_mu_sigma():
+    spec = u.spec_from_value("pue", {"distribution": "lognormal", "low": 1.1, "high": 1.4})
+    assert_allclose([spec.low, spec.high], [1.1, 1.4], rtol=1e-14)
+    spec = u.spec_from_value("gpu_watts", {"distribution": "lognormal", "mu": math.log(700), "sigma": 0.1})
+    assert_allclose([spec.median, spec.sigma], [700, 0.1], rtol=1e-14)
+
+
+def test_spec_from_value_with_units():
+    def watts(text):
+        return units.parse(text, "W", "gpu_watts")
+
+    spec = u.spec_from_value("gpu_watts", "600 W..0.8 kW", parse_number=watts)
+    assert spec == u.Uniform(600.0, 800.0)
+    price = u.spec_from_value("electricity_price", "$0.08/kWh",
+                              parse_number=lambda t: units.parse(t, "$/kWh", "electricity_price"))
+    assert price == u.Fixed(0.08)
+
+
+@pytest.mark.parametrize("spec", [u.Fixed(1.2), u.Uniform(1.1, 1.4), u.Triangular(1.1, 1.2, 1.4),
+                                  u.LogNormal(1.2, 1.4)])
+def test_spec_to_dict_round_trip(spec):
+    assert u.spec_from_value("pue", spec.to_dict()) == spec
+
+
+@pytest.mark.parametrize("value, error, match", [
+    ("0.9..1.4", ValueError, r"pue low must be >= 1 \(got 0.9\)"),
+    ("1.4..1.1", ValueError, r"pue range '1.4..1.1': high must be >= low"),
+    ("1.3/1.1/1.4", ValueError, r"pue range '1.3/1.1/1.4': values must be ordered"),
+    ("1.1..1.2..1.3", ValueError, r"pue range '1.1..1.2..1.3' could not be read; write 'low..high'"),
+    ("abc", ValueError, r"pue must be a number \(got 'abc'\)"),
+    ("1.1..x", ValueError, r"pue high must be a number \(got 'x'\)"),
+    ("nan", ValueError, r"pue must be finite"),
+    (float("inf"), ValueError, r"pue must be finite"),
+    ({"lo": 1.1, "hi": 1.4}, ValueError, r"pue range \{hi, lo\} could not be read; write \{low, likely, high\}"),
+    ({"distribution": "gaussian", "low": 1}, ValueError, r"pue distribution 'gaussian' is not known"),
+    ({"distribution": "lognormal", "median": 1.2}, ValueError,
+     r"pue lognormal range takes \{median, p95\} or \{high, low\} or \{mu, sigma\} \(got \{median\}\)"),
+    ({"distribution": "lognormal", "median": 1.2, "p95": 1.1}, ValueError,
+     r"pue lognormal range: p95 must be >= median"),
+    ({"low": True, "high": 1.4}, TypeError, r"pue low must be a number, not a boolean"),
+    (True, TypeError, r"pue must be a number, not a boolean"),
+    (None, TypeError, r"pue must be a number \(got None\)"),
+    ([1.1, 1.4], TypeError, r"pue must be a number or a range"),
+])
+def test_spec_from_value_invalid(value, error, match):
+    with pytest.raises(error, match=match):
+        u.spec_from_value("pue", value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1.1..1.4", True), ("1.1/1.2/1.4", True), ({"low": 1}, True), (u.Fixed(1), True),
+    ("1.2", False), (1.2, False), ("$0.08/kWh", False), ("989 TFLOP/s", False), ([1, 2], False),
+])
+def test_is_range(value, expected):
+    assert u.is_range(value) is expected
+
+
+# Tornado
+
+
+def test_tornado_ranks_by_swing():
+    # Facility power is a product, so each swing is (high - low) × the others' product:
+    # gpus ±50% beats PUE 1.1–1.3 beats gpu_watts 690–710.
+    specs = {**H100, "gpus": "50000..150000", "pue": "1.1..1.3", "gpu_watts": "690..710"}
+    rows = u.tornado(specs)
+    assert [r.field for r in rows] == ["gpus", "pue", "gpu_watts"]
+    base = 100_000 * 700 * 1.82 * 1.10 * 1.2
+    top = rows[0]
+    assert (top.low_value, top.high_value) == (50_000, 150_000)
+    assert_allclose([top.output_at_low, top.output_at_high, top.base_output], [base / 2, base * 1.5, base],
+                    rtol=1e-14)
+    assert_allclose(top.swing, base, rtol=1e-14)
+    assert_allclose(rows[1].swing, base / 1.2 * 0.2, rtol=1e-12)
+
+
+def test_tornado_uses_likely_values_and_lognormal_p5_p95():
+    # The others sit at their likely values: a triangle's mode, a log-normal's median.
+    specs = {**H100, "pue": u.LogNormal(1.25, 1.4), "gpu_watts": u.Triangular(600, 650, 800)}
+    rows = {r.field: r for r in u.tornado(specs, output="it_power_w")}
+    assert_allclose(rows["pue"].swing, 0.0, atol=1e-6)  # PUE does not move IT power
+    assert_allclose(rows["gpu_watts"].base_output, 100_000 * 650 * 1.82 * 1.10, rtol=1e-14)
+    facility = {r.field: r for r in u.tornado(specs)}
+    assert_allclose(facility["pue"].low_value, 1.25**2 / 1.4, rtol=1e-14)
+    assert_allclose(facility["pue"].output_at_high, 100_000 * 650 * 1.82 * 1.10 * 1.4, rtol=1e-14)
+
+
+def test_tornado_derived_output_and_no_ranges():
+    rows = u.tornado({**H100, "pue": "1.1..1.3"}, output="gpus_per_gigawatt")
+    assert rows[0].output_at_low > rows[0].output_at_high  # a higher PUE fits fewer accelerators
+    assert u.tornado(H100) == []
+
+
+# Sobol indices
+
+
+def test_sobol_product_of_lognormals_analytic():
+    # For Y = Π X_i with independent log-normal X_i (log-sd σ_i), E[Y | X_i] = X_i Π_{j≠i} E[X_j], so
+    # S_i = (exp(σ_i²) − 1) / (exp(Σσ²) − 1) and S_Ti = 1 − (exp(Σσ² − σ_i²) − 1) / (exp(Σσ²) − 1).
+    # Cost = gpus × gpu_watts × hours × price / 1000: the fields have no bounds to clip at.
+    sigma = {"gpus": 0.3, "gpu_watts": 0.2, "hours": 0.1, "electricity_price": 0.05}
+    specs = {"gpus": lognormal(1e5, 0.3), "gpu_watts": lognormal(700, 0.2), "hours": lognormal(5000, 0.1),
+             "electricity_price": lognormal(0.08, 0.05)}
+    r = u.sobol_first_order(specs, output="cost", n=2**15, seed=0)
+    total = sum(s**2 for s in sigma.values())
+    for name, s in sigma.items():
+        first = (math.exp(s**2) - 1) / (math.exp(total) - 1)
+        assert abs(r.first_order[name] - first) < 0.03, name  # sampling sd ≈ 0.006 at N = 2^15
+        total_index = 1 - (math.exp(total - s**2) - 1) / (math.exp(total) - 1)
+        assert abs(r.total_order[name] - total_index) < 0.03, name
+    assert list(r.first_order) == ["gpus", "gpu_watts", "hours", "electricity_price"]
+    assert 0 < r.interactions < 0.1
+
+
+def test_sobol_single_range_takes_all_variance():
+    r = u.sobol_first_order({**H100, "pue": "1.1..1.3", "mfu": "0.3..0.5"}, n=4096, seed=1)
+    assert_allclose(r.first_order["pue"], 1.0, atol=0.05)
+    assert_allclose(r.first_order["mfu"], 0.0, atol=1e-12)  # MFU does not move facility power
+    assert_allclose(r.total_order["mfu"], 0.0, atol=1e-12)
+
+
+def test_sobol_reproducible_and_without_ranges():
+    specs = {**H100, "pue": "1.1..1.3", "gpu_watts": "600/700/800"}
+    assert u.sobol_first_order(specs, n=256, seed=3) == u.sobol_first_order(specs, n=256, seed=3)
+    empty = u.sobol_first_order(H100)
+    assert empty.first_order == {} and empty.variance == 0.0
+
+
+def test_sobol_invalid_n():
+    with pytest.raises(ValueError, match="n must be >= 2"):
+        u.sobol_first_order({**H100, "pue": "1.1..1.3"}, n=1)
