@@ -357,7 +357,8 @@ def sidebar() -> None:
     _initialize()
     names = preset_names()
     with st.sidebar:
-        st.caption("Presets fill the inputs below with nominal public figures; "
+        st.subheader("Assumptions")
+        st.caption("Presets fill the inputs below with nominal public figures (not measurements); "
                    "every input can be overridden.")
         st.selectbox("Accelerator", list(names["accelerator"]), format_func=names["accelerator"].get,
                      key="accelerator", on_change=_apply_presets,
@@ -483,10 +484,16 @@ def assumptions_panel(s: Scenario | None) -> None:
         return
     import pandas as pd
 
-    with st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:"):
-        st.caption(ASSUMPTION_NOTE + " 'Confirmed: no' marks a figure read only in a secondary source, "
-                   "implied rather than stated, or estimated.")
-        table("assumptions_table", pd.DataFrame(assumptions_rows(s)))
+    with st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:", key="assumptions_panel"):
+        st.caption("Every input is an assumption: a dashboard default, a preset (a nominal public figure, "
+                   "not a measurement) or your own value. 'Confirmed: no' marks a figure read only in a "
+                   "secondary source, implied rather than stated, or estimated.")
+        rows = pd.DataFrame(assumptions_rows(s))
+        table("assumptions_table", rows, column_config={
+            "Assumption": st.column_config.TextColumn(width="medium"),
+            "Source": st.column_config.TextColumn(width="large"),
+            "Note": st.column_config.TextColumn(width="large")},
+            column_order=["Assumption", "Value", "Unit", "Status", "Confirmed", "Source", "Note"])
         presets = current_presets()
         m = catalog.methodology(presets["methodology"])
         st.caption(f"Methodology: {m.name}. {m.description}")

@@ -79,7 +79,7 @@ if message:
     st.success(common.plain(message), icon=":material/check:")
 
 # --------------------------------------------------------------------------- upload
-with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon=":material/upload:"):
+with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon=":material/upload:", key="upload_panel"):
     st.caption(f"A file written by *Download* below, or by `estimator` (io.save). At most "
                f"{io.MAX_BYTES // 1024:,} KiB; one value per assumption; units may be written out "
                "(\"700 W\", \"90 days\"). Every value is checked before it is kept.")
@@ -133,6 +133,9 @@ shown = pd.DataFrame({
 st.subheader(f"{len(names)} scenario{'s' if len(names) > 1 else ''} side by side")
 if not kept:
     st.caption("Only the sidebar's scenario so far: keep it, change an assumption, and keep another.")
+elif st.toggle("Only the rows that differ", key="compare_diff_only"):
+    differs = shown[names].nunique(axis=1) > 1
+    shown = shown[differs]
 common.table("table_compare", shown, height=min(38 * (len(shown) + 1), 760))
 
 bars = pd.DataFrame([

@@ -36,10 +36,12 @@ presets = common.current_presets()
 
 c1, c2, c3 = st.columns([1, 1, 1])
 budget_text = c1.text_input("Facility power budget [10 MW to 10 GW]", value="1 GW", key="budget",
+                            persist_state="session",
                             help="At the grid connection, full load, e.g. '1 GW', '300 MW', '2.5 GW'.")
 days = c2.number_input("Training period [days]", min_value=1, max_value=3650, value=90, step=1,
-                       key="explorer_days", help="The fleet trains at its sustained FLOP/s for this long.")
-run_text = c3.text_input("Reference run [FLOP]", value="3.8e25 FLOP", key="run_flop",
+                       key="explorer_days", persist_state="session",
+                       help="The fleet trains at its sustained FLOP/s for this long.")
+run_text = c3.text_input("Reference run [FLOP]", value="3.8e25 FLOP", key="run_flop", persist_state="session",
                          help="Llama 3 405B: 3.8e25 FLOP (arXiv:2407.21783).")
 
 budget = common.parse_input(budget_text, "W", "budget")

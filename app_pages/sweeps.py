@@ -35,13 +35,13 @@ st.subheader("Facility power against fleet size")
 PUE_CHOICES = [1.0, 1.08, 1.1, 1.15, 1.2, 1.3, 1.4, 1.54, 1.6, 2.0]
 c1, c2, c3 = st.columns([2, 1, 1])
 pues = c1.multiselect("PUE curves [facility W ÷ IT W]", PUE_CHOICES, default=[1.1, 1.2, 1.4, 1.54],
-                      key="sweep_pues",
+                      key="sweep_pues", persist_state="session",
                       help="1.08–1.18: hyperscaler fleet averages; 1.54: industry average (Uptime 2025). "
                            "Your sidebar PUE is always drawn.")
 gmin = c2.number_input("Smallest fleet [count]", min_value=1, max_value=1_000_000_000, value=1_000,
-                       step=1000, key="sweep_gpus_min")
+                       step=1000, key="sweep_gpus_min", persist_state="session")
 gmax = c3.number_input("Largest fleet [count]", min_value=2, max_value=1_000_000_000, value=3_000_000,
-                       step=100_000, key="sweep_gpus_max")
+                       step=100_000, key="sweep_gpus_max", persist_state="session")
 if gmax <= gmin:
     common.show_error(f"the largest fleet must be larger than the smallest (got {gmin:,} and {gmax:,})")
 else:
@@ -139,17 +139,19 @@ for axis, default in (("x", "gpus"), ("y", "pue")):
         _reset_range(axis)
 
 c1, c2, c3 = st.columns(3)
-c1.selectbox("Across (x)", list(LABELS), format_func=LABELS.get, key="heat_x", on_change=_reset_range,
-             args=("x",))
-c2.selectbox("Up (y)", list(LABELS), format_func=LABELS.get, key="heat_y", on_change=_reset_range, args=("y",))
-output = c3.selectbox("Colour", list(OUTPUTS), format_func=OUTPUTS.get, key="heat_output")
+c1.selectbox("Across (x)", list(LABELS), format_func=LABELS.get, key="heat_x", persist_state="session",
+             on_change=_reset_range, args=("x",))
+c2.selectbox("Up (y)", list(LABELS), format_func=LABELS.get, key="heat_y", persist_state="session",
+             on_change=_reset_range, args=("y",))
+output = c3.selectbox("Colour", list(OUTPUTS), format_func=OUTPUTS.get, key="heat_output", persist_state="session")
 c1, c2, c3, c4, c5 = st.columns(5)
 xf, yf = st.session_state["heat_x"], st.session_state["heat_y"]
-x_lo = c1.number_input(f"x from [{explore.ASSUMPTIONS[xf][1]}]", key="heat_x_min", format="%.4g")
-x_hi = c2.number_input(f"x to [{explore.ASSUMPTIONS[xf][1]}]", key="heat_x_max", format="%.4g")
-y_lo = c3.number_input(f"y from [{explore.ASSUMPTIONS[yf][1]}]", key="heat_y_min", format="%.4g")
-y_hi = c4.number_input(f"y to [{explore.ASSUMPTIONS[yf][1]}]", key="heat_y_max", format="%.4g")
-level_text = c5.text_input("Contour at [power]", value="1 GW", key="heat_level")
+x_unit, y_unit = explore.ASSUMPTIONS[xf][1], explore.ASSUMPTIONS[yf][1]
+x_lo = c1.number_input(f"x from [{x_unit}]", key="heat_x_min", persist_state="session", format="%.4g")
+x_hi = c2.number_input(f"x to [{x_unit}]", key="heat_x_max", persist_state="session", format="%.4g")
+y_lo = c3.number_input(f"y from [{y_unit}]", key="heat_y_min", persist_state="session", format="%.4g")
+y_hi = c4.number_input(f"y to [{y_unit}]", key="heat_y_max", persist_state="session", format="%.4g")
+level_text = c5.text_input("Contour at [power]", value="1 GW", key="heat_level", persist_state="session")
 level = common.parse_input(level_text, "W", "contour")
 
 problem = None

@@ -146,7 +146,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{PROG}: error: {message}\n")
+        # One line, even when an argument holds a newline ("unrecognized arguments: ...").
+        self.exit(EXIT_USAGE, f"{PROG}: error: {' '.join(message.split())}\n")
 
 
 def _option(name: str) -> str:

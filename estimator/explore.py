@@ -862,7 +862,9 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
     valid = (*names, *PRESET_PARAMS)
     unknown = sorted(set(params) - set(valid))
     if unknown:
-        close = difflib.get_close_matches(unknown[0], valid, n=1)
+        # "PUE", "gpu-watts" and "GPU Watts" are near misses of "pue" and "gpu_watts".
+        normal = "_".join(unknown[0].strip().lower().replace("-", " ").split())
+        close = difflib.get_close_matches(normal, valid, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"unknown parameter {unknown[0]!r} in the address (valid: {', '.join(valid)}){hint}")
     presets: dict[str, str | None] = dict.fromkeys(PRESET_PARAMS)

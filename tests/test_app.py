@@ -204,6 +204,17 @@ def test_unconfirmed_preset_is_flagged():
     assert row["Confirmed"].startswith("no")
 
 
+def test_sidebar_and_page_inputs_persist_across_pages():
+    at = _run("explorer")
+    at.number_input(key="gpus").set_value(2_000)
+    at.text_input(key="budget").set_value("300 MW").run()
+    at.switch_page("app_pages/energy.py").run()
+    at.switch_page("app_pages/explorer.py").run()
+    _ok(at)
+    assert at.number_input(key="gpus").value == 2_000
+    assert at.text_input(key="budget").value == "300 MW"
+
+
 # --------------------------------------------------------------------------- 1 GW explorer
 
 def test_explorer_default_1gw():
@@ -412,6 +423,11 @@ def test_compare_keep_never_overwrites():
     assert row["base (2)"] == units.format_power(estimator.estimate(_default(pue=1.4)).facility_power_w)
     for key in ("download_csv", "download_json", "download_toml"):
         assert at.get_by_key(key) is not None
+    at.toggle(key="compare_diff_only").set_value(True).run()
+    _ok(at)
+    differing = _table(at, "table_compare")
+    assert 0 < len(differing) < len(table)
+    assert any(q.startswith("PUE") for q in differing["Quantity"])
 
 
 def test_compare_load_and_remove():
@@ -503,6 +519,19 @@ def test_share_url_restores_presets_and_period():
     assert at.selectbox(key="accelerator").value == "gb200"
     assert at.selectbox(key="site").value == "meta-fleet"
     assert at.text_input(key="period").value == "90 days"
+
+
+def test_share_url_keeps_a_cleared_preset_value_cleared():
+    at = _run("energy")
+    at.selectbox(key="site").set_value("us-hyperscale-2025").run()
+    at.number_input(key="electricity_price").set_value(None).run()
+    _ok(at)
+    params = {k: at.query_params[k] for k in at.query_params}
+    assert params["electricity_price"] == ""
+    again = _run("energy", params)
+    assert not again.warning
+    assert again.selectbox(key="site").value == "us-hyperscale-2025"
+    assert again.number_input(key="electricity_price").value is None
 
 
 @pytest.mark.parametrize("params", [

@@ -1,0 +1,339 @@
+"""Dashboard fuzz (AppTest, no browser): random widget settings and tampered addresses.
+
+- 6 pages × 35 reruns = 210 random widget settings: each rerun sets 1–3 widgets of the sidebar
+  or the page (numbers anywhere in their range, text from a pool of valid and hostile entries,
+  presets, buttons, uploads) on one AppTest per page, so that state builds up as it does for a
+  person clicking around.
+- 60 addresses: valid shared links of random scenarios and links with tampered parameters.
+
+After every run: no exception, and no NaN or infinity among the figures shown (metrics,
+headings, captions, Markdown, tables and chart data). Error and warning boxes are not searched:
+they quote what the user typed, which may well be "nan".
+
+The random generator is seeded (ESTIMATOR_DASHBOARD_SEED, default 2025), so a failure replays;
+its message lists every setting that led to it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
+
+import math  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pytest  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from estimator import Scenario, catalog, explore, io  # noqa: E402
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["fleet", "explorer", "sweeps", "energy", "training", "compare"]
+RERUNS_PER_PAGE = 35
+ADDRESSES = 60
+SEED = int(os.environ.get("ESTIMATOR_DASHBOARD_SEED", "2025"))
+NON_FINITE = re.compile(r"(?<![\w.])-?(nan|inf|infinity)(?![\w])", re.IGNORECASE)
+
+# What people type into the text boxes: valid entries per box, and hostile ones for any box.
+VALID_TEXT = {
+    "period": ["1 year", "90 days", "2160 h", "", "54 days", "1 week", "0.5 h", "10 years"],
+    "budget": ["1 GW", "300 MW", "10 GW", "10 MW", "2.5 GW", "1,000 MW"],
+    "run_flop": ["3.8e25 FLOP", "1e24", "38 YFLOP", "2e26 FLOP"],
+    "train_parameters": ["405B", "70e9", "8 billion", "1T"],
+    "train_tokens": ["15.6T", "2T", "1e12", "300 billion"],
+    "train_flop": ["3.8e25 FLOP", "1e23", "5e26"],
+    "heat_level": ["1 GW", "100 MW", "5 GW", "1 kW"],
+    "keep_name": ["Plan A", "Plan A", "", "Colossus", "x" * 80],
+}
+HOSTILE_TEXT = [
+    "nan", "inf", "-inf", "NaN W", "Infinity", "1e400", "-1e400", "0", "-5", "1e-320", "1e308", "abc", "1 GWh", "1 mW",
+    "1,00,000", "1.2.3", "<script>alert(1)</script>", "**bold** _x_ [link](http://x)", "<b>", "$1", "$$x$$",
+    "\u202e\u0661\u0662", "１ GW", "1 ㎿", "  ", "\t", "💥", "1" * 400, "9" * 5000, "1 GW" * 200, "\x00", "1e5 years",
+    "90 days ago", "1 x 10^25", "−3 h",
+]
+NUMBER_EDGES = [0, 1e-9, 1e-300, 5e-324]
+BUTTONS = ["keep_button", "reset_presets", "fill_missing", "load_button", "remove_button"]
+RADIO_VALUES = {"train_mode": ["size", "flop"]}
+UPLOADS = [
+    ("plan.toml", io.dumps(Scenario(gpus=16_384, gpu_watts=700, pue=1.1, hours=1296), "toml", name="Llama run")),
+    ("plan.json", io.dumps(Scenario(gpus=1e6, gpu_watts=1200, pue=1.3, mfu=0.4), "json", name="Plan A")),
+    ("preset.toml", 'accelerator = "gb200"\nmethodology = "nameplate"\nsite = "industry-average"\ngpus = "200k"\n'),
+    ("bad.toml", "gpus = nan\ngpu_watts = 700\n"),
+    ("bad.json", '{"gpus": 1, "gpu_watts": 700, "pue": 0.5}'),
+    ("junk.toml", "\x80\x81 not a scenario"),
+    ("array.toml", "gpus = [1, 2]\ngpu_watts = 700\n"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def _walk(node: Any):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def _is_finite_text(text: str) -> bool:
+    return NON_FINITE.search(text) is None
+
+
+def shown_problems(at: AppTest) -> list[str]:
+    """Figures on screen that read NaN or infinity, each with where it was."""
+    problems: list[str] = []
+    user_names = set(at.session_state["kept"]) if "kept" in at.session_state else set()
+    texts = [("metric", f"{m.label}: {m.value}") for m in at.metric]
+    for kind in ("title", "header", "subheader", "caption", "markdown", "latex", "code"):
+        texts += [(kind, e.value) for e in getattr(at, kind)]
+    for kind, text in texts:
+        for name in user_names:  # a kept scenario's name is the user's own text
+            text = text.replace(name, "")
+        if not _is_finite_text(text):
+            problems.append(f"{kind}: {text[:200]!r}")
+    for table in at.dataframe:
+        frame = table.value
+        for column in frame.columns:
+            for cell in frame[column]:
+                if isinstance(cell, float | np.floating) and not math.isfinite(cell):
+                    problems.append(f"table {table.key or ''} [{column}]: {cell!r}")
+                elif isinstance(cell, str) and cell not in user_names and not _is_finite_text(cell):
+                    problems.append(f"table {table.key or ''} [{column}]: {cell!r}")
+    for chart in (e for e in _walk(at._tree) if getattr(e, "type", "") == "vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            for column in frame.columns:
+                values = frame[column]
+                if values.dtype.kind == "f" and not np.isfinite(values.to_numpy()).all():
+                    problems.append(f"chart {chart.proto.id[:8]} [{column}]: non-finite value")
+                elif values.dtype.kind == "O":
+                    bad = [v for v in values if isinstance(v, str) and v not in user_names and not _is_finite_text(v)]
+                    if bad:
+                        problems.append(f"chart {chart.proto.id[:8]} [{column}]: {bad[:3]!r}")
+    return problems
+
+
+def check(at: AppTest, history: list[str]) -> None:
+    where = "\n  ".join(history[-12:])
+    assert not at.exception, f"{[e.value for e in at.exception]}\nafter:\n  {where}"
+    for box in at.error:
+        assert box.value.strip() and "Traceback" not in box.value, box.value
+    problems = shown_problems(at)
+    assert not problems, f"{problems}\nafter:\n  {where}"
+
+
+def _number(rng: random.Random, widget) -> float | int | None:
+    low = widget.min if widget.min is not None else -1e12
+    high = widget.max if widget.max is not None else 1e12
+    roll = rng.random()
+    if roll < 0.1:
+        value: float = low
+    elif roll < 0.2:
+        value = high
+    elif roll < 0.25:
+        value = min(max(rng.choice(NUMBER_EDGES), low), high)
+    elif low > 0 and roll < 0.7:
+        value = math.exp(rng.uniform(math.log(low), math.log(high)))
+    else:
+        value = rng.uniform(low, high)
+    if widget.proto.data_type == widget.proto.DataType.INT:
+        return int(round(value))
+    if widget.value is None or rng.random() < 0.05:  # an optional input left empty, or emptied
+        return None if rng.random() < 0.5 else value
+    return value
+
+
+def _text(rng: random.Random, key: str) -> str:
+    pool = VALID_TEXT.get(key, [])
+    if pool and rng.random() < 0.6:
+        return rng.choice(pool)
+    return rng.choice(HOSTILE_TEXT)
+
+
+def select_values(at: AppTest, widget) -> list[Any]:
+    """The values behind a selectbox's labels (AppTest's select_index passes the label, not the value)."""
+    candidates = [*catalog.accelerators(), *catalog.methodologies(), *catalog.sites(), "none", "bf16", "fp8",
+                  *explore.CHAIN_FIELDS, "facility_power_w", "average_facility_power_w", "it_power_w",
+                  *at.session_state["kept"]]
+    labels = set(widget.options)
+    return [v for v in candidates if str(widget.format_func(v)) in labels] or [widget.value]
+
+
+def random_setting(rng: random.Random, at: AppTest) -> str:
+    """Change one widget (or click one button, or upload one file) and say what was done."""
+    choices: list[tuple[str, Any]] = []
+    choices += [("number", w) for w in at.number_input if w.key]
+    choices += [("text", w) for w in at.text_input if w.key]
+    choices += [("select", w) for w in at.selectbox if w.key]
+    choices += [("multi", w) for w in at.multiselect if w.key]
+    choices += [("slider", w) for w in at.slider if w.key]
+    choices += [("radio", w) for w in at.radio if w.key in RADIO_VALUES]
+    choices += [("button", w) for w in at.button if w.key in BUTTONS]
+    choices += [("upload", w) for w in at.file_uploader if w.key]
+    kind, widget = rng.choice(choices)
+    if kind == "number":
+        value: Any = _number(rng, widget)
+        widget.set_value(value)
+    elif kind == "text":
+        value = _text(rng, widget.key)
+        widget.set_value(value)
+    elif kind == "select":
+        value = rng.choice(select_values(at, widget))
+        widget.set_value(value)
+    elif kind == "multi":
+        options = [float(o) for o in widget.options]
+        value = rng.sample(options, rng.randint(0, len(options)))
+        widget.set_value(value)
+    elif kind == "slider":
+        value = rng.uniform(widget.min, widget.max)
+        if widget.proto.data_type == widget.proto.DataType.INT:
+            value = int(round(value))
+        widget.set_value(value)
+    elif kind == "radio":
+        value = rng.choice(RADIO_VALUES[widget.key])
+        widget.set_value(value)
+    elif kind == "button":
+        value = "click"
+        widget.click()
+    else:
+        name, content = rng.choice(UPLOADS)
+        value = name
+        widget.set_value((name, content.encode("utf-8", "surrogateescape"), "application/octet-stream"))
+    return f"{kind} {widget.key} = {value!r:.80}"
+
+
+@pytest.mark.parametrize("page_name", PAGES)  # not "page": pytest-playwright owns that fixture name
+def test_random_widget_settings(page_name):
+    page = page_name
+    rng = random.Random(f"{SEED}-{page}")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    if page != "fleet":
+        at.switch_page(f"app_pages/{page}.py").run()
+    history = [f"seed {SEED}, page {page}"]
+    check(at, history)
+    for step in range(RERUNS_PER_PAGE):
+        for _ in range(rng.randint(1, 3)):
+            history.append(f"step {step}: {random_setting(rng, at)}")
+        at.run()
+        check(at, history)
+
+
+LINK_PARAMS = ("gpus", "gpu_watts", "server_overhead", "network_overhead", "pue", "utilization", "hours",
+               "electricity_price", "carbon_intensity", "wue", "peak_flop_per_s", "mfu")
+TAMPERED_VALUES = ["nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1", "0", "-0", "", " ", "1e15", "1e-320",
+                   "0x10", "1_000", "1,000", "100k", "700 W", "１０", "true", "None", "[1,2]", "<b>1</b>",
+                   "**1**", "1" * 5000, "1e308", "\u0000", "%00", "💥", "0.5", "0.999", "10", "10.0000001"]
+TAMPERED_KEYS = ["PUE", "gpu-watts", "gpus ", "foo", "__proto__", "accelerator[]", "", "hours\x00"]
+
+
+def random_scenario(rng: random.Random) -> tuple[Scenario, dict[str, str | None]]:
+    """A scenario the sidebar can hold, with presets, as a shared link writes it."""
+    values = {
+        "gpus": float(rng.choice([1, 8, 1000, 16_384, 100_000, rng.randint(1, 10**9)])),
+        "gpu_watts": rng.choice([700.0, 1200.0, round(rng.uniform(1, 1e6), 3)]),
+        "server_overhead": rng.uniform(1, 10), "network_overhead": rng.uniform(1, 10), "pue": rng.uniform(1, 10),
+        "utilization": rng.uniform(0.01, 1), "mfu": rng.uniform(0.01, 1),
+    }
+    if rng.random() < 0.8:
+        values["hours"] = rng.choice([8760.0, 2160.0, rng.uniform(0.01, 1e6)])
+    if rng.random() < 0.8:
+        values["peak_flop_per_s"] = rng.uniform(1e9, 1e18)
+    for name, high in (("electricity_price", 1000.0), ("carbon_intensity", 10.0), ("wue", 100.0)):
+        if rng.random() < 0.5:
+            values[name] = rng.uniform(0, high)
+    presets = {"accelerator": rng.choice(sorted(catalog.accelerators())),
+               "methodology": rng.choice(sorted(catalog.methodologies())),
+               "site": rng.choice([None, *sorted(catalog.sites())]), "precision": rng.choice(["bf16", "fp8"])}
+    return Scenario(**values), presets
+
+
+def tamper(rng: random.Random, params: dict[str, str]) -> dict[str, str]:
+    params = dict(params)
+    for _ in range(rng.randint(1, 3)):
+        roll = rng.random()
+        if roll < 0.5:
+            params[rng.choice(LINK_PARAMS)] = rng.choice(TAMPERED_VALUES)
+        elif roll < 0.65 and params:
+            del params[rng.choice(sorted(params))]
+        elif roll < 0.8:
+            params[rng.choice(TAMPERED_KEYS)] = rng.choice(TAMPERED_VALUES)
+        else:
+            params[rng.choice(["accelerator", "methodology", "site", "precision"])] = rng.choice(
+                ["H100-SXM", "h100", "", "fp16", "../../etc/passwd", "<script>", "nameplate", "gb200", "none"])
+    return params
+
+
+def _address_scenario(params) -> Scenario:
+    fields, _ = explore.scenario_from_query({k: params[k] for k in params})
+    return Scenario(**{k: v for k, v in fields.items() if v is not None})
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_random_and_tampered_addresses(chunk):
+    """Each address: no exception and no NaN shown; a link that is not restored says so."""
+    rng = random.Random(f"{SEED}-address-{chunk}")
+    for i in range(ADDRESSES // 4):
+        s, presets = random_scenario(rng)
+        params = explore.query_from_scenario(s, presets)
+        tampered = rng.random() < 0.7
+        if tampered:
+            params = tamper(rng, params)
+        page = rng.choice(PAGES)
+        at = AppTest.from_file(APP, default_timeout=30)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        warned = any("could not be used" in w.value for w in at.warning)  # shown once, on the first run
+        history = [f"seed {SEED}, address {chunk}.{i} on {page}: {params!r:.600}"]
+        check(at, history)
+        if page != "fleet":
+            at.switch_page(f"app_pages/{page}.py").run()
+            check(at, history)
+        if not tampered:
+            assert not warned, [w.value for w in at.warning]
+        if not warned:
+            # Restored: the sidebar (and the address it writes back) holds the linked scenario, exactly.
+            assert _address_scenario(at.query_params) == _address_scenario(params), history[0]
+
+
+def test_every_input_at_its_maximum_on_every_page():
+    """The sidebar's largest values are valid (Scenario accepts them): every page must still draw."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    for widget in at.number_input:
+        if widget.max is not None and widget.key in ("gpus", "gpu_watts", "server_overhead", "network_overhead",
+                                                     "pue", "utilization", "mfu", "peak_tflops"):
+            widget.set_value(widget.max)
+    at.run()
+    for page in PAGES:
+        if page != "fleet":
+            at.switch_page(f"app_pages/{page}.py").run()
+        check(at, [f"every sidebar input at its maximum, page {page}"])
+
+
+def test_every_input_at_its_minimum_on_every_page():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    for widget in at.number_input:
+        if widget.min is not None and widget.key in ("gpus", "gpu_watts", "server_overhead", "network_overhead",
+                                                     "pue", "utilization", "mfu", "peak_tflops",
+                                                     "electricity_price", "carbon_intensity", "wue"):
+            widget.set_value(widget.min)
+    at.text_input(key="period").set_value("1 s")
+    at.run()
+    for page in PAGES:
+        if page != "fleet":
+            at.switch_page(f"app_pages/{page}.py").run()
+        check(at, [f"every sidebar input at its minimum, page {page}"])
