@@ -26,7 +26,7 @@ from estimator.scenario import Scenario
 DEFAULT_PRESETS: dict[str, str] = {"accelerator": "h100-sxm", "methodology": "nameplate", "site": "none",
                                    "precision": "bf16"}
 NO_SITE = "none"
-TERA = 1e12  # the sidebar shows the per-accelerator peak in TFLOP/s
+PEAK_UNIT = "TFLOP/s"  # the sidebar shows the per-accelerator peak in TFLOP/s
 
 #: Values the dashboard starts from where no preset applies; assumptions, with their reason.
 APP_DEFAULTS: dict[str, Sourced] = {
@@ -65,6 +65,15 @@ FIELD_WIDGETS: dict[str, str] = {
     "electricity_price": "electricity_price", "carbon_intensity": "carbon_intensity", "wue": "wue",
 }
 PRESET_WIDGETS = ("accelerator", "methodology", "site", "precision")
+#: Range of each sidebar input, in the field's own unit: the library's rule, closed where a widget
+#: needs a closed range (a utilization of 1e-300 is valid in the library, not in a number box).
+LIMITS: dict[str, tuple[float, float]] = {
+    "gpus": (1.0, 1e9), "gpu_watts": (1.0, 1e6), "peak_flop_per_s": (1e9, 1e18), "mfu": (0.01, 1.0),
+    "server_overhead": (1.0, 10.0), "network_overhead": (1.0, 10.0), "pue": (1.0, 10.0),
+    "utilization": (0.01, 1.0), "electricity_price": (0.0, 1000.0), "carbon_intensity": (0.0, 10.0),
+    "wue": (0.0, 100.0),
+}
+
 #: Fields a preset change may set; gpus and the period are the user's own.
 PRESET_FIELDS = ("gpu_watts", "peak_flop_per_s", "server_overhead", "network_overhead", "pue",
                  "utilization", "mfu", "electricity_price", "carbon_intensity", "wue")
@@ -107,11 +116,11 @@ def fmt(value: float | None, unit: str) -> str:
     if unit == "s":
         return units.format_duration(v)
     if unit == "h":
-        return units.format_duration(v * units.SECONDS_PER_HOUR)
+        return units.format_duration(units.to_unit(v, "s", from_unit="h"))
     if unit == "ratio":
         return f"{v:.3g}"
     if unit == "%":
-        return f"{v * 100:.3g} %"
+        return f"{units.to_unit(v, '%'):.3g} %"
     if unit == "runs":
         return f"{v:,.1f}" if v < 1000 else units.format_count(v)
     if unit == "GPU-h":
@@ -210,12 +219,27 @@ def current_presets() -> dict[str, str]:
     return {k: st.session_state.get(k, DEFAULT_PRESETS[k]) for k in PRESET_WIDGETS}
 
 
+def check_limits(values: Mapping[str, float | None]) -> None:
+    """Raise ValueError if a value cannot be held by its sidebar input (see :data:`LIMITS`)."""
+    for field, (low, high) in LIMITS.items():
+        value = values.get(field)
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise ValueError(f"{field} must be between {low:g} and {high:g} in the dashboard (got {value!r})")
+        if field == "gpus" and not float(value).is_integer():
+            raise ValueError(f"gpus must be a whole number in the dashboard (got {value!r})")
+
+
 def _widget_value(field: str, value: float | None) -> Any:
     """A Scenario field's value in its sidebar widget's unit and type."""
     if field == "gpus":
         return None if value is None else max(1, round(value))
     if field == "peak_flop_per_s":
-        return None if value is None else value / TERA
+        shown = None if value is None else units.to_unit(value, PEAK_UNIT)
+        # Remember the exact value: value / 1e12 * 1e12 need not give value back.
+        st.session_state["_exact_peak"] = (shown, value)
+        return shown
     if field == "hours":
         return hours_text(value)
     return None if value is None else float(value)
@@ -272,6 +296,7 @@ def _initialize() -> None:
     if params:
         try:
             fields, restored = explore.scenario_from_query(params)
+            check_limits(fields)
             presets.update({k: v for k, v in restored.items() if v is not None})
             if restored.get("site") is None:
                 presets["site"] = NO_SITE
@@ -294,7 +319,10 @@ def scenario_field(field: str) -> float | None:
     """
     value = st.session_state.get(FIELD_WIDGETS[field])
     if field == "peak_flop_per_s":
-        return None if value is None else float(value) * TERA
+        shown, exact = st.session_state.get("_exact_peak", (None, None))
+        if value is not None and value == shown:
+            return exact
+        return None if value is None else units.to_unit(value, "FLOP/s", from_unit=PEAK_UNIT)
     if field == "hours":
         text = (value or "").strip()
         return None if not text else units.parse(text, "h", field="period")
@@ -343,11 +371,14 @@ def share_params(s: Scenario) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- sidebar
 
-def _number(field: str, label: str, *, min_value: float, max_value: float, step: float, fmt_: str,
-            help_: str, allow_empty: bool = False) -> None:
+def _number(field: str, label: str, *, step: float, fmt_: str, help_: str, allow_empty: bool = False) -> None:
+    """A sidebar number input for one Scenario field, its range from :data:`LIMITS`."""
+    low, high = LIMITS[field]
     # value=None lets an optional input be empty; its state is always set in _initialize().
     extra: dict[str, Any] = {"value": None} if allow_empty else {}
-    st.number_input(label, min_value=min_value, max_value=max_value, step=step, format=fmt_,
+    if field == "peak_flop_per_s":
+        low, high = units.to_unit(low, PEAK_UNIT), units.to_unit(high, PEAK_UNIT)
+    st.number_input(label, min_value=low, max_value=high, step=step, format=fmt_,
                     key=FIELD_WIDGETS[field], help=help_, **extra,
                     placeholder="not set: outputs that need it are left out" if allow_empty else None)
 
@@ -374,42 +405,39 @@ def sidebar() -> None:
                      help="Which dense peak the accelerator preset uses.")
 
         with st.expander("Fleet and accelerator", expanded=True):
-            st.number_input("Accelerators in the fleet [count]", min_value=1, max_value=1_000_000_000,
+            st.number_input("Accelerators in the fleet [count]", min_value=1, max_value=int(LIMITS["gpus"][1]),
                             step=1000, key="gpus", help="GPUs, TPUs, ... (1 to 10⁹).")
-            _number("gpu_watts", "Accelerator power at full load [W]", min_value=1.0, max_value=1e6,
-                    step=10.0, fmt_="%.0f", help_="Nameplate TDP/TGP unless you know better.")
-            _number("peak_flop_per_s", "Dense peak per accelerator [TFLOP/s]", min_value=0.001,
-                    max_value=1e6, step=10.0, fmt_="%.1f", allow_empty=True,
-                    help_="At the chosen precision, without sparsity. Empty: no compute outputs.")
-            _number("mfu", "Model FLOPs utilization, MFU [0–1]", min_value=0.01, max_value=1.0, step=0.01,
-                    fmt_="%.3f", help_="Achieved ÷ peak FLOP/s of a training job.")
+            _number("gpu_watts", "Accelerator power at full load [W]", step=10.0, fmt_="%.0f",
+                    help_="Nameplate TDP/TGP unless you know better.")
+            _number("peak_flop_per_s", "Dense peak per accelerator [TFLOP/s]", step=10.0, fmt_="%.1f",
+                    allow_empty=True, help_="At the chosen precision, without sparsity. Empty: no compute outputs.")
+            _number("mfu", "Model FLOPs utilization, MFU [0–1]", step=0.01, fmt_="%.3f",
+                    help_="Achieved ÷ peak FLOP/s of a training job.")
         with st.expander("Overheads (the power chain)", expanded=True):
-            _number("server_overhead", "Server overhead [server W ÷ accelerator W]", min_value=1.0,
-                    max_value=10.0, step=0.01, fmt_="%.3f",
+            _number("server_overhead", "Server overhead [server W ÷ accelerator W]", step=0.01, fmt_="%.3f",
                     help_="Host CPUs, memory, NICs, fans, PSU loss (≥ 1).")
-            _number("network_overhead", "Network and storage overhead [IT W ÷ server W]", min_value=1.0,
-                    max_value=10.0, step=0.01, fmt_="%.3f", help_="Switches, optics, storage (≥ 1).")
-            _number("pue", "PUE [facility W ÷ IT W]", min_value=1.0, max_value=10.0, step=0.01,
-                    fmt_="%.3f", help_="Cooling, power conversion, lighting (≥ 1).")
-            _number("utilization", "Utilization [average ÷ full-load draw, 0–1]", min_value=0.01,
-                    max_value=1.0, step=0.01, fmt_="%.2f", help_="Sets the average draw and the energy.")
+            _number("network_overhead", "Network and storage overhead [IT W ÷ server W]", step=0.01,
+                    fmt_="%.3f", help_="Switches, optics, storage (≥ 1).")
+            _number("pue", "PUE [facility W ÷ IT W]", step=0.01, fmt_="%.3f",
+                    help_="Cooling, power conversion, lighting (≥ 1).")
+            _number("utilization", "Utilization [average ÷ full-load draw, 0–1]", step=0.01, fmt_="%.2f",
+                    help_="Sets the average draw and the energy.")
         with st.expander("Period, grid and price", expanded=False):
             st.text_input("Period [e.g. 1 year, 90 days, 2160 h]", key="period",
                           help="Energy, cost, emissions and water are over this period. Empty: none.")
-            _number("electricity_price", "Electricity price [currency/kWh]", min_value=0.0, max_value=1000.0,
-                    step=0.01, fmt_="%.4f", allow_empty=True, help_="Empty: no cost.")
-            _number("carbon_intensity", "Grid carbon intensity [kg CO2e/kWh]", min_value=0.0,
-                    max_value=10.0, step=0.01, fmt_="%.3f", allow_empty=True,
-                    help_="Location-based. Empty: no emissions.")
-            _number("wue", "Water usage effectiveness, WUE [L/kWh of IT energy]", min_value=0.0,
-                    max_value=100.0, step=0.01, fmt_="%.2f", allow_empty=True, help_="Empty: no water.")
+            _number("electricity_price", "Electricity price [currency/kWh]", step=0.01, fmt_="%.4f",
+                    allow_empty=True, help_="Empty: no cost.")
+            _number("carbon_intensity", "Grid carbon intensity [kg CO2e/kWh]", step=0.01, fmt_="%.3f",
+                    allow_empty=True, help_="Location-based. Empty: no emissions.")
+            _number("wue", "Water usage effectiveness, WUE [L/kWh of IT energy]", step=0.01, fmt_="%.2f",
+                    allow_empty=True, help_="Empty: no water.")
         st.button("Reset inputs to the presets", key="reset_presets", on_click=_reset_to_presets,
                   width="stretch")
         s, message = current_scenario()
         if s is None:
             show_error(message or "invalid input")
         else:
-            overridden = [f for f in overridden_fields(s)]
+            overridden = overridden_fields(s)
             if overridden:
                 st.caption("Changed from the presets: " + ", ".join(overridden))
     _sync_query_params(s)

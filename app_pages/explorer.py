@@ -126,14 +126,19 @@ mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_wa
                     s.mfu, hours, run_flop)
 spread = pd.DataFrame({
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
-    "Network": [f"{v:.3g}" for v in mt["network_overhead"]], "PUE": [f"{v:.3g}" for v in mt["pue"]],
-    "Utilization": [f"{v:.3g}" for v in mt["utilization"]], "MFU": [f"{v:.3g}" for v in mt["mfu"]],
+    "Network": [f"{v:.3g}" for v in mt["network_overhead"]],
+    "PUE": [f"{v:.3g}" for v in mt["pue"]],
+    "Utilization": [f"{v:.3g}" for v in mt["utilization"]],
+    "MFU": [f"{v:.3g}" for v in mt["mfu"]],
     "All-in each": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
     "Fit in budget": [common.fmt(v, "count") for v in mt["gpus"]],
     "Sustained": [common.fmt(v, "FLOP/s") for v in mt["sustained_flop_per_s"]],
     "Reference runs": [common.fmt(v, "runs") for v in mt["runs"]],
 })
 common.table("table_methodologies", spread, column_config=common.narrow(spread, first="medium"))
+st.caption("Server, Network, PUE, Utilization and MFU are the methodology's ratios [unitless]: server ÷ "
+           "accelerator power, IT ÷ server power, facility ÷ IT power, average ÷ full-load draw, achieved ÷ "
+           "peak FLOP/s.")
 realistic = [i for i, k in enumerate(mt["key"]) if k != "neutral"]
 if realistic:
     g = [mt["gpus"][i] for i in realistic]

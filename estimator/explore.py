@@ -603,7 +603,8 @@ def load_swing(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike, 
     out: dict[str, float | np.ndarray] = {"job_gpus": job_gpus,
                                           "swing_w": power.load_swing_w(job_gpus, gpu_watts, idle_fraction)}
     if facility_power_w is not None:
-        out["share_of_facility"] = out["swing_w"] / validate.field("facility_power_w", facility_power_w)
+        # A result, not a budget: checked as a positive power, without the budget's sanity ceiling.
+        out["share_of_facility"] = out["swing_w"] / validate.number("facility_power_w", facility_power_w, "positive")
     return out
 
 
@@ -794,7 +795,7 @@ def share_of_gigawatt(facility_power_w: ArrayLike) -> float | np.ndarray:
     numeric
         ``facility_power_w ÷ 1e9`` [unitless].
     """
-    return validate.field("facility_power_w", facility_power_w) / GIGAWATT_W
+    return validate.number("facility_power_w", facility_power_w, "positive") / GIGAWATT_W
 
 
 def comparison(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:

@@ -154,7 +154,7 @@ FILE = [
     Case("file", "huge", f(VALID_TOML + "#" * io.MAX_BYTES), ValueError,
          r"^scenario file is 1,048,604 bytes, more than the limit of 1,048,576 bytes$"),
     Case("file", "not-utf8", f(b"gpus = 1000\ngpu_watts = 700\nname = '\xff\xfe'\n"), ValueError,
-         r"^scenario file is not UTF-8 text \(byte 0xff at position 37\)$"),
+         r"^scenario file is not UTF-8 text \(byte 0xff at position 36\)$"),
     Case("file", "latin1-json", f('{"name": "Café", "gpus": 1, "gpu_watts": 1}'.encode("latin-1"), "json"),
          ValueError, r"^scenario file is not UTF-8 text \(byte 0xe9 at position 13\)$"),
     Case("file", "content-not-text", f(12), TypeError, r"^scenario content must be text or bytes \(got int\)$"),
