@@ -11,6 +11,7 @@ converted to display units here.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -192,20 +193,45 @@ def fill_missing() -> None:
             filled[field] = sourced
 
 
+@functools.lru_cache(maxsize=256)
+def _catalog_sources(accelerator: str, methodology: str, site: str, precision: str) -> tuple[tuple[str, Sourced], ...]:
+    """The presets' sourced values, read from the catalogue once per combination.
+
+    The catalogue builds fresh objects from its parsed TOML on every call; the
+    figures never change while the app runs, so a plain LRU cache holds them
+    (no copying: Sourced is frozen, and the tuple is turned into a new dict
+    by every caller).
+    """
+    part = catalog.accelerator(accelerator)
+    if precision == "fp8" and part.peak_flop_per_s_fp8 is None:
+        precision = "bf16"
+    out = dict(part.sourced_assumptions(precision))
+    out.update(catalog.methodology(methodology).sourced_assumptions(part))
+    if site != NO_SITE:
+        out.update(catalog.site(site).sourced_assumptions())
+    return tuple(out.items())
+
+
+@functools.lru_cache(maxsize=64)
+def accelerator(key: str) -> catalog.Accelerator:
+    """One accelerator preset (cached: the catalogue rebuilds every entry on each lookup)."""
+    return catalog.accelerator(key)
+
+
+@functools.lru_cache(maxsize=64)
+def methodology(key: str) -> catalog.Methodology:
+    """One methodology preset (cached, as :func:`accelerator`)."""
+    return catalog.methodology(key)
+
+
 def preset_sources(presets: Mapping[str, str]) -> dict[str, Sourced]:
     """Each Scenario field's preset value with its source: app defaults, figures filled by the
     user from site presets, then accelerator, methodology and site, in that order (the library's
     :func:`estimator.preset_assumptions` order)."""
     out = dict(APP_DEFAULTS)
     out.update(st.session_state.get("_filled_sources", {}))
-    part = catalog.accelerator(presets["accelerator"])
-    precision = presets.get("precision", "bf16")
-    if precision == "fp8" and part.peak_flop_per_s_fp8 is None:
-        precision = "bf16"
-    out.update(part.sourced_assumptions(precision))
-    out.update(catalog.methodology(presets["methodology"]).sourced_assumptions(part))
-    if presets.get("site", NO_SITE) != NO_SITE:
-        out.update(catalog.site(presets["site"]).sourced_assumptions())
+    out.update(_catalog_sources(presets["accelerator"], presets["methodology"], presets.get("site", NO_SITE),
+                                presets.get("precision", "bf16")))
     return out
 
 
@@ -338,7 +364,17 @@ def current_scenario() -> tuple[Scenario | None, str | None]:
     """The sidebar's assumptions as a validated Scenario, or None and the library's message."""
     try:
         values = scenario_fields()
-        return Scenario(**{k: v for k, v in values.items() if v is not None}), None
+    except (ValueError, TypeError) as exc:
+        return None, error_text(exc)
+    return _scenario(tuple((k, v) for k, v in values.items() if v is not None))
+
+
+@functools.lru_cache(maxsize=64)
+def _scenario(items: tuple[tuple[str, float], ...]) -> tuple[Scenario | None, str | None]:
+    # The sidebar, the page and the assumptions panel all ask for the same scenario in one run;
+    # a Scenario is frozen, so one validation serves them all.
+    try:
+        return Scenario(**dict(items)), None
     except (ValueError, TypeError) as exc:
         return None, error_text(exc)
 
@@ -507,25 +543,30 @@ def fmt_assumption(field: str, value: float | None) -> str:
 
 
 def assumptions_panel(s: Scenario | None) -> None:
-    """The 'Assumptions and sources' expander shown under every page."""
+    """The 'Assumptions and sources' expander shown under every page.
+
+    Its table is built only while the expander is open (``on_change="rerun"``
+    makes the expander report its state): a closed panel costs a rerun
+    nothing but its header.
+    """
     if s is None:
         return
-    import pandas as pd
-
-    with st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:", key="assumptions_panel"):
+    panel = st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:",
+                        key="assumptions_panel", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         st.caption("Every input is an assumption: a dashboard default, a preset (a nominal public figure, "
                    "not a measurement) or your own value. 'Confirmed: no' marks a figure read only in a "
                    "secondary source, implied rather than stated, or estimated.")
-        rows = pd.DataFrame(assumptions_rows(s))
-        table("assumptions_table", rows, column_config={
+        rows = assumptions_rows(s)
+        table("assumptions_table", {k: [r[k] for r in rows] for k in rows[0]}, column_config={
             "Assumption": st.column_config.TextColumn(width="medium"),
             "Source": st.column_config.TextColumn(width="large"),
             "Note": st.column_config.TextColumn(width="large")},
             column_order=["Assumption", "Value", "Unit", "Status", "Confirmed", "Source", "Note"])
-        presets = current_presets()
-        m = catalog.methodology(presets["methodology"])
-        st.caption(f"Methodology: {m.name}. {m.description}")
-        st.caption(f"Source: {m.source}")
+        m = methodology(current_presets()["methodology"])
+        st.caption(f"Methodology: {m.name}. {m.description}\n\nSource: {m.source}")
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -550,9 +591,13 @@ def narrow(data: Any, first: str = "medium") -> dict[str, Any]:
 
 
 def chart(key: str, spec: Any) -> None:
-    """An Altair chart in a keyed container, full width."""
+    """A chart in a keyed container, full width: a Vega-Lite dict (see :mod:`app_pages.vega`) or an
+    Altair chart."""
     with st.container(key=key):
-        st.altair_chart(spec, width="stretch")
+        if isinstance(spec, dict):
+            st.vega_lite_chart(spec, width="stretch")
+        else:
+            st.altair_chart(spec, width="stretch")
 
 
 def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -1,11 +1,9 @@
 """Fleet → power: what the sidebar's fleet draws, layer by layer, and how hard it can swing the grid."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common
+from app_pages import common, vega
 from estimator import explore, units
 
 st.title("Fleet → power")
@@ -14,7 +12,7 @@ st.caption("What a fleet of accelerators asks of the grid: the power chain from 
 
 s = common.require_scenario()
 r = estimator.estimate(s)
-part = estimator.accelerator(common.current_presets()["accelerator"])
+part = common.accelerator(common.current_presets()["accelerator"])
 
 st.subheader(f"{common.fmt(s.gpus, 'count')} accelerators ({part.name} preset)")
 common.kpi_row("kpis_power", [
@@ -38,21 +36,20 @@ common.kpi_row("kpis_draw", [
 
 st.subheader("Where the power goes")
 split = explore.power_layers(r)
-layers = pd.DataFrame({
-    "layer": list(explore.LAYERS.values()),
+order = list(explore.LAYERS.values())
+layers = vega.table({
+    "layer": order,
     "MW": [units.to_unit(v, "MW") for v in split["power_w"].values()],
     "text": [f"{common.fmt(p, 'W')} ({common.fmt(f, '%')})"
              for p, f in zip(split["power_w"].values(), split["share"].values(), strict=True)],
 })
-order = list(layers["layer"])
-base = alt.Chart(layers).encode(
-    y=alt.Y("layer:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-    x=alt.X("MW:Q", title="Power at full load [MW]"),
-    tooltip=[alt.Tooltip("layer:N", title="Layer"), alt.Tooltip("text:N", title="Power (share)")],
-)
-chart = base.mark_bar().encode(color=alt.Color("layer:N", sort=order, legend=None)) + base.mark_text(
-    align="left", dx=4).encode(text="text:N")
-common.chart("chart_breakdown", chart.properties(height=220))
+common.chart("chart_breakdown", vega.chart(
+    {"layers": layers}, data={"name": "layers"}, height=220,
+    encoding={"y": vega.nominal("layer", sort=order, title=None, axis={"labelLimit": 320}),
+              "x": vega.field("MW", title="Power at full load [MW]"),
+              "tooltip": [vega.tooltip("layer", "Layer"), vega.tooltip("text", "Power (share)")]},
+    layer=[{"mark": {"type": "bar"}, "encoding": {"color": vega.nominal("layer", sort=order, legend=None)}},
+           {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("text")}}]))
 st.caption("Full-load layers; they sum to the facility power. Average draw is the facility power × "
            "utilization.")
 

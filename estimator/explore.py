@@ -18,6 +18,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -868,18 +869,42 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
         close = difflib.get_close_matches(normal, valid, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"unknown parameter {unknown[0]!r} in the address (valid: {', '.join(valid)}){hint}")
+    named = tuple(params.get(p, "") for p in PRESET_PARAMS)
+    # Only text is hashable for the cache; anything else gets the uncached call and its TypeError.
+    resolve = _query_presets if all(isinstance(t, str) for t in named) else _query_presets.__wrapped__
+    presets, preset_values = resolve(*named)
+    presets = dict(presets)
+    values: dict[str, float | None] = dict(preset_values)
+    for n in names:
+        text = params.get(n)
+        if text is not None:
+            values[n] = None if text == "" else _query_number(n, text)
+    missing = [n for n in ("gpus", "gpu_watts") if values.get(n) is None]
+    if missing:
+        raise ValueError(f"{missing[0]} is required in a shared address")
+    s = Scenario(**{k: v for k, v in values.items() if v is not None})
+    return {k: v for k, v in s.to_dict().items()}, presets
+
+
+@functools.lru_cache(maxsize=128)
+def _query_presets(accelerator: str, methodology: str, site: str,
+                   precision: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[tuple[str, float], ...]]:
+    """Preset keys named in a query string and the Scenario fields they fill.
+
+    Cached: the dashboard asks this of the same few presets on every rerun
+    (to write the address bar), and each catalogue lookup rebuilds the
+    catalogue. Errors are not cached; the result is immutable.
+    """
     presets: dict[str, str | None] = dict.fromkeys(PRESET_PARAMS)
     finders = {"accelerator": catalog.accelerator, "methodology": catalog.methodology, "site": catalog.site}
-    for p in ("accelerator", "methodology", "site"):
-        text = params.get(p, "")
+    for p, text in (("accelerator", accelerator), ("methodology", methodology), ("site", site)):
         if text:
             presets[p] = finders[p](text).key
-    precision = params.get("precision", "")
     if precision:
         if precision not in ("bf16", "fp8"):
             raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
         presets["precision"] = precision
-    values: dict[str, float | None] = {}
+    values: dict[str, float] = {}
     if presets["accelerator"] is not None:
         # As in a scenario file: presets first, explicit values on top.
         values.update(preset_assumptions(presets["accelerator"], presets["methodology"], presets["site"]))
@@ -890,15 +915,7 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
                          "its server overhead depends on the accelerator")
     elif presets["site"] is not None:
         values.update(catalog.site(presets["site"]).assumptions())
-    for n in names:
-        text = params.get(n)
-        if text is not None:
-            values[n] = None if text == "" else _query_number(n, text)
-    missing = [n for n in ("gpus", "gpu_watts") if values.get(n) is None]
-    if missing:
-        raise ValueError(f"{missing[0]} is required in a shared address")
-    s = Scenario(**{k: v for k, v in values.items() if v is not None})
-    return {k: v for k, v in s.to_dict().items()}, presets
+    return tuple(presets.items()), tuple(values.items())
 
 
 def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None]) -> dict[str, str]:
@@ -954,3 +971,184 @@ def log_range(low: float, high: float, n: int = 50) -> np.ndarray:
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"n must be an int >= 2 (got {n!r})")
     return np.geomspace(low, high, n)
+
+
+# --------------------------------------------------------------------------- uncertainty page
+
+#: Fields whose default range is the spread of the methodology presets (see :func:`default_ranges`).
+SPREAD_FIELDS = ("server_overhead", "network_overhead", "pue", "utilization")
+
+#: The methodology left out of that spread: every ratio 1.0 is a floor, not a published estimate.
+NEUTRAL_METHODOLOGY = "neutral"
+
+#: Default range of the other uncertain fields: field → (low ÷ value, high ÷ value, where it comes from).
+RANGE_BANDS: dict[str, tuple[float, float, str]] = {
+    "gpu_watts": (0.90, 1.05, "Dashboard assumption, −10 % to +5 % of the value (not a published figure): "
+                  "sustained board power is capped near the rated TDP; operators may cap lower, and short "
+                  "excursions go above it."),
+    "mfu": (0.75, 1.25, "Dashboard assumption, ±25 % of the value: published MFUs of large training runs span "
+            "about 0.3–0.5 (Llama 3 405B: 0.38–0.43 at BF16 on H100, arXiv:2407.21783; Epoch AI: median "
+            "0.375 of 33 runs)."),
+    "electricity_price": (0.75, 1.25, "Dashboard assumption, ±25 %: prices differ by region, contract and "
+                          "year."),
+    "carbon_intensity": (0.75, 1.25, "Dashboard assumption, ±25 %: grid averages move from year to year and "
+                         "with the hours of use."),
+    "wue": (0.5, 1.5, "Dashboard assumption, ±50 %: site water use depends on climate and cooling design and "
+            "changes through the year."),
+}
+
+#: Fields held at their value by default (a zero-width range), and why.
+FIXED_FIELDS: dict[str, str] = {
+    "gpus": "Your fleet size: held fixed (a choice, not an uncertain figure).",
+    "hours": "Your period: held fixed (a choice, not an uncertain figure).",
+    "peak_flop_per_s": "Vendor datasheet peak: held fixed (a specification; MFU carries the uncertainty of "
+                       "achieved compute).",
+}
+
+
+def _in_domain(field_name: str, low: float, high: float) -> tuple[float, float]:
+    """``[low, high]`` narrowed to the field's valid values (PUE >= 1, utilization <= 1, ...)."""
+    rule, maximum = validate.FIELDS[field_name]
+    if rule == "at_least_one":
+        low = max(low, 1.0)
+    if rule == "fraction":
+        high = min(high, 1.0)
+    if maximum is not None:
+        high = min(high, maximum)
+    return low, high
+
+
+def default_ranges(scenario: Scenario, accelerator: str,
+                   methodologies: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+    """A sensible low / likely / high range for every assumption a scenario gives.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Scalar scenario; each given field's value is the likely value.
+    accelerator : str
+        Accelerator key: the methodologies' server overhead (and utilization)
+        depend on it.
+    methodologies : sequence of str, optional
+        Methodology keys whose spread sets the ranges of :data:`SPREAD_FIELDS`;
+        every one but the neutral one by default.
+
+    Returns
+    -------
+    dict
+        Field → ``{"low", "likely", "high"}`` (floats, in the field's unit;
+        ``low <= likely <= high``) and ``"source"`` (text: where the range
+        comes from), for every field the scenario gives, in Scenario order.
+
+    Notes
+    -----
+    - :data:`SPREAD_FIELDS` (server and network overhead, PUE, utilization):
+      from the lowest to the highest value the methodology presets give for
+      this accelerator, widened to include the likely value.
+    - :data:`RANGE_BANDS` (accelerator power, MFU, price, grid intensity,
+      WUE): the likely value times a documented band.
+    - :data:`FIXED_FIELDS` (fleet size, period, peak FLOP/s): zero width.
+
+    Every range is kept inside its field's valid values (PUE >= 1,
+    utilization and MFU <= 1). These are starting points for a sensitivity
+    study, each labelled with its basis, not measured uncertainties.
+
+    Examples
+    --------
+    >>> s = Scenario.from_accelerator("h100-sxm", gpus=1000, methodology="nameplate")
+    >>> r = default_ranges(s, "h100-sxm")["pue"]
+    >>> r["low"], r["likely"], r["high"]
+    (1.1, 1.2, 1.4)
+    """
+    part = catalog.accelerator(accelerator)
+    table = catalog.methodologies()
+    keys = ([k for k in table if k != NEUTRAL_METHODOLOGY] if methodologies is None
+            else [catalog.methodology(k).key for k in methodologies])
+    spread = {k: table[k].assumptions(part) for k in keys}
+    out: dict[str, dict[str, Any]] = {}
+    for field_name in Scenario.field_names():
+        value = getattr(scenario, field_name)
+        if value is None:
+            continue
+        if np.ndim(value) != 0:
+            raise ValueError(f"{field_name} must be a single value for a range (got shape {np.shape(value)})")
+        likely = float(value)
+        if field_name in SPREAD_FIELDS and spread:
+            values = {k: v[field_name] for k, v in spread.items()}
+            lowest, highest = min(values, key=values.get), max(values, key=values.get)
+            low, high = values[lowest], values[highest]
+            source = (f"Methodology presets for {part.name} range from {low:.3g} in {table[lowest].name} "
+                      f"to {high:.3g} in {table[highest].name}")
+            if not low <= likely <= high:
+                source += "; widened to include your value"
+            low, high = min(low, likely), max(high, likely)
+        elif field_name in RANGE_BANDS:
+            down, up, source = RANGE_BANDS[field_name]
+            low, high = _in_domain(field_name, likely * down, likely * up)
+        else:
+            low = high = likely
+            source = FIXED_FIELDS.get(field_name, "Held fixed.")
+        out[field_name] = {"low": float(low), "likely": likely, "high": float(high), "source": source}
+    return out
+
+
+def histogram(samples: ArrayLike, bins: int = 40) -> dict[str, np.ndarray]:
+    """Counts of samples in equal-width bins, for a chart.
+
+    Parameters
+    ----------
+    samples : array_like
+        Finite values, in any unit.
+    bins : int, default 40
+        Number of bins, >= 1.
+
+    Returns
+    -------
+    dict
+        ``start`` and ``end`` of each bin (in the samples' unit), ``count``
+        [count] and ``share`` of all samples [unitless]; one entry per bin.
+    """
+    x = np.asarray(samples, dtype=float).ravel()
+    if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
+        raise ValueError(f"bins must be an int >= 1 (got {bins!r})")
+    if x.size == 0:
+        raise ValueError("samples must not be empty")
+    counts, edges = np.histogram(x, bins=bins)
+    return {"start": edges[:-1], "end": edges[1:], "count": counts.astype(float), "share": counts / x.size}
+
+
+def uncertainty_summary(specs: Mapping[str, object], outputs: Sequence[str], n: int = 100_000,
+                        seed: int = 0, bins: int = 40,
+                        progress: Any = None) -> dict[str, Any]:
+    """Monte Carlo percentiles and histograms of a few outputs: what the uncertainty page shows.
+
+    Parameters
+    ----------
+    specs : mapping
+        Field → range or number, as :func:`estimator.uncertainty.monte_carlo`
+        takes them; every assumption of the scenario.
+    outputs : sequence of str
+        Names from :data:`estimator.uncertainty.OUTPUTS`.
+    n : int, default 100_000
+        Samples.
+    seed : int, default 0
+        Seed of the samples.
+    bins : int, default 40
+        Bins of each histogram.
+    progress : callable, optional
+        Passed to :func:`~estimator.uncertainty.monte_carlo`.
+
+    Returns
+    -------
+    dict
+        ``percentiles``: output → {5, 50, 95} → value; ``histograms``: output →
+        :func:`histogram`; ``clipped``: field → fraction of its samples clipped
+        to the field's domain (log-normal ranges); ``n`` and ``seed``. Values
+        in each output's unit. Small enough to cache: the samples are not kept.
+    """
+    from estimator import uncertainty
+
+    result = uncertainty.monte_carlo(specs, n=n, seed=seed, outputs=list(outputs), progress=progress)
+    return {"percentiles": result.percentiles,
+            "histograms": {k: histogram(v, bins) for k, v in result.samples.items()},
+            "clipped": dict(result.clipped), "n": result.n, "seed": result.seed}

@@ -24,7 +24,7 @@ from estimator import catalog, explore, io, units
 from estimator.scenario import Scenario, preset_assumptions
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ["fleet", "explorer", "sweeps", "energy", "training", "compare"]
+PAGES = ["fleet", "explorer", "sweeps", "energy", "training", "uncertainty", "compare"]
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +55,15 @@ def _metrics(at: AppTest, key: str) -> dict[str, str]:
 
 def _table(at: AppTest, key: str):
     return at.get_by_key(key).dataframe[0].value
+
+
+def _assumptions(at: AppTest):
+    """The assumptions table, opening its panel first (its contents are built only while it is open)."""
+    if not at.session_state["assumptions_panel"]:
+        at.session_state["assumptions_panel"] = True
+        at.run()
+        _ok(at)
+    return _table(at, "assumptions_table")
 
 
 def _texts(elements) -> list[str]:
@@ -185,21 +194,34 @@ def test_typed_value_survives_site_change_and_reset_restores_presets():
 
 def test_assumptions_table_lists_sources():
     at = _run()
-    table = _table(at, "assumptions_table")
+    table = _assumptions(at)
     row = table[table["Assumption"].str.startswith("Server overhead")].iloc[0]
     assert "DGX H100" in row["Source"]
     assert row["Status"] == "preset"
     assert set(table["Confirmed"]) >= {"yes"}
     at.number_input(key="gpu_watts").set_value(650.0).run()
-    table = _table(at, "assumptions_table")
+    table = _assumptions(at)
     row = table[table["Assumption"].str.startswith("Accelerator power")].iloc[0]
     assert row["Status"].startswith("overridden")
+
+
+def test_assumptions_panel_is_built_only_while_open():
+    at = _run()
+    assert at.session_state["assumptions_panel"] is False
+    assert not any(e.key == "assumptions_table" for e in at.dataframe)
+    table = _assumptions(at)
+    assert len(table) == len(Scenario.field_names())
+    assert any("Methodology: Nameplate" in c.value for c in at.caption)
+    at.session_state["assumptions_panel"] = False
+    at.run()
+    _ok(at)
+    assert not any(e.key == "assumptions_table" for e in at.dataframe)
 
 
 def test_unconfirmed_preset_is_flagged():
     at = _run()
     at.selectbox(key="accelerator").set_value("tpu-v5p").run()
-    table = _table(at, "assumptions_table")
+    table = _assumptions(at)
     row = table[table["Assumption"].str.startswith("Accelerator power")].iloc[0]
     assert row["Confirmed"].startswith("no")
 
@@ -344,7 +366,7 @@ def test_energy_missing_figures_are_absent_then_filled_from_sites():
                                     carbon_intensity=catalog.site("llama3-training").carbon_intensity.value,
                                     wue=catalog.site("microsoft-fleet").wue.value))
     assert _metrics(at, "kpis_impact")["Electricity cost"] == units.format_money(r.cost)
-    table = _table(at, "assumptions_table")
+    table = _assumptions(at)
     row = table[table["Assumption"] == "Electricity price"].iloc[0]
     assert "Epoch AI" in row["Source"]
 

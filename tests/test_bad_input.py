@@ -22,18 +22,18 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
-import decimal  # noqa: E402
-import re  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import decimal
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-import estimator  # noqa: E402
-from estimator import Scenario, cli, io, units  # noqa: E402
+import estimator
+from estimator import Scenario, cli, io, units
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 H100 = {"gpu_watts": 700}
@@ -188,8 +188,10 @@ FILE = [
          r"^methodology 'nameplate' needs an accelerator key too"),
     Case("file", "missing-required", f("gpus = 1000\n"), ValueError, r"^scenario is missing gpu_watts"),
     # NaN, infinity, wrong kinds
-    Case("file", "nan-toml", f("gpus = nan\ngpu_watts = 700\n"), ValueError, r"^gpus must be > 0 and finite \(got nan\)$"),
-    Case("file", "inf-toml", f(VALID_TOML + "hours = inf\n"), ValueError, r"^hours must be > 0 and finite \(got inf\)$"),
+    Case("file", "nan-toml", f("gpus = nan\ngpu_watts = 700\n"), ValueError,
+         r"^gpus must be > 0 and finite \(got nan\)$"),
+    Case("file", "inf-toml", f(VALID_TOML + "hours = inf\n"), ValueError,
+         r"^hours must be > 0 and finite \(got inf\)$"),
     Case("file", "nan-json-literal", f('{"gpus": 1, "gpu_watts": 700, "pue": NaN}', "json"), ValueError,
          r"^pue must be finite \(got NaN\)$"),
     Case("file", "infinity-json-literal", f('{"gpus": -Infinity, "gpu_watts": 700}', "json"), ValueError,
@@ -205,7 +207,8 @@ FILE = [
     Case("file", "name-not-text", f(VALID_TOML + "name = 5\n"), TypeError, r"^name must be text \(got 5\)$"),
     Case("file", "ragged-array", f("gpus = [[1, 2], [3]]\ngpu_watts = 700\n"), ValueError,
          r"^gpus must be a rectangular array"),
-    Case("file", "array-element", f(VALID_TOML + "pue = [1.1, 0.9]\n"), ValueError, r"^pue\[1\] must be >= 1 \(got 0\.9\)$"),
+    Case("file", "array-element", f(VALID_TOML + "pue = [1.1, 0.9]\n"), ValueError,
+         r"^pue\[1\] must be >= 1 \(got 0\.9\)$"),
     # ranges
     Case("file", "negative", f("gpus = -1\ngpu_watts = 700\n"), ValueError, r"^gpus must be > 0 \(got -1\.0\)$"),
     Case("file", "zero", f("gpus = 1000\ngpu_watts = 0\n"), ValueError, r"^gpu_watts must be > 0 \(got 0\.0\)$"),
@@ -334,6 +337,10 @@ DASHBOARD = [
     Case("dashboard", "url-unknown-precision", url(precision="fp4"), ValueError,
          r"precision must be 'bf16' or 'fp8' \(got 'fp4'\)"),
     Case("dashboard", "url-gpus-missing", url(gpus=None), ValueError, r"gpus is required in a shared address"),
+    Case("dashboard", "url-gpus-not-whole", url(gpus="0.999"), ValueError,
+         r"gpus must be between 1 and 1e\+09 in the dashboard \(got 0\.999\)"),
+    Case("dashboard", "url-gpu_watts-below-input", url(gpu_watts="0.5"), ValueError,
+         r"gpu_watts must be between 1 and 1e\+06 in the dashboard \(got 0\.5\)"),
     Case("dashboard", "type-period-negative", typed("fleet", "period", "-5 days"), ValueError,
          r"hours must be > 0 \(got -120\.0\)"),
     Case("dashboard", "type-period-unknown-unit", typed("energy", "period", "3 fortnights"), ValueError,
@@ -464,3 +471,10 @@ def test_dashboard(case: Case, app):
     assert any(re.search(case.match, m) for m in shown), shown
     if kind == "upload":
         assert at.session_state["kept"] == {}  # nothing kept from a rejected file
+
+
+def test_docs_list_every_case():
+    """docs/reliability.md shows this table to people: every row, under its door and name."""
+    text = (Path(APP).parent / "docs" / "reliability.md").read_text()
+    missing = [c.id for c in CASES if f"| {c.door} | `{c.name}` |" not in text]
+    assert not missing, f"add these rows to docs/reliability.md: {missing}"

@@ -21,19 +21,19 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
-import math  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import math
+import random
+import re
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: E402
-import pyarrow as pa  # noqa: E402
-import pytest  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+import numpy as np
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from estimator import Scenario, catalog, explore, io  # noqa: E402
+from estimator import Scenario, catalog, explore, io
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["fleet", "explorer", "sweeps", "energy", "training", "compare"]
@@ -148,7 +148,7 @@ def _number(rng: random.Random, widget) -> float | int | None:
     else:
         value = rng.uniform(low, high)
     if widget.proto.data_type == widget.proto.DataType.INT:
-        return int(round(value))
+        return round(value)
     if widget.value is None or rng.random() < 0.05:  # an optional input left empty, or emptied
         return None if rng.random() < 0.5 else value
     return value
@@ -198,7 +198,7 @@ def random_setting(rng: random.Random, at: AppTest) -> str:
     elif kind == "slider":
         value = rng.uniform(widget.min, widget.max)
         if widget.proto.data_type == widget.proto.DataType.INT:
-            value = int(round(value))
+            value = round(value)
         widget.set_value(value)
     elif kind == "radio":
         value = rng.choice(RADIO_VALUES[widget.key])

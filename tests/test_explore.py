@@ -370,3 +370,108 @@ def test_log_range():
         explore.log_range(10, 1)
     with pytest.raises(ValueError, match="n must be"):
         explore.log_range(1, 10, 1)
+
+
+# --------------------------------------------------------------------------- uncertainty page
+
+def _nameplate(**changes) -> Scenario:
+    return Scenario(**{**preset_assumptions("h100-sxm", "nameplate"), "gpus": 100_000, "mfu": 0.4,
+                       "hours": 8760, **changes})
+
+
+def test_default_ranges_spread_of_methodologies():
+    d = explore.default_ranges(_nameplate(), "h100-sxm")
+    assert list(d) == [f for f in Scenario.field_names() if getattr(_nameplate(), f) is not None]
+    # methodologies.toml: PUE 1.1 (Epoch AI training-cost-trends) to 1.4 (Epoch AI GPU share); nameplate 1.2
+    assert (d["pue"]["low"], d["pue"]["likely"], d["pue"]["high"]) == (1.1, 1.2, 1.4)
+    assert "Epoch AI" in d["pue"]["source"] and "1.4" in d["pue"]["source"]
+    # network: 1.0 (Epoch AI) to 1.14 (Epoch AI GPU share); utilization 0.75 (Epoch AI) to 1.0
+    assert (d["network_overhead"]["low"], d["network_overhead"]["high"]) == (1.0, 1.14)
+    assert (d["utilization"]["low"], d["utilization"]["high"]) == (0.75, 1.0)
+    # server: 1.53 (Epoch AI GPU share) to DGX H100's 10.2 kW ÷ 8 × 700 W
+    assert_allclose([d["server_overhead"]["low"], d["server_overhead"]["high"]], [1.53, H100_SERVER], rtol=1e-12)
+
+
+def test_default_ranges_neutral_left_out_and_widened_to_value():
+    d = explore.default_ranges(_nameplate(pue=1.05, utilization=0.5), "h100-sxm")
+    assert d["pue"]["low"] == 1.05 and d["pue"]["high"] == 1.4
+    assert "widened to include your value" in d["pue"]["source"]
+    assert d["utilization"]["low"] == 0.5
+    only = explore.default_ranges(_nameplate(), "h100-sxm", methodologies=["neutral", "nameplate"])
+    assert (only["pue"]["low"], only["pue"]["high"]) == (1.0, 1.2)
+
+
+def test_default_ranges_bands_and_fixed_fields():
+    d = explore.default_ranges(_nameplate(electricity_price=0.08, carbon_intensity=0.4, wue=0.3, mfu=0.9),
+                               "h100-sxm")
+    assert_allclose([d["gpu_watts"]["low"], d["gpu_watts"]["high"]], [630.0, 735.0], rtol=1e-12)
+    # MFU ±25 %, kept <= 1
+    assert_allclose([d["mfu"]["low"], d["mfu"]["high"]], [0.675, 1.0], rtol=1e-12)
+    assert "arXiv:2407.21783" in d["mfu"]["source"]
+    assert_allclose([d["electricity_price"]["low"], d["electricity_price"]["high"]], [0.06, 0.1], rtol=1e-12)
+    assert_allclose([d["wue"]["low"], d["wue"]["high"]], [0.15, 0.45], rtol=1e-12)
+    for field in ("gpus", "hours", "peak_flop_per_s"):
+        assert d[field]["low"] == d[field]["likely"] == d[field]["high"] == getattr(_nameplate(), field)
+    for r in d.values():
+        assert r["low"] <= r["likely"] <= r["high"] and r["source"]
+
+
+def test_default_ranges_give_valid_specs():
+    # every default range is accepted by the library in every shape
+    from estimator import uncertainty
+
+    for part in catalog.accelerators():
+        s = Scenario.from_accelerator(part, gpus=1000, methodology="epoch-ai", hours=24)
+        for field, r in explore.default_ranges(s, part).items():
+            for shape in uncertainty.RANGE_SHAPES:
+                uncertainty.spec_from_range(field, r["low"], r["likely"], r["high"], shape)
+
+
+def test_default_ranges_invalid():
+    with pytest.raises(ValueError, match="unknown accelerator"):
+        explore.default_ranges(_nameplate(), "h1000")
+    with pytest.raises(ValueError, match="pue must be a single value"):
+        explore.default_ranges(_nameplate(pue=[1.1, 1.2]), "h100-sxm")
+
+
+def test_histogram():
+    h = explore.histogram([1.0, 2.0, 2.0, 3.0, 4.0], bins=3)
+    assert_allclose(h["start"], [1.0, 2.0, 3.0])
+    assert_allclose(h["end"], [2.0, 3.0, 4.0])
+    assert_array_equal(h["count"], [1, 2, 2])
+    assert_allclose(h["share"], [0.2, 0.4, 0.4])
+    assert explore.histogram(np.full(10, 5.0), 4)["count"].sum() == 10
+    with pytest.raises(ValueError, match="bins"):
+        explore.histogram([1.0], 0)
+    with pytest.raises(ValueError, match="empty"):
+        explore.histogram([])
+
+
+def test_uncertainty_summary_equals_monte_carlo():
+    from estimator import uncertainty
+
+    specs = {"gpus": 1000, "gpu_watts": "600..800", "pue": uncertainty.LogNormal(1.2, 1.4)}
+    out = explore.uncertainty_summary(specs, ["facility_power_w", "gpus_per_gigawatt"], n=5000, seed=3, bins=10)
+    ref = uncertainty.monte_carlo(specs, n=5000, seed=3, outputs=["facility_power_w", "gpus_per_gigawatt"])
+    assert out["percentiles"] == ref.percentiles
+    assert out["n"] == 5000 and out["seed"] == 3
+    assert out["clipped"] == ref.clipped
+    h = out["histograms"]["facility_power_w"]
+    assert h["count"].sum() == 5000 and len(h["start"]) == 10
+    assert h["start"][0] == ref.samples["facility_power_w"].min()
+    calls = []
+    again = explore.uncertainty_summary(specs, ["facility_power_w"], n=5000, seed=3,
+                                        progress=lambda done, total: calls.append((done, total)))
+    assert again["percentiles"]["facility_power_w"] == ref.percentiles["facility_power_w"]
+    assert calls[0] == (0, 5000) and calls[-1] == (5000, 5000)
+
+
+def test_scenario_from_query_presets_cached_and_not_shared():
+    a = explore.scenario_from_query({"accelerator": "h100-sxm", "gpus": "10"})
+    a[1]["accelerator"] = "changed"
+    a[0]["pue"] = 99.0
+    b = explore.scenario_from_query({"accelerator": "h100-sxm", "gpus": "10"})
+    assert b[1]["accelerator"] == "h100-sxm"
+    assert b[0]["gpu_watts"] == 700.0 and b[0]["pue"] == 1.0
+    with pytest.raises(TypeError, match="must be a str"):
+        explore.scenario_from_query({"accelerator": ["h100-sxm"], "gpus": "10", "gpu_watts": "700"})

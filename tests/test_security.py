@@ -16,22 +16,22 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
-import ast  # noqa: E402
-import json  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import tomllib  # noqa: E402
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
+import ast
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
 
-import pytest  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from estimator import Scenario, cli, io  # noqa: E402
+from estimator import Scenario, cli, io
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -194,8 +194,8 @@ def test_upload_is_data_not_code(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     at.switch_page("app_pages/compare.py").run()
-    at.file_uploader(key="upload_file").set_value(("scenario.toml", pickle.dumps(Payload()), "application/octet-stream"))
-    at.run()
+    hostile = pickle.dumps(Payload())
+    at.file_uploader(key="upload_file").set_value(("scenario.toml", hostile, "application/octet-stream")).run()
     assert [e.value for e in at.error] and at.session_state["kept"] == {}
     name = "__import__('os').system('touch PWNED') {{7*7}} ${7*7}"
     text = io.dumps(Scenario(gpus=8, gpu_watts=700), "toml", name=name).encode()

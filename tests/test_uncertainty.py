@@ -433,3 +433,63 @@ def test_sobol_reproducible_and_without_ranges():
 def test_sobol_invalid_n():
     with pytest.raises(ValueError, match="n must be >= 2"):
         u.sobol_first_order({**H100, "pue": "1.1..1.3"}, n=1)
+
+
+# Ranges from low / likely / high (the dashboard's rows)
+
+
+@pytest.mark.parametrize(("shape", "expected"), [
+    ("triangular", u.Triangular(1.1, 1.2, 1.4)),
+    ("uniform", u.Uniform(1.1, 1.4)),
+    ("lognormal", u.LogNormal.from_interval(1.1, 1.4)),
+])
+def test_spec_from_range(shape, expected):
+    spec = u.spec_from_range("pue", 1.1, 1.2, 1.4, shape)
+    assert spec == expected
+    assert_allclose([spec.low, spec.high], [1.1, 1.4], rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", u.RANGE_SHAPES)
+def test_spec_from_range_zero_width_is_fixed(shape):
+    assert u.spec_from_range("gpus", 1000, 1000, 1000, shape) == u.Fixed(1000.0)
+
+
+@pytest.mark.parametrize(("args", "error", "match"), [
+    (("pue", 0.9, 1.2, 1.4), ValueError, r"pue low must be >= 1 \(got 0.9\)"),
+    (("pue", 1.1, 1.2, 10.5), ValueError, r"pue high must be <= 10"),
+    (("utilization", 0.5, 0.8, 1.2), ValueError, r"utilization high must be in \(0, 1\] \(got 1.2\)"),
+    (("pue", 1.3, 1.2, 1.4), ValueError, "pue triangular range: values must be ordered low <= likely <= high"),
+    (("pue", 1.4, 1.2, 1.1, "uniform"), ValueError, "pue uniform range: high must be >= low"),
+    (("pue", 1.4, 1.2, 1.1, "lognormal"), ValueError, "pue lognormal range: high must be >= low"),
+    (("electricity_price", 0.0, 0.08, 0.1, "lognormal"), ValueError,
+     r"electricity_price low must be > 0 for a log-normal range \(got 0.0\)"),
+    (("pue", 1.1, 1.2, 1.4, "gamma"), ValueError, "pue distribution must be one of triangular"),
+    (("puee", 1.1, 1.2, 1.4), ValueError, "did you mean 'pue'"),
+    (("pue", "low", 1.2, 1.4), TypeError, "pue low"),
+    (("pue", float("nan"), 1.2, 1.4), ValueError, "pue low"),
+])
+def test_spec_from_range_invalid(args, error, match):
+    with pytest.raises(error, match=match):
+        u.spec_from_range(*args)
+
+
+def test_monte_carlo_progress_same_results():
+    specs = {**H100, "gpu_watts": u.Triangular(600, 700, 750), "pue": u.LogNormal(1.2, 1.35),
+             "utilization": "0.6..0.9"}
+    n = 2 * u.PROGRESS_BLOCK + 17
+    plain = u.monte_carlo(specs, n=n, seed=11)
+    calls = []
+    reported = u.monte_carlo(specs, n=n, seed=11, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, n), (u.PROGRESS_BLOCK, n), (2 * u.PROGRESS_BLOCK, n), (n, n)]
+    assert reported.percentiles == plain.percentiles
+    assert set(reported.samples) == set(plain.samples)
+    for name, values in plain.samples.items():
+        assert_array_equal(reported.samples[name], values)
+    assert reported.clipped == plain.clipped
+
+
+def test_monte_carlo_progress_nothing_varies():
+    calls = []
+    r = u.monte_carlo(H100, n=10, progress=lambda done, total: calls.append(done))
+    assert calls == [0, 10]
+    assert r.samples["facility_power_w"].shape == (10,)

@@ -1,0 +1,245 @@
+"""The dashboard in a real browser: Debian's Chromium through Playwright, against ``streamlit run app.py``.
+
+Run: ``.venv/bin/python -m pytest tests/e2e -q`` (fixtures in conftest.py). Every test opens a fresh
+Streamlit session, waits for the script run and the lazy-loaded elements to finish, and checks what a
+user would see. ``ESTIMATOR_SCREENSHOTS=1`` makes :func:`test_screenshots` refresh docs/img/<page>.png.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+import estimator
+from estimator import explore, units
+from estimator import io as scenario_io
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+IMG_DIR = ROOT / "docs" / "img"
+TIMEOUT_MS = 30_000
+MAX_PNG_BYTES = 400_000
+
+EXCEPTION = '[data-testid="stException"]'
+ALERT = '[data-testid="stAlert"], [data-testid="stAlertContainer"]'
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+CHART = '[data-testid="stVegaLiteChart"]'
+ERROR_ALERT = '[data-testid="stAlertContentError"]'
+WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
+
+#: True once the script run is over and everything it sent is drawn: connected, not running, no
+#: loading skeleton (Streamlit lazy-loads element code), every Vega chart has its marks.
+_READY_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testConnectionState !== 'CONNECTED'
+      || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
+  if (!document.querySelector('[data-testid="stMain"] [data-testid="stHeading"]')) return false;
+  for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+    if (!c.querySelector('svg .marks, canvas.marks, svg.marks')) return false;
+  }
+  for (const d of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!d.querySelector('canvas')) return false;
+  }
+  return true;
+}"""
+
+
+def _app_pages() -> dict[str, str]:
+    """Page name (its file under app_pages/) → URL path, read from app.py's ``st.Page`` calls."""
+    pages: dict[str, str] = {}
+    for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args):
+            continue
+        name = Path(ast.literal_eval(node.args[0])).stem
+        kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg in ("url_path", "default")}
+        pages[name] = "/" if kw.get("default") else "/" + kw.get("url_path", name)
+    return pages
+
+
+PAGES = _app_pages()
+#: The pages this suite was written for; a new page (e.g. uncertainty) is picked up from app.py.
+EXPECTED = {"fleet": "/", "explorer": "/explorer", "sweeps": "/sweeps", "energy": "/energy",
+            "training": "/training", "compare": "/compare"}
+
+
+def wait_for_app(page: Page, timeout: float = TIMEOUT_MS) -> None:
+    """Wait until Streamlit has finished running the script and drawing what it sent."""
+    page.wait_for_function(_READY_JS, timeout=timeout, polling=100)
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    wait_for_app(page)
+
+
+def keyed(page: Page, key: str) -> Locator:
+    """The element of the widget or container with Streamlit key ``key``."""
+    return page.locator(f".st-key-{key}")
+
+
+def metric_value(page: Page, container: str, label: str) -> Locator:
+    metric = keyed(page, container).locator('[data-testid="stMetric"]').filter(has_text=label)
+    return metric.locator(METRIC_VALUE)
+
+
+def query(page: Page) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+
+
+def expected_facility_power(params: dict[str, str]) -> str:
+    """The facility power text the library gives for the scenario in a query string."""
+    fields, _ = explore.scenario_from_query(params)
+    s = estimator.Scenario(**{k: v for k, v in fields.items() if v is not None})
+    return units.format_power(estimator.estimate(s).facility_power_w)
+
+
+def no_exception(page: Page) -> None:
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+# --------------------------------------------------------------------------- 1. every page loads
+
+def test_app_lists_the_expected_pages() -> None:
+    assert {k: PAGES.get(k) for k in EXPECTED} == EXPECTED
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_loads(page: Page, app_url: str, name: str) -> None:
+    open_page(page, app_url + PAGES[name])
+    no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator("h1").first).to_be_visible()
+    assert main.locator(f"{METRIC_VALUE}, {CHART}").count() > 0, f"no metric or chart on {name}"
+    # Every page ends with the shared assumptions panel when its scenario is valid (the default one is).
+    expect(keyed(page, "assumptions_panel")).to_be_visible()
+    expect(page.locator(f"{ERROR_ALERT}, {WARNING_ALERT}")).to_have_count(0)
+    if name == "fleet":
+        links = page.locator('[data-testid="stSidebarNavLink"]')
+        paths = {urlsplit(h).path or "/" for h in links.evaluate_all("els => els.map(e => e.href)")}
+        assert paths == set(PAGES.values())
+
+
+# --------------------------------------------------------------------------- 2. an input moves a figure
+
+def test_pue_input_changes_facility_power(page: Page, app_url: str) -> None:
+    open_page(page, app_url + "/")
+    facility = metric_value(page, "kpis_power", "Facility power (full load)")
+    before = facility.inner_text()
+    assert before == expected_facility_power(query(page))
+
+    pue = keyed(page, "pue").locator("input")
+    new_pue = "1.5" if pue.input_value() not in ("1.5", "1.500") else "1.3"
+    pue.fill(new_pue)
+    pue.press("Enter")
+    expect(facility).not_to_have_text(before, timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    # The address bar follows the sidebar (that is what "share" copies), and the figure is the library's.
+    expect(page).to_have_url(re.compile(rf"[?&]pue={re.escape(new_pue)}(&|$)"), timeout=TIMEOUT_MS)
+    assert facility.inner_text() == expected_facility_power(query(page))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text(re.compile(r"Changed from the presets: .*\bpue\b"))).to_be_visible()
+    no_exception(page)
+
+
+# --------------------------------------------------------------------------- 3. downloads
+
+def test_compare_downloads(page: Page, app_url: str, tmp_path: Path) -> None:
+    open_page(page, app_url + "/compare")
+    keyed(page, "keep_name").locator("input").fill("Baseline")
+    keyed(page, "keep_button").locator("button").click()
+    expect(page.locator(ALERT).filter(has_text="Kept as 'Baseline'")).to_be_visible(timeout=TIMEOUT_MS)
+    wait_for_app(page)
+
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        keyed(page, "download_csv").locator("button").click()
+    download = info.value
+    assert download.suggested_filename == "estimator-scenarios.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert rows, "empty CSV"
+    header = list(rows[0])
+    assert header[:4] == ["quantity", "kind", "label", "unit"]
+    assert "Current (sidebar)" in header and "Baseline" in header
+    kinds = {r["kind"] for r in rows}
+    assert {"assumption", "result"} <= kinds
+    by_quantity = {r["quantity"]: r for r in rows}
+    assert float(by_quantity["gpus"]["Current (sidebar)"]) == 100_000
+    assert float(by_quantity["facility_power_w"]["Baseline"]) > 0
+
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        keyed(page, "download_json").locator("button").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    names = [sc["name"] for sc in doc["scenarios"]]
+    assert names == ["Current (sidebar)", "Baseline"]
+    first = doc["scenarios"][0]
+    assert first["assumptions"]["gpus"] == 100_000
+    assert first["results"]["facility_power_w"] > 0
+    assert doc["units"]["facility_power_w"] == "W"
+
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        keyed(page, "download_toml").locator("button").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert tomllib.loads(path.read_text(encoding="utf-8"))
+    assert scenario_io.load(path).gpus == 100_000
+    no_exception(page)
+
+
+# --------------------------------------------------------------------------- 4. shared and tampered URLs
+
+def test_shared_url_restores_the_sidebar(page: Page, app_url: str) -> None:
+    open_page(page, app_url + "/?accelerator=b200&gpus=50000&pue=1.3")
+    no_exception(page)
+    expect(page.locator(ALERT).filter(has_text="could not be used")).to_have_count(0)
+    expect(keyed(page, "gpus").locator("input")).to_have_value("50000")
+    expect(keyed(page, "pue").locator("input")).to_have_value(re.compile(r"^1\.30*$"))
+    expect(keyed(page, "gpu_watts").locator("input")).to_have_value(re.compile(r"^1000(\.0*)?$"))
+    expect(keyed(page, "accelerator")).to_contain_text(estimator.accelerator("b200").name)
+    params = query(page)
+    assert (params["accelerator"], params["gpus"], params["pue"]) == ("b200", "50000", "1.3")
+    facility = metric_value(page, "kpis_power", "Facility power (full load)")
+    assert facility.inner_text() == expected_facility_power(params)
+
+
+def test_tampered_url_warns_and_falls_back(page: Page, app_url: str) -> None:
+    open_page(page, app_url + "/?pue=banana")
+    warning = page.locator(ALERT).filter(has_text="could not be used")
+    expect(warning.first).to_be_visible()
+    expect(warning.first).to_contain_text("pue")
+    expect(warning.first).to_contain_text("banana")
+    no_exception(page)
+    # The defaults are shown instead, and the address bar no longer holds the bad value.
+    expect(keyed(page, "gpus").locator("input")).to_have_value("100000")
+    expect(page.locator(METRIC_VALUE).first).to_be_visible()
+    assert query(page).get("pue") != "banana"
+
+
+# --------------------------------------------------------------------------- 5. screenshots
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_screenshots(page: Page, app_url: str, name: str, tmp_path: Path) -> None:
+    """Full-page screenshot of each page at 1400 px; written to docs/img only with ESTIMATOR_SCREENSHOTS=1."""
+    open_page(page, app_url + PAGES[name])
+    no_exception(page)
+    page.mouse.move(0, 0)  # no hover tooltip in the picture
+    out_dir = IMG_DIR if os.environ.get("ESTIMATOR_SCREENSHOTS") == "1" else tmp_path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{name}.png"
+    page.screenshot(path=target, full_page=True, animations="disabled")
+    size = target.stat().st_size
+    assert 20_000 < size < MAX_PNG_BYTES, f"{target}: {size:,} bytes"

@@ -1,0 +1,255 @@
+"""The uncertainty page under Streamlit's AppTest (no browser): it runs, shows the library's Monte Carlo
+percentiles for the same ranges and seed, and turns a bad range into the library's message.
+
+Widgets are found by key (all prefixed ``unc_``); figures are compared with
+:func:`estimator.uncertainty.monte_carlo` on the specs built the way the page builds them
+(:func:`estimator.explore.default_ranges` and :func:`estimator.uncertainty.spec_from_range`),
+formatted with the same estimator.units functions.
+"""
+
+import os
+
+os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from estimator import explore, uncertainty, units
+from estimator.scenario import Scenario, preset_assumptions
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "app_pages/uncertainty.py"
+OUTPUTS = ["facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def _run(**sidebar) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    for key, value in sidebar.items():
+        at.number_input(key=key).set_value(value)
+    at.switch_page(PAGE).run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metrics(at: AppTest, output: str) -> dict[str, str]:
+    return {m.label.split(": ", 1)[1]: m.value for m in at.get_by_key(f"unc_kpis_{output}").metric}
+
+
+def _has(at: AppTest, key: str) -> bool:
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+def _errors(at: AppTest) -> list[str]:
+    # Messages are shown with Markdown escaped; undo the escaping to read them.
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+
+
+def _default(**changes) -> Scenario:
+    """The dashboard's starting scenario: H100, nameplate methodology, 100,000 accelerators, MFU 0.4, a year."""
+    return Scenario(**{**preset_assumptions("h100-sxm", "nameplate"), "gpus": 100_000, "mfu": 0.4,
+                       "hours": 8760, **changes})
+
+
+def _specs(scenario: Scenario, shape: str = "triangular", **ranges) -> dict:
+    """The page's specs: every default range (or the (low, high) given), in one shape."""
+    out = {}
+    for field, d in explore.default_ranges(scenario, "h100-sxm").items():
+        low, high = ranges.get(field, (d["low"], d["high"]))
+        out[field] = uncertainty.spec_from_range(field, low, d["likely"], high, shape)
+    return out
+
+
+def _formatted(result, output: str) -> dict[str, str]:
+    fmt = units.format_count if output == "gpus_per_gigawatt" else units.format_power
+    p = result.percentiles[output]
+    return {"P5": fmt(p[5]), "P50 (median)": fmt(p[50]), "P95": fmt(p[95])}
+
+
+# --------------------------------------------------------------------------- the page runs
+
+def test_page_runs_and_shows_every_part():
+    at = _run()
+    assert at.title[0].value == "Uncertainty"
+    assert not at.error
+    for output in OUTPUTS:
+        assert set(_metrics(at, output)) == {"P5", "P50 (median)", "P95", "at the sidebar values"}
+    for key in ("unc_chart_facility_power", "unc_chart_gpus_per_gigawatt", "unc_chart_tornado"):
+        assert at.get_by_key(key).get("vega_lite_chart")
+    sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
+    assert set(sobol["Assumption"]) >= {"PUE (facility ÷ IT power)", "Accelerator power at full load"}
+    assert any("Saltelli" in c.value and "10.1016/j.cpc.2009.09.018" in c.value for c in at.caption)
+    # every assumption of the scenario has a row, with its default range
+    d = explore.default_ranges(_default(), "h100-sxm")
+    for field in d:
+        assert at.number_input(key=f"unc_low_{field}").value is not None
+    assert at.number_input(key="unc_low_pue").value == pytest.approx(1.1)
+    assert at.number_input(key="unc_high_pue").value == pytest.approx(1.4)
+
+
+def test_default_percentiles_equal_library():
+    at = _run()
+    result = uncertainty.monte_carlo(_specs(_default()), n=100_000, seed=0, outputs=OUTPUTS)
+    for output in ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt"):
+        shown = _metrics(at, output)
+        assert {k: shown[k] for k in ("P5", "P50 (median)", "P95")} == _formatted(result, output)
+    shown = _metrics(at, "energy_wh")
+    assert shown["P50 (median)"] == units.format_energy(result.percentiles["energy_wh"][50])
+    r = uncertainty.evaluate(_default(), ["facility_power_w"])
+    assert _metrics(at, "facility_power_w")["at the sidebar values"] == units.format_power(r["facility_power_w"])
+
+
+def test_seed_shape_samples_and_edited_range_equal_library():
+    at = _run()
+    at.number_input(key="unc_seed").set_value(7)
+    at.radio(key="unc_distribution").set_value("uniform")
+    at.select_slider(key="unc_samples").set_value(20_000)
+    at.number_input(key="unc_high_pue").set_value(1.6).run()
+    _ok(at)
+    assert not at.error
+    result = uncertainty.monte_carlo(_specs(_default(), "uniform", pue=(1.1, 1.6)), n=20_000, seed=7,
+                                     outputs=OUTPUTS)
+    shown = _metrics(at, "facility_power_w")
+    assert shown["P50 (median)"] == _formatted(result, "facility_power_w")["P50 (median)"]
+    assert shown["P95"] == _formatted(result, "facility_power_w")["P95"]
+
+
+def test_lognormal_shape_equals_library_and_reports_clipping():
+    at = _run()
+    at.radio(key="unc_distribution").set_value("lognormal").run()
+    _ok(at)
+    result = uncertainty.monte_carlo(_specs(_default(), "lognormal"), n=100_000, seed=0, outputs=OUTPUTS)
+    assert _metrics(at, "gpus_per_gigawatt")["P50 (median)"] == _formatted(result, "gpus_per_gigawatt")[
+        "P50 (median)"]
+    # utilization's P95 is 1.0, so about 5 % of its samples are clipped at 1
+    assert result.clipped["utilization"] > 0.01
+    assert any("clipped" in c.value and "Utilization" in c.value for c in at.caption)
+
+
+def test_large_run_shows_progress_and_equals_library():
+    at = _run()
+    at.select_slider(key="unc_samples").set_value(200_000).run()
+    _ok(at)
+    result = uncertainty.monte_carlo(_specs(_default()), n=200_000, seed=0, outputs=OUTPUTS)
+    assert _metrics(at, "facility_power_w")["P50 (median)"] == _formatted(result, "facility_power_w")["P50 (median)"]
+    assert not at.get("progress")  # the bar is removed once the run is done
+    at.run()  # the same run again comes from the cache
+    _ok(at)
+    assert _metrics(at, "facility_power_w")["P50 (median)"] == _formatted(result, "facility_power_w")["P50 (median)"]
+
+
+def test_emissions_shown_when_grid_intensity_given():
+    at = _run(carbon_intensity=0.4)
+    scenario = _default(carbon_intensity=0.4)
+    result = uncertainty.monte_carlo(_specs(scenario), n=100_000, seed=0, outputs=[*OUTPUTS, "emissions_kg"])
+    shown = _metrics(at, "emissions_kg")
+    assert shown["P50 (median)"] == units.format_mass(result.percentiles["emissions_kg"][50]) + " CO2e"
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+def test_tornado_and_sobol_follow_the_chosen_output():
+    at = _run()
+    sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
+    assert "Utilization (average ÷ full-load draw)" in set(sobol["Assumption"])
+    at.selectbox(key="unc_output").set_value("gpus_per_gigawatt").run()
+    _ok(at)
+    assert any("accelerators per 1 gw" in c.value.lower() for c in at.caption)
+    specs = _specs(_default())
+    expected = uncertainty.sobol_first_order(specs, "gpus_per_gigawatt", n=12_500, seed=0)
+    sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
+    top = sobol.iloc[0]
+    field = next(iter(expected.first_order))
+    assert top["Assumption"] == explore.ASSUMPTIONS[field][0]
+    assert top["First-order share S_i [%]"] == pytest.approx(100 * expected.first_order[field])
+
+
+# --------------------------------------------------------------------------- ranges and bad input
+
+@pytest.mark.parametrize(("key", "value", "fragment"), [
+    ("unc_low_pue", 0.9, "pue low must be >= 1 (got 0.9)"),
+    ("unc_low_pue", 1.5, "pue triangular range: values must be ordered low <= likely <= high"),
+    ("unc_high_utilization", 1.2, "utilization high must be in (0, 1] (got 1.2)"),
+    ("unc_low_gpu_watts", -5.0, "gpu_watts low must be > 0 (got -5.0)"),
+    ("unc_low_pue", None, "pue needs a low and a high value"),
+])
+def test_bad_range_shows_library_message(key, value, fragment):
+    at = _run()
+    at.number_input(key=key).set_value(value).run()
+    _ok(at)
+    assert any(fragment in e for e in _errors(at)), _errors(at)
+    assert not _has(at, "unc_kpis_facility_power_w")
+    assert all("Traceback" not in e for e in _errors(at))
+
+
+def test_low_above_high_uniform_shows_error():
+    at = _run()
+    at.radio(key="unc_distribution").set_value("uniform")
+    at.number_input(key="unc_low_pue").set_value(1.5).run()
+    _ok(at)
+    assert any("pue uniform range: high must be >= low" in e for e in _errors(at)), _errors(at)
+
+
+def test_sidebar_change_resets_its_row_and_keeps_other_edits():
+    at = _run()
+    at.number_input(key="unc_high_pue").set_value(1.5)
+    at.number_input(key="unc_low_gpu_watts").set_value(600.0).run()
+    at.number_input(key="gpu_watts").set_value(800.0).run()
+    _ok(at)
+    # the accelerator power changed, so its row follows the new value; the PUE row keeps the edit
+    assert at.number_input(key="unc_low_gpu_watts").value == pytest.approx(720.0)
+    assert at.number_input(key="unc_high_gpu_watts").value == pytest.approx(840.0)
+    assert at.number_input(key="unc_high_pue").value == pytest.approx(1.5)
+    at.button(key="unc_reset").click().run()
+    _ok(at)
+    assert at.number_input(key="unc_high_pue").value == pytest.approx(1.4)
+
+
+def test_fixed_rows_and_every_range_fixed():
+    at = _run()
+    # fleet size, period and peak are held fixed by default
+    assert at.number_input(key="unc_low_gpus").value == at.number_input(key="unc_high_gpus").value == 100_000
+    d = explore.default_ranges(_default(), "h100-sxm")
+    for field, r in d.items():
+        if field == "peak_flop_per_s":
+            continue  # shown in TFLOP/s; already fixed
+        at.number_input(key=f"unc_low_{field}").set_value(r["likely"])
+        at.number_input(key=f"unc_high_{field}").set_value(r["likely"])
+    at.run()
+    _ok(at)
+    assert not at.error
+    assert any("held fixed" in i.value for i in at.info)
+    p = _metrics(at, "facility_power_w")
+    assert p["P5"] == p["P95"] == p["at the sidebar values"]
+
+
+def test_invalid_sidebar_stops_with_message():
+    at = _run()
+    at.text_input(key="period").set_value("forever").run()
+    _ok(at)
+    assert any("period" in e for e in _errors(at))
+
+
+def test_page_url_is_uncertainty():
+    source = Path(APP).read_text(encoding="utf-8")
+    assert 'url_path="uncertainty"' in source
