@@ -5,12 +5,11 @@ import tomllib
 from pathlib import PurePath
 from urllib.parse import urlencode
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common
+from app_pages import common, vega
 from estimator import explore, io, units
 
 st.title("Compare & share")
@@ -138,21 +137,20 @@ elif st.toggle("Only the rows that differ", key="compare_diff_only"):
     shown = shown[differs]
 common.table("table_compare", shown, height=min(38 * (len(shown) + 1), 760))
 
-bars = pd.DataFrame([
-    {"scenario": n, "what": what, "MW": units.to_unit(v, "MW"), "power": common.fmt(v, "W")}
-    for n in names for what, v in (("Facility power, full load", estimator.estimate(scenarios[n]).facility_power_w),
-                                   ("Average facility draw",
-                                    estimator.estimate(scenarios[n]).average_facility_power_w))
-])
-chart = alt.Chart(bars).mark_bar().encode(
-    x=alt.X("scenario:N", sort=names, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
-    xOffset=alt.XOffset("what:N"),
-    y=alt.Y("MW:Q", title="Power [MW]"),
-    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="top")),
-    tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("what:N", title="Power"),
-             alt.Tooltip("power:N", title="Value")],
-)
-common.chart("chart_compare", chart.properties(height=300))
+results = {n: estimator.estimate(scenarios[n]) for n in names}
+bars = [(n, what, v) for n in names for what, v in (("Facility power, full load", results[n].facility_power_w),
+                                                    ("Average facility draw", results[n].average_facility_power_w))]
+common.chart("chart_compare", vega.chart(
+    {"bars": vega.table({"scenario": [b[0] for b in bars], "what": [b[1] for b in bars],
+                         "MW": [units.to_unit(b[2], "MW") for b in bars],
+                         "power": [common.fmt(b[2], "W") for b in bars]})},
+    data={"name": "bars"}, height=300, mark={"type": "bar"},
+    encoding={"x": vega.nominal("scenario", sort=names, title=None, axis={"labelAngle": 0, "labelLimit": 200}),
+              "xOffset": vega.nominal("what"),
+              "y": vega.field("MW", title="Power [MW]"),
+              "color": vega.nominal("what", title=None, legend={"orient": "top"}),
+              "tooltip": [vega.tooltip("scenario", "Scenario"), vega.tooltip("what", "Power"),
+                          vega.tooltip("power", "Value")]}))
 
 if kept:
     c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")

@@ -1,11 +1,9 @@
 """Energy, cost, emissions and water of the sidebar's fleet over a period."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common
+from app_pages import common, vega
 from estimator import explore, units
 
 st.title("Energy & emissions")
@@ -50,17 +48,19 @@ if absent:
 
 st.subheader("Energy by layer")
 layers = common.guarded(explore.energy_layers, r, s.hours, s.utilization)
-df = pd.DataFrame({"layer": list(explore.LAYERS.values()),
-                   "GWh": [units.to_unit(v, "GWh") for v in layers["energy_wh"].values()],
-                   "energy": [common.fmt(v, "Wh") for v in layers["energy_wh"].values()],
-                   "share": [common.fmt(v, "%") for v in layers["share"].values()]})
-order = list(df["layer"])
-base = alt.Chart(df).encode(y=alt.Y("layer:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-                            x=alt.X("GWh:Q", title="Energy over the period [GWh]"))
-chart = base.mark_bar().encode(color=alt.Color("layer:N", sort=order, legend=None),
-                               tooltip=["layer:N", "energy:N", "share:N"]) + base.mark_text(
-    align="left", dx=4).encode(text=alt.Text("energy:N"))
-common.chart("chart_energy_layers", chart.properties(height=220))
+order = list(explore.LAYERS.values())
+df = vega.table({"layer": order,
+                 "GWh": [units.to_unit(v, "GWh") for v in layers["energy_wh"].values()],
+                 "energy": [common.fmt(v, "Wh") for v in layers["energy_wh"].values()],
+                 "share": [common.fmt(v, "%") for v in layers["share"].values()]})
+common.chart("chart_energy_layers", vega.chart(
+    {"layers": df}, data={"name": "layers"}, height=220,
+    encoding={"y": vega.nominal("layer", sort=order, title=None, axis={"labelLimit": 320}),
+              "x": vega.field("GWh", title="Energy over the period [GWh]")},
+    layer=[{"mark": {"type": "bar"},
+            "encoding": {"color": vega.nominal("layer", sort=order, legend=None),
+                         "tooltip": [vega.tooltip("layer"), vega.tooltip("energy"), vega.tooltip("share")]}},
+           {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("energy")}}]))
 
 st.subheader("Per accelerator")
 per = explore.per_accelerator(r, s.gpus)

@@ -1,11 +1,10 @@
 """The 1 GW explorer: a facility power budget → how many accelerators, how much compute, how many runs."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common
+from app_pages import common, vega
 from estimator import catalog, explore, units
 
 st.title("1 GW explorer")
@@ -107,16 +106,17 @@ st.caption("Power: one accelerator at full load. All-in each: facility power per
                                            if p == "BF16") + " (no published FP8 peak)."
               if presets["precision"] == "fp8" else "BF16."))
 
-chart_data = pd.DataFrame({"Accelerator": [short[k] for k in table["key"]], "runs": table["runs"],
-                           "gpus": table["gpus"], "key": table["key"]})
-bars = alt.Chart(chart_data).mark_bar().encode(
-    y=alt.Y("Accelerator:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-    x=alt.X("runs:Q", title=f"Reference runs in {days:,} days [runs]"),
-    color=alt.condition(alt.datum.key == presets["accelerator"], alt.value("#1f6f8b"), alt.value("#9ab8c4")),
-    tooltip=[alt.Tooltip("Accelerator:N"), alt.Tooltip("gpus:Q", title="Accelerators that fit", format=",.0f"),
-             alt.Tooltip("runs:Q", title="Runs", format=",.1f")],
-)
-common.chart("chart_accelerators", bars.properties(height=260))
+chart_data = vega.table({"Accelerator": [short[k] for k in table["key"]], "runs": table["runs"],
+                         "gpus": table["gpus"], "key": table["key"]})
+common.chart("chart_accelerators", vega.chart(
+    {"accelerators": chart_data}, data={"name": "accelerators"}, height=260, mark={"type": "bar"},
+    encoding={
+        "y": vega.nominal("Accelerator", sort="-x", title=None, axis={"labelLimit": 320}),
+        "x": vega.field("runs", title=f"Reference runs in {days:,} days [runs]"),
+        "color": vega.when(vega.equals("key", presets["accelerator"]), "#1f6f8b", "#9ab8c4"),
+        "tooltip": [vega.tooltip("Accelerator"),
+                    vega.tooltip("gpus", "Accelerators that fit", "quantitative", format=",.0f"),
+                    vega.tooltip("runs", "Runs", "quantitative", format=",.1f")]}))
 
 st.subheader("The same budget under each methodology")
 st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')}) and peak "
@@ -152,25 +152,26 @@ if realistic:
 st.subheader("Accelerators that fit, every generation × every methodology")
 fm = _fit_matrix(budget)
 names = common.preset_names()
-cells = pd.DataFrame([
-    {"Accelerator": short[a], "Methodology": names["methodology"][m],
-     "gpus": fm["gpus"][i, j], "label": common.fmt(fm["gpus"][i, j], "count"),
-     "per": common.fmt(fm["watts_per_gpu"][i, j], "W")}
-    for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])
-])
-heat = alt.Chart(cells).encode(
-    x=alt.X("Accelerator:N", title=None, sort=[short[a] for a in fm["accelerators"]],
-            axis=alt.Axis(labelAngle=-30, labelLimit=200, orient="top", labelOverlap=False)),
-    y=alt.Y("Methodology:N", title=None, sort=[names["methodology"][m] for m in fm["methodologies"]],
-            axis=alt.Axis(labelLimit=360)),
-)
-matrix = heat.mark_rect().encode(
-    color=alt.Color("gpus:Q", title="Accelerators", scale=alt.Scale(type="log", scheme="blues")),
-    tooltip=[alt.Tooltip("Accelerator:N"), alt.Tooltip("Methodology:N"),
-             alt.Tooltip("label:N", title="Accelerators that fit"),
-             alt.Tooltip("per:N", title="All-in per accelerator")],
-) + heat.mark_text(fontSize=12).encode(
-    text="label:N", color=alt.condition(alt.datum.gpus > 1_200_000, alt.value("white"), alt.value("black")))
-common.chart("chart_matrix", matrix.properties(height=320))
+rows = [(short[a], names["methodology"][m], fm["gpus"][i, j], fm["watts_per_gpu"][i, j])
+        for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])]
+cells = vega.table({"Accelerator": [r[0] for r in rows], "Methodology": [r[1] for r in rows],
+                    "gpus": [float(r[2]) for r in rows], "label": [common.fmt(r[2], "count") for r in rows],
+                    "per": [common.fmt(r[3], "W") for r in rows]})
+encoding = {
+    "x": vega.nominal("Accelerator", title=None, sort=[short[a] for a in fm["accelerators"]],
+                      axis={"labelAngle": -30, "labelLimit": 200, "orient": "top", "labelOverlap": False}),
+    "y": vega.nominal("Methodology", title=None, sort=[names["methodology"][m] for m in fm["methodologies"]],
+                      axis={"labelLimit": 360}),
+}
+common.chart("chart_matrix", vega.chart(
+    {"cells": cells}, data={"name": "cells"}, height=320, encoding=encoding,
+    layer=[{"mark": {"type": "rect"},
+            "encoding": {"color": vega.field("gpus", title="Accelerators", scale={"type": "log", "scheme": "blues"}),
+                         "tooltip": [vega.tooltip("Accelerator"), vega.tooltip("Methodology"),
+                                     vega.tooltip("label", "Accelerators that fit"),
+                                     vega.tooltip("per", "All-in per accelerator")]}},
+           {"mark": {"type": "text", "fontSize": 12},
+            "encoding": {"text": vega.nominal("label"),
+                         "color": vega.when("datum.gpus > 1200000", "white", "black")}}]))
 st.caption("Catalogue presets only (no sidebar overrides): each cell is the budget ÷ that accelerator's "
            "all-in power under that methodology, rounded down.")

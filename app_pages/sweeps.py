@@ -1,11 +1,10 @@
 """Sweeps: facility power against fleet size for several PUEs, and a heatmap of any two assumptions."""
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, vega
 from estimator import explore, units
 
 st.title("Sweeps")
@@ -54,17 +53,21 @@ else:
          "power": common.fmt(w, "W")}
         for p, row in zip(curves, watts, strict=True) for g, w in zip(fleet, row, strict=True)
     ])
-    x = alt.X("gpus:Q", scale=alt.Scale(type="log"), title="Accelerators in the fleet [count]")
-    y = alt.Y("MW:Q", scale=alt.Scale(type="log"), title="Facility power at full load [MW]")
-    layers = [alt.Chart(lines).mark_line().encode(
-        x=x, y=y, color=alt.Color("PUE:N", title="PUE", scale=alt.Scale(scheme="dark2")),
-        strokeDash=alt.condition(alt.datum.PUE == f"{s.pue:.3g} (yours)", alt.value([1, 0]), alt.value([5, 3])),
-        tooltip=[alt.Tooltip("PUE:N"), alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"),
-                 alt.Tooltip("power:N", title="Facility power")])]
-    gw = pd.DataFrame({"MW": [units.to_unit(GW, "MW")], "label": ["1 GW"]})
-    layers.append(alt.Chart(gw).mark_rule(color="#c0392b", strokeWidth=2).encode(y="MW:Q"))
-    layers.append(alt.Chart(gw).mark_text(align="left", dx=4, dy=-7, color="#c0392b").encode(
-        y="MW:Q", x=alt.value(4), text="label:N"))
+    x = vega.field("gpus", scale={"type": "log"}, title="Accelerators in the fleet [count]")
+    y = vega.field("MW", scale={"type": "log"}, title="Facility power at full load [MW]")
+    datasets = {"lines": vega.table(lines), "gw": vega.table({"MW": [units.to_unit(GW, "MW")], "label": ["1 GW"]})}
+    layers = [
+        {"data": {"name": "lines"}, "mark": {"type": "line"},
+         "encoding": {"x": x, "y": y, "color": vega.nominal("PUE", title="PUE", scale={"scheme": "dark2"}),
+                      "strokeDash": vega.when(vega.equals("PUE", f"{s.pue:.3g} (yours)"), [1, 0], [5, 3]),
+                      "tooltip": [vega.tooltip("PUE"),
+                                  vega.tooltip("gpus", "Accelerators", "quantitative", format=",.0f"),
+                                  vega.tooltip("power", "Facility power")]}},
+        {"data": {"name": "gw"}, "mark": {"type": "rule", "color": "#c0392b", "strokeWidth": 2},
+         "encoding": {"y": vega.field("MW")}},
+        {"data": {"name": "gw"}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -7, "color": "#c0392b"},
+         "encoding": {"y": vega.field("MW"), "x": {"value": 4}, "text": vega.nominal("label")}},
+    ]
     ref = _reference_points(presets["methodology"], s.network_overhead, s.pue)
     points = pd.DataFrame({"name": ref["name"], "gpus": ref["gpus"], "MW": units.to_unit(ref["facility_power_w"], "MW"),
                            "basis": ref["basis"],
@@ -73,20 +76,25 @@ else:
                                          for c in ref["confirmed"]]})
     points = points[(points["gpus"] >= gmin) & (points["gpus"] <= gmax)]
     if len(points):
-        tips = [alt.Tooltip("name:N", title="Cluster"), alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"),
-                alt.Tooltip("power:N", title="Facility power"), alt.Tooltip("basis:N", title="Power is"),
-                alt.Tooltip("confirmed:N", title="Confirmed")]
-        layers.append(alt.Chart(points).mark_point(size=90, filled=True, color="black").encode(
-            x=x, y=y, shape=alt.Shape("basis:N", title="Reference cluster power"), tooltip=tips))
+        datasets["points"] = vega.table(points)
+        tips = [vega.tooltip("name", "Cluster"), vega.tooltip("gpus", "Accelerators", "quantitative", format=",.0f"),
+                vega.tooltip("power", "Facility power"), vega.tooltip("basis", "Power is"),
+                vega.tooltip("confirmed", "Confirmed")]
+        layers.append({"data": {"name": "points"}, "mark": {"type": "point", "size": 90, "filled": True,
+                                                             "color": "black"},
+                       "encoding": {"x": x, "y": y, "shape": vega.nominal("basis", title="Reference cluster power"),
+                                    "tooltip": tips}})
     only = ref["power_only"]
     if len(only["name"]):
-        po = pd.DataFrame({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"),
-                           "gpus": float(gmin)})
-        layers.append(alt.Chart(po).mark_rule(strokeDash=[2, 2], color="#7f8c8d").encode(
-            y="MW:Q", tooltip=[alt.Tooltip("name:N", title="Cluster (no published count)")]))
-        layers.append(alt.Chart(po).mark_text(align="left", dx=4, dy=9, fontSize=11, color="#555").encode(
-            y="MW:Q", x=x, text="name:N"))
-    common.chart("chart_power_fleet", alt.layer(*layers).properties(height=480))
+        datasets["only"] = vega.table({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"),
+                                       "gpus": np.full(len(only["name"]), float(gmin))})
+        layers.append({"data": {"name": "only"}, "mark": {"type": "rule", "strokeDash": [2, 2], "color": "#7f8c8d"},
+                       "encoding": {"y": vega.field("MW"),
+                                    "tooltip": [vega.tooltip("name", "Cluster (no published count)")]}})
+        layers.append({"data": {"name": "only"}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": 9,
+                                                           "fontSize": 11, "color": "#555"},
+                       "encoding": {"y": vega.field("MW"), "x": x, "text": vega.nominal("name")}})
+    common.chart("chart_power_fleet", vega.chart(datasets, height=480, layer=layers))
     listed = pd.DataFrame({
         "Reference cluster": ref["name"], "Accelerators": [common.fmt(v, "count") for v in ref["gpus"]],
         "Facility power": [common.fmt(v, "W") for v in ref["facility_power_w"]], "Power is": ref["basis"],
@@ -173,37 +181,36 @@ elif level is not None:
     xx, yy = np.meshgrid(xs, ys)
     xe, ye = _edges(xs, x_log), _edges(ys, y_log)
     i, j = np.meshgrid(np.arange(n), np.arange(n))
-    cells = pd.DataFrame({
+    cells = vega.table({
         "x": xx.ravel(), "y": yy.ravel(), "x0": xe[i].ravel(), "x1": xe[i + 1].ravel(),
         "y0": ye[j].ravel(), "y1": ye[j + 1].ravel(), "MW": units.to_unit(z.ravel(), "MW"),
         "power": [common.fmt(v, "W") for v in z.ravel()],
     })
-    xscale = alt.Scale(type="log" if x_log else "linear", domain=[xe[0], xe[-1]], nice=False, zero=False)
-    yscale = alt.Scale(type="log" if y_log else "linear", domain=[ye[0], ye[-1]], nice=False, zero=False)
-    colour = alt.Scale(type="log", scheme="viridis")
+    xscale = {"type": "log" if x_log else "linear", "domain": [xe[0], xe[-1]], "nice": False, "zero": False}
+    yscale = {"type": "log" if y_log else "linear", "domain": [ye[0], ye[-1]], "nice": False, "zero": False}
+    colour = {"type": "log", "scheme": "viridis"}
+    datasets = {"cells": cells, "mine": vega.table({"x": [float(getattr(s, xf))], "y": [float(getattr(s, yf))]})}
     # A thin stroke in the fill colour hides the anti-aliasing seams between cells.
-    rect = alt.Chart(cells).mark_rect(strokeWidth=0.8).encode(
-        x=alt.X("x0:Q", scale=xscale, title=LABELS[xf]), x2="x1:Q",
-        y=alt.Y("y0:Q", scale=yscale, title=LABELS[yf]), y2="y1:Q",
-        color=alt.Color("MW:Q", title=f"{OUTPUTS[output]} [MW]", scale=colour),
-        stroke=alt.Stroke("MW:Q", scale=colour, legend=None),
-        tooltip=[alt.Tooltip("x:Q", title=LABELS[xf], format=",.4g"),
-                 alt.Tooltip("y:Q", title=LABELS[yf], format=",.4g"),
-                 alt.Tooltip("power:N", title=OUTPUTS[output])],
-    )
-    layers = [rect]
+    layers = [{"data": {"name": "cells"}, "mark": {"type": "rect", "strokeWidth": 0.8}, "encoding": {
+        "x": vega.field("x0", scale=xscale, title=LABELS[xf]), "x2": {"field": "x1"},
+        "y": vega.field("y0", scale=yscale, title=LABELS[yf]), "y2": {"field": "y1"},
+        "color": vega.field("MW", title=f"{OUTPUTS[output]} [MW]", scale=colour),
+        "stroke": vega.field("MW", scale=colour, legend=None),
+        "tooltip": [vega.tooltip("x", LABELS[xf], "quantitative", format=",.4g"),
+                    vega.tooltip("y", LABELS[yf], "quantitative", format=",.4g"),
+                    vega.tooltip("power", OUTPUTS[output])]}}]
     cx, cy = explore.contour(xs, ys, z, level)
     if cx.size:
-        contour = pd.DataFrame({"x": cx, "y": cy, "i": range(cx.size)})
-        layers.append(alt.Chart(contour).mark_line(color="white", strokeWidth=3).encode(
-            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="i:Q"))
-        layers.append(alt.Chart(contour).mark_line(color="#c0392b", strokeWidth=1.5,
-                                                   strokeDash=[6, 3]).encode(
-            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="i:Q"))
-    mine = pd.DataFrame({"x": [getattr(s, xf)], "y": [getattr(s, yf)]})
-    layers.append(alt.Chart(mine).mark_point(shape="cross", size=160, color="white", strokeWidth=3).encode(
-        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale)))
-    common.chart("chart_heatmap", alt.layer(*layers).properties(height=460).configure_axis(grid=False))
+        datasets["contour"] = vega.table({"x": cx, "y": cy, "i": np.arange(cx.size, dtype=float)})
+        line = {"x": vega.field("x", scale=xscale), "y": vega.field("y", scale=yscale), "order": vega.field("i")}
+        layers.append({"data": {"name": "contour"}, "mark": {"type": "line", "color": "white", "strokeWidth": 3},
+                       "encoding": line})
+        layers.append({"data": {"name": "contour"}, "mark": {"type": "line", "color": "#c0392b", "strokeWidth": 1.5,
+                                                              "strokeDash": [6, 3]}, "encoding": line})
+    layers.append({"data": {"name": "mine"}, "mark": {"type": "point", "shape": "cross", "size": 160,
+                                                       "color": "white", "strokeWidth": 3},
+                   "encoding": {"x": vega.field("x", scale=xscale), "y": vega.field("y", scale=yscale)}})
+    common.chart("chart_heatmap", vega.chart(datasets, height=460, layer=layers, config={"axis": {"grid": False}}))
     where = (f"The dashed red line is where {OUTPUTS[output].lower()} equals {common.fmt(level, 'W')}"
              if cx.size else f"{OUTPUTS[output]} does not cross {common.fmt(level, 'W')} in this range")
     st.caption(f"{where}; the white cross is your scenario. Every other assumption is held at its sidebar "

@@ -1,12 +1,10 @@
 """A training run: model size and data (or FLOP) on the sidebar's fleet → time, GPU-hours, energy; and the inverse."""
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common
+from app_pages import common, vega
 from estimator import explore, units
 
 st.title("Training run")
@@ -78,15 +76,17 @@ common.kpi_row("kpis_inverse", [
 st.subheader("Time to train against fleet size")
 fleet = explore.log_range(1_000, 2_000_000, 40)
 times = common.guarded(estimator.training_time_s, flop, fleet, s.peak_flop_per_s, s.mfu)
-curve = pd.DataFrame({"gpus": fleet, "days": units.to_unit(times, "days"),
-                      "time": [common.fmt(t, "s") for t in np.atleast_1d(times)]})
-you = pd.DataFrame({"gpus": [s.gpus], "days": [units.to_unit(run["training_time_s"], "days")],
-                    "time": [common.fmt(run["training_time_s"], "s")]})
-x = alt.X("gpus:Q", scale=alt.Scale(type="log"), title="Accelerators [count]")
-y = alt.Y("days:Q", scale=alt.Scale(type="log"), title="Time to train [days]")
-tips = [alt.Tooltip("gpus:Q", title="Accelerators", format=",.0f"), alt.Tooltip("time:N", title="Time")]
-chart = (alt.Chart(curve).mark_line().encode(x=x, y=y, tooltip=tips)
-         + alt.Chart(you).mark_point(size=120, filled=True, color="#c0392b").encode(x=x, y=y, tooltip=tips))
-common.chart("chart_training_time", chart.properties(height=360))
+curve = vega.table({"gpus": fleet, "days": units.to_unit(times, "days"),
+                    "time": [common.fmt(t, "s") for t in np.atleast_1d(times)]})
+you = vega.table({"gpus": [float(s.gpus)], "days": [units.to_unit(run["training_time_s"], "days")],
+                  "time": [common.fmt(run["training_time_s"], "s")]})
+x = vega.field("gpus", scale={"type": "log"}, title="Accelerators [count]")
+y = vega.field("days", scale={"type": "log"}, title="Time to train [days]")
+tips = [vega.tooltip("gpus", "Accelerators", "quantitative", format=",.0f"), vega.tooltip("time", "Time")]
+common.chart("chart_training_time", vega.chart(
+    {"curve": curve, "you": you}, height=360,
+    layer=[{"data": {"name": "curve"}, "mark": {"type": "line"}, "encoding": {"x": x, "y": y, "tooltip": tips}},
+           {"data": {"name": "you"}, "mark": {"type": "point", "size": 120, "filled": True, "color": "#c0392b"},
+            "encoding": {"x": x, "y": y, "tooltip": tips}}]))
 st.caption(f"At the sidebar's peak ({common.fmt(s.peak_flop_per_s, 'FLOP/s')}) and MFU ({s.mfu:.3g}); the red "
            "point is your fleet.")

@@ -21,14 +21,15 @@ import pyarrow as pa
 
 
 def table(columns: Mapping[str, Sequence[Any] | np.ndarray]) -> pa.Table:
-    """A chart dataset: column name → values (numbers as float64, text as str)."""
+    """A chart dataset: column name → values (numbers as float64, text as str); a pandas frame works too."""
     return pa.table({k: (np.asarray(v, dtype=float) if _numeric(v) else [str(x) for x in v])
                      for k, v in columns.items()})
 
 
 def _numeric(values: Sequence[Any] | np.ndarray) -> bool:
-    if isinstance(values, np.ndarray):
-        return values.dtype.kind in "fiu"
+    dtype = getattr(values, "dtype", None)  # numpy arrays and pandas columns
+    if dtype is not None and dtype.kind != "O":
+        return dtype.kind in "fiu"
     return all(isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values)
 
 

@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
 import tempfile
+import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import chdir
 from pathlib import Path
 
-from timing import Measurement, interleaved_medians, seconds_text
+from timing import Measurement, seconds_text
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-REPEATS = 7
+REPEATS = 15
 
 #: The widget changed in app.py, the two values it alternates between, and the metric that must follow.
 WIDGET_KEY = "pue"
@@ -166,6 +169,22 @@ def floor_app(tree) -> tuple[str, Counter, Counter]:
     return "\n".join(lines) + "\n", counts, skipped
 
 
+def interleaved_medians(functions: list[Callable[[], object]], repeats: int, warmup: int = 1) -> list[float]:
+    """Median wall time [s] of each function, run in turn, the order rotating every round
+    (timing.interleaved_medians for more than two)."""
+    for _ in range(warmup):
+        for f in functions:
+            f()
+    times: list[list[float]] = [[] for _ in functions]
+    for round_ in range(repeats):
+        for i in range(len(functions)):
+            which = (i + round_) % len(functions)
+            start = time.perf_counter()
+            functions[which]()
+            times[which].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
 def measure(repeats: int = REPEATS) -> Measurement:
     title = "dashboard rerun after a widget change vs a one-metric app"
     record = dict(title=title, subject=f"app.py, sidebar widget {WIDGET_KEY!r} changed",
@@ -192,31 +211,32 @@ def measure(repeats: int = REPEATS) -> Measurement:
         if _shown(app, METRIC) is None:
             return Measurement(**record, error=f"app.py shows no metric {METRIC!r} on its default page")
         small.run()
-        subject_s, baseline_s = interleaved_medians(_rerun(app, WIDGET_KEY, VALUES, METRIC),
-                                                    _rerun(small, "x", VALUES, "x doubled"), repeats)
-
+        # The floor is generated from the page as it was first drawn, then timed alongside the other two.
         script, counts, skipped = floor_app(app._tree)
         floor_file = Path(folder) / "same_elements.py"
         floor_file.write_text(script, encoding="utf-8")
         quiet.setLevel(logging.ERROR)  # again: the runs above reset it
         floor = AppTest.from_file(str(floor_file), default_timeout=30)
         floor.run()
-        small.run()
-        floor_s, baseline2_s = interleaved_medians(_rerun(floor, WIDGET_KEY, VALUES, METRIC),
-                                                   _rerun(small, "x", VALUES, "x doubled"), repeats)
+        if floor.exception:
+            return Measurement(**record, error=f"the generated floor app raised: {floor.exception[0].message}")
+        subject_s, baseline_s, floor_s = interleaved_medians([
+            _rerun(app, WIDGET_KEY, VALUES, METRIC), _rerun(small, "x", VALUES, "x doubled"),
+            _rerun(floor, WIDGET_KEY, VALUES, METRIC)], repeats)
 
     elements = sum(counts.values())
     widgets = sum(counts[k] for k in WIDGETS)
-    per_element = (floor_s - baseline2_s) / max(elements - 2, 1)
+    per_element = (floor_s - baseline_s) / max(elements - 2, 1)
     note = (f"AppTest reruns, no browser; median of {repeats} interleaved runs. The default page draws "
             f"{elements} elements ({widgets} of them widgets: "
             + ", ".join(f"{counts[k]} {k}" for k in WIDGETS if counts[k]) + "). "
             f"The same elements with no computation behind them (a script generated from the page's element "
-            f"tree) rerun in {seconds_text(floor_s)}, {floor_s / baseline2_s:.2g}× the baseline "
-            f"({seconds_text(baseline2_s)} in that pairing): about {seconds_text(per_element)} per element is "
+            f"tree) rerun in {seconds_text(floor_s)}, {floor_s / baseline_s:.2g}× the baseline: about "
+            f"{seconds_text(per_element)} per element is "
             f"Streamlit's and AppTest's fixed cost, so no page showing these elements can reach the 3× limit; "
             f"the dashboard's own work (validation, catalogue, formatting, chart data, and AppTest compiling "
-            f"app.py and the page on every run) adds {seconds_text(max(subject_s - floor_s, 0.0))}.")
+            f"app.py and the page on every run) adds "
+            + (f"{seconds_text(subject_s - floor_s)}." if subject_s > floor_s else "nothing measurable."))
     if skipped:
         note += " Not mirrored in the floor: " + ", ".join(f"{n} {k}" for k, n in skipped.items()) + "."
     return Measurement(**record, subject_s=subject_s, baseline_s=baseline_s, note=note)

@@ -58,6 +58,12 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": VIEWPORT, "device_scale_factor": 1, "accept_downloads": True}
 
 
+@pytest.fixture(scope="session")
+def base_url(app_url: str) -> str:
+    """Relative ``page.goto("/explorer")`` goes to the test server (replaces pytest-playwright's fallback)."""
+    return app_url
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
