@@ -186,8 +186,10 @@ elif level is not None:
         "y0": ye[j].ravel(), "y1": ye[j + 1].ravel(), "MW": units.to_unit(z.ravel(), "MW"),
         "power": [common.fmt(v, "W") for v in z.ravel()],
     })
-    xscale = {"type": "log" if x_log else "linear", "domain": [xe[0], xe[-1]], "nice": False, "zero": False}
-    yscale = {"type": "log" if y_log else "linear", "domain": [ye[0], ye[-1]], "nice": False, "zero": False}
+    xscale = {"type": "log", "domain": [xe[0], xe[-1]], "nice": False} if x_log else {
+        "type": "linear", "domain": [xe[0], xe[-1]], "nice": False, "zero": False}
+    yscale = {"type": "log", "domain": [ye[0], ye[-1]], "nice": False} if y_log else {
+        "type": "linear", "domain": [ye[0], ye[-1]], "nice": False, "zero": False}
     colour = {"type": "log", "scheme": "viridis"}
     datasets = {"cells": cells, "mine": vega.table({"x": [float(getattr(s, xf))], "y": [float(getattr(s, yf))]})}
     # A thin stroke in the fill colour hides the anti-aliasing seams between cells.

@@ -14,8 +14,12 @@ st.caption("No assumption is known exactly. Give each one a low, likely and high
 s = common.require_scenario()
 presets = common.current_presets()
 
-SHAPES = {"triangular": "Triangular (low, likely, high)", "uniform": "Uniform (low to high)",
-          "lognormal": "Log-normal (P5 = low, P95 = high)"}
+SHAPES = {"triangular": "Triangular", "uniform": "Uniform", "lognormal": "Log-normal"}
+SHAPE_NOTES = {"triangular": "Triangular ranges: most weight at the likely value, none beyond low and high.",
+               "uniform": "Uniform ranges: every value from low to high equally likely; the likely value is not "
+                          "used.",
+               "lognormal": "Log-normal ranges: P5 at low and P95 at high, median √(low × high) (the likely value "
+                            "is not used); tails beyond are possible and are clipped to the valid values."}
 SAMPLES = [10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000]
 #: From this many samples on, the simulation reports its progress.
 PROGRESS_FROM = 200_000
@@ -99,7 +103,7 @@ for field, d in defaults.items():
         st.session_state[low_key], st.session_state[high_key] = shown
         seeded[field] = {"basis": basis, "exact": ((shown[0], d["low"]), (shown[1], d["high"]))}
 
-c1, c2, c3, c4 = st.columns([2.2, 2.2, 1, 1.2], vertical_alignment="bottom")
+c1, c2, c3, c4 = st.columns([2.4, 2.4, 1, 1.2], vertical_alignment="bottom")
 shape = c1.radio("Shape of every range", list(SHAPES), format_func=SHAPES.get, key="unc_distribution",
                  horizontal=True, persist_state="session",
                  help="Triangular: most weight at the likely value. Uniform: every value from low to high "
@@ -130,10 +134,10 @@ with st.container(key="unc_ranges"):
         row = st.columns(widths, vertical_alignment="center")
         row[0].markdown(f"{label} [{shown_unit}]")
         low = row[1].number_input(f"{label}: low [{shown_unit}]", key=f"unc_low_{field}", format=fmt_, step=step,
-                                  value=None, label_visibility="collapsed", persist_state="session")
+                                  label_visibility="collapsed", persist_state="session")
         row[2].markdown(common.fmt_assumption(field, d["likely"]))
         high = row[3].number_input(f"{label}: high [{shown_unit}]", key=f"unc_high_{field}", format=fmt_,
-                                   step=step, value=None, label_visibility="collapsed", persist_state="session")
+                                   step=step, label_visibility="collapsed", persist_state="session")
         row[4].caption(d["source"])
         try:
             low_, high_ = _exact(field, low), _exact(field, high)
@@ -145,7 +149,7 @@ with st.container(key="unc_ranges"):
             problems.append(exc)
 st.caption("A row whose low and high equal the likely value is held fixed. Changing an assumption in the "
            "sidebar (or a preset) resets its row to the new default; *Reset the ranges* resets them all. "
-           "Ranges are independent of each other. " + SHAPES[shape] + " for every row.")
+           "Ranges are independent of each other. " + SHAPE_NOTES[shape])
 for problem in problems:
     common.show_error(problem)
 if problems:
@@ -186,11 +190,13 @@ st.subheader(f"Percentiles of {n:,} samples")
 for output in outputs:
     label, unit, _, _ = OUTPUTS[output]
     p = summary["percentiles"][output]
+    st.markdown(f"**{label}**")
     common.kpi_row(f"unc_kpis_{output}", [
-        (f"{label}: P5", common.fmt(p[5], unit), "5 % of the samples are below this"),
-        (f"{label}: P50 (median)", common.fmt(p[50], unit), "Half of the samples are below this"),
-        (f"{label}: P95", common.fmt(p[95], unit), "95 % of the samples are below this"),
-        (f"{label}: at the sidebar values", common.fmt(single[output], unit), "The single-value estimate"),
+        ("P5", common.fmt(p[5], unit), f"5 % of the samples of {label.lower()} are below this"),
+        ("P50 (median)", common.fmt(p[50], unit), f"Half of the samples of {label.lower()} are below this"),
+        ("P95", common.fmt(p[95], unit), f"95 % of the samples of {label.lower()} are below this"),
+        ("At the sidebar values", common.fmt(single[output], unit),
+         f"The single-value estimate of {label.lower()}, every assumption at its sidebar value"),
     ])
 clipped = {k: v for k, v in summary["clipped"].items() if v > 0}
 if clipped:
@@ -217,8 +223,9 @@ def _histogram(output: str) -> dict:
                         "label": [f"P{q}: {common.fmt(p[q], unit)}" for q in (5, 50, 95)]})
     x = vega.field("start", title=title, scale={"zero": False})
     layers = [
-        {"data": {"name": "bins"}, "mark": {"type": "bar", "color": "#9ab8c4", "binSpacing": 0},
+        {"data": {"name": "bins"}, "mark": {"type": "rect", "color": "#9ab8c4", "stroke": "white", "strokeWidth": 0.5},
          "encoding": {"x": x, "x2": {"field": "end"}, "y": vega.field("share", title="Share of the samples [%]"),
+                      "y2": {"datum": 0},
                       "tooltip": [vega.tooltip("range", label), vega.tooltip("samples", "Samples", "quantitative",
                                                                              format=",.0f"),
                                   vega.tooltip("share", "Share [%]", "quantitative", format=".2f")]}},
@@ -256,6 +263,7 @@ if not rows:
     st.stop()
 
 names = [explore.ASSUMPTIONS[r["field"]][0] for r in rows]
+ENDS = ["Assumption at its low value", "Assumption at its high value"]
 bars = {"assumption": [], "from": [], "to": [], "end": [], "value": [], "output": []}
 for name, r in zip(names, rows, strict=True):
     for end, value, out in (("low", r["low_value"], r["output_at_low"]), ("high", r["high_value"],
@@ -263,7 +271,7 @@ for name, r in zip(names, rows, strict=True):
         bars["assumption"].append(name)
         bars["from"].append(_axis(choice, r["base_output"]))
         bars["to"].append(_axis(choice, out))
-        bars["end"].append(f"Assumption at its {end} value")
+        bars["end"].append(ENDS[end == "high"])
         bars["value"].append(common.fmt_assumption(r["field"], value))
         bars["output"].append(common.fmt(out, unit))
 y = vega.nominal("assumption", sort=names, title=None, axis={"labelLimit": 360})
@@ -272,12 +280,12 @@ tips = [vega.tooltip("assumption", "Assumption"), vega.tooltip("value", "Its val
 tornado = vega.chart(
     {"bars": vega.table(bars), "base": vega.table({"x": [_axis(choice, rows[0]["base_output"])],
                                                    "text": [common.fmt(rows[0]["base_output"], unit)]})},
-    height=max(36 * len(rows) + 40, 120),
+    height=56 * len(rows) + 90,
     layer=[
         {"data": {"name": "bars"}, "mark": {"type": "bar", "height": {"band": 0.7}},
          "encoding": {"y": y, "x": vega.field("from", title=title, scale={"zero": False}), "x2": {"field": "to"},
-                      "color": vega.nominal("end", title=None, legend={"orient": "top"},
-                                            scale={"range": ["#1f6f8b", "#e67e22"]}),
+                      "color": vega.nominal("end", title=None, legend={"orient": "top", "labelLimit": 320},
+                                            scale={"domain": ENDS, "range": ["#e67e22", "#1f6f8b"]}),
                       "tooltip": tips}},
         {"data": {"name": "bars"}, "transform": [{"filter": "datum.to < datum.from"}],
          "mark": {"type": "text", "align": "right", "dx": -4},

@@ -9,6 +9,9 @@ Subcommands::
     estimator train   --parameters 405e9 --tokens 15.6e12 --gpus 16384 --accelerator h100-sxm --mfu 0.4
     estimator train   --flop 3.8e25 --days 90 --accelerator h100-sxm --mfu 0.4
     estimator run     scenario.toml other.json
+    estimator uncertainty --gpus 100k --accelerator h100-sxm --pue 1.1/1.2/1.4 \\
+                      --server-overhead 1.5..1.9 --tornado --sobol         # alias: estimator mc
+    estimator uncertainty ranges.toml --samples 1e6 --seed 7 --format json
     estimator presets accelerators
 
 Every value may carry a unit as a person writes it ("700 W", "1 GW", "90 days",
@@ -22,6 +25,19 @@ echoed above the results with where each came from. ``--format json`` and
 ``--format csv`` are for programs: every number in the base unit of its field
 name (W, Wh, h, s, FLOP, FLOP/s, kg, L, currency), at full float precision.
 
+Ranges. ``estimator uncertainty`` (alias ``mc``) takes any assumption as a
+range, on the command line or in a scenario file (see :mod:`estimator.io`):
+``--pue 1.1..1.4`` (uniform), ``--pue 1.1/1.2/1.4`` (low/likely/high,
+triangular), ``--gpu-watts 650W..750W`` (units inside), or a named
+distribution ``--mfu lognormal:median=0.4,p95=0.5`` / ``--mfu
+lognormal:0.3..0.5`` (P5..P95). It reports each output at the likely values
+and its percentiles over ``--samples`` Monte Carlo draws (``--seed`` makes
+them reproducible), and on request a tornado table (``--tornado``) and Sobol
+variance shares (``--sobol``). ``power``, ``fit``, ``train`` and ``run`` take
+single values only and refuse a range with a message pointing to
+``estimator uncertainty``, so a point estimate is never mistaken for the
+result of a range.
+
 Bad input never shows a traceback: it prints one line,
 ``estimator: error: <message>``, on stderr and exits with status 2.
 """
@@ -30,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -43,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator import catalog, compute, solve, units, validate
+from estimator import catalog, compute, solve, uncertainty, units, validate
 from estimator import io as scenario_io
 from estimator.scenario import Estimate, Scenario, estimate
 
@@ -53,6 +70,15 @@ PROG = "estimator"
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
+
+#: Largest ``--samples`` of ``estimator uncertainty``: 10^7 draws already pin
+#: P5 and P95 to about 0.01%; more only costs memory (a few GB).
+MAX_SAMPLES = 10_000_000
+#: Largest ``--sobol-samples`` (base samples N; the model runs N × (k + 2) times).
+MAX_SOBOL_SAMPLES = 1_000_000
+#: Outputs of ``estimator uncertainty`` by default (the period's outputs when their assumptions are given).
+DEFAULT_OUTPUTS: tuple[str, ...] = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt")
+PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "emissions_kg", "water_l")
 
 # Option text of each scenario field: metavar and help (the unit in brackets).
 _FIELD_HELP: dict[str, tuple[str, str]] = {
@@ -95,6 +121,7 @@ _RESULTS: dict[str, tuple[str, str]] = {
     "training_flop": ("FLOP", "training compute"),
     "training_time_s": ("s", "training time (wall clock, no downtime)"),
     "gpu_hours": ("GPU-h", "accelerator-hours"),
+    "gpus_per_gigawatt": ("count", "accelerators 1 GW holds (facility, full load)"),
 }
 
 # Kind of each input for display (Scenario fields and the commands' own inputs).
@@ -139,6 +166,7 @@ class Report:
     single: bool = True  # JSON: one object rather than a list
     text: Callable[[Report], str] | None = None  # a command's own text layout
     rows: list[dict[str, Any]] | None = None  # flat rows, when the command has no records
+    document: Any = None  # a command's own JSON document
 
 
 class _Parser(argparse.ArgumentParser):
@@ -184,6 +212,18 @@ def _add_fields(parser: argparse.ArgumentParser, skip: Sequence[str] = (), days_
         target.add_argument(_option(name), dest=name, metavar=metavar, nargs="+", help=text)
         if name == "hours" and days_help is not None:
             target.add_argument("--days", metavar="DAYS", nargs="+", help=days_help)
+
+
+def _add_range_fields(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "assumptions (one value or one range each: LOW..HIGH, LOW/LIKELY/HIGH, NAME:...)")
+    hours = group.add_mutually_exclusive_group()
+    for name in Scenario.field_names():
+        metavar, text = _FIELD_HELP[name]
+        target = hours if name == "hours" else group
+        target.add_argument(_option(name), dest=name, metavar=metavar, help=text)
+    hours.add_argument("--days", metavar="DAYS",
+                       help="length of the period in days (instead of --hours), or a range, e.g. 60..120")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,6 +284,50 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(run)
     run.set_defaults(handler=_run)
 
+    mc = commands.add_parser(
+        "uncertainty", aliases=["mc"], help="assumptions as ranges → percentiles (Monte Carlo), tornado, Sobol",
+        description="Propagate assumption ranges through the model by Monte Carlo sampling: each output at "
+                    "the likely values and its percentiles, optionally a tornado table and Sobol variance "
+                    "shares. Any assumption may be a range: LOW..HIGH (uniform), LOW/LIKELY/HIGH "
+                    "(triangular), or a named distribution NAME:LOW..HIGH, NAME:LOW/LIKELY/HIGH or "
+                    "NAME:key=value,key=value with NAME uniform, triangular or lognormal (lognormal:LOW..HIGH "
+                    "gives its P5..P95; lognormal:median=0.4,p95=0.5). Numbers take units: 650W..750W.",
+        epilog="A scenario FILE may hold ranges as tables, e.g. pue = { low = 1.1, likely = 1.2, high = 1.4 } "
+               "(see `estimator.io`). Options override the file: a preset option replaces the file's "
+               "preset, and an assumption option replaces the file's value. The ranges are assumptions "
+               "too; the percentiles describe them, not measurements.")
+    mc.add_argument("file", metavar="FILE", nargs="?",
+                    help="scenario file (.toml or .json) whose values may be ranges")
+    _add_presets(mc, "accelerator preset: gpu_watts, peak_flop_per_s, server_overhead "
+                     "(see `estimator presets accelerators`)")
+    _add_range_fields(mc)
+    analysis = mc.add_argument_group("analysis")
+    analysis.add_argument("--samples", metavar="N", default="100000",
+                          help=f"Monte Carlo samples, 1 to {MAX_SAMPLES:,} (default: 100,000), e.g. 1e6")
+    analysis.add_argument("--seed", metavar="S", default="0",
+                          help="seed of the random draws, a whole number >= 0 (default: 0); the same seed "
+                               "gives the same numbers")
+    analysis.add_argument("--outputs", metavar="NAME", nargs="+",
+                          help="outputs to report (default: facility_power_w average_facility_power_w "
+                               "gpus_per_gigawatt, and energy_wh cost emissions_kg water_l when their "
+                               "assumptions are given); any of: " + " ".join(uncertainty.OUTPUTS))
+    analysis.add_argument("--percentiles", metavar="P", nargs="+", default=["5", "50", "95"],
+                          help="percentiles to report, each 0 to 100 (default: 5 50 95)")
+    analysis.add_argument("--tornado", action="store_true",
+                          help="add a tornado table: each range from its low to its high value, the others "
+                               "at their likely values, ranked by the swing of the output")
+    analysis.add_argument("--sobol", action="store_true",
+                          help="add Sobol variance shares: first-order S_i (each range alone) and total S_Ti "
+                               "(with its interactions), estimators of Saltelli et al. 2010, Computer "
+                               "Physics Communications 181, 259-270, doi:10.1016/j.cpc.2009.09.018")
+    analysis.add_argument("--sensitivity-output", metavar="NAME",
+                          help="output the tornado and Sobol tables analyse (default: the first of --outputs)")
+    analysis.add_argument("--sobol-samples", metavar="N", default="16384",
+                          help=f"Sobol base samples N, 2 to {MAX_SOBOL_SAMPLES:,} (default: 16,384); the "
+                               "model runs N × (ranges + 2) times")
+    _add_common(mc)
+    mc.set_defaults(handler=_uncertainty)
+
     presets = commands.add_parser("presets", help="list presets with their values and sources",
                                   description="The preset catalogue: nominal public figures, each "
                                               "with its source.")
@@ -260,15 +344,26 @@ def _parse(texts: Sequence[str], unit: str, label: str) -> float | np.ndarray:
     return values[0] if len(values) == 1 else np.array(values)
 
 
+def _no_range(args: argparse.Namespace, label: str, texts: Sequence[str]) -> None:
+    """Refuse a range where a command takes single values, pointing to `estimator uncertainty`."""
+    for text in texts:
+        if scenario_io.is_range(text):
+            raise ValueError(f"{label}: {text!r} is a range; `estimator {args.command}` takes single values "
+                             "(several give one result each): use `estimator uncertainty` with the same "
+                             "options for percentiles")
+
+
 def _given_fields(args: argparse.Namespace) -> dict[str, float | np.ndarray]:
     """The Scenario fields set on the command line, read in their units."""
     out: dict[str, float | np.ndarray] = {}
     for name in Scenario.field_names():
         texts = getattr(args, name, None)
         if texts is not None:
+            _no_range(args, name, texts)
             out[name] = _parse(texts, scenario_io.FIELD_UNITS[name], name)
     days = getattr(args, "days", None)  # power and fit: the period in days
     if days is not None:
+        _no_range(args, "days", days)
         out["hours"] = _parse(days, "days", "days") * units.HOURS_PER_DAY
     return out
 
@@ -490,6 +585,250 @@ def _run(args: argparse.Namespace) -> Report:
     return Report(records, single=False)
 
 
+def _whole(label: str, text: str, minimum: int, maximum: int) -> int:
+    """A whole number between ``minimum`` and ``maximum`` ("100k" and "1e6" allowed)."""
+    value = units.parse(text, "count", field=label)
+    if value != math.floor(value):
+        raise ValueError(f"{label} must be a whole number (got {value:g})")
+    if value < minimum:
+        raise ValueError(f"{label} must be >= {minimum:,} (got {value:,.0f})")
+    if value > maximum:
+        raise ValueError(f"{label} must be <= {maximum:,} (got {value:,.0f}); more samples barely narrow "
+                         "the percentiles and need much more memory")
+    return int(value)
+
+
+def _seed_arg(text: str) -> int:
+    try:
+        seed = int(text.strip().replace("_", ""), 10)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0 (got {text!r:.40})")
+    return seed
+
+
+def _percentile_args(texts: Sequence[str]) -> list[float | int]:
+    out: list[float | int] = []
+    for text in texts:
+        try:
+            p = float(text.strip().removesuffix("%"))
+        except ValueError:
+            raise ValueError(f"percentile must be a number from 0 to 100 (got {text!r:.40})") from None
+        if not 0 <= p <= 100:  # also refuses NaN
+            raise ValueError(f"percentile must be from 0 to 100 (got {text!r:.40})")
+        p = int(p) if p == int(p) else p
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def _percentile_key(p: float) -> str:
+    return f"p{p:g}"
+
+
+def _cli_value(name: str, text: str, unit: str | None = None, scale: float = 1.0) -> Any:
+    """An assumption option: a float for one value, a range object for a range (checked here,
+    so that a wrong option is not blamed on the scenario file)."""
+    unit = scenario_io.FIELD_UNITS[name] if unit is None else unit
+    if not scenario_io.is_range(text):
+        return float(validate.field(name, units.parse(text, unit, field=name) * scale))
+    spec = scenario_io.read_range(name, text, unit=unit)
+    if scale != 1.0:  # --days: the same range in hours, checked again in hours
+        scaled = type(spec)(**{f.name: getattr(spec, f.name) * scale for f in dataclasses.fields(spec)})
+        spec = scenario_io.read_range(name, scaled)
+    return spec
+
+
+def _uncertain_inputs(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """The merged key/value pairs (file, then options), each field's origin, and the file's labels."""
+    mapping: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    if args.file is not None:
+        path = Path(args.file)
+        if path.suffix.lower() not in scenario_io.SUFFIXES and not path.exists():
+            raise ValueError(f"{args.file!r} is not a scenario file (.toml or .json); each assumption option "
+                             "takes one value or one range, e.g. --pue 1.1..1.4")
+        mapping = dict(scenario_io.load_mapping(path))
+        labels = {"file": str(path), **{k: mapping[k] for k in scenario_io.METADATA_KEYS
+                                        if isinstance(mapping.get(k), str)}}
+        origins = dict.fromkeys((k for k in mapping if k in Scenario.field_names()), "file")
+    for key in scenario_io.PRESET_KEYS:  # checked here, so that a wrong name is not blamed on the file
+        name = getattr(args, key)
+        if name is not None:
+            mapping[key] = getattr(catalog, key)(name).key
+    for name in Scenario.field_names():
+        text = getattr(args, name)
+        if text is not None:
+            mapping[name], origins[name] = _cli_value(name, text), "given"
+    if args.days is not None:
+        mapping["hours"] = _cli_value("hours", args.days, unit="days", scale=units.HOURS_PER_DAY)
+        origins["hours"] = "given"
+    where = "a FILE that sets it" if args.file is None else f"set it in {args.file}"
+    if "gpus" not in mapping:
+        raise ValueError(f"uncertainty needs gpus: give --gpus N or a range (e.g. --gpus 90k..110k), or {where}")
+    if "gpu_watts" not in mapping and "accelerator" not in mapping:
+        raise ValueError("uncertainty needs gpu_watts: give --accelerator KEY or --gpu-watts W or a range "
+                         f"(e.g. --gpu-watts 650W..750W), or {where}")
+    if "methodology" in mapping and "accelerator" not in mapping:
+        raise ValueError(f"methodology {mapping['methodology']!r} needs --accelerator too: "
+                         "its server overhead depends on the accelerator")
+    return mapping, origins, labels
+
+
+def _short(kind: str, value: float) -> str:
+    """A value for a range's description: as in the tables, durations without the hours."""
+    if kind == "h":
+        return units.format_duration(value * units.SECONDS_PER_HOUR)
+    return _format_value(kind, value)
+
+
+def _describe(kind: str, spec: uncertainty.Spec) -> str:
+    """A range for people: its distribution and the values that define it."""
+    if isinstance(spec, uncertainty.Fixed):
+        return "fixed"
+    if isinstance(spec, uncertainty.Uniform):
+        return f"uniform {_short(kind, spec.low)} .. {_short(kind, spec.high)}"
+    if isinstance(spec, uncertainty.Triangular):
+        return (f"triangular {_short(kind, spec.low)} / {_short(kind, spec.likely)} / "
+                f"{_short(kind, spec.high)} (low / likely / high)")
+    return (f"lognormal median {_short(kind, spec.median)}, P95 {_short(kind, spec.high)} "
+            f"(P5 {_short(kind, spec.low)})")
+
+
+def _uncertainty(args: argparse.Namespace) -> Report:
+    n = _whole("samples", args.samples, 1, MAX_SAMPLES)
+    seed = _seed_arg(args.seed)
+    percentiles = _percentile_args(args.percentiles)
+    sobol_n = _whole("sobol-samples", args.sobol_samples, 2, MAX_SOBOL_SAMPLES)
+    mapping, origins, labels = _uncertain_inputs(args)
+    try:
+        s, specs = scenario_io.uncertain_from_dict(mapping)
+        inputs = _preset_values(**{k: mapping.get(k) for k in scenario_io.PRESET_KEYS})
+    except (ValueError, TypeError) as exc:  # what is left to go wrong came from the file
+        raise type(exc)(f"{args.file}: {exc}" if args.file else str(exc)) from None
+    for name in Scenario.field_names():
+        if np.ndim(getattr(s, name)) != 0:
+            raise ValueError(f"{args.file}: {name} is an array; `estimator uncertainty` takes one value or one "
+                             f"range per assumption (e.g. {name} = \"LOW..HIGH\")")
+    inputs.origins.update(origins)
+    available = uncertainty.evaluate(s)
+    outputs = list(args.outputs) if args.outputs else [
+        *DEFAULT_OUTPUTS, *(o for o in PERIOD_OUTPUTS if o in available)]
+    sensitivity = args.sensitivity_output or outputs[0]
+    likely = uncertainty.evaluate(s, outputs)  # also refuses an unknown or unavailable output
+    # Past one block, evaluate block by block: the same numbers, without every Estimate field at full n.
+    progress = None if n <= uncertainty.PROGRESS_BLOCK else (lambda done, total: None)
+    result = uncertainty.monte_carlo(specs, n=n, seed=seed, outputs=outputs, percentiles=percentiles, base=s,
+                                     progress=progress)
+    table = uncertainty.tornado(specs, sensitivity, base=s) if args.tornado else None
+    sobol = (uncertainty.sobol_first_order(specs, sensitivity, n=sobol_n, seed=seed, base=s)
+             if args.sobol else None)
+    if not (args.tornado or args.sobol):
+        uncertainty.evaluate(s, [sensitivity])  # a wrong --sensitivity-output is still an error
+
+    assumptions: dict[str, Any] = dict(inputs.presets)
+    rows: list[dict[str, Any]] = []
+    for key, value in inputs.presets.items():
+        rows.append({"section": "assumption", "name": key, "value": value, "origin": "given"
+                     if getattr(args, key) is not None else "file"})
+    for name in Scenario.field_names():
+        value = getattr(s, name)
+        if value is None:
+            continue
+        spec = specs.get(name)
+        assumptions[name] = spec.to_dict() if spec is not None else value
+        row = {"section": "assumption", "name": name, "value": value,
+               "origin": inputs.origins.get(name, "default")}
+        if spec is not None:
+            row.update(distribution=spec.to_dict()["distribution"], low=spec.low, likely=spec.likely,
+                       high=spec.high)
+        rows.append(row)
+    results: dict[str, dict[str, float]] = {}
+    for name in outputs:
+        results[name] = {"likely": float(likely[name]),
+                         **{_percentile_key(p): float(v) for p, v in result.percentiles[name].items()}}
+        rows.append({"section": "result", "name": name, **results[name]})
+    document: dict[str, Any] = {**labels, "samples": n, "seed": seed, "percentiles": percentiles,
+                                "assumptions": assumptions, "results": results}
+    clipped = {k: v for k, v in result.clipped.items() if v > 0}
+    if result.clipped:
+        document["clipped"] = result.clipped
+    if table is not None:
+        document["tornado"] = {"output": sensitivity, "rows": [row._asdict() for row in table]}
+        rows += [{"section": "tornado", "name": row.field, "output": sensitivity, "low": row.low_value,
+                  "high": row.high_value, "output_at_low": row.output_at_low,
+                  "output_at_high": row.output_at_high, "swing": row.swing} for row in table]
+    if sobol is not None:
+        document["sobol"] = {"output": sensitivity, "n": sobol.n, "seed": sobol.seed,
+                             "variance": sobol.variance, "first_order": sobol.first_order,
+                             "total_order": sobol.total_order, "interactions": sobol.interactions}
+        rows += [{"section": "sobol", "name": k, "output": sensitivity, "first_order": v,
+                  "total_order": sobol.total_order[k]} for k, v in sobol.first_order.items()]
+
+    def text(_: Report) -> str:
+        lines = []
+        if labels:
+            lines.append(f"== {labels.get('name', labels.get('file'))} ==")
+            lines += [f"{k}: {v}" for k, v in labels.items() if k != "name"]
+        lines.append("Assumptions (chosen inputs, presets and ranges; not measurements):")
+        table_rows = [["", "value", "range", ""]]
+        for key, value in inputs.presets.items():
+            table_rows.append([key, value, "", "(given)" if getattr(args, key) is not None else "(file)"])
+        for name in Scenario.field_names():
+            value = getattr(s, name)
+            if value is None:
+                continue
+            kind = _INPUT_KINDS[name]
+            spec = specs.get(name)
+            table_rows.append([name, _short(kind, value), "" if spec is None else _describe(kind, spec),
+                               f"({inputs.origins.get(name, 'default')})"])
+        lines += _table(table_rows)
+        lines.append(f"Results (Monte Carlo, {n:,} samples, seed {seed}; percentiles of the outputs given the "
+                     "assumed ranges):")
+        header = ["", "at likely values", *(f"P{p:g}" for p in percentiles)]
+        out_rows = [header]
+        for name in outputs:
+            kind, label = _kind_of(name)
+            out_rows.append([label, _format_value(kind, likely[name]),
+                             *(_format_value(kind, result.percentiles[name][p]) for p in percentiles)])
+        lines += _table(out_rows)
+        if not specs or all(isinstance(v, uncertainty.Fixed) for v in specs.values()):
+            lines.append("  (no ranges given: every percentile is the single estimate)")
+        for name, share in clipped.items():
+            lines.append(f"  note: {share:.2%} of the {name} samples fell outside its valid values and were "
+                         "moved to the nearest valid value (a log-normal tail)")
+        kind, label = _kind_of(sensitivity)
+        if table is not None:
+            lines.append(f"Tornado for {label}: each range from low to high, the others at their likely "
+                         "values, largest swing first:")
+            if table:
+                t_rows = [["", "low .. high", "output at low", "output at high", "swing"]]
+                for row in table:
+                    field_kind = _INPUT_KINDS[row.field]
+                    t_rows.append([row.field, f"{_short(field_kind, row.low_value)} .. "
+                                              f"{_short(field_kind, row.high_value)}",
+                                   _format_value(kind, row.output_at_low), _format_value(kind, row.output_at_high),
+                                   _format_value(kind, row.swing)])
+                lines += _table(t_rows)
+            else:
+                lines.append("  (no ranges given)")
+        if sobol is not None:
+            lines.append(f"Sobol variance shares of {label} (first-order S_i: that range alone; total S_Ti: "
+                         f"with its interactions; Saltelli et al. 2010; N = {sobol.n:,}):")
+            if sobol.first_order:
+                s_rows = [["", "first-order", "total"]]
+                s_rows += [[k, f"{v:.3f}", f"{sobol.total_order[k]:.3f}"] for k, v in sobol.first_order.items()]
+                lines += _table(s_rows)
+                lines.append(f"  interactions (1 - sum of S_i): {sobol.interactions:.3f}")
+            else:
+                lines.append("  (no ranges given)")
+        return "\n".join(lines) + "\n"
+
+    return Report([], text=text, rows=rows, document=document)
+
+
 def _sourced_rows(kind: str, key: str, name: str, values: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for field_name, sourced in values.items():
@@ -678,8 +1017,10 @@ def _flat_rows(report: Report) -> list[dict[str, Any]]:
 def render(report: Report, format: str) -> str:
     """The report as text, JSON or CSV."""
     if format == "json":
-        if report.rows is not None:
-            document: Any = report.rows
+        if report.document is not None:
+            document: Any = report.document
+        elif report.rows is not None:
+            document = report.rows
         elif report.single:
             document = _json_record(report.records[0])
         else:
@@ -712,7 +1053,7 @@ def _check_output(args: argparse.Namespace) -> None:
     if not args.output:
         return
     output = Path(args.output)
-    for name in getattr(args, "files", None) or ():
+    for name in [*(getattr(args, "files", None) or ()), *filter(None, [getattr(args, "file", None)])]:
         source = Path(name)
         same = source.exists() and output.exists() and os.path.samefile(source, output)
         if same or output.resolve() == source.resolve():

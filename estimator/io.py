@@ -34,6 +34,38 @@ text that is not UTF-8, an empty or oversized file, a syntax error (with the
 parser's line and column), NaN or infinity, booleans, null and tables where a
 number belongs.
 
+Ranges. Any assumption may instead be a range (see
+:mod:`estimator.uncertainty`), written as a table or as text; numbers inside
+may carry units as above::
+
+    pue = { low = 1.1, likely = 1.2, high = 1.4 }                         # triangular
+    gpu_watts = { distribution = "uniform", low = "650 W", high = "750 W" }
+    mfu = { distribution = "lognormal", median = 0.4, p95 = 0.5 }
+    server_overhead = "1.5..1.9"          # uniform, low..high
+    utilization = "60%/75%/85%"           # triangular, low/likely/high
+    hours = "lognormal:60 days..120 days" # a named distribution: its P5..P95
+    wue = "lognormal:median=0.3, p95=0.6" # a named distribution, by its parameters
+
+A table takes the keys ``distribution`` (``"uniform"``, ``"triangular"``,
+``"lognormal"`` or ``"fixed"``), ``low``, ``likely`` (or ``mode``), ``high``,
+``median``, ``p95``, ``mu``, ``sigma`` and ``value``, in the combinations
+:func:`estimator.uncertainty.spec_from_value` lists; an unknown key is
+refused with the closest valid one suggested. In JSON a range is an object or
+the same text. Each range's low, likely and high value must be valid for its
+field (``pue low must be >= 1 (got 0.9)``).
+
+Ranges are read only by :func:`load_uncertain` / :func:`loads_uncertain` (and
+``estimator uncertainty FILE``), which return the Scenario at every range's
+likely value together with the ranges. :func:`load` and :func:`loads` (and
+``estimator run``) read single values and refuse a range with a message
+pointing there: a point estimate taken silently from a file of ranges would
+be easy to mistake for the result of the ranges. :func:`dumps_uncertain` /
+:func:`save_uncertain` write ranges back as tables, exactly:
+``loads_uncertain(dumps_uncertain(s, specs)) == (s, specs)`` for a pair that
+:func:`loads_uncertain` returned (a ranged field's value in the Scenario is
+its range's likely value; a different value there is not written, as in
+:func:`estimator.uncertainty.monte_carlo`, where the range wins).
+
 Examples
 --------
 >>> from estimator import io
@@ -41,6 +73,11 @@ Examples
 >>> s.gpus, s.gpu_watts, s.pue
 (100000.0, 700.0, 1.2)
 >>> io.loads(io.dumps(s, "json"), "json") == s
+True
+>>> s, specs = io.loads_uncertain('gpus = "100k"\\ngpu_watts = "650 W..750 W"\\npue = "1.1/1.2/1.4"\\n')
+>>> s.gpu_watts, s.pue, specs["gpu_watts"]
+(700.0, 1.2, Uniform(low=650.0, high=750.0))
+>>> io.loads_uncertain(io.dumps_uncertain(s, specs)) == (s, specs)
 True
 """
 
@@ -59,14 +96,15 @@ import secrets
 import stat
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from estimator import units
+from estimator import uncertainty, units
 from estimator.scenario import Scenario, preset_assumptions
+from estimator.uncertainty import Spec
 
 __all__ = [
     "FIELD_UNITS",
@@ -74,15 +112,24 @@ __all__ = [
     "MAX_BYTES",
     "METADATA_KEYS",
     "PRESET_KEYS",
+    "RANGE_KEYS",
     "SUFFIXES",
     "dumps",
+    "dumps_uncertain",
+    "is_range",
     "load",
     "load_mapping",
+    "load_uncertain",
     "load_with_metadata",
     "loads",
+    "loads_uncertain",
+    "read_range",
     "save",
+    "save_uncertain",
     "scenario_from_dict",
     "scenario_to_dict",
+    "uncertain_from_dict",
+    "uncertain_to_dict",
     "write_text_atomic",
 ]
 
@@ -122,6 +169,15 @@ MAX_BYTES = 1 << 20
 
 # numpy's own limit on array dimensions; deeper nesting is a mistake.
 _MAX_DEPTH = 32
+
+#: Keys a range table may hold (see :func:`estimator.uncertainty.spec_from_value`
+#: for the combinations each distribution takes).
+RANGE_KEYS: tuple[str, ...] = ("distribution", "low", "likely", "mode", "high", "median", "p95", "mu",
+                               "sigma", "value")
+
+# Where a range is refused because single values were asked for.
+_RANGES_HINT = ("a range is read by io.load_uncertain or `estimator uncertainty FILE`, "
+                "not by io.load or `estimator run`")
 
 
 def _valid_keys() -> tuple[str, ...]:
@@ -201,6 +257,207 @@ def _value(key: str, value: object) -> float | np.ndarray:
                          "got rows of different lengths") from None
 
 
+# "lognormal:0.3..0.5", "uniform: 650 W..750 W", "lognormal:median=0.4, p95=0.5"
+_NAMED_RANGE = re.compile(r"\s*([A-Za-z][A-Za-z_\-]*)\s*:(.*)", re.DOTALL)
+# In "key=value, key=value" a comma separates pairs only before the next key
+# ("100,000 W" keeps its comma).
+_PAIR_SPLIT = re.compile(r",\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
+
+
+def is_range(value: object) -> bool:
+    """Whether a file or command-line value is written as a range rather than a number.
+
+    True for a range object, a table, text holding ``..`` or exactly two
+    ``/`` (:func:`estimator.uncertainty.is_range`), and text naming a
+    distribution before a colon (``"lognormal:median=0.4, p95=0.5"``).
+    """
+    return uncertainty.is_range(value) or (isinstance(value, str) and _named(value) is not None)
+
+
+def _named(text: str) -> tuple[str, str] | None:
+    """(name, rest) of text that names a distribution: a known name, or any name before a range."""
+    match = _NAMED_RANGE.fullmatch(text)
+    if match is None:
+        return None
+    name, rest = match.group(1), match.group(2).strip()
+    known = name.lower().replace("-", "").replace("_", "") in uncertainty.DISTRIBUTIONS
+    return (name, rest) if known or "=" in rest or ".." in rest or rest.count("/") == 2 else None
+
+
+def _named_range_table(field: str, text: str) -> dict[str, Any] | None:
+    """The table of a range written ``NAME:LOW..HIGH``, ``NAME:LOW/LIKELY/HIGH`` or ``NAME:k=v, k=v``."""
+    named = _named(text)
+    if named is None:
+        return None
+    name, rest = named
+    table: dict[str, Any] = {"distribution": name}
+    if "=" in rest:
+        for pair in _PAIR_SPLIT.split(rest):
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip():
+                raise ValueError(f"{field} range {text!r} could not be read: write key=value pairs separated "
+                                 "by commas, e.g. 'lognormal:median=0.4, p95=0.5'")
+            key = key.strip()
+            if key in table:
+                raise ValueError(f"{field} range {text!r} repeats the key {key!r}")
+            table[key] = value.strip()
+    elif ".." in rest:
+        parts = rest.split("..")
+        if len(parts) != 2:
+            raise ValueError(f"{field} range {text!r} could not be read: write {name}:LOW..HIGH")
+        table["low"], table["high"] = (part.strip() for part in parts)
+    elif rest.count("/") == 2:
+        table["low"], table["likely"], table["high"] = (part.strip() for part in rest.split("/"))
+    else:
+        raise ValueError(f"{field} range {text!r} could not be read: after '{name}:' write LOW..HIGH, "
+                         "LOW/LIKELY/HIGH or key=value pairs (e.g. 'lognormal:median=0.4, p95=0.5')")
+    return table
+
+
+def _range_table(field: str, unit: str, table: Mapping[Any, Any]) -> dict[str, Any]:
+    """A range table's keys checked (closest valid key suggested) and its numbers read in ``unit``."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{field} range keys must be text (got {key!r})")
+        normal = re.sub(r"[\s\-]+", "_", key.strip().lower())
+        if normal not in RANGE_KEYS:
+            close = difflib.get_close_matches(normal, RANGE_KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?; " if close else ""
+            raise ValueError(f"unknown key {key!r} in the range of {field} ({hint}valid keys: "
+                             f"{', '.join(RANGE_KEYS)})")
+        if normal in out:
+            raise ValueError(f"{field} range gives {normal!r} twice")
+        if normal == "distribution":
+            out[normal] = _text(f"{field} distribution", value)
+        elif normal in ("mu", "sigma"):  # of the logarithm: no unit
+            out[normal] = _scalar(f"{field} {normal}", "ratio", value)
+        else:
+            out[normal] = _scalar(f"{field} {normal}", unit, value)
+    if not out:
+        raise ValueError(f"{field} range is an empty table; write e.g. {{ low = ..., likely = ..., high = ... }}")
+    return out
+
+
+def read_range(field: str, value: object, *, unit: str | None = None) -> Spec:
+    """Read one assumption written as a range (or a number) in a file or on the command line.
+
+    Parameters
+    ----------
+    field : str
+        A Scenario field: the range is checked against its rule and every
+        message starts with it.
+    value : number, str, mapping or range object
+        A number or unit text (a :class:`~estimator.uncertainty.Fixed` range);
+        text ``"LOW..HIGH"`` (uniform), ``"LOW/LIKELY/HIGH"`` (triangular),
+        ``"NAME:LOW..HIGH"``, ``"NAME:LOW/LIKELY/HIGH"`` or ``"NAME:key=value,
+        key=value"`` (a named distribution); a table of :data:`RANGE_KEYS`; or
+        a range object.
+    unit : str, optional
+        Unit of bare numbers (a target unit of :func:`estimator.units.parse`);
+        the field's own unit (:data:`FIELD_UNITS`) by default.
+
+    Returns
+    -------
+    Fixed, Uniform, Triangular or LogNormal
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the field and the rule: ``pue low must be >= 1 (got 0.9)``,
+        ``pue distribution 'unifrom' is not known (did you mean 'uniform'? ...)``,
+        ``unknown key 'likley' in the range of pue (did you mean 'likely'?; ...)``.
+
+    Examples
+    --------
+    >>> read_range("gpu_watts", "650 W..750 W")
+    Uniform(low=650.0, high=750.0)
+    >>> read_range("mfu", "lognormal:median=40%, p95=50%")
+    LogNormal(median=0.4, p95=0.5)
+    """
+    if field not in FIELD_UNITS:
+        raise _unknown_key(field, Scenario.field_names())
+    unit = FIELD_UNITS[field] if unit is None else unit
+    if isinstance(value, str):
+        named = _named_range_table(field, value)
+        if named is not None:
+            value = named
+    if isinstance(value, Mapping):
+        value = _range_table(field, unit, value)
+    elif isinstance(value, _NonFinite | bool | np.bool_) or value is None or (
+            isinstance(value, numbers.Real) and not isinstance(value, float)):
+        value = _scalar(field, unit, value)  # words NaN literals, booleans, null, huge integers
+    return uncertainty.spec_from_value(field, value, lambda text: units.parse(text, unit, field=field))
+
+
+def _single(key: str, value: object) -> float | np.ndarray:
+    """A field's single value (or array); a range refused with a pointer to the loaders that read it."""
+    if isinstance(value, Mapping):
+        raise TypeError(f"{key} must be a number, not a table (got {dict(value)!r:.80}); {_RANGES_HINT}")
+    if is_range(value):
+        raise ValueError(f"{key} must be a single value, not a range (got {value!r:.80}); {_RANGES_HINT}")
+    return _value(key, value)
+
+
+def _array_without_ranges(key: str, value: object) -> float | np.ndarray:
+    """A field's value that is not a range; an array may not hold ranges."""
+    def check(item: object, index: tuple[int, ...]) -> None:
+        if isinstance(item, list | tuple) and len(index) <= _MAX_DEPTH:
+            for i, x in enumerate(item):
+                check(x, (*index, i))
+        elif index and is_range(item):
+            raise ValueError(f"{key}[{', '.join(map(str, index))}] is a range inside an array; give one "
+                             f"range for {key} instead (e.g. {key} = {{ low = ..., likely = ..., high = ... }})")
+
+    check(value, ())
+    return _value(key, value)
+
+
+def _from_dict(mapping: Mapping[str, Any], ranges: bool) -> tuple[Scenario, dict[str, Spec]]:
+    """Scenario (and, if ``ranges``, the ranges) from a file's key/value pairs."""
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"a scenario must be a table of key = value pairs (got {type(mapping).__name__})")
+    valid = _valid_keys()
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError(f"scenario keys must be text (got {key!r})")
+        if key not in valid:
+            raise _unknown_key(key, valid)
+    for key in METADATA_KEYS:
+        if key in mapping:
+            _text(key, mapping[key])
+    presets = {key: _text(key, mapping[key]) for key in PRESET_KEYS if key in mapping}
+    if "accelerator" in presets:
+        values: dict[str, Any] = preset_assumptions(presets["accelerator"], presets.get("methodology"),
+                                                    presets.get("site"))
+    elif "methodology" in presets:
+        raise ValueError(f"methodology {presets['methodology']!r} needs an accelerator key too: "
+                         "its server overhead depends on the accelerator")
+    elif "site" in presets:
+        from estimator import catalog  # deferred: reading the catalogue only when asked
+
+        values = catalog.site(presets["site"]).assumptions()
+    else:
+        values = {}
+    specs: dict[str, Spec] = {}
+    for key in Scenario.field_names():
+        if key not in mapping:
+            continue
+        value = mapping[key]
+        if not ranges:
+            values[key] = _single(key, value)
+        elif is_range(value):
+            specs[key] = read_range(key, value)
+            values[key] = specs[key].likely
+        else:
+            values[key] = _array_without_ranges(key, value)
+    missing = [key for key in _required_fields() if key not in values]
+    if missing:
+        raise ValueError(f"scenario is missing {' and '.join(missing)} "
+                         "(give them, or an accelerator preset for gpu_watts)")
+    return Scenario(**values), specs
+
+
 def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
     """Build a validated Scenario from the key/value pairs of a scenario file.
 
@@ -227,11 +484,13 @@ def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
     ValueError
         On an unknown key (the closest valid key suggested), an unknown
         preset (the valid names listed), a methodology without an
-        accelerator, a missing required field, a ragged array, or any value
-        out of its range.
+        accelerator, a missing required field, a ragged array, any value
+        out of its range, or a range (``"1.1..1.4"``; read those with
+        :func:`uncertain_from_dict`).
     TypeError
-        On a boolean, null, table or other non-number where a number belongs,
-        or a non-text preset or metadata value.
+        On a boolean, null, table (a range table included) or other
+        non-number where a number belongs, or a non-text preset or metadata
+        value.
 
     Examples
     --------
@@ -240,38 +499,89 @@ def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
     >>> s.gpus, s.gpu_watts, s.hours, s.utilization
     (16384.0, 700.0, 1296.0, 0.9)
     """
-    if not isinstance(mapping, Mapping):
-        raise TypeError(f"a scenario must be a table of key = value pairs (got {type(mapping).__name__})")
-    valid = _valid_keys()
-    for key in mapping:
-        if not isinstance(key, str):
-            raise TypeError(f"scenario keys must be text (got {key!r})")
-        if key not in valid:
-            raise _unknown_key(key, valid)
-    for key in METADATA_KEYS:
-        if key in mapping:
-            _text(key, mapping[key])
-    presets = {key: _text(key, mapping[key]) for key in PRESET_KEYS if key in mapping}
-    if "accelerator" in presets:
-        values: dict[str, Any] = preset_assumptions(presets["accelerator"], presets.get("methodology"),
-                                                    presets.get("site"))
-    elif "methodology" in presets:
-        raise ValueError(f"methodology {presets['methodology']!r} needs an accelerator key too: "
-                         "its server overhead depends on the accelerator")
-    elif "site" in presets:
-        from estimator import catalog  # deferred: reading the catalogue only when asked
+    return _from_dict(mapping, ranges=False)[0]
 
-        values = catalog.site(presets["site"]).assumptions()
-    else:
-        values = {}
+
+def uncertain_from_dict(mapping: Mapping[str, Any]) -> tuple[Scenario, dict[str, Spec]]:
+    """A Scenario and its ranges from the key/value pairs of a scenario file.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        As for :func:`scenario_from_dict`, except that any field's value may
+        also be a range: a table of :data:`RANGE_KEYS`, text
+        ``"LOW..HIGH"``, ``"LOW/LIKELY/HIGH"`` or ``"NAME:..."``, or a range
+        object (see :func:`read_range`).
+
+    Returns
+    -------
+    scenario : Scenario
+        Presets first, explicit values on top; a field given as a range holds
+        the range's likely value (the midpoint of a uniform range, the median
+        of a log-normal one), so ``estimate(scenario)`` is the point estimate.
+    specs : dict of str to Spec
+        Field → range, for the fields written as ranges, in declaration
+        order; pass both to :func:`estimator.uncertainty.monte_carlo` as
+        ``monte_carlo(specs, base=scenario)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`scenario_from_dict`, and for a bad range, naming the field
+        and the rule (see :func:`read_range`), or a range inside an array.
+
+    Examples
+    --------
+    >>> s, specs = uncertain_from_dict({"accelerator": "h100-sxm", "gpus": "100k",
+    ...                                 "pue": {"low": 1.1, "likely": 1.2, "high": 1.4}})
+    >>> s.pue, specs
+    (1.2, {'pue': Triangular(low=1.1, likely=1.2, high=1.4)})
+    """
+    return _from_dict(mapping, ranges=True)
+
+
+def _spec_items(specs: Mapping[str, object]) -> dict[str, Spec]:
+    if not isinstance(specs, Mapping):
+        raise TypeError(f"specs must be a mapping of field → range (got {type(specs).__name__})")
+    out = {}
+    for key, value in specs.items():
+        if not isinstance(key, str) or key not in FIELD_UNITS:
+            raise _unknown_key(str(key), Scenario.field_names())
+        out[key] = read_range(key, value)
+    return out
+
+
+def uncertain_to_dict(s: Scenario, specs: Mapping[str, object], *, name: str | None = None,
+                      description: str | None = None) -> dict[str, Any]:
+    """The key/value pairs of a scenario file with ranges.
+
+    Parameters
+    ----------
+    s : Scenario
+        The single values; a field that has a range is written as the range.
+    specs : mapping
+        Field → range (anything :func:`read_range` reads).
+    name, description : str, optional
+        Metadata written ahead of the fields.
+
+    Returns
+    -------
+    dict
+        As :func:`scenario_to_dict`, with each ranged field's value replaced
+        by the range's table (``spec.to_dict()``: its ``distribution`` and
+        parameters, floats in the field's unit), in declaration order.
+        ``uncertain_from_dict(uncertain_to_dict(s, specs)) == (s, specs)``
+        when every ranged field of ``s`` holds its range's likely value.
+    """
+    checked = _spec_items(specs)
+    plain = scenario_to_dict(s, name=name, description=description)
+    out = {k: v for k, v in plain.items() if k not in FIELD_UNITS}
     for key in Scenario.field_names():
-        if key in mapping:
-            values[key] = _value(key, mapping[key])
-    missing = [key for key in _required_fields() if key not in values]
-    if missing:
-        raise ValueError(f"scenario is missing {' and '.join(missing)} "
-                         "(give them, or an accelerator preset for gpu_watts)")
-    return Scenario(**values)
+        if key in checked:
+            out[key] = checked[key].to_dict()
+        elif key in plain:
+            out[key] = plain[key]
+    return out
 
 
 def scenario_to_dict(s: Scenario, *, name: str | None = None,
@@ -328,6 +638,8 @@ def _toml_string(text: str) -> str:
 def _toml_value(value: object) -> str:
     if isinstance(value, str):
         return _toml_string(value)
+    if isinstance(value, Mapping):  # a range: an inline table of bare keys
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     number = float(value)  # type: ignore[arg-type]
@@ -368,13 +680,16 @@ def dumps(s: Scenario, format: str = "toml", *, name: str | None = None,
     utilization = 1.0  # [unitless]
     mfu = 1.0  # [unitless]
     """
-    mapping = scenario_to_dict(s, name=name, description=description)
+    return _dumps(scenario_to_dict(s, name=name, description=description), format)
+
+
+def _dumps(mapping: Mapping[str, Any], format: str, header: Sequence[str] = ()) -> str:
     if _check_format(format) == "json":
         # One key per line, each array on its line: as readable as the TOML form.
         pairs = (f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, allow_nan=False)}"
                  for k, v in mapping.items())
         return "{\n" + ",\n".join(pairs) + "\n}\n"
-    lines = ["# estimator scenario: every value is an assumption"]
+    lines = ["# estimator scenario: every value is an assumption", *header]
     for key, value in mapping.items():
         line = f"{key} = {_toml_value(value)}"
         if key in FIELD_UNITS:
@@ -382,6 +697,42 @@ def dumps(s: Scenario, format: str = "toml", *, name: str | None = None,
             line += f"  # [{_UNIT_LABELS.get(unit, unit)}]"
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def dumps_uncertain(s: Scenario, specs: Mapping[str, object], format: str = "toml", *,
+                    name: str | None = None, description: str | None = None) -> str:
+    """A scenario with ranges as the text of a TOML or JSON file.
+
+    Parameters
+    ----------
+    s : Scenario
+        The single values (a ranged field's value is its range's likely value
+        and is not written).
+    specs : mapping
+        Field → range (anything :func:`read_range` reads).
+    format : {"toml", "json"}, default "toml"
+        File format.
+    name, description : str, optional
+        Metadata written ahead of the fields.
+
+    Returns
+    -------
+    str
+        The file's text: each range an inline table (TOML) or object (JSON)
+        with its ``distribution`` and parameters, floats written with
+        ``repr``. ``loads_uncertain(dumps_uncertain(s, specs)) == (s, specs)``
+        for a pair :func:`loads_uncertain` returned.
+
+    Examples
+    --------
+    >>> from estimator.uncertainty import Triangular
+    >>> text = dumps_uncertain(Scenario(gpus=1000, gpu_watts=700, pue=1.2),
+    ...                        {"pue": Triangular(1.1, 1.2, 1.4)})
+    >>> print(text.splitlines()[6])
+    pue = { distribution = "triangular", low = 1.1, likely = 1.2, high = 1.4 }  # [unitless]
+    """
+    mapping = uncertain_to_dict(s, specs, name=name, description=description)
+    return _dumps(mapping, format, ["# ranges: read with `estimator uncertainty FILE` or io.load_uncertain"])
 
 
 def _decode(data: str | bytes | bytearray | memoryview, max_bytes: int) -> str:
@@ -515,6 +866,35 @@ def loads(data: str | bytes, format: str = "toml", *, max_bytes: int = MAX_BYTES
     return scenario_from_dict(_parse(data, format, max_bytes))
 
 
+def loads_uncertain(data: str | bytes, format: str = "toml", *,
+                    max_bytes: int = MAX_BYTES) -> tuple[Scenario, dict[str, Spec]]:
+    """Read a scenario with ranges from the content of a TOML or JSON file.
+
+    Parameters
+    ----------
+    data : str or bytes
+        The file's content; bytes must be UTF-8.
+    format : {"toml", "json"}, default "toml"
+        File format.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest content accepted [bytes].
+
+    Returns
+    -------
+    scenario : Scenario
+        Every range at its likely value.
+    specs : dict of str to Spec
+        Field → range, for the fields written as ranges (see
+        :func:`uncertain_from_dict`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`loads`, and for a bad range (see :func:`read_range`).
+    """
+    return uncertain_from_dict(_parse(data, format, max_bytes))
+
+
 def _format_of(path: Path, format: str | None) -> str:
     if format is not None:
         return _check_format(format)
@@ -629,6 +1009,39 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Scenari
     return load_with_metadata(path, max_bytes=max_bytes)[0]
 
 
+def load_uncertain(path: str | os.PathLike[str], *,
+                   max_bytes: int = MAX_BYTES) -> tuple[Scenario, dict[str, Spec]]:
+    """Read a scenario file with ranges, format from its suffix (``.toml`` or ``.json``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest file accepted [bytes].
+
+    Returns
+    -------
+    scenario : Scenario
+        Every range at its likely value.
+    specs : dict of str to Spec
+        Field → range (see :func:`uncertain_from_dict`); metadata, if wanted,
+        comes from :func:`load_mapping`.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read (e.g. ``FileNotFoundError``).
+    ValueError, TypeError
+        As :func:`loads_uncertain`, the message starting with the file's path.
+    """
+    mapping = load_mapping(path, max_bytes=max_bytes)
+    try:
+        return uncertain_from_dict(mapping)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{path}: {exc}") from None
+
+
 def _fsync_directory(directory: Path) -> None:
     """Make a rename durable; not every platform can open a directory."""
     try:
@@ -730,4 +1143,41 @@ def save(s: Scenario, path: str | os.PathLike[str], format: str | None = None, *
     """
     path = Path(path)
     text = dumps(s, _format_of(path, format), name=name, description=description)
+    return write_text_atomic(path, text)
+
+
+def save_uncertain(s: Scenario, specs: Mapping[str, object], path: str | os.PathLike[str],
+                   format: str | None = None, *, name: str | None = None,
+                   description: str | None = None) -> Path:
+    """Write a scenario file with ranges atomically.
+
+    Parameters
+    ----------
+    s : Scenario
+        The single values (a ranged field's value is not written).
+    specs : mapping
+        Field → range (anything :func:`read_range` reads).
+    path : str or path-like
+        The file; its suffix (``.toml`` or ``.json``) gives the format unless
+        ``format`` is given.
+    format : {"toml", "json"}, optional
+        File format, overriding the suffix.
+    name, description : str, optional
+        Metadata written ahead of the fields.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written; ``load_uncertain(save_uncertain(s, specs, path)) ==
+        (s, specs)`` for a pair :func:`load_uncertain` returned.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a bad range or suffix.
+    OSError
+        If the file cannot be written; the old file, if any, is left whole.
+    """
+    path = Path(path)
+    text = dumps_uncertain(s, specs, _format_of(path, format), name=name, description=description)
     return write_text_atomic(path, text)

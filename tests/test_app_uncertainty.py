@@ -49,7 +49,7 @@ def _ok(at: AppTest) -> None:
 
 
 def _metrics(at: AppTest, output: str) -> dict[str, str]:
-    return {m.label.split(": ", 1)[1]: m.value for m in at.get_by_key(f"unc_kpis_{output}").metric}
+    return {m.label: m.value for m in at.get_by_key(f"unc_kpis_{output}").metric}
 
 
 def _has(at: AppTest, key: str) -> bool:
@@ -93,7 +93,7 @@ def test_page_runs_and_shows_every_part():
     assert at.title[0].value == "Uncertainty"
     assert not at.error
     for output in OUTPUTS:
-        assert set(_metrics(at, output)) == {"P5", "P50 (median)", "P95", "at the sidebar values"}
+        assert set(_metrics(at, output)) == {"P5", "P50 (median)", "P95", "At the sidebar values"}
     for key in ("unc_chart_facility_power", "unc_chart_gpus_per_gigawatt", "unc_chart_tornado"):
         assert at.get_by_key(key).get("vega_lite_chart")
     sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
@@ -116,7 +116,7 @@ def test_default_percentiles_equal_library():
     shown = _metrics(at, "energy_wh")
     assert shown["P50 (median)"] == units.format_energy(result.percentiles["energy_wh"][50])
     r = uncertainty.evaluate(_default(), ["facility_power_w"])
-    assert _metrics(at, "facility_power_w")["at the sidebar values"] == units.format_power(r["facility_power_w"])
+    assert _metrics(at, "facility_power_w")["At the sidebar values"] == units.format_power(r["facility_power_w"])
 
 
 def test_seed_shape_samples_and_edited_range_equal_library():
@@ -191,7 +191,7 @@ def test_tornado_and_sobol_follow_the_chosen_output():
     ("unc_low_pue", 1.5, "pue triangular range: values must be ordered low <= likely <= high"),
     ("unc_high_utilization", 1.2, "utilization high must be in (0, 1] (got 1.2)"),
     ("unc_low_gpu_watts", -5.0, "gpu_watts low must be > 0 (got -5.0)"),
-    ("unc_low_pue", None, "pue needs a low and a high value"),
+    ("unc_low_mfu", 0.0, "mfu low must be in (0, 1] (got 0.0)"),
 ])
 def test_bad_range_shows_library_message(key, value, fragment):
     at = _run()
@@ -240,7 +240,7 @@ def test_fixed_rows_and_every_range_fixed():
     assert not at.error
     assert any("held fixed" in i.value for i in at.info)
     p = _metrics(at, "facility_power_w")
-    assert p["P5"] == p["P95"] == p["at the sidebar values"]
+    assert p["P5"] == p["P95"] == p["At the sidebar values"]
 
 
 def test_invalid_sidebar_stops_with_message():

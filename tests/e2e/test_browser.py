@@ -56,6 +56,16 @@ _READY_JS = """() => {
 }"""
 
 
+#: Height of the page's content: the taller of the main pane and the sidebar, plus their offsets.
+_CONTENT_HEIGHT_JS = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const side = document.querySelector('[data-testid="stSidebarContent"]');
+  const h = (el) => el ? el.getBoundingClientRect().top + el.scrollHeight : 0;
+  return Math.ceil(Math.max(h(main), side ? side.scrollHeight : 0)) + 16;
+}"""
+MAX_SHOT_HEIGHT = 12_000
+
+
 def _app_pages() -> dict[str, str]:
     """Page name (its file under app_pages/) → URL path, read from app.py's ``st.Page`` calls."""
     pages: dict[str, str] = {}
@@ -94,6 +104,21 @@ def metric_value(page: Page, container: str, label: str) -> Locator:
     return metric.locator(METRIC_VALUE)
 
 
+def set_number(page: Page, key: str, text: str) -> None:
+    """Type into the number input with Streamlit key ``key`` and commit it (Enter), as a user would."""
+    box = keyed(page, key).locator("input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def keep_scenario(page: Page, name: str) -> None:
+    """On /compare: keep the sidebar's scenario under ``name`` and wait for the confirmation."""
+    keyed(page, "keep_name").locator("input").fill(name)
+    keyed(page, "keep_button").locator("button").click()
+    expect(page.locator(ALERT).filter(has_text=f"Kept as '{name}'")).to_be_visible(timeout=TIMEOUT_MS)
+    wait_for_app(page)
+
+
 def query(page: Page) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
 
@@ -107,6 +132,17 @@ def expected_facility_power(params: dict[str, str]) -> str:
 
 def no_exception(page: Page) -> None:
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def save_small_png(png: bytes, target: Path) -> None:
+    """Write a screenshot as a 256-colour PNG (a third of the size, same pixels to the eye; flat UI colours)."""
+    from PIL import Image  # Pillow comes with streamlit
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    tmp = target.with_suffix(".tmp.png")
+    small.save(tmp, format="PNG", optimize=True)
+    tmp.replace(target)
 
 
 # --------------------------------------------------------------------------- 1. every page loads
@@ -139,10 +175,8 @@ def test_pue_input_changes_facility_power(page: Page, app_url: str) -> None:
     before = facility.inner_text()
     assert before == expected_facility_power(query(page))
 
-    pue = keyed(page, "pue").locator("input")
-    new_pue = "1.5" if pue.input_value() not in ("1.5", "1.500") else "1.3"
-    pue.fill(new_pue)
-    pue.press("Enter")
+    new_pue = "1.5" if keyed(page, "pue").locator("input").input_value() not in ("1.5", "1.500") else "1.3"
+    set_number(page, "pue", new_pue)
     expect(facility).not_to_have_text(before, timeout=TIMEOUT_MS)
     wait_for_app(page)
     # The address bar follows the sidebar (that is what "share" copies), and the figure is the library's.
@@ -157,10 +191,7 @@ def test_pue_input_changes_facility_power(page: Page, app_url: str) -> None:
 
 def test_compare_downloads(page: Page, app_url: str, tmp_path: Path) -> None:
     open_page(page, app_url + "/compare")
-    keyed(page, "keep_name").locator("input").fill("Baseline")
-    keyed(page, "keep_button").locator("button").click()
-    expect(page.locator(ALERT).filter(has_text="Kept as 'Baseline'")).to_be_visible(timeout=TIMEOUT_MS)
-    wait_for_app(page)
+    keep_scenario(page, "Baseline")
 
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         keyed(page, "download_csv").locator("button").click()
@@ -235,11 +266,24 @@ def test_tampered_url_warns_and_falls_back(page: Page, app_url: str) -> None:
 def test_screenshots(page: Page, app_url: str, name: str, tmp_path: Path) -> None:
     """Full-page screenshot of each page at 1400 px; written to docs/img only with ESTIMATOR_SCREENSHOTS=1."""
     open_page(page, app_url + PAGES[name])
+    if name == "compare":  # show a comparison, not a lone scenario
+        keep_scenario(page, "H100, PUE 1.2")
+        set_number(page, "pue", "1.4")
+        expect(page).to_have_url(re.compile(r"[?&]pue=1\.4(&|$)"), timeout=TIMEOUT_MS)
+        wait_for_app(page)
+        keep_scenario(page, "H100, PUE 1.4")
     no_exception(page)
     page.mouse.move(0, 0)  # no hover tooltip in the picture
     out_dir = IMG_DIR if os.environ.get("ESTIMATOR_SCREENSHOTS") == "1" else tmp_path
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}.png"
-    page.screenshot(path=target, full_page=True, animations="disabled")
+    # Streamlit scrolls inside its main and sidebar panes, not the document, so full_page alone would
+    # stop at the fold: grow the viewport to the taller pane first, then let the layout settle.
+    height = page.evaluate(_CONTENT_HEIGHT_JS)
+    width = (page.viewport_size or {"width": 1400})["width"]
+    page.set_viewport_size({"width": width, "height": min(max(height, 800), MAX_SHOT_HEIGHT)})
+    wait_for_app(page)
+    page.wait_for_timeout(300)  # one more layout pass for charts that follow the container width
+    save_small_png(page.screenshot(full_page=True, animations="disabled"), target)
     size = target.stat().st_size
     assert 20_000 < size < MAX_PNG_BYTES, f"{target}: {size:,} bytes"
