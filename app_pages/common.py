@@ -351,8 +351,14 @@ def scenario_field(field: str) -> float | None:
         return None if value is None else units.to_unit(value, "FLOP/s", from_unit=PEAK_UNIT)
     if field == "hours":
         text = (value or "").strip()
-        return None if not text else units.parse(text, "h", field="period")
+        return None if not text else _period_hours(text)
     return None if value is None else float(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _period_hours(text: str) -> float:
+    # Read on every rerun, usually the same text; errors are raised again each time (not cached).
+    return units.parse(text, "h", field="period")
 
 
 def scenario_fields() -> dict[str, float | None]:
@@ -401,22 +407,36 @@ def _sync_query_params(s: Scenario | None) -> None:
 def share_params(s: Scenario) -> dict[str, str]:
     """Query parameters that restore ``s`` and the picked presets."""
     presets = current_presets()
-    return explore.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
-                                           else presets["site"]})
+    fields = s.to_dict()
+    if any(isinstance(v, list) for v in fields.values()):  # arrays: let the library word the refusal
+        return explore.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
+                                               else presets["site"]})
+    return dict(_share_params(tuple(fields.items()), tuple(presets.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _share_params(fields: tuple[tuple[str, float | None], ...],
+                  presets: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    # Asked on every rerun (to keep the address bar in step), nearly always with the same answer.
+    chosen = dict(presets)
+    scenario = Scenario(**{k: v for k, v in fields if v is not None})
+    return tuple(explore.query_from_scenario(scenario, {**chosen, "site": None if chosen["site"] == NO_SITE
+                                                        else chosen["site"]}).items())
 
 
 # --------------------------------------------------------------------------- sidebar
 
 def _number(field: str, label: str, *, step: float, fmt_: str, help_: str, allow_empty: bool = False) -> None:
     """A sidebar number input for one Scenario field, its range from :data:`LIMITS`."""
-    low, high = LIMITS[field]
+    low, high = _PEAK_LIMITS if field == "peak_flop_per_s" else LIMITS[field]
     # value=None lets an optional input be empty; its state is always set in _initialize().
     extra: dict[str, Any] = {"value": None} if allow_empty else {}
-    if field == "peak_flop_per_s":
-        low, high = units.to_unit(low, PEAK_UNIT), units.to_unit(high, PEAK_UNIT)
     st.number_input(label, min_value=low, max_value=high, step=step, format=fmt_,
                     key=FIELD_WIDGETS[field], help=help_, **extra,
                     placeholder="not set: outputs that need it are left out" if allow_empty else None)
+
+
+_PEAK_LIMITS = tuple(units.to_unit(v, PEAK_UNIT) for v in LIMITS["peak_flop_per_s"])
 
 
 def sidebar() -> None:

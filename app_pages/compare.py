@@ -95,6 +95,9 @@ with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon="
                 if shapes:
                     raise ValueError(f"{shapes[0]} is an array; the dashboard compares one value per "
                                      "assumption (use estimator in Python for arrays)")
+                # Valid for the library but beyond a sidebar input's range (0.5 W, 2.5 accelerators): the
+                # sidebar could not hold it when loaded, so say so now rather than change it silently.
+                common.check_limits(scenario.to_dict())
                 # Already validated by io.loads: only the name and presets are read here.
                 raw = json.loads(data) if fmt_ == "json" else tomllib.loads(data.decode("utf-8-sig"))
                 title = raw.get("name") if isinstance(raw.get("name"), str) else PurePath(upload.name).stem

@@ -5,7 +5,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import catalog, explore, units
+from estimator import explore, units
 
 st.title("1 GW explorer")
 st.caption("Start from a power budget at the grid connection and ask what it holds: accelerators of each "
@@ -62,7 +62,7 @@ if s.peak_flop_per_s is None:
 hours = float(days * units.HOURS_PER_DAY)
 mine = common.guarded(explore.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
                       s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop)
-part = catalog.accelerator(presets["accelerator"])
+part = common.accelerator(presets["accelerator"])
 st.subheader(f"{common.fmt(budget, 'W')} with your scenario ({part.name} preset)")
 common.kpi_row("kpis_budget", [
     ("Accelerators that fit", common.fmt(mine["gpus"], "count"),

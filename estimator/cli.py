@@ -718,6 +718,7 @@ def _uncertainty(args: argparse.Namespace) -> Report:
         *DEFAULT_OUTPUTS, *(o for o in PERIOD_OUTPUTS if o in available)]
     sensitivity = args.sensitivity_output or outputs[0]
     likely = uncertainty.evaluate(s, outputs)  # also refuses an unknown or unavailable output
+    uncertainty.evaluate(s, [sensitivity])  # even when no range varies (the tables are then empty)
     # Past one block, evaluate block by block: the same numbers, without every Estimate field at full n.
     progress = None if n <= uncertainty.PROGRESS_BLOCK else (lambda done, total: None)
     result = uncertainty.monte_carlo(specs, n=n, seed=seed, outputs=outputs, percentiles=percentiles, base=s,
@@ -725,8 +726,6 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     table = uncertainty.tornado(specs, sensitivity, base=s) if args.tornado else None
     sobol = (uncertainty.sobol_first_order(specs, sensitivity, n=sobol_n, seed=seed, base=s)
              if args.sobol else None)
-    if not (args.tornado or args.sobol):
-        uncertainty.evaluate(s, [sensitivity])  # a wrong --sensitivity-output is still an error
 
     assumptions: dict[str, Any] = dict(inputs.presets)
     rows: list[dict[str, Any]] = []

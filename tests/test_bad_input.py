@@ -139,6 +139,28 @@ LIBRARY = [
          r"^unknown unit 'furlongs' \(valid: W, Wh, h"),
     Case("library", "parse-bytes", call(units.parse, b"1 GW", "W", field="budget"), TypeError,
          r"^budget must be a number or a str"),
+    # ranges (estimator.io.loads_uncertain reads a scenario file's ranges)
+    Case("library", "range-pue-low-below-1",
+         call(io.loads_uncertain, VALID_TOML + "pue = { low = 0.9, likely = 1.2, high = 1.4 }\n"), ValueError,
+         r"^pue low must be >= 1 \(got 0\.9\)$"),
+    Case("library", "range-low-above-high", call(io.loads_uncertain, VALID_TOML + 'pue = "1.4..1.1"\n'), ValueError,
+         r"^pue range '1\.4\.\.1\.1': high must be >= low \(got low=1\.4, high=1\.1\)$"),
+    Case("library", "range-unknown-distribution",
+         call(io.loads_uncertain, VALID_TOML + 'pue = { distribution = "unifrom", low = 1.1, high = 1.4 }\n'),
+         ValueError, r"^pue distribution 'unifrom' is not known \(did you mean 'uniform'\? valid: "),
+    Case("library", "range-lognormal-p95-below-median",
+         call(io.loads_uncertain, VALID_TOML + 'mfu = { distribution = "lognormal", median = 0.4, p95 = 0.3 }\n'),
+         ValueError, r"^mfu lognormal range: p95 must be >= median \(got median=0\.4, p95=0\.3\)$"),
+    Case("library", "range-missing-key",
+         call(io.loads_uncertain, VALID_TOML + 'pue = { distribution = "uniform", low = 1.1 }\n'), ValueError,
+         r"^pue uniform range takes \{high, low\} \(got \{low\}\)$"),
+    Case("library", "range-unknown-key",
+         call(io.loads_uncertain, VALID_TOML + "pue = { low = 1.1, likley = 1.2, high = 1.4 }\n"), ValueError,
+         r"^unknown key 'likley' in the range of pue \(did you mean 'likely'\?; valid keys: "),
+    Case("library", "range-in-array", call(io.loads_uncertain, VALID_TOML + 'pue = ["1.1..1.2", 1.3]\n'),
+         ValueError, r"^pue\[0\] is a range inside an array; give one range for pue instead"),
+    Case("library", "range-wrong-unit", call(io.read_range, "gpu_watts", "650 W..750 kWh"), ValueError,
+         r"^gpu_watts: cannot read '750 kWh' as a power \(an energy was given"),
 ]
 
 
@@ -229,6 +251,13 @@ FILE = [
          r"^hours: unknown unit 'fortnights' in '3 fortnights'"),
     Case("file", "unit-in-array", f(VALID_TOML + 'hours = ["90 days", "1 parsec"]\n'), ValueError,
          r"^hours\[1\]: unknown unit 'parsec'"),
+    # a range where single values are read (io.load; io.load_uncertain reads it)
+    Case("file", "range-table-single-value-loader", f(VALID_TOML + "pue = { low = 1.1, likely = 1.2, high = 1.4 }\n"),
+         TypeError, r"^pue must be a number, not a table \(got .*\); a range is read by io\.load_uncertain or "
+                    r"`estimator uncertainty FILE`, not by io\.load or `estimator run`$"),
+    Case("file", "range-text-single-value-loader", f('{"gpus": 1000, "gpu_watts": "650 W..750 W"}', "json"),
+         ValueError, r"^gpu_watts must be a single value, not a range \(got '650 W\.\.750 W'\); a range is read "
+                     r"by io\.load_uncertain"),
 ]
 
 
@@ -242,6 +271,10 @@ FILES = {
     "low-pue.json": b'{"gpus": 1000, "gpu_watts": 700, "pue": 0.8}',
     "huge.toml": VALID_TOML.encode() + b"#" * (2 * io.MAX_BYTES),
     "scenario.yaml": b"gpus: 1000\n",
+    "ranges.toml": VALID_TOML.encode() + b"pue = { low = 1.1, likely = 1.2, high = 1.4 }\n",
+    "low-range.toml": VALID_TOML.encode() + b"pue = { low = 0.9, likely = 1.2, high = 1.4 }\n",
+    "typo-range.toml": VALID_TOML.encode() + b"pue = { low = 1.1, likley = 1.2, high = 1.4 }\n",
+    "half-range.json": b'{"gpus": 1000, "gpu_watts": 700, "pue": {"distribution": "uniform", "low": 1.1}}',
 }
 POWER = ["power", "--gpus", "100k", "--gpu-watts", "700"]
 
@@ -299,6 +332,30 @@ CLI = [
     Case("cli", "output-is-a-directory", [*POWER, "--output", "."], 2, r"error: \.: Is a directory"),
     Case("cli", "output-is-the-input", ["run", "good.toml", "--output", "good.toml"], 2,
          r"--output good\.toml is the scenario file good\.toml being read"),
+    # ranges: refused by the single-value commands, checked by `estimator uncertainty` (alias mc)
+    Case("cli", "power-range", [*POWER, "--pue", "1.1..1.4"], 2,
+         r"pue: '1\.1\.\.1\.4' is a range; `estimator power` takes single values .*use `estimator uncertainty`"),
+    Case("cli", "run-ranges-file", ["run", "ranges.toml"], 2,
+         r"ranges\.toml: pue must be a number, not a table .*`estimator uncertainty FILE`"),
+    Case("cli", "mc-pue-low-below-1", ["uncertainty", *POWER[1:], "--pue", "0.9..1.4"], 2,
+         r"error: pue low must be >= 1 \(got 0\.9\)$"),
+    Case("cli", "mc-low-above-high", ["mc", "--gpus", "100k", "--gpu-watts", "750W..650W"], 2,
+         r"gpu_watts range '750W\.\.650W': high must be >= low \(got low=750\.0, high=650\.0\)"),
+    Case("cli", "mc-unknown-distribution", ["mc", *POWER[1:], "--pue", "unifrom:1.1..1.4"], 2,
+         r"pue distribution 'unifrom' is not known \(did you mean 'uniform'\?"),
+    Case("cli", "mc-lognormal-p95-below-median", ["mc", *POWER[1:], "--mfu", "lognormal:median=0.4,p95=0.3"], 2,
+         r"mfu lognormal range: p95 must be >= median \(got median=0\.4, p95=0\.3\)"),
+    Case("cli", "mc-file-pue-low-below-1", ["uncertainty", "low-range.toml"], 2,
+         r"low-range\.toml: pue low must be >= 1 \(got 0\.9\)"),
+    Case("cli", "mc-file-unknown-key", ["uncertainty", "typo-range.toml"], 2,
+         r"typo-range\.toml: unknown key 'likley' in the range of pue \(did you mean 'likely'\?"),
+    Case("cli", "mc-file-missing-key", ["uncertainty", "half-range.json"], 2,
+         r"half-range\.json: pue uniform range takes \{high, low\} \(got \{low\}\)"),
+    Case("cli", "mc-samples-zero", ["mc", *POWER[1:], "--samples", "0"], 2, r"samples must be >= 1 \(got 0\)"),
+    Case("cli", "mc-samples-1e9", ["mc", *POWER[1:], "--samples", "1e9"], 2,
+         r"samples must be <= 10,000,000 \(got 1,000,000,000\)"),
+    Case("cli", "mc-unknown-output", ["mc", *POWER[1:], "--outputs", "facility_power"], 2,
+         r"unknown output 'facility_power' \(did you mean 'facility_power_w'\?"),
 ]
 
 

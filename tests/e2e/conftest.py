@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -27,6 +28,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 STARTUP_TIMEOUT_S = 60.0
 #: Viewport of every test page (and of the screenshots in docs/img).
 VIEWPORT = {"width": 1400, "height": 1000}
+
+# A loaded CI machine can take seconds to rerun a script and draw it: wait up to 30 s, never sleep.
+expect.set_options(timeout=30_000)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this directory is a browser test (also when a new module forgets ``pytestmark``)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
 
 def _in_ci() -> bool:

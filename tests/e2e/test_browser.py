@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python -m pytest tests/e2e -q`` (fixtures in conftest.py). Every test opens a fresh
 Streamlit session, waits for the script run and the lazy-loaded elements to finish, and checks what a
-user would see. ``ESTIMATOR_SCREENSHOTS=1`` makes :func:`test_screenshots` refresh docs/img/<page>.png.
+user would see. ``ESTIMATOR_SCREENSHOTS=1`` makes :func:`test_page` refresh docs/img/<page>.png.
 """
 
 from __future__ import annotations
@@ -145,26 +145,10 @@ def save_small_png(png: bytes, target: Path) -> None:
     tmp.replace(target)
 
 
-# --------------------------------------------------------------------------- 1. every page loads
+# --------------------------------------------------------------------------- the page list
 
 def test_app_lists_the_expected_pages() -> None:
     assert {k: PAGES.get(k) for k in EXPECTED} == EXPECTED
-
-
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_loads(page: Page, app_url: str, name: str) -> None:
-    open_page(page, app_url + PAGES[name])
-    no_exception(page)
-    main = page.locator('[data-testid="stMain"]')
-    expect(main.locator("h1").first).to_be_visible()
-    assert main.locator(f"{METRIC_VALUE}, {CHART}").count() > 0, f"no metric or chart on {name}"
-    # Every page ends with the shared assumptions panel when its scenario is valid (the default one is).
-    expect(keyed(page, "assumptions_panel")).to_be_visible()
-    expect(page.locator(f"{ERROR_ALERT}, {WARNING_ALERT}")).to_have_count(0)
-    if name == "fleet":
-        links = page.locator('[data-testid="stSidebarNavLink"]')
-        paths = {urlsplit(h).path or "/" for h in links.evaluate_all("els => els.map(e => e.href)")}
-        assert paths == set(PAGES.values())
 
 
 # --------------------------------------------------------------------------- 2. an input moves a figure
@@ -260,23 +244,44 @@ def test_tampered_url_warns_and_falls_back(page: Page, app_url: str) -> None:
     assert query(page).get("pue") != "banana"
 
 
-# --------------------------------------------------------------------------- 5. screenshots
+# --------------------------------------------------------------------------- 1 and 5. every page, and its picture
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_screenshots(page: Page, app_url: str, name: str, tmp_path: Path) -> None:
-    """Full-page screenshot of each page at 1400 px; written to docs/img only with ESTIMATOR_SCREENSHOTS=1."""
+def test_page(page: Page, app_url: str, name: str, tmp_path: Path) -> None:
+    """Each page loads with no exception and shows a metric or a chart; then its full-page screenshot
+    (1400 px wide) is taken: into docs/img/<page>.png with ESTIMATOR_SCREENSHOTS=1, else a temporary
+    directory. One page load for both keeps the browser run short."""
     open_page(page, app_url + PAGES[name])
-    if name == "compare":  # show a comparison, not a lone scenario
+    no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator("h1").first).to_be_visible()
+    assert main.locator(f"{METRIC_VALUE}, {CHART}").count() > 0, f"no metric or chart on {name}"
+    # Every page ends with the shared assumptions panel when its scenario is valid (the default one is).
+    expect(keyed(page, "assumptions_panel")).to_be_visible()
+    expect(page.locator(f"{ERROR_ALERT}, {WARNING_ALERT}")).to_have_count(0)
+    if name == "fleet":
+        links = page.locator('[data-testid="stSidebarNavLink"]')
+        paths = {urlsplit(h).path or "/" for h in links.evaluate_all("els => els.map(e => e.href)")}
+        assert paths == set(PAGES.values())
+    if name == "compare":  # picture a comparison, not a lone scenario
         keep_scenario(page, "H100, PUE 1.2")
         set_number(page, "pue", "1.4")
-        expect(page).to_have_url(re.compile(r"[?&]pue=1\.4(&|$)"), timeout=TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(r"[?&]pue=1\.4(&|$)"))
         wait_for_app(page)
         keep_scenario(page, "H100, PUE 1.4")
-    no_exception(page)
-    page.mouse.move(0, 0)  # no hover tooltip in the picture
+        no_exception(page)
+
     out_dir = IMG_DIR if os.environ.get("ESTIMATOR_SCREENSHOTS") == "1" else tmp_path
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}.png"
+    full_page_screenshot(page, target)
+    size = target.stat().st_size
+    assert 20_000 < size < MAX_PNG_BYTES, f"{target}: {size:,} bytes"
+
+
+def full_page_screenshot(page: Page, target: Path) -> None:
+    """The whole page, sidebar included, as a small PNG."""
+    page.mouse.move(0, 0)  # no hover tooltip in the picture
     # Streamlit scrolls inside its main and sidebar panes, not the document, so full_page alone would
     # stop at the fold: grow the viewport to the taller pane first, then let the layout settle.
     height = page.evaluate(_CONTENT_HEIGHT_JS)
@@ -285,5 +290,3 @@ def test_screenshots(page: Page, app_url: str, name: str, tmp_path: Path) -> Non
     wait_for_app(page)
     page.wait_for_timeout(300)  # one more layout pass for charts that follow the container width
     save_small_png(page.screenshot(full_page=True, animations="disabled"), target)
-    size = target.stat().st_size
-    assert 20_000 < size < MAX_PNG_BYTES, f"{target}: {size:,} bytes"
