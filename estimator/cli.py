@@ -697,6 +697,29 @@ def _describe(kind: str, spec: uncertainty.Spec) -> str:
             f"(P5 {_short(kind, spec.low)})")
 
 
+@dataclass
+class _Analysis:
+    """What `estimator uncertainty` computed, ready to render."""
+
+    labels: dict[str, str]
+    presets: dict[str, tuple[str, str]]  # preset key → (name, origin)
+    scenario: Scenario  # every range at its likely value
+    specs: dict[str, uncertainty.Spec]
+    origins: dict[str, str]
+    outputs: list[str]
+    percentiles: list[float | int]
+    likely: dict[str, Any]  # outputs at the likely values
+    result: uncertainty.MonteCarloResult
+    sensitivity: str  # the output the tornado and Sobol tables analyse
+    tornado: list[uncertainty.TornadoRow] | None
+    sobol: uncertainty.SobolResult | None
+
+    def fields(self) -> list[tuple[str, Any, uncertainty.Spec | None, str]]:
+        """(name, value, range or None, origin) of every field that is set."""
+        return [(name, getattr(self.scenario, name), self.specs.get(name), self.origins.get(name, "default"))
+                for name in Scenario.field_names() if getattr(self.scenario, name) is not None]
+
+
 def _uncertainty(args: argparse.Namespace) -> Report:
     n = _whole("samples", args.samples, 1, MAX_SAMPLES)
     seed = _seed_arg(args.seed)
@@ -721,111 +744,114 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     uncertainty.evaluate(s, [sensitivity])  # even when no range varies (the tables are then empty)
     # Past one block, evaluate block by block: the same numbers, without every Estimate field at full n.
     progress = None if n <= uncertainty.PROGRESS_BLOCK else (lambda done, total: None)
-    result = uncertainty.monte_carlo(specs, n=n, seed=seed, outputs=outputs, percentiles=percentiles, base=s,
-                                     progress=progress)
-    table = uncertainty.tornado(specs, sensitivity, base=s) if args.tornado else None
-    sobol = (uncertainty.sobol_first_order(specs, sensitivity, n=sobol_n, seed=seed, base=s)
-             if args.sobol else None)
+    analysis = _Analysis(
+        labels=labels,
+        presets={k: (v, "given" if getattr(args, k) is not None else "file") for k, v in inputs.presets.items()},
+        scenario=s, specs=specs, origins=inputs.origins, outputs=outputs, percentiles=percentiles, likely=likely,
+        result=uncertainty.monte_carlo(specs, n=n, seed=seed, outputs=outputs, percentiles=percentiles, base=s,
+                                       progress=progress),
+        sensitivity=sensitivity,
+        tornado=uncertainty.tornado(specs, sensitivity, base=s) if args.tornado else None,
+        sobol=uncertainty.sobol_first_order(specs, sensitivity, n=sobol_n, seed=seed, base=s) if args.sobol else None,
+    )
+    return Report([], text=lambda _: _uncertainty_text(analysis), rows=_uncertainty_rows(analysis),
+                  document=_uncertainty_document(analysis))
 
-    assumptions: dict[str, Any] = dict(inputs.presets)
-    rows: list[dict[str, Any]] = []
-    for key, value in inputs.presets.items():
-        rows.append({"section": "assumption", "name": key, "value": value, "origin": "given"
-                     if getattr(args, key) is not None else "file"})
-    for name in Scenario.field_names():
-        value = getattr(s, name)
-        if value is None:
-            continue
-        spec = specs.get(name)
-        assumptions[name] = spec.to_dict() if spec is not None else value
-        row = {"section": "assumption", "name": name, "value": value,
-               "origin": inputs.origins.get(name, "default")}
+
+def _uncertainty_results(a: _Analysis) -> dict[str, dict[str, float]]:
+    """Output → {"likely": ..., "p5": ..., ...} [the output's base unit]."""
+    return {name: {"likely": float(a.likely[name]),
+                   **{_percentile_key(p): float(v) for p, v in a.result.percentiles[name].items()}}
+            for name in a.outputs}
+
+
+def _uncertainty_document(a: _Analysis) -> dict[str, Any]:
+    """JSON: base units; each range as the table a scenario file takes."""
+    assumptions: dict[str, Any] = {k: v for k, (v, _) in a.presets.items()}
+    assumptions.update((name, value if spec is None else spec.to_dict()) for name, value, spec, _ in a.fields())
+    document: dict[str, Any] = {**a.labels, "samples": a.result.n, "seed": a.result.seed,
+                                "percentiles": a.percentiles, "assumptions": assumptions,
+                                "results": _uncertainty_results(a)}
+    if a.result.clipped:
+        document["clipped"] = a.result.clipped
+    if a.tornado is not None:
+        document["tornado"] = {"output": a.sensitivity, "rows": [row._asdict() for row in a.tornado]}
+    if a.sobol is not None:
+        document["sobol"] = {"output": a.sensitivity, "n": a.sobol.n, "seed": a.sobol.seed,
+                             "variance": a.sobol.variance, "first_order": a.sobol.first_order,
+                             "total_order": a.sobol.total_order, "interactions": a.sobol.interactions}
+    return document
+
+
+def _uncertainty_rows(a: _Analysis) -> list[dict[str, Any]]:
+    """CSV: one row per assumption, output, tornado bar and Sobol share, told apart by ``section``."""
+    rows: list[dict[str, Any]] = [{"section": "assumption", "name": k, "value": v, "origin": origin}
+                                  for k, (v, origin) in a.presets.items()]
+    for name, value, spec, origin in a.fields():
+        row = {"section": "assumption", "name": name, "value": value, "origin": origin}
         if spec is not None:
             row.update(distribution=spec.to_dict()["distribution"], low=spec.low, likely=spec.likely,
                        high=spec.high)
         rows.append(row)
-    results: dict[str, dict[str, float]] = {}
-    for name in outputs:
-        results[name] = {"likely": float(likely[name]),
-                         **{_percentile_key(p): float(v) for p, v in result.percentiles[name].items()}}
-        rows.append({"section": "result", "name": name, **results[name]})
-    document: dict[str, Any] = {**labels, "samples": n, "seed": seed, "percentiles": percentiles,
-                                "assumptions": assumptions, "results": results}
-    clipped = {k: v for k, v in result.clipped.items() if v > 0}
-    if result.clipped:
-        document["clipped"] = result.clipped
-    if table is not None:
-        document["tornado"] = {"output": sensitivity, "rows": [row._asdict() for row in table]}
-        rows += [{"section": "tornado", "name": row.field, "output": sensitivity, "low": row.low_value,
-                  "high": row.high_value, "output_at_low": row.output_at_low,
-                  "output_at_high": row.output_at_high, "swing": row.swing} for row in table]
-    if sobol is not None:
-        document["sobol"] = {"output": sensitivity, "n": sobol.n, "seed": sobol.seed,
-                             "variance": sobol.variance, "first_order": sobol.first_order,
-                             "total_order": sobol.total_order, "interactions": sobol.interactions}
-        rows += [{"section": "sobol", "name": k, "output": sensitivity, "first_order": v,
-                  "total_order": sobol.total_order[k]} for k, v in sobol.first_order.items()]
+    rows += [{"section": "result", "name": name, **values} for name, values in _uncertainty_results(a).items()]
+    rows += [{"section": "tornado", "name": row.field, "output": a.sensitivity, "low": row.low_value,
+              "high": row.high_value, "output_at_low": row.output_at_low, "output_at_high": row.output_at_high,
+              "swing": row.swing} for row in a.tornado or ()]
+    if a.sobol is not None:
+        rows += [{"section": "sobol", "name": k, "output": a.sensitivity, "first_order": v,
+                  "total_order": a.sobol.total_order[k]} for k, v in a.sobol.first_order.items()]
+    return rows
 
-    def text(_: Report) -> str:
-        lines = []
-        if labels:
-            lines.append(f"== {labels.get('name', labels.get('file'))} ==")
-            lines += [f"{k}: {v}" for k, v in labels.items() if k != "name"]
-        lines.append("Assumptions (chosen inputs, presets and ranges; not measurements):")
-        table_rows = [["", "value", "range", ""]]
-        for key, value in inputs.presets.items():
-            table_rows.append([key, value, "", "(given)" if getattr(args, key) is not None else "(file)"])
-        for name in Scenario.field_names():
-            value = getattr(s, name)
-            if value is None:
-                continue
-            kind = _INPUT_KINDS[name]
-            spec = specs.get(name)
-            table_rows.append([name, _short(kind, value), "" if spec is None else _describe(kind, spec),
-                               f"({inputs.origins.get(name, 'default')})"])
-        lines += _table(table_rows)
-        lines.append(f"Results (Monte Carlo, {n:,} samples, seed {seed}; percentiles of the outputs given the "
-                     "assumed ranges):")
-        header = ["", "at likely values", *(f"P{p:g}" for p in percentiles)]
-        out_rows = [header]
-        for name in outputs:
-            kind, label = _kind_of(name)
-            out_rows.append([label, _format_value(kind, likely[name]),
-                             *(_format_value(kind, result.percentiles[name][p]) for p in percentiles)])
-        lines += _table(out_rows)
-        if not specs or all(isinstance(v, uncertainty.Fixed) for v in specs.values()):
-            lines.append("  (no ranges given: every percentile is the single estimate)")
-        for name, share in clipped.items():
+
+def _uncertainty_text(a: _Analysis) -> str:
+    """Text: human units, the assumptions with their ranges, then percentiles and the sensitivity tables."""
+    lines = []
+    if a.labels:
+        lines.append(f"== {a.labels.get('name', a.labels.get('file'))} ==")
+        lines += [f"{k}: {v}" for k, v in a.labels.items() if k != "name"]
+    lines.append("Assumptions (chosen inputs, presets and ranges; not measurements):")
+    rows = [["", "value", "range", ""]]
+    rows += [[key, value, "", f"({origin})"] for key, (value, origin) in a.presets.items()]
+    for name, value, spec, origin in a.fields():
+        kind = _INPUT_KINDS[name]
+        rows.append([name, _short(kind, value), "" if spec is None else _describe(kind, spec), f"({origin})"])
+    lines += _table(rows)
+    lines.append(f"Results (Monte Carlo, {a.result.n:,} samples, seed {a.result.seed}; percentiles of the outputs "
+                 "given the assumed ranges):")
+    rows = [["", "at likely values", *(f"P{p:g}" for p in a.percentiles)]]
+    for name in a.outputs:
+        kind, label = _kind_of(name)
+        rows.append([label, _format_value(kind, a.likely[name]),
+                     *(_format_value(kind, a.result.percentiles[name][p]) for p in a.percentiles)])
+    lines += _table(rows)
+    if all(isinstance(spec, uncertainty.Fixed) for spec in a.specs.values()):
+        lines.append("  (no ranges given: every percentile is the single estimate)")
+    for name, share in a.result.clipped.items():
+        if share > 0:
             lines.append(f"  note: {share:.2%} of the {name} samples fell outside its valid values and were "
                          "moved to the nearest valid value (a log-normal tail)")
-        kind, label = _kind_of(sensitivity)
-        if table is not None:
-            lines.append(f"Tornado for {label}: each range from low to high, the others at their likely "
-                         "values, largest swing first:")
-            if table:
-                t_rows = [["", "low .. high", "output at low", "output at high", "swing"]]
-                for row in table:
-                    field_kind = _INPUT_KINDS[row.field]
-                    t_rows.append([row.field, f"{_short(field_kind, row.low_value)} .. "
-                                              f"{_short(field_kind, row.high_value)}",
-                                   _format_value(kind, row.output_at_low), _format_value(kind, row.output_at_high),
-                                   _format_value(kind, row.swing)])
-                lines += _table(t_rows)
-            else:
-                lines.append("  (no ranges given)")
-        if sobol is not None:
-            lines.append(f"Sobol variance shares of {label} (first-order S_i: that range alone; total S_Ti: "
-                         f"with its interactions; Saltelli et al. 2010; N = {sobol.n:,}):")
-            if sobol.first_order:
-                s_rows = [["", "first-order", "total"]]
-                s_rows += [[k, f"{v:.3f}", f"{sobol.total_order[k]:.3f}"] for k, v in sobol.first_order.items()]
-                lines += _table(s_rows)
-                lines.append(f"  interactions (1 - sum of S_i): {sobol.interactions:.3f}")
-            else:
-                lines.append("  (no ranges given)")
-        return "\n".join(lines) + "\n"
-
-    return Report([], text=text, rows=rows, document=document)
+    kind, label = _kind_of(a.sensitivity)
+    if a.tornado is not None:
+        lines.append(f"Tornado for {label}: each range from low to high, the others at their likely values, "
+                     "largest swing first:")
+        rows = [["", "low .. high", "output at low", "output at high", "swing"]]
+        for row in a.tornado:
+            field_kind = _INPUT_KINDS[row.field]
+            rows.append([row.field, f"{_short(field_kind, row.low_value)} .. {_short(field_kind, row.high_value)}",
+                         _format_value(kind, row.output_at_low), _format_value(kind, row.output_at_high),
+                         _format_value(kind, row.swing)])
+        lines += _table(rows) if a.tornado else ["  (no ranges given)"]
+    if a.sobol is not None:
+        lines.append(f"Sobol variance shares of {label} (first-order S_i: that range alone; total S_Ti: with its "
+                     f"interactions; Saltelli et al. 2010; N = {a.sobol.n:,}):")
+        if a.sobol.first_order:
+            rows = [["", "first-order", "total"]]
+            rows += [[k, f"{v:.3f}", f"{a.sobol.total_order[k]:.3f}"] for k, v in a.sobol.first_order.items()]
+            lines += _table(rows)
+            lines.append(f"  interactions (1 - sum of S_i): {a.sobol.interactions:.3f}")
+        else:
+            lines.append("  (no ranges given)")
+    return "\n".join(lines) + "\n"
 
 
 def _sourced_rows(kind: str, key: str, name: str, values: dict[str, Any]) -> list[dict[str, Any]]:
