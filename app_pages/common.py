@@ -91,6 +91,10 @@ ASSUMPTION_NOTE = ("Every input is an assumption. Presets are nominal public fig
 
 # --------------------------------------------------------------------------- formatting
 
+#: One (a ratio) in percent, from estimator.units once: its lookup of '%' is slow for a call per figure.
+_PERCENT = units.to_unit(1.0, "%")
+
+
 def fmt(value: float | None, unit: str) -> str:
     """Display text of one number in a library unit, via :mod:`estimator.units`."""
     if value is None:
@@ -121,7 +125,7 @@ def fmt(value: float | None, unit: str) -> str:
     if unit == "ratio":
         return f"{v:.3g}"
     if unit == "%":
-        return f"{units.to_unit(v, '%'):.3g} %"
+        return f"{v * _PERCENT:.3g} %"
     if unit == "runs":
         return f"{v:,.1f}" if v < 1000 else units.format_count(v)
     if unit == "GPU-h":

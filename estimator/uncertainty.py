@@ -26,7 +26,9 @@ with sampled arrays, one :func:`~estimator.estimate` call, no loop per sample):
 :func:`spec_from_value` reads a range from a scenario file or the command line:
 a number, a table such as ``{low = 1.1, likely = 1.2, high = 1.4}`` or
 ``{distribution = "lognormal", median = 1.2, p95 = 1.4}``, or text such as
-``"1.1..1.4"`` (uniform) or ``"1.1/1.2/1.4"`` (triangular).
+``"1.1..1.4"`` (uniform) or ``"1.1/1.2/1.4"`` (triangular). :func:`spec_from_range`
+builds one from a low, likely and high value in a chosen shape (the dashboard's
+rows). :func:`monte_carlo` can report its progress on large runs.
 
 Validity. A range is checked against its field's rule up front: its low,
 likely and high value must each be valid for the field (``pue low must be >= 1
