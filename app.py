@@ -28,5 +28,8 @@ PAGES = [
 page = st.navigation(PAGES, position="sidebar")
 common.sidebar()
 common.restore_warning()
-page.run()
-common.assumptions_panel(common.current_scenario()[0])
+try:
+    page.run()
+except common.PageStop:  # a page that ends early (no period, invalid input) still gets the panel
+    pass
+common.assumptions_panel(*common.current_scenario())

@@ -15,7 +15,7 @@ import functools
 import json
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -51,6 +51,10 @@ APP_DEFAULTS: dict[str, Sourced] = {
     "pue": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
     "utilization": Sourced(1.0, "ratio", "Neutral value: full load all the time (DESIGN.md)"),
 }
+
+#: What a shared link that leaves a field or preset out means: the dashboard's defaults.
+LINK_DEFAULTS: dict[str, float] = {k: v.value for k, v in APP_DEFAULTS.items()}
+LINK_PRESETS: dict[str, str] = {k: v for k, v in DEFAULT_PRESETS.items() if k != "site"}
 
 IDLE_FRACTION_DEFAULT = Sourced(
     0.15, "ratio",
@@ -173,7 +177,7 @@ def preset_names() -> dict[str, dict[str, str]]:
     return {
         "accelerator": {k: v.name for k, v in catalog.accelerators().items()},
         "methodology": {k: v.name for k, v in catalog.methodologies().items()},
-        "site": {NO_SITE: "No site preset (keep the methodology's PUE)",
+        "site": {NO_SITE: "None (methodology's PUE)",
                  **{k: v.name for k, v in catalog.sites().items()}},
         "precision": {"bf16": "BF16 (dense)", "fp8": "FP8 (dense, where published)"},
     }
@@ -325,7 +329,9 @@ def _initialize() -> None:
     params = {k: st.query_params[k] for k in st.query_params}
     if params:
         try:
-            fields, restored = explore.scenario_from_query(params)
+            # A short link reads as if its presets (or the default ones) were picked and only
+            # the values it gives were typed.
+            fields, restored = explore.scenario_from_query(params, LINK_DEFAULTS, LINK_PRESETS)
             check_limits(fields)
             presets.update({k: v for k, v in restored.items() if v is not None})
             if restored.get("site") is None:
@@ -389,12 +395,22 @@ def _scenario(items: tuple[tuple[str, float], ...]) -> tuple[Scenario | None, st
         return None, error_text(exc)
 
 
+class PageStop(Exception):  # a signal, not an error
+    """Raised by :func:`stop` to end a page early; ``app.py`` catches it and still draws the
+    parts shown under every page (``st.stop()`` would end the whole script)."""
+
+
+def stop() -> NoReturn:
+    """End the current page here (after its message); the shared panels below it are still drawn."""
+    raise PageStop
+
+
 def require_scenario() -> Scenario:
     """The current Scenario; on an invalid input, show the library's message and stop the page."""
     s, message = current_scenario()
     if s is None:
         show_error(f"Check the assumptions in the sidebar: {message}")
-        st.stop()
+        stop()
     return s
 
 
@@ -414,7 +430,7 @@ def share_params(s: Scenario) -> dict[str, str]:
     fields = s.to_dict()
     if any(isinstance(v, list) for v in fields.values()):  # arrays: let the library word the refusal
         return explore.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
-                                               else presets["site"]})
+                                               else presets["site"]}, LINK_DEFAULTS)
     return dict(_share_params(tuple(fields.items()), tuple(presets.items())))
 
 
@@ -425,7 +441,7 @@ def _share_params(fields: tuple[tuple[str, float | None], ...],
     chosen = dict(presets)
     scenario = Scenario(**{k: v for k, v in fields if v is not None})
     return tuple(explore.query_from_scenario(scenario, {**chosen, "site": None if chosen["site"] == NO_SITE
-                                                        else chosen["site"]}).items())
+                                                        else chosen["site"]}, LINK_DEFAULTS).items())
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -459,7 +475,8 @@ def sidebar() -> None:
                      help="Sets server and network overheads, PUE, utilization (and MFU where published).")
         st.selectbox("Site", list(names["site"]), format_func=names["site"].get, key="site",
                      on_change=_apply_presets,
-                     help="Sets PUE, and WUE, grid intensity and price where the site publishes them.")
+                     help="Sets PUE, and WUE, grid intensity and price where the site publishes them. "
+                          "'None' keeps the methodology's PUE.")
         st.selectbox("Precision", list(names["precision"]), format_func=names["precision"].get,
                      key="precision", on_change=_apply_presets,
                      help="Which dense peak the accelerator preset uses.")
@@ -467,30 +484,33 @@ def sidebar() -> None:
         with st.expander("Fleet and accelerator", expanded=True):
             st.number_input("Accelerators in the fleet [count]", min_value=1, max_value=int(LIMITS["gpus"][1]),
                             step=1000, key="gpus", help="GPUs, TPUs, ... (1 to 10⁹).")
-            _number("gpu_watts", "Accelerator power at full load [W]", step=10.0, fmt_="%.0f",
-                    help_="Nameplate TDP/TGP unless you know better.")
-            _number("peak_flop_per_s", "Dense peak per accelerator [TFLOP/s]", step=10.0, fmt_="%.1f",
-                    allow_empty=True, help_="At the chosen precision, without sparsity. Empty: no compute outputs.")
-            _number("mfu", "Model FLOPs utilization, MFU [0–1]", step=0.01, fmt_="%.3f",
-                    help_="Achieved ÷ peak FLOP/s of a training job.")
+            _number("gpu_watts", "Accelerator power [W]", step=10.0, fmt_="%.0f",
+                    help_="Power of one accelerator at full load: nameplate TDP/TGP unless you know better.")
+            _number("peak_flop_per_s", "Peak per accelerator [TFLOP/s]", step=10.0, fmt_="%.1f",
+                    allow_empty=True, help_="Dense peak at the chosen precision, without sparsity. Empty: no "
+                                            "compute outputs.")
+            _number("mfu", "MFU [0–1]", step=0.01, fmt_="%.3f",
+                    help_="Model FLOPs utilization: achieved ÷ peak FLOP/s of a training job.")
         with st.expander("Overheads (the power chain)", expanded=True):
-            _number("server_overhead", "Server overhead [server W ÷ accelerator W]", step=0.01, fmt_="%.3f",
-                    help_="Host CPUs, memory, NICs, fans, PSU loss (≥ 1).")
-            _number("network_overhead", "Network and storage overhead [IT W ÷ server W]", step=0.01,
-                    fmt_="%.3f", help_="Switches, optics, storage (≥ 1).")
-            _number("pue", "PUE [facility W ÷ IT W]", step=0.01, fmt_="%.3f",
-                    help_="Cooling, power conversion, lighting (≥ 1).")
-            _number("utilization", "Utilization [average ÷ full-load draw, 0–1]", step=0.01, fmt_="%.2f",
-                    help_="Sets the average draw and the energy.")
+            _number("server_overhead", "Server overhead [ratio, ≥ 1]", step=0.01, fmt_="%.3f",
+                    help_="Server wall power ÷ accelerator power: host CPUs, memory, NICs, fans, PSU loss.")
+            _number("network_overhead", "Network overhead [ratio, ≥ 1]", step=0.01,
+                    fmt_="%.3f", help_="IT power ÷ server power: switches, optics, storage, management.")
+            _number("pue", "PUE [ratio, ≥ 1]", step=0.01, fmt_="%.3f",
+                    help_="Power usage effectiveness: facility power ÷ IT power (cooling, power conversion, "
+                          "lighting).")
+            _number("utilization", "Utilization [0–1]", step=0.01, fmt_="%.2f",
+                    help_="Average ÷ full-load draw over the period; sets the average draw and the energy.")
         with st.expander("Period, grid and price", expanded=False):
-            st.text_input("Period [e.g. 1 year, 90 days, 2160 h]", key="period",
-                          help="Energy, cost, emissions and water are over this period. Empty: none.")
+            st.text_input("Period [e.g. 1 year, 90 days]", key="period",
+                          help="Energy, cost, emissions and water are over this period, e.g. '1 year', "
+                               "'90 days', '2160 h'. Empty: none.")
             _number("electricity_price", "Electricity price [currency/kWh]", step=0.01, fmt_="%.4f",
                     allow_empty=True, help_="Empty: no cost.")
-            _number("carbon_intensity", "Grid carbon intensity [kg CO2e/kWh]", step=0.01, fmt_="%.3f",
-                    allow_empty=True, help_="Location-based. Empty: no emissions.")
-            _number("wue", "Water usage effectiveness, WUE [L/kWh of IT energy]", step=0.01, fmt_="%.2f",
-                    allow_empty=True, help_="Empty: no water.")
+            _number("carbon_intensity", "Grid intensity [kg CO2e/kWh]", step=0.01, fmt_="%.3f",
+                    allow_empty=True, help_="Grid carbon intensity, location-based. Empty: no emissions.")
+            _number("wue", "WUE [L/kWh of IT energy]", step=0.01, fmt_="%.2f",
+                    allow_empty=True, help_="Water usage effectiveness: site water ÷ IT energy. Empty: no water.")
         st.button("Reset inputs to the presets", key="reset_presets", on_click=_reset_to_presets,
                   width="stretch")
         s, message = current_scenario()
@@ -566,20 +586,23 @@ def fmt_assumption(field: str, value: float | None) -> str:
     return f"{value:.6g}" if unit == "ratio" else f"{value:.6g} {unit}"
 
 
-def assumptions_panel(s: Scenario | None) -> None:
+def assumptions_panel(s: Scenario | None, message: str | None = None) -> None:
     """The 'Assumptions and sources' expander shown under every page.
 
     Its table is built only while the expander is open (``on_change="rerun"``
     makes the expander report its state): a closed panel costs a rerun
-    nothing but its header.
+    nothing but its header. With an invalid input (``s`` None) it says why
+    the table is missing.
     """
-    if s is None:
-        return
     panel = st.expander("Assumptions and sources", expanded=False, icon=":material/menu_book:",
                         key="assumptions_panel", on_change="rerun")
     if not panel.open:
         return
     with panel:
+        if s is None:
+            st.caption(plain("The table returns once the inputs in the sidebar are valid: "
+                             f"{message or 'invalid input'}"))
+            return
         st.caption("Every input is an assumption: a dashboard default, a preset (a nominal public figure, "
                    "not a measurement) or your own value. 'Confirmed: no' marks a figure read only in a "
                    "secondary source, implied rather than stated, or estimated.")
@@ -630,7 +653,7 @@ def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
     except (ValueError, TypeError) as exc:
         show_error(exc)
-        st.stop()
+        stop()
 
 
 def parse_input(text: str, unit: str, field: str) -> float | None:

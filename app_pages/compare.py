@@ -141,17 +141,20 @@ elif st.toggle("Only the rows that differ", key="compare_diff_only"):
 common.table("table_compare", shown, height=min(38 * (len(shown) + 1), 760))
 
 results = {n: estimator.estimate(scenarios[n]) for n in names}
-bars = [(n, what, v) for n in names for what, v in (("Facility power, full load", results[n].facility_power_w),
-                                                    ("Average facility draw", results[n].average_facility_power_w))]
+# In the order of the power chain (full load, then the average draw), not alphabetical.
+POWERS = ["Facility power, full load", "Average facility draw"]
+bars = [(n, what, v) for n in names for what, v in ((POWERS[0], results[n].facility_power_w),
+                                                    (POWERS[1], results[n].average_facility_power_w))]
 common.chart("chart_compare", vega.chart(
     {"bars": vega.table({"scenario": [b[0] for b in bars], "what": [b[1] for b in bars],
                          "MW": [units.to_unit(b[2], "MW") for b in bars],
                          "power": [common.fmt(b[2], "W") for b in bars]})},
     data={"name": "bars"}, height=300, mark={"type": "bar"},
     encoding={"x": vega.nominal("scenario", sort=names, title=None, axis={"labelAngle": 0, "labelLimit": 200}),
-              "xOffset": vega.nominal("what"),
+              "xOffset": vega.nominal("what", sort=POWERS),
               "y": vega.field("MW", title="Power [MW]"),
-              "color": vega.nominal("what", title=None, legend={"orient": "top"}),
+              "color": vega.nominal("what", title=None, sort=POWERS, legend={"orient": "top"},
+                                    scale={"domain": POWERS, "range": ["#1f6f8b", "#9ab8c4"]}),
               "tooltip": [vega.tooltip("scenario", "Scenario"), vega.tooltip("what", "Power"),
                           vega.tooltip("power", "Value")]}))
 

@@ -14,7 +14,7 @@ s = common.require_scenario()
 if s.hours is None:
     st.info("Set a period in the sidebar (under *Period, grid and price*) to see energy.",
             icon=":material/info:")
-    st.stop()
+    common.stop()
 r = estimator.estimate(s)
 
 st.subheader(f"Over {common.fmt(s.hours, 'h')} at {common.fmt(s.utilization, '%')} average utilization")
@@ -58,7 +58,8 @@ common.chart("chart_energy_layers", vega.chart(
     encoding={"y": vega.nominal("layer", sort=order, title=None, axis={"labelLimit": 320}),
               "x": vega.field("GWh", title="Energy over the period [GWh]")},
     layer=[{"mark": {"type": "bar"},
-            "encoding": {"color": vega.nominal("layer", sort=order, legend=None),
+            "encoding": {"color": vega.nominal("layer", sort=order, legend=None,
+                                               scale={"domain": order, "range": vega.LAYER_PALETTE}),
                          "tooltip": [vega.tooltip("layer"), vega.tooltip("energy"), vega.tooltip("share")]}},
            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("energy")}}]))
 

@@ -54,10 +54,10 @@ if run_flop is not None and not run_flop > 0:
     common.show_error(f"reference run must be > 0 FLOP (got {common.fmt(run_flop, 'FLOP')})")
     run_flop = None
 if budget is None or run_flop is None:
-    st.stop()
+    common.stop()
 if s.peak_flop_per_s is None:
     st.info("Set a dense peak per accelerator in the sidebar to see compute.", icon=":material/info:")
-    st.stop()
+    common.stop()
 
 hours = float(days * units.HOURS_PER_DAY)
 mine = common.guarded(explore.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
@@ -128,17 +128,18 @@ spread = pd.DataFrame({
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
     "Network": [f"{v:.3g}" for v in mt["network_overhead"]],
     "PUE": [f"{v:.3g}" for v in mt["pue"]],
-    "Utilization": [f"{v:.3g}" for v in mt["utilization"]],
+    "Util.": [f"{v:.3g}" for v in mt["utilization"]],
     "MFU": [f"{v:.3g}" for v in mt["mfu"]],
     "All-in each": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
     "Fit in budget": [common.fmt(v, "count") for v in mt["gpus"]],
-    "Sustained": [common.fmt(v, "FLOP/s") for v in mt["sustained_flop_per_s"]],
-    "Reference runs": [common.fmt(v, "runs") for v in mt["runs"]],
+    "Runs": [common.fmt(v, "runs") for v in mt["runs"]],
 })
-common.table("table_methodologies", spread, column_config=common.narrow(spread, first="medium"))
-st.caption("Server, Network, PUE, Utilization and MFU are the methodology's ratios [unitless]: server ÷ "
-           "accelerator power, IT ÷ server power, facility ÷ IT power, average ÷ full-load draw, achieved ÷ "
-           "peak FLOP/s.")
+# The name column sized to the (short) names; the figures share the rest of the width.
+common.table("table_methodologies", spread,
+             column_config={"Methodology": st.column_config.TextColumn(width="medium")})
+st.caption("Server, Network, PUE, Util. (utilization) and MFU are the methodology's ratios [unitless]: "
+           "server ÷ accelerator power, IT ÷ server power, facility ÷ IT power, average ÷ full-load draw, "
+           f"achieved ÷ peak FLOP/s. Runs: reference runs in {days:,} days.")
 realistic = [i for i, k in enumerate(mt["key"]) if k != "neutral"]
 if realistic:
     g = [mt["gpus"][i] for i in realistic]

@@ -48,7 +48,9 @@ common.chart("chart_breakdown", vega.chart(
     encoding={"y": vega.nominal("layer", sort=order, title=None, axis={"labelLimit": 320}),
               "x": vega.field("MW", title="Power at full load [MW]"),
               "tooltip": [vega.tooltip("layer", "Layer"), vega.tooltip("text", "Power (share)")]},
-    layer=[{"mark": {"type": "bar"}, "encoding": {"color": vega.nominal("layer", sort=order, legend=None)}},
+    layer=[{"mark": {"type": "bar"},
+            "encoding": {"color": vega.nominal("layer", sort=order, legend=None,
+                                               scale={"domain": order, "range": vega.LAYER_PALETTE})}},
            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("text")}}]))
 st.caption("Full-load layers; they sum to the facility power. Average draw is the facility power × "
            "utilization.")

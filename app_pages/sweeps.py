@@ -65,8 +65,10 @@ else:
                                   vega.tooltip("power", "Facility power")]}},
         {"data": {"name": "gw"}, "mark": {"type": "rule", "color": "#c0392b", "strokeWidth": 2},
          "encoding": {"y": vega.field("MW")}},
-        {"data": {"name": "gw"}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -7, "color": "#c0392b"},
-         "encoding": {"y": vega.field("MW"), "x": {"value": 4}, "text": vega.nominal("label")}},
+        # At the right end: the reference sites' labels sit at the left end, some of them at 1 GW too.
+        {"data": {"name": "gw"}, "mark": {"type": "text", "align": "right", "dx": -4, "dy": -8, "color": "#c0392b",
+                                          "fontWeight": "bold"},
+         "encoding": {"y": vega.field("MW"), "x": {"value": "width"}, "text": vega.nominal("label")}},
     ]
     ref = _reference_points(presets["methodology"], s.network_overhead, s.pue)
     points = pd.DataFrame({"name": ref["name"], "gpus": ref["gpus"], "MW": units.to_unit(ref["facility_power_w"], "MW"),
@@ -159,7 +161,9 @@ x_lo = c1.number_input(f"x from [{x_unit}]", key="heat_x_min", persist_state="se
 x_hi = c2.number_input(f"x to [{x_unit}]", key="heat_x_max", persist_state="session", format="%.4g")
 y_lo = c3.number_input(f"y from [{y_unit}]", key="heat_y_min", persist_state="session", format="%.4g")
 y_hi = c4.number_input(f"y to [{y_unit}]", key="heat_y_max", persist_state="session", format="%.4g")
-level_text = c5.text_input("Contour at [power]", value="1 GW", key="heat_level", persist_state="session")
+level_text = c5.text_input("Contour [W, MW, GW]", value="1 GW", key="heat_level", persist_state="session",
+                           help="The facility power the dashed contour line follows, with its unit: e.g. '1 GW', "
+                                "'300 MW'.")
 level = common.parse_input(level_text, "W", "contour")
 
 problem = None

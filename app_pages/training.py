@@ -15,7 +15,7 @@ st.caption("How long a run takes on the sidebar's fleet at its MFU, what it cost
 s = common.require_scenario()
 if s.peak_flop_per_s is None:
     st.info("Set a dense peak per accelerator in the sidebar to size training runs.", icon=":material/info:")
-    st.stop()
+    common.stop()
 
 MODES = {"size": "Parameters and tokens (dense model, 6 × N × D)", "flop": "Training compute [FLOP]"}
 mode = st.radio("Describe the run by", list(MODES), format_func=MODES.get, key="train_mode",
@@ -37,7 +37,7 @@ else:
     flop = common.parse_input(f_text, "FLOP", "training compute")
 st.caption("Defaults: Llama 3 405B, 405B parameters on 15.6T tokens, 3.8e25 FLOP (arXiv:2407.21783).")
 if flop is None:
-    st.stop()
+    common.stop()
 
 st.subheader(f"On {common.fmt(s.gpus, 'count')} accelerators at {common.fmt(s.mfu, '%')} MFU")
 run = common.guarded(explore.training_run, s, flop)

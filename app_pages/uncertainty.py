@@ -59,6 +59,12 @@ def _exact(field: str, shown: float | None) -> float | None:
                                                                  from_unit=unit))
 
 
+def _as_input(field: str, value: float) -> str:
+    """A value as the range inputs show it (their format, with thousands separators)."""
+    digits = INPUTS[field][1].removeprefix("%.").removesuffix("f")
+    return f"{_shown(field, value):,.{digits}f}"
+
+
 def _reset_ranges() -> None:
     st.session_state["_unc_seeded"] = {}
 
@@ -135,7 +141,8 @@ with st.container(key="unc_ranges"):
         row[0].markdown(f"{label} [{shown_unit}]")
         low = row[1].number_input(f"{label}: low [{shown_unit}]", key=f"unc_low_{field}", format=fmt_, step=step,
                                   label_visibility="collapsed", persist_state="session")
-        row[2].markdown(common.fmt_assumption(field, d["likely"]))
+        # The same digits as the low and high inputs beside it; the full value in the help.
+        row[2].markdown(_as_input(field, d["likely"]), help=common.fmt_assumption(field, d["likely"]))
         high = row[3].number_input(f"{label}: high [{shown_unit}]", key=f"unc_high_{field}", format=fmt_,
                                    step=step, label_visibility="collapsed", persist_state="session")
         row[4].caption(d["source"])
@@ -153,7 +160,7 @@ st.caption("A row whose low and high equal the likely value is held fixed. Chang
 for problem in problems:
     common.show_error(problem)
 if problems:
-    st.stop()
+    common.stop()
 
 # --------------------------------------------------------------------------- Monte Carlo
 table = {k: v.to_dict() for k, v in specs.items()}
@@ -179,7 +186,7 @@ if n >= PROGRESS_FROM and run_key not in done:
     bar.empty()
     if isinstance(computed, BaseException):
         common.show_error(computed)
-        st.stop()
+        common.stop()
     summary = _summary(table, outputs, n, seed, _computed=computed)
 else:
     summary = common.guarded(_summary, table, outputs, n, seed)
@@ -229,13 +236,13 @@ def _histogram(output: str) -> dict:
                       "tooltip": [vega.tooltip("range", label), vega.tooltip("samples", "Samples", "quantitative",
                                                                              format=",.0f"),
                                   vega.tooltip("share", "Share [%]", "quantitative", format=".2f")]}},
+        # The values sit in a legend above the plot, clear of the bars (dashed P5 and P95, solid P50).
         {"data": {"name": "marks"}, "mark": {"type": "rule", "color": "#c0392b", "strokeWidth": 2},
-         "encoding": {"x": vega.field("x"), "tooltip": [vega.tooltip("label", "Percentile")]}},
+         "encoding": {"x": vega.field("x"), "tooltip": [vega.tooltip("label", "Percentile")],
+                      "strokeDash": vega.nominal("label", title=None, sort=None, scale={
+                          "domain": list(marks["label"].to_pylist()), "range": [[5, 3], [1, 0], [5, 3]]},
+                          legend={"orient": "top", "labelLimit": 320, "symbolStrokeColor": "#c0392b"})}},
     ]
-    for i in range(3):  # one label per line, stacked so that they never overlap
-        layers.append({"data": {"name": "marks"}, "transform": [{"filter": f"datum.i == {i}"}],
-                       "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "top", "color": "#c0392b"},
-                       "encoding": {"x": vega.field("x"), "y": {"value": 2 + 14 * i}, "text": vega.nominal("label")}})
     return vega.chart({"bins": bins, "marks": marks}, height=280, layer=layers)
 
 
@@ -245,8 +252,9 @@ with c1:
     common.chart("unc_chart_facility_power", _histogram("facility_power_w"))
 with c2:
     common.chart("unc_chart_gpus_per_gigawatt", _histogram("gpus_per_gigawatt"))
-st.caption("Share of the samples in each bin; the red lines are P5, P50 and P95. Accelerators per 1 GW depend on "
-           "the power chain only (accelerator power, overheads, PUE), not on utilization.")
+st.caption("Share of the samples in each bin; the red lines are P5 and P95 (dashed) and P50 (solid). "
+           "Accelerators per 1 GW depend on the power chain only (accelerator power, overheads, PUE), not on "
+           "utilization.")
 
 # --------------------------------------------------------------------------- sensitivity
 st.subheader("Which assumption matters most")
@@ -260,7 +268,7 @@ if not rows:
     fixed = all(isinstance(v, uncertainty.Fixed) for v in specs.values())
     st.info("Every assumption is held fixed: give at least one a range." if fixed
             else f"None of the ranges moves {label.lower()}.", icon=":material/info:")
-    st.stop()
+    common.stop()
 
 names = [explore.ASSUMPTIONS[r["field"]][0] for r in rows]
 ENDS = ["Assumption at its low value", "Assumption at its high value"]
@@ -301,8 +309,8 @@ common.chart("unc_chart_tornado", tornado)
 st.caption(f"Tornado: each assumption moved alone from its low to its high value (P5 and P95 for a log-normal "
            f"range), every other one at its likely value (a uniform range's midpoint, a log-normal range's "
            f"median); the black line is that base, {common.fmt(rows[0]['base_output'], unit)}. Ranked by swing; "
-           "assumptions that do not move this output are left out. It shows each assumption's reach alone, "
-           "not their interactions.")
+           "assumptions that do not move this output are left out; a side without a bar is a range that ends "
+           "at the likely value. It shows each assumption's reach alone, not their interactions.")
 
 first, total = sens["first"], sens["total"]
 shares = {"Assumption": [explore.ASSUMPTIONS[k][0] for k in first],
@@ -313,12 +321,17 @@ common.table("unc_table_sobol", shares, column_config={
     "First-order share S_i [%]": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f %%"),
     "Total share S_Ti [%]": st.column_config.NumberColumn(format="%.1f %%")})
 interactions = 100 * sens["interactions"]
+error = 100 * explore.sobol_sampling_error(sens["n"])
+interactions_error = 100 * explore.sobol_sampling_error(sens["n"], len(first))
+interaction_text = ("about 0 % (within its sampling error of about "
+                    f"{interactions_error:.1f} percentage points)" if abs(interactions) < interactions_error
+                    else f"{interactions:.1f} %".replace("-", "−"))
 st.caption(f"Sobol indices of {label.lower()}: S_i is the share of its variance explained by one assumption "
            f"alone, S_Ti the share it takes part in, interactions included; interactions alone take 1 − ΣS_i = "
-           f"{interactions:.1f} %. Estimated from {sens['n']:,} base samples "
+           f"{interaction_text}. Estimated from {sens['n']:,} base samples "
            f"({sens['n'] * (len(first) + 2):,} model runs), S_i with Saltelli's estimator and S_Ti with Jansen's "
            "(A. Saltelli, P. Annoni, I. Azzini, F. Campolongo, M. Ratto and S. Tarantola, 'Variance based "
            "sensitivity analysis of model output. Design and estimator for the total sensitivity index', "
            "Computer Physics Communications 181 (2010) 259–270, https://doi.org/10.1016/j.cpc.2009.09.018). "
-           f"Each share carries a sampling error of order 1/√N ≈ {100 / sens['n'] ** 0.5:.1f} percentage points, so "
+           f"Each share carries a sampling error of order 1/√N ≈ {error:.1f} percentage points, so "
            "a value slightly below 0 means 0.")

@@ -19,6 +19,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+#: Calm colours for the layers of the power chain (accelerators, host, network and storage, cooling),
+#: dark to light: blues, a teal and a grey, so that no layer reads as a warning. Shared by every
+#: "by layer" chart so a layer keeps its colour from page to page.
+LAYER_PALETTE = ["#1f4e79", "#3a7ca5", "#6aa9a4", "#a9b8c2"]
+
 
 def table(columns: Mapping[str, Sequence[Any] | np.ndarray]) -> pa.Table:
     """A chart dataset: column name → values (numbers as float64, text as str); a pandas frame works too."""

@@ -831,7 +831,9 @@ def _query_number(name: str, text: str) -> float:
         raise ValueError(f"{name} must be a number (got {text!r})") from None
 
 
-def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | None], dict[str, str | None]]:
+def scenario_from_query(params: Mapping[str, str], defaults: Mapping[str, float] | None = None,
+                        default_presets: Mapping[str, str] | None = None,
+                        ) -> tuple[dict[str, float | None], dict[str, str | None]]:
     """Read a scenario and its preset keys from URL query parameters, validating everything.
 
     Parameters
@@ -839,7 +841,16 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
     params : mapping of str to str
         Query parameters: Scenario field names with numbers in the field's own
         unit; ``accelerator``, ``methodology``, ``site`` preset keys and
-        ``precision`` ("bf16" or "fp8"). An empty value means "not given".
+        ``precision`` ("bf16" or "fp8"). An empty value means "not given":
+        an empty field is left unset (None), an empty preset is as if absent.
+    defaults : mapping of str to float, optional
+        Field values that stand under the presets, for fields that neither
+        the presets nor the parameters give (the dashboard's own defaults,
+        such as the fleet size and the period).
+    default_presets : mapping of str to str, optional
+        Preset keys used where the parameters name none, so a short link
+        reads exactly as if those presets had been picked and only the given
+        values typed.
 
     Returns
     -------
@@ -869,12 +880,15 @@ def scenario_from_query(params: Mapping[str, str]) -> tuple[dict[str, float | No
         close = difflib.get_close_matches(normal, valid, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"unknown parameter {unknown[0]!r} in the address (valid: {', '.join(valid)}){hint}")
-    named = tuple(params.get(p, "") for p in PRESET_PARAMS)
+    chosen = dict(default_presets or {})
+    chosen.update({p: params[p] for p in PRESET_PARAMS if params.get(p, "") != ""})
+    named = tuple(chosen.get(p, "") for p in PRESET_PARAMS)
     # Only text is hashable for the cache; anything else gets the uncached call and its TypeError.
     resolve = _query_presets if all(isinstance(t, str) for t in named) else _query_presets.__wrapped__
     presets, preset_values = resolve(*named)
     presets = dict(presets)
-    values: dict[str, float | None] = dict(preset_values)
+    values: dict[str, float | None] = {k: float(v) for k, v in (defaults or {}).items() if k in names}
+    values.update(preset_values)
     for n in names:
         text = params.get(n)
         if text is not None:
@@ -918,7 +932,8 @@ def _query_presets(accelerator: str, methodology: str, site: str,
     return tuple(presets.items()), tuple(values.items())
 
 
-def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None]) -> dict[str, str]:
+def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None],
+                        defaults: Mapping[str, float] | None = None) -> dict[str, str]:
     """URL query parameters that restore a scalar scenario and its presets.
 
     Parameters
@@ -927,6 +942,9 @@ def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None]) -
         Scalar scenario.
     presets : mapping
         ``accelerator``, ``methodology``, ``site``, ``precision`` keys or None.
+    defaults : mapping of str to float, optional
+        The ``defaults`` the reader will pass to :func:`scenario_from_query`:
+        a field unset here that a default would fill is written empty.
 
     Returns
     -------
@@ -936,7 +954,8 @@ def query_from_scenario(scenario: Scenario, presets: Mapping[str, str | None]) -
         fill it. ``scenario_from_query`` of the result gives ``scenario`` back.
     """
     out = {p: presets[p] for p in PRESET_PARAMS if presets.get(p)}
-    supplied = scenario_from_query({**out, "gpus": "1", "gpu_watts": "1"})[0] if out else {}
+    supplied = (scenario_from_query({**out, "gpus": "1", "gpu_watts": "1"}, defaults)[0]
+                if out or defaults else {})
     for name, value in scenario.to_dict().items():
         if value is None:
             if supplied.get(name) is not None:
@@ -1090,6 +1109,28 @@ def default_ranges(scenario: Scenario, accelerator: str,
             source = FIXED_FIELDS.get(field_name, "Held fixed.")
         out[field_name] = {"low": float(low), "likely": likely, "high": float(high), "source": source}
     return out
+
+
+def sobol_sampling_error(n: int, shares: int = 1) -> float:
+    """Order of the sampling error of a sum of Sobol shares from ``n`` base samples.
+
+    Parameters
+    ----------
+    n : int
+        Base samples, >= 1 [count].
+    shares : int, default 1
+        How many estimated shares are summed (``1 − Σ S_i`` sums them all) [count].
+
+    Returns
+    -------
+    float
+        ``sqrt(shares / n)``: each share's error is of order ``1 / sqrt(n)``,
+        and independent errors add in quadrature [unitless, a fraction of the
+        variance].
+    """
+    n = validate.number("n", n, "positive")
+    shares = validate.number("shares", shares, "positive")
+    return float(np.sqrt(shares / n))
 
 
 def histogram(samples: ArrayLike, bins: int = 40) -> dict[str, np.ndarray]:

@@ -218,6 +218,27 @@ def test_assumptions_panel_is_built_only_while_open():
     assert not any(e.key == "assumptions_table" for e in at.dataframe)
 
 
+@pytest.mark.parametrize(("page", "key", "value"), [
+    ("energy", "period", ""),  # the page stops at "set a period"
+    ("training", "peak_tflops", None),  # stops at "no peak"
+    ("explorer", "budget", "5 kW"),  # stops at a rejected page input
+    ("fleet", "period", "forever"),  # an invalid sidebar input
+])
+def test_assumptions_panel_shown_when_a_page_stops_early(page, key, value):
+    at = _run(page)
+    widget = at.number_input(key=key) if key == "peak_tflops" else at.text_input(key=key)
+    widget.set_value(value).run()
+    _ok(at)
+    assert any(e.label == "Assumptions and sources" for e in at.expander)
+    at.session_state["assumptions_panel"] = True
+    at.run()
+    _ok(at)
+    if key == "period" and value == "forever":
+        assert any("inputs in the sidebar are valid" in c.value for c in at.caption)
+    else:
+        assert len(_table(at, "assumptions_table")) == len(Scenario.field_names())
+
+
 def test_unconfirmed_preset_is_flagged():
     at = _run()
     at.selectbox(key="accelerator").set_value("tpu-v5p").run()
@@ -556,6 +577,29 @@ def test_share_url_keeps_a_cleared_preset_value_cleared():
     assert again.number_input(key="electricity_price").value is None
 
 
+def test_short_url_fills_the_rest_from_the_default_presets():
+    """A link giving a few values reads as if the default presets were picked and only those typed."""
+    at = _run("energy", {"accelerator": "b200", "gpus": "50000", "pue": "1.3"})
+    assert not at.warning
+    assert at.selectbox(key="accelerator").value == "b200"
+    assert at.selectbox(key="methodology").value == "nameplate"
+    # The same as picking the presets by hand and typing the two values.
+    by_hand = _run("energy")
+    by_hand.selectbox(key="accelerator").set_value("b200").run()
+    by_hand.number_input(key="gpus").set_value(50_000)
+    by_hand.number_input(key="pue").set_value(1.3).run()
+    _ok(by_hand)
+    for key in ("gpu_watts", "server_overhead", "network_overhead", "pue", "utilization", "mfu",
+                "peak_tflops", "gpus"):
+        assert at.number_input(key=key).value == by_hand.number_input(key=key).value, key
+    assert at.number_input(key="network_overhead").value == 1.1
+    assert at.number_input(key="mfu").value == 0.4
+    assert at.text_input(key="period").value == "1 year"
+    assert _metrics(at, "kpis_energy") == _metrics(by_hand, "kpis_energy")
+    changed = [c.value for c in at.caption if c.value.startswith("Changed from the presets")]
+    assert changed == ["Changed from the presets: gpus, pue"]
+
+
 @pytest.mark.parametrize("params", [
     {"gpus": "abc", "gpu_watts": "700"},
     {"gpus": "1000", "gpu_watts": "700", "pue": "0.5"},
@@ -563,7 +607,7 @@ def test_share_url_keeps_a_cleared_preset_value_cleared():
     {"gpus": "1e400", "gpu_watts": "700"},
     {"gpus": "1000", "gpu_watts": "700", "accelerator": "<script>alert(1)</script>"},
     {"gpus": "1000", "gpu_watts": "700", "evil": "[x](http://example.com)"},
-    {"pue": "1.2"},
+    {"gpus": "", "pue": "1.2"},  # an empty value means "not given", and gpus has no preset
 ])
 def test_tampered_url_warns_and_uses_defaults(params):
     at = _run("fleet", params)

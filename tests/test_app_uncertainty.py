@@ -253,3 +253,20 @@ def test_invalid_sidebar_stops_with_message():
 def test_page_url_is_uncertainty():
     source = Path(APP).read_text(encoding="utf-8")
     assert 'url_path="uncertainty"' in source
+
+
+def test_sobol_interactions_caption_never_shows_a_negative_share_within_its_error():
+    at = _run()
+    (caption,) = [c.value for c in at.caption if "1 − ΣS_i" in c.value]
+    value = re.search(r"1 − ΣS_i = (.*?)(?:\. Estimated| \(within)", caption).group(1)
+    assert "-" not in value  # the minus sign, never a hyphen
+    if not value.startswith("about 0 %"):
+        shown = float(value.removesuffix(" %").replace("−", "-"))
+        n = int(re.search(r"from ([\d,]+) base samples", caption).group(1).replace(",", ""))
+        assert abs(shown) >= 100 * explore.sobol_sampling_error(n, 1)
+
+
+def test_likely_column_uses_the_inputs_digits():
+    at = _run()
+    likely = [m.value for m in at.get_by_key("unc_ranges").markdown]
+    assert "1.821" in likely and "8,760" in likely  # not "1.82143", not "8,760 h (1 year)"

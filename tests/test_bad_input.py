@@ -393,7 +393,7 @@ DASHBOARD = [
          r"unknown accelerator 'h100' \(valid: "),
     Case("dashboard", "url-unknown-precision", url(precision="fp4"), ValueError,
          r"precision must be 'bf16' or 'fp8' \(got 'fp4'\)"),
-    Case("dashboard", "url-gpus-missing", url(gpus=None), ValueError, r"gpus is required in a shared address"),
+    Case("dashboard", "url-gpus-empty", url(gpus=""), ValueError, r"gpus is required in a shared address"),
     Case("dashboard", "url-gpus-not-whole", url(gpus="0.999"), ValueError,
          r"gpus must be between 1 and 1e\+09 in the dashboard \(got 0\.999\)"),
     Case("dashboard", "url-gpu_watts-below-input", url(gpu_watts="0.5"), ValueError,

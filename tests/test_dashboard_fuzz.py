@@ -33,6 +33,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app_pages import common
 from estimator import Scenario, catalog, explore, io
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -276,7 +277,9 @@ def tamper(rng: random.Random, params: dict[str, str]) -> dict[str, str]:
 
 
 def _address_scenario(params) -> Scenario:
-    fields, _ = explore.scenario_from_query({k: params[k] for k in params})
+    # Read as the dashboard reads a link: what it leaves out comes from the dashboard's defaults.
+    fields, _ = explore.scenario_from_query({k: params[k] for k in params}, common.LINK_DEFAULTS,
+                                            common.LINK_PRESETS)
     return Scenario(**{k: v for k, v in fields.items() if v is not None})
 
 
@@ -286,7 +289,7 @@ def test_random_and_tampered_addresses(chunk):
     rng = random.Random(f"{SEED}-address-{chunk}")
     for i in range(ADDRESSES // 4):
         s, presets = random_scenario(rng)
-        params = explore.query_from_scenario(s, presets)
+        params = explore.query_from_scenario(s, presets, common.LINK_DEFAULTS)
         tampered = rng.random() < 0.7
         if tampered:
             params = tamper(rng, params)

@@ -342,6 +342,29 @@ def test_scenario_from_query_fills_from_presets():
         explore.scenario_from_query({"methodology": "nameplate", "gpus": "1", "gpu_watts": "1"})
 
 
+def test_scenario_from_query_defaults_fill_what_the_link_leaves_out():
+    defaults = {"gpus": 100_000.0, "hours": 8760.0, "mfu": 0.4}
+    fields, presets = explore.scenario_from_query({"accelerator": "b200", "pue": "1.3", "wue": ""}, defaults,
+                                                  {"accelerator": "h100-sxm", "methodology": "nameplate"})
+    assert presets["accelerator"] == "b200" and presets["methodology"] == "nameplate"
+    assert fields["gpus"] == 100_000 and fields["hours"] == 8760 and fields["mfu"] == 0.4
+    assert fields["network_overhead"] == 1.1 and fields["pue"] == 1.3 and fields["wue"] is None
+    # A preset's value wins over a default; an empty field stays "not given".
+    fields, _ = explore.scenario_from_query({"methodology": "epoch-ai", "hours": ""}, defaults,
+                                            {"accelerator": "h100-sxm"})
+    assert fields["mfu"] == 0.375 and fields["hours"] is None
+    with pytest.raises(ValueError, match="gpus is required"):
+        explore.scenario_from_query({"gpus": ""}, defaults, {"accelerator": "h100-sxm"})
+
+
+def test_query_from_scenario_writes_empty_where_a_default_would_fill():
+    s = _h100()  # no period
+    params = explore.query_from_scenario(s, {"accelerator": "h100-sxm"}, {"hours": 8760.0, "mfu": 0.4})
+    assert params["hours"] == ""
+    fields, _ = explore.scenario_from_query(params, {"hours": 8760.0, "mfu": 0.4})
+    assert fields == s.to_dict()
+
+
 def test_query_from_scenario_rejects_arrays():
     with pytest.raises(ValueError, match="array"):
         explore.query_from_scenario(_h100(pue=[1.1, 1.2]), {})
