@@ -39,14 +39,11 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import numbers
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 __all__ = [
@@ -442,6 +439,8 @@ def _lookup(kind: str, name: object, table: dict[str, Any]) -> Any:
         return table[key]
     valid = sorted(table)
     message = f"unknown {kind} {name!r} (valid: {', '.join(valid)})"
+    import difflib  # deferred: only an unknown name needs it
+
     close = difflib.get_close_matches(key, valid, n=1)
     if close:
         message += f"; did you mean {close[0]!r}?"
@@ -457,6 +456,10 @@ def _resolve_accelerator(part: str | Accelerator) -> Accelerator:
 @functools.cache
 def _load(filename: str) -> dict[str, Any]:
     """Parsed TOML of one data file; cached, so never hand it out or mutate it."""
+    # deferred: `import estimator` should not pay for the TOML parser and importlib.resources
+    import tomllib
+    from importlib import resources
+
     with (resources.files("estimator") / "data" / filename).open("rb") as handle:
         return tomllib.load(handle)
 

@@ -12,10 +12,14 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import ArrayLike
 
 from estimator import validate
+
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
 
 SECONDS_PER_HOUR = 3600.0
 FLOP_PER_PARAMETER_TOKEN = 6.0  # forward (2) + backward (4) multiply-adds per parameter per token [1]

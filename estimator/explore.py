@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from estimator import catalog, compute, energy, power, solve, validate
 from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
+
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
 
 LLAMA3_405B_TRAINING_FLOP = 3.8e25
 """Training compute of Llama 3 405B [FLOP] (arXiv:2407.21783, section 3.3)."""

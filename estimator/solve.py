@@ -7,12 +7,16 @@ training inverse adds ``time = training_flop ÷ (gpus × peak × mfu)``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import ArrayLike
 
 from estimator import validate
 from estimator.compute import sustained_flop_per_s
 from estimator.power import fleet_facility_power_w
+
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
 
 
 def _chain_w_per_gpu(gpu_watts: ArrayLike, server_overhead: ArrayLike, network_overhead: ArrayLike,

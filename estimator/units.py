@@ -64,9 +64,12 @@ import re
 import unicodedata
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "DAYS_PER_WEEK",

@@ -20,10 +20,12 @@ import decimal
 import math
 import numbers
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
 
 # Set by estimate(): its Scenario was validated at construction, so the chain
 # of functions it calls skips re-checking the same arrays (2 passes each).
