@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import compute, energy, power, validate
+from estimator import catalog, compute, energy, power, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -143,14 +143,10 @@ class Scenario:
         accelerator : str
             Accelerator key, for methodologies whose server ratio depends on it.
         """
-        from estimator import catalog
-
         return self.replace(**catalog.methodology(name).assumptions(accelerator))
 
     def with_site(self, name: str) -> Scenario:
         """A copy with a site's PUE (and WUE, grid, price where it has them) applied."""
-        from estimator import catalog
-
         return self.replace(**catalog.site(name).assumptions())
 
     def to_dict(self) -> dict[str, float | list | None]:
@@ -191,8 +187,6 @@ def preset_assumptions(accelerator: str, methodology: str | None = None,
     dict
         Scenario field name → value, in the fields' own units.
     """
-    from estimator import catalog  # deferred: reading the TOML is only needed here
-
     chip = catalog.accelerator(accelerator)
     values = dict(chip.assumptions())
     if methodology is not None:
