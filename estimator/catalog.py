@@ -294,6 +294,23 @@ class Methodology:
             out["mfu"] = self.mfu
         return out
 
+    def sourced_assumptions_without_accelerator(self) -> dict[str, Sourced]:
+        """The assumptions this methodology sets for any accelerator, with their sources.
+
+        Returns
+        -------
+        dict of str to Sourced
+            ``network_overhead``, ``pue``, ``utilization``, and
+            ``server_overhead`` and ``mfu`` where the methodology sets one
+            for every accelerator [unitless].
+        """
+        out = {"network_overhead": self.network_overhead, "pue": self.pue, "utilization": self.utilization}
+        if self.server_overhead is not None:
+            out["server_overhead"] = self.server_overhead
+        if self.mfu is not None:
+            out["mfu"] = self.mfu
+        return out
+
     def assumptions(self, accelerator: str | Accelerator) -> dict[str, float]:
         """This methodology's assumptions for one accelerator, as plain numbers.
 

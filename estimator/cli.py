@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator import catalog, compute, solve, uncertainty, units, validate
+from estimator import catalog, compute, fields, resolve, solve, uncertainty, units, validate
 from estimator import io as scenario_io
 from estimator.scenario import Estimate, Scenario, estimate
 
@@ -198,6 +198,9 @@ def _add_presets(parser: argparse.ArgumentParser, accelerator_help: str) -> None
     group.add_argument("--site", metavar="KEY",
                        help="PUE and, where known, WUE, grid carbon and price of a site "
                             "(see `estimator presets sites`)")
+    group.add_argument("--precision", choices=fields.PRESETS["precision"].choices,
+                       help=fields.PRESETS["precision"].help + " (default: bf16)")
+    group.add_argument("--date", metavar="YYYY-MM-DD", help=fields.PRESETS["date"].help)
 
 
 def _add_fields(parser: argparse.ArgumentParser, skip: Sequence[str] = (), days_help: str | None = None) -> None:
@@ -377,35 +380,17 @@ class _Inputs:
     presets: dict[str, str]
 
 
-def _preset_values(accelerator: str | None, methodology: str | None, site: str | None) -> _Inputs:
-    """Apply presets in order (accelerator, methodology, site), remembering each value's origin."""
-    values: dict[str, Any] = {}
-    origins: dict[str, str] = {}
-    presets: dict[str, str] = {}
-    part = None
-    if accelerator is not None:
-        part = catalog.accelerator(accelerator)
-        presets["accelerator"] = part.key
-        for name, value in part.assumptions().items():
-            values[name], origins[name] = value, f"accelerator {part.key}"
-    if methodology is not None:
-        method = catalog.methodology(methodology)
-        if part is None:
-            raise ValueError(f"methodology {method.key!r} needs --accelerator too: "
-                             "its server overhead depends on the accelerator")
-        presets["methodology"] = method.key
-        for name, value in method.assumptions(part).items():
-            values[name], origins[name] = value, f"methodology {method.key}"
-    if site is not None:
-        place = catalog.site(site)
-        presets["site"] = place.key
-        for name, value in place.assumptions().items():
-            values[name], origins[name] = value, f"site {place.key}"
-    return _Inputs(values, origins, presets)
+def _preset_values(accelerator: str | None, methodology: str | None, site: str | None,
+                   precision: str | None = None, date: str | None = None) -> _Inputs:
+    """The presets' values, by the one resolution every door uses, remembering each value's origin."""
+    layers, applied = resolve.preset_layers(accelerator, methodology, site, precision or "bf16", date)
+    presets = {k: v for k, v in applied.items() if v is not None and (k != "precision" or accelerator)}
+    return _Inputs({k: o.value for k, o in layers.items()}, {k: o.describe() for k, o in layers.items()}, presets)
 
 
 def _inputs(args: argparse.Namespace, accelerator: str | None) -> _Inputs:
-    inputs = _preset_values(accelerator, args.methodology, args.site)
+    inputs = _preset_values(accelerator, args.methodology, args.site, getattr(args, "precision", None),
+                            getattr(args, "date", None))
     for name, value in _given_fields(args).items():
         inputs.values[name], inputs.origins[name] = value, "given"
     return inputs

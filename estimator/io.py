@@ -84,7 +84,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import errno
 import json
@@ -103,7 +102,8 @@ from typing import Any
 import numpy as np
 
 from estimator import uncertainty, units
-from estimator.scenario import Scenario, preset_assumptions
+from estimator import fields, resolve
+from estimator.scenario import Scenario
 from estimator.uncertainty import Spec
 
 __all__ = [
@@ -135,26 +135,13 @@ __all__ = [
 
 #: Unit of each Scenario field, as a target unit of :func:`estimator.units.parse`.
 #: A bare number in a file is taken to be in this unit.
-FIELD_UNITS: dict[str, str] = {
-    "gpus": "count",
-    "gpu_watts": "W",
-    "server_overhead": "ratio",
-    "network_overhead": "ratio",
-    "pue": "ratio",
-    "utilization": "ratio",
-    "hours": "h",
-    "electricity_price": "$/kWh",
-    "carbon_intensity": "kg/kWh",
-    "wue": "L/kWh",
-    "peak_flop_per_s": "FLOP/s",
-    "mfu": "ratio",
-}
+FIELD_UNITS = fields.INPUT_UNITS
 
 # How each unit reads in a comment of a written TOML file.
 _UNIT_LABELS = {"ratio": "unitless", "$/kWh": "currency/kWh", "kg/kWh": "kg CO2e/kWh"}
 
 #: Preset keys, applied in this order before the explicit values.
-PRESET_KEYS: tuple[str, ...] = ("accelerator", "methodology", "site")
+PRESET_KEYS: tuple[str, ...] = tuple(p.name for p in fields.PRESET_KEYS)
 
 #: Text keys kept with a file but ignored by the model.
 METADATA_KEYS: tuple[str, ...] = ("name", "description")
@@ -185,7 +172,7 @@ def _valid_keys() -> tuple[str, ...]:
 
 
 def _required_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(Scenario) if f.default is dataclasses.MISSING)
+    return tuple(f.name for f in fields.INPUTS if f.required)
 
 
 class _NonFinite:
@@ -427,18 +414,7 @@ def _from_dict(mapping: Mapping[str, Any], ranges: bool) -> tuple[Scenario, dict
         if key in mapping:
             _text(key, mapping[key])
     presets = {key: _text(key, mapping[key]) for key in PRESET_KEYS if key in mapping}
-    if "accelerator" in presets:
-        values: dict[str, Any] = preset_assumptions(presets["accelerator"], presets.get("methodology"),
-                                                    presets.get("site"))
-    elif "methodology" in presets:
-        raise ValueError(f"methodology {presets['methodology']!r} needs an accelerator key too: "
-                         "its server overhead depends on the accelerator")
-    elif "site" in presets:
-        from estimator import catalog  # deferred: reading the catalogue only when asked
-
-        values = catalog.site(presets["site"]).assumptions()
-    else:
-        values = {}
+    values: dict[str, Any] = {}
     specs: dict[str, Spec] = {}
     for key in Scenario.field_names():
         if key not in mapping:
@@ -451,11 +427,14 @@ def _from_dict(mapping: Mapping[str, Any], ranges: bool) -> tuple[Scenario, dict
             values[key] = specs[key].likely
         else:
             values[key] = _array_without_ranges(key, value)
-    missing = [key for key in _required_fields() if key not in values]
+    # The one resolution every door uses: presets (the default methodology with an accelerator),
+    # then the file's own values.
+    resolution = resolve.resolve(values=values, **presets)
+    missing = [key for key in _required_fields() if key not in resolution.values]
     if missing:
         raise ValueError(f"scenario is missing {' and '.join(missing)} "
                          "(give them, or an accelerator preset for gpu_watts)")
-    return Scenario(**values), specs
+    return Scenario._resolved(resolution), specs
 
 
 def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
@@ -608,7 +587,11 @@ def scenario_to_dict(s: Scenario, *, name: str | None = None,
     for key, value in (("name", name), ("description", description)):
         if value is not None:
             out[key] = _text(key, value)
-    out.update((k, v) for k, v in s.to_dict().items() if v is not None)
+    # A scenario built from presets is written as its presets and the user's own values, so that
+    # loading it resolves to the same numbers with the same provenance; an explicit one, in full.
+    out.update((k, v) for k, v in s.presets.items() if v is not None)
+    user = s.user_values() if s.presets else None
+    out.update((k, v) for k, v in s.to_dict().items() if v is not None and (user is None or k in user))
     return out
 
 

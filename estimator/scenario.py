@@ -7,13 +7,11 @@ runs the chain of pure functions in ``power``, ``energy`` and ``compute``;
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, power, validate
+from estimator import catalog, compute, energy, fields, power, resolve, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -21,10 +19,10 @@ if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
 Numeric = float | np.ndarray
 
 
-@dataclass(frozen=True, eq=False)
 class Scenario:
     """User assumptions about a fleet, its site and its workload.
 
+    The fields are those of the registry (:data:`estimator.fields.INPUTS`).
     Every field is a scalar or an array; arrays broadcast together. Values
     are validated at construction and stored as float64.
 
@@ -51,9 +49,21 @@ class Scenario:
     wue : numeric, optional
         Water usage effectiveness [L/kWh]; without it, ``water_l`` is None.
     peak_flop_per_s : numeric, optional
-        Dense peak of one accelerator [FLOP/s]; without it, compute outputs are None.
-    mfu : numeric, default 1.0
-        Model FLOPs utilization [unitless, (0, 1]].
+        Dense peak of one accelerator at the chosen precision [FLOP/s];
+        without it, compute outputs are None.
+    mfu : numeric, optional
+        Model FLOPs utilization, relative to that peak [unitless, (0, 1]];
+        without it, sustained compute is None (no default is invented).
+
+    Attributes
+    ----------
+    provenance : dict of str to estimator.resolve.Origin
+        Where each value came from: ``"user"`` for a value given here,
+        ``"default"`` for a neutral default, or the preset that set it
+        (see :meth:`from_accelerator`).
+    presets : dict
+        The presets a preset door applied (``accelerator``, ``methodology``,
+        ``site``, ``precision``, ``date``); empty for an explicit Scenario.
 
     Raises
     ------
@@ -66,72 +76,121 @@ class Scenario:
     ...              network_overhead=1.10, pue=1.2)
     >>> round(estimate(s).facility_power_w / 1e6, 1)
     168.2
+    >>> s.provenance["pue"].origin, s.provenance["utilization"].origin
+    ('user', 'default')
     """
 
-    gpus: Numeric
-    gpu_watts: Numeric
-    server_overhead: Numeric = 1.0
-    network_overhead: Numeric = 1.0
-    pue: Numeric = 1.0
-    utilization: Numeric = 1.0
-    hours: Numeric | None = None
-    electricity_price: Numeric | None = None
-    carbon_intensity: Numeric | None = None
-    wue: Numeric | None = None
-    peak_flop_per_s: Numeric | None = None
-    mfu: Numeric = 1.0
+    __slots__ = ("_values", "presets", "provenance")
 
-    def __post_init__(self) -> None:
-        checked = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.default is None:
-                checked[f.name] = validate.optional(f.name, value)
+    def __init__(self, gpus: ArrayLike | None = None, gpu_watts: ArrayLike | None = None,
+                 **values: ArrayLike | None) -> None:
+        given = {"gpus": gpus, "gpu_watts": gpu_watts, **values}
+        _check_names(given)
+        checked: dict[str, Numeric | None] = {}
+        for f in fields.INPUTS:
+            value = given.get(f.name)
+            if value is None:
+                if f.required:
+                    raise TypeError(f"{f.name} must be given (got None): {f.help} [{f.unit_text}]")
+                checked[f.name] = f.default
             else:
                 checked[f.name] = validate.field(f.name, value)
-            object.__setattr__(self, f.name, checked[f.name])
         validate.broadcast(**checked)
+        object.__setattr__(self, "_values", checked)
+        object.__setattr__(self, "provenance", resolve.explicit_provenance(
+            {k: checked[k] for k, v in given.items() if v is not None}))
+        object.__setattr__(self, "presets", {})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(f"Scenario has no field {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Scenario is frozen: use .replace({name}=...) for a changed copy")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._values.items() if v is not None)
+        return f"Scenario({shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._values, self.provenance, self.presets))
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
-        """Names of the assumptions, in declaration order."""
-        return tuple(f.name for f in fields(cls))
+        """Names of the assumptions, in registry order."""
+        return fields.inputs()
 
     @classmethod
-    def from_accelerator(cls, name: str, gpus: ArrayLike, methodology: str | None = None,
-                         site: str | None = None, **overrides: Any) -> Scenario:
+    def from_accelerator(cls, name: str | None, gpus: ArrayLike, methodology: str | None = None,
+                         site: str | None = None, precision: str = "bf16", date: str | None = None,
+                         **overrides: Any) -> Scenario:
         """Build a scenario from catalogue presets, then explicit overrides.
+
+        The one resolution every preset door uses (:func:`estimator.resolve.resolve`):
+        accelerator (at ``precision``) → methodology (at ``date``) → site →
+        ``overrides``. Without a methodology the default one,
+        ``"nameplate"``, applies and its values are marked as defaults.
 
         Parameters
         ----------
-        name : str
-            Accelerator key, e.g. ``"h100-sxm"`` (see :func:`estimator.accelerators`).
+        name : str or None
+            Accelerator key, e.g. ``"h100-sxm"`` (see :func:`estimator.accelerators`);
+            None for none, in which case ``server_overhead`` must be given.
         gpus : numeric
             Accelerators [count].
         methodology : str, optional
             Assumption set for the overheads, PUE and utilization (see
-            :func:`estimator.methodologies`); applied after the accelerator.
+            :func:`estimator.methodologies`); default ``"nameplate"``.
         site : str, optional
             Site preset for PUE, WUE, grid and price (see :func:`estimator.sites`);
-            applied after the methodology.
+            its PUE overrides the methodology's.
+        precision : {"bf16", "fp8"}, default "bf16"
+            Which dense peak the accelerator preset gives.
+        date : str, optional
+            ISO date the methodology is applied at, for methods that vary by year.
         **overrides
-            Any Scenario field; applied last.
+            Any Scenario field; applied last, recorded as the user's.
 
         Returns
         -------
         Scenario
+            With :attr:`provenance` and :attr:`presets` filled in.
 
         Examples
         --------
-        >>> s = Scenario.from_accelerator("h100-sxm", gpus=1000, pue=1.2)
-        >>> s.gpu_watts
-        700.0
+        >>> s = Scenario.from_accelerator("h100-sxm", gpus=1000, pue=1.3)
+        >>> s.gpu_watts, s.pue, s.network_overhead
+        (700.0, 1.3, 1.1)
+        >>> s.provenance["network_overhead"].describe(), s.provenance["pue"].describe()
+        ('nameplate (default)', 'user')
         """
-        return cls(**preset_assumptions(name, methodology, site), gpus=gpus, **overrides)
+        r = resolve.resolve(name, methodology, site, precision, date, {"gpus": gpus, **overrides})
+        return cls._resolved(r)
+
+    @classmethod
+    def _resolved(cls, r: resolve.Resolution) -> Scenario:
+        s = cls(**r.values)
+        object.__setattr__(s, "provenance", {k: r.provenance[k] for k in r.values})
+        object.__setattr__(s, "presets", dict(r.presets))
+        return s
 
     def replace(self, **changes: Any) -> Scenario:
-        """A copy with some fields changed (validated again)."""
-        return dataclasses.replace(self, **changes)
+        """A copy with some fields changed (validated again; the changed values become the user's)."""
+        _check_names(changes)
+        new = Scenario(**{**self._values, **changes})
+        provenance = dict(self.provenance)
+        for name, value in changes.items():
+            old = self.provenance.get(name)
+            if value is None:
+                provenance.pop(name, None)
+            else:
+                preset_value = None if old is None else (old.preset_value if old.is_user else old.value)
+                provenance[name] = resolve.Origin("user", value=new._values[name], preset_value=preset_value)
+        object.__setattr__(new, "provenance", provenance)
+        object.__setattr__(new, "presets", dict(self.presets))
+        return new
 
     def with_methodology(self, name: str, accelerator: str) -> Scenario:
         """A copy with a methodology's overheads, PUE and utilization applied.
@@ -151,11 +210,11 @@ class Scenario:
 
     def to_dict(self) -> dict[str, float | list | None]:
         """Plain-Python form: floats, nested lists for arrays, None where not given."""
-        out: dict[str, float | list | None] = {}
-        for name in self.field_names():
-            value = getattr(self, name)
-            out[name] = value.tolist() if isinstance(value, np.ndarray) else value
-        return out
+        return {name: (v.tolist() if isinstance(v, np.ndarray) else v) for name, v in self._values.items()}
+
+    def user_values(self) -> dict[str, Any]:
+        """The values the user gave (provenance ``"user"``), for files and links that keep presets by name."""
+        return {k: self._values[k] for k, o in self.provenance.items() if o.is_user}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scenario):
@@ -171,9 +230,30 @@ class Scenario:
     __hash__ = None  # type: ignore[assignment]  # arrays are mutable
 
 
+def _rebuild(values: dict[str, Any], provenance: dict[str, Any], presets: dict[str, Any]) -> Scenario:
+    s = Scenario(**values)
+    object.__setattr__(s, "provenance", provenance)
+    object.__setattr__(s, "presets", presets)
+    return s
+
+
+def _check_names(values: dict[str, Any]) -> None:
+    unknown = [k for k in values if k not in fields.FIELDS or fields.FIELDS[k].role != "input"]
+    if unknown:
+        import difflib  # only on the error path
+
+        close = difflib.get_close_matches(unknown[0], fields.inputs(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TypeError(f"Scenario got an unexpected keyword argument {unknown[0]!r}{hint} "
+                        f"(fields: {', '.join(fields.inputs())})")
+
+
 def preset_assumptions(accelerator: str, methodology: str | None = None,
-                       site: str | None = None) -> dict[str, float]:
+                       site: str | None = None, precision: str = "bf16") -> dict[str, float]:
     """Scenario fields filled from presets: accelerator, then methodology, then site.
+
+    The presets' values alone, as :func:`estimator.resolve.resolve` gives
+    them; without a methodology, the default one applies.
 
     Parameters
     ----------
@@ -181,26 +261,23 @@ def preset_assumptions(accelerator: str, methodology: str | None = None,
         Accelerator key.
     methodology, site : str, optional
         Methodology and site keys.
+    precision : {"bf16", "fp8"}, default "bf16"
+        Which dense peak the accelerator gives.
 
     Returns
     -------
     dict
         Scenario field name → value, in the fields' own units.
     """
-    chip = catalog.accelerator(accelerator)
-    values = dict(chip.assumptions())
-    if methodology is not None:
-        values.update(catalog.methodology(methodology).assumptions(chip))
-    if site is not None:
-        values.update(catalog.site(site).assumptions())
-    return values
+    layers, _ = resolve.preset_layers(accelerator, methodology, site, precision)
+    return {k: o.value for k, o in layers.items()}
 
 
-@dataclass(frozen=True)
 class Estimate:
     """Results of :func:`estimate`; every field is a float or a broadcast array.
 
-    Outputs whose assumption was not given are None.
+    The fields are those of the registry (:data:`estimator.fields.OUTPUTS`);
+    outputs whose assumption was not given are None.
 
     Attributes
     ----------
@@ -226,34 +303,43 @@ class Estimate:
         Sustained compute over ``hours`` [FLOP].
     """
 
-    accelerator_power_w: Numeric
-    server_power_w: Numeric
-    it_power_w: Numeric
-    facility_power_w: Numeric
-    average_it_power_w: Numeric
-    average_facility_power_w: Numeric
-    watts_per_gpu: Numeric
-    host_power_w: Numeric
-    network_storage_power_w: Numeric
-    cooling_conversion_power_w: Numeric
-    energy_wh: Numeric | None = None
-    it_energy_wh: Numeric | None = None
-    cost: Numeric | None = None
-    emissions_kg: Numeric | None = None
-    water_l: Numeric | None = None
-    peak_cluster_flop_per_s: Numeric | None = None
-    sustained_flop_per_s: Numeric | None = None
-    flop_in_period: Numeric | None = None
+    __slots__ = ("_values",)
+
+    def __init__(self, **values: Numeric | None) -> None:
+        unknown = set(values) - set(fields.outputs())
+        if unknown:
+            raise TypeError(f"Estimate got unknown outputs {sorted(unknown)}")
+        object.__setattr__(self, "_values", {name: values.get(name) for name in fields.outputs()})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(f"Estimate has no output {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Estimate is frozen")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._values.items() if v is not None)
+        return f"Estimate({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Estimate):
+            return NotImplemented
+        return all((a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+                   for a, b in zip(self._values.values(), other._values.values(), strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
-        """Names of the results, in declaration order."""
-        return tuple(f.name for f in fields(cls))
+        """Names of the results, in registry order."""
+        return fields.outputs()
 
     def to_dict(self) -> dict[str, float | list | None]:
         """Plain-Python form: floats, nested lists for arrays, None where absent."""
-        return {name: (v.tolist() if isinstance(v, np.ndarray) else v)
-                for name in self.field_names() for v in [getattr(self, name)]}
+        return {name: (v.tolist() if isinstance(v, np.ndarray) else v) for name, v in self._values.items()}
 
 
 def _full(value: Numeric, shape: tuple[int, ...]) -> Numeric:
@@ -329,7 +415,8 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
             out["water_l"] = energy.water_l(out["it_energy_wh"], s.wue)
     if s.peak_flop_per_s is not None:
         out["peak_cluster_flop_per_s"] = compute.peak_cluster_flop_per_s(s.gpus, s.peak_flop_per_s)
-        out["sustained_flop_per_s"] = compute.sustained_flop_per_s(out["peak_cluster_flop_per_s"], s.mfu)
-        if s.hours is not None:
-            out["flop_in_period"] = compute.flop_in_period(out["sustained_flop_per_s"], s.hours)
+        if s.mfu is not None:  # no default MFU is invented: sustained compute needs one given
+            out["sustained_flop_per_s"] = compute.sustained_flop_per_s(out["peak_cluster_flop_per_s"], s.mfu)
+            if s.hours is not None:
+                out["flop_in_period"] = compute.flop_in_period(out["sustained_flop_per_s"], s.hours)
     return out

@@ -19,10 +19,12 @@ import contextvars
 import decimal
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+from estimator import fields
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -201,38 +203,31 @@ def number(field: str, value: ArrayLike, rule: Rule = "any",
     return array
 
 
-#: Every named input of the model: its rule and a sanity ceiling. The ceilings
-#: are far above anything built or planned (a 1 GW site holds ~10^6
-#: accelerators) and keep every output finite in float64.
-FIELDS: dict[str, tuple[Rule, float | None]] = {
-    "gpus": ("positive", 1e9),
-    "gpu_watts": ("positive", 1e6),
-    "server_overhead": ("at_least_one", 10.0),
-    "network_overhead": ("at_least_one", 10.0),
-    "pue": ("at_least_one", 10.0),
-    "utilization": ("fraction", None),
-    "hours": ("positive", 1e6),
-    "electricity_price": ("nonnegative", 1e3),
-    "carbon_intensity": ("nonnegative", 10.0),
-    "wue": ("nonnegative", 100.0),
-    "peak_flop_per_s": ("positive", 1e18),
-    "mfu": ("fraction", None),
-    "parameters": ("positive", 1e16),
-    "tokens": ("positive", 1e18),
-    "training_flop": ("positive", 1e40),
-    "training_time_s": ("positive", 1e12),
-    "facility_power_w": ("positive", 1e15),
-    "idle_fraction": ("nonnegative", 1.0),
-}
+class _Rules(Mapping[str, tuple[str, float | None]]):
+    """Read-only view of the registry's rules: name → (rule, ceiling)."""
+
+    def __getitem__(self, name: str) -> tuple[str, float | None]:
+        spec = fields.FIELDS[name]
+        return spec.rule, spec.maximum
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(fields.FIELDS)
+
+    def __len__(self) -> int:
+        return len(fields.FIELDS)
+
+
+#: Rule and sanity ceiling of every named quantity, read from :mod:`estimator.fields`.
+FIELDS = _Rules()
 
 
 def field(name: str, value: ArrayLike, label: str | None = None) -> float | np.ndarray:
-    """Check a named model input against its entry in :data:`FIELDS`.
+    """Check a named quantity against its rule and ceiling in the field registry.
 
     Parameters
     ----------
     name : str
-        A key of :data:`FIELDS`.
+        A key of :data:`estimator.fields.FIELDS`.
     value : numeric
         The value to check.
     label : str, optional
@@ -243,8 +238,8 @@ def field(name: str, value: ArrayLike, label: str | None = None) -> float | np.n
     float or numpy.ndarray
         The value as float64.
     """
-    rule, maximum = FIELDS[name]
-    return number(label or name, value, rule, maximum)
+    spec = fields.FIELDS[name]
+    return number(label or name, value, spec.rule, spec.maximum)
 
 
 def optional(name: str, value: ArrayLike | None) -> float | np.ndarray | None:

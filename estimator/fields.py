@@ -1,0 +1,365 @@
+"""The field registry: every input and output of the model, declared once.
+
+Each :class:`Field` holds every fact about one quantity: its name, its unit,
+the rule its values obey and a sanity ceiling, its label and help text, its
+default, and how a door shows it (command-line option, dashboard widget, link
+parameter). Validation (:mod:`estimator.validate`), the ``Scenario`` and
+``Estimate`` objects, scenario files (:mod:`estimator.io`), the command line
+(:mod:`estimator.cli`), share links (:mod:`estimator.links`), the dashboard's
+widgets and every label a door prints are derived from this module; none of
+them keeps a list of its own.
+
+Adding an input is one entry in :data:`INPUTS` plus its formula in the chain
+(``estimator.scenario``).
+
+Examples
+--------
+>>> from estimator import fields
+>>> fields.FIELDS["pue"].unit, fields.FIELDS["pue"].rule
+('ratio', 'at_least_one')
+>>> fields.FIELDS["pue"].option
+'--pue'
+>>> fields.label("facility_power_w")
+'Facility power, full load'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Rule = Literal["positive", "nonnegative", "at_least_one", "fraction", "any"]
+Role = Literal["input", "command", "output"]
+Widget = Literal["number", "text", "none"]
+
+#: The unit of a field as :func:`estimator.units.parse` reads it, and as a
+#: document or a table header writes it.
+UNIT_TEXT: dict[str, str] = {
+    "count": "count", "W": "W", "ratio": "unitless", "h": "h", "s": "s", "$/kWh": "currency/kWh",
+    "kg/kWh": "kg CO2e/kWh", "L/kWh": "L/kWh", "FLOP/s": "FLOP/s", "FLOP": "FLOP", "Wh": "Wh",
+    "$": "currency", "kg": "kg CO2e", "L": "L", "GPU-h": "GPU-h", "runs": "runs",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """Everything the doors need to know about one quantity.
+
+    Parameters
+    ----------
+    name : str
+        Canonical name, as in the library, files, links and JSON output.
+    unit : str
+        Base unit, a target of :func:`estimator.units.parse`; a bare number
+        at any door is read in it (``"W"``, ``"ratio"``, ``"count"``, ...).
+    label : str
+        Short display label, in sentence case.
+    help : str
+        One line on what the quantity means (shown as help text).
+    role : {"input", "command", "output"}
+        ``"input"``: a Scenario field; ``"command"``: an input of one
+        question (a budget, a training run); ``"output"``: a result.
+    rule : str, optional
+        The range every value must lie in (see :mod:`estimator.validate`).
+    maximum : float, optional
+        A sanity ceiling against typos and unit slips (inclusive).
+    default : float, optional
+        The value of an explicit ``Scenario(...)`` that leaves it out; None
+        means the assumption is absent (outputs that need it are None).
+    required : bool
+        Whether a Scenario needs it.
+    example : str
+        Spellings a user may type, for help texts.
+    group : str
+        Where the dashboard's sidebar shows an input: ``"fleet"``,
+        ``"chain"`` or ``"period"``.
+    widget : {"number", "text", "none"}
+        A number box, a text box read by the unit parser, or no widget.
+    widget_unit : str, optional
+        Unit the widget shows, if not ``unit`` (e.g. TFLOP/s).
+    widget_range : tuple of float, optional
+        Closed range of the widget, in ``widget_unit``; default from the rule.
+    step : float
+        Step of a number box.
+    decimals : int
+        Decimals a number box shows.
+    """
+
+    name: str
+    unit: str
+    label: str
+    help: str
+    role: Role = "input"
+    rule: Rule = "any"
+    maximum: float | None = None
+    default: float | None = None
+    required: bool = False
+    example: str = ""
+    group: str = ""
+    widget: Widget = "number"
+    widget_unit: str | None = None
+    widget_range: tuple[float, float] | None = None
+    step: float = 0.01
+    decimals: int = 3
+
+    @property
+    def option(self) -> str:
+        """Command-line option, e.g. ``--gpu-watts``."""
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def param(self) -> str:
+        """Share-link parameter: the field's own name."""
+        return self.name
+
+    @property
+    def unit_text(self) -> str:
+        """The unit as a document or table header writes it, e.g. ``"currency/kWh"``."""
+        return UNIT_TEXT.get(self.unit, self.unit)
+
+    @property
+    def optional(self) -> bool:
+        """Whether an absent value is allowed (outputs that need it are then None)."""
+        return not self.required and self.default is None
+
+    @property
+    def help_with_unit(self) -> str:
+        """Help text with the unit in brackets and examples, as the command line shows it."""
+        text = f"{self.help} [{self.unit_text}]"
+        return f"{text}, e.g. {self.example}" if self.example else text
+
+    @property
+    def widget_label(self) -> str:
+        """Label with the unit the widget shows, e.g. ``"Accelerator power [W]"``."""
+        unit = self.widget_unit or self.unit_text
+        return f"{self.label} [{unit}]"
+
+
+def _input(name: str, unit: str, label: str, help: str, rule: Rule, maximum: float | None, **kw) -> Field:
+    return Field(name, unit, label, help, "input", rule, maximum, **kw)
+
+
+def _command(name: str, unit: str, label: str, help: str, rule: Rule, maximum: float | None, **kw) -> Field:
+    return Field(name, unit, label, help, "command", rule, maximum, widget=kw.pop("widget", "text"), **kw)
+
+
+def _output(name: str, unit: str, label: str, help: str = "", rule: Rule = "any",
+            maximum: float | None = None) -> Field:
+    # An output's rule applies where a question takes it as an input (a power budget).
+    return Field(name, unit, label, help or label, "output", rule, maximum, widget="none")
+
+
+#: The Scenario's fields, in the order every door lists them. The ceilings are
+#: far above anything built or planned (a 1 GW site holds about 10^6
+#: accelerators) and keep every output finite in float64.
+INPUTS: tuple[Field, ...] = (
+    _input("gpus", "count", "Accelerators in the fleet", "accelerators (GPUs, TPUs, ...) in the fleet",
+           "positive", 1e9, required=True, example="100000, 100,000, 100k", group="fleet", widget="text",
+           widget_range=(1.0, 1e9), step=1000.0, decimals=0),
+    _input("gpu_watts", "W", "Accelerator power", "power of one accelerator at full load (nameplate TDP/TGP "
+           "unless known better)", "positive", 1e6, required=True, example="700, 700W, '1.2 kW'", group="fleet",
+           widget_range=(1.0, 1e6), step=10.0, decimals=0),
+    _input("peak_flop_per_s", "FLOP/s", "Peak per accelerator", "dense peak of one accelerator at the chosen "
+           "precision, without sparsity", "positive", 1e18, example="'989 TFLOP/s'", group="fleet",
+           widget_unit="TFLOP/s", widget_range=(1e-3, 1e6), step=10.0, decimals=1),
+    _input("mfu", "ratio", "MFU", "model FLOPs utilization: achieved ÷ peak FLOP/s of a training job, "
+           "relative to the chosen precision's peak", "fraction", None, example="0.4 or 40%",
+           group="fleet", widget_range=(0.01, 1.0), step=0.01, decimals=3),
+    _input("server_overhead", "ratio", "Server overhead", "server wall power ÷ accelerator power at full load "
+           "(host CPUs, memory, NICs, fans, PSU loss)", "at_least_one", 10.0, default=1.0, example="1.82",
+           group="chain", widget_range=(1.0, 10.0)),
+    _input("network_overhead", "ratio", "Network overhead", "cluster IT power ÷ server power (switches, "
+           "optics, storage, management)", "at_least_one", 10.0, default=1.0, example="1.10", group="chain",
+           widget_range=(1.0, 10.0)),
+    _input("pue", "ratio", "PUE", "power usage effectiveness: facility power ÷ IT power (cooling, power "
+           "conversion)", "at_least_one", 10.0, default=1.0, example="1.2", group="chain",
+           widget_range=(1.0, 10.0)),
+    _input("utilization", "ratio", "Utilization", "average ÷ full-load draw over the period; sets the average "
+           "draw and the energy", "fraction", None, default=1.0, example="0.75 or 75%", group="chain",
+           widget_range=(0.01, 1.0), decimals=2),
+    _input("hours", "h", "Period", "length of the period that energy, cost, emissions and water are over",
+           "positive", 1e6, example="8760, '1 year', '90 days'", group="period", widget="text"),
+    _input("electricity_price", "$/kWh", "Electricity price", "price of energy", "nonnegative", 1e3,
+           example="0.08 or '80 USD/MWh'", group="period", widget_range=(0.0, 1e3), decimals=4),
+    _input("carbon_intensity", "kg/kWh", "Grid carbon intensity", "grid emissions factor, location-based",
+           "nonnegative", 10.0, example="0.4 or '400 g/kWh'", group="period", widget_range=(0.0, 10.0)),
+    _input("wue", "L/kWh", "WUE", "water usage effectiveness: site water ÷ IT energy", "nonnegative", 100.0,
+           example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
+)
+
+#: Inputs of one question rather than of the fleet: budgets, training runs.
+COMMAND_INPUTS: tuple[Field, ...] = (
+    _command("power_budget_w", "W", "Power budget (facility, full load)", "facility power budget at the grid "
+             "connection", "positive", 1e15, example="'1 GW', 150MW"),
+    _command("parameters", "count", "Parameters", "model parameters (dense)", "positive", 1e16,
+             example="405B, 70e9"),
+    _command("tokens", "count", "Training tokens", "training tokens", "positive", 1e18, example="15.6T"),
+    _command("training_flop", "FLOP", "Training compute", "compute of the training run", "positive", 1e40,
+             example="3.8e25"),
+    _command("training_time_s", "s", "Training time", "wall-clock time of the training run", "positive", 1e12,
+             example="'90 days'"),
+    _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
+             "nonnegative", 1.0, example="0.15", widget="number"),
+)
+
+#: What :func:`estimator.estimate` returns, in order; labels say full load or
+#: average wherever both exist.
+OUTPUTS: tuple[Field, ...] = (
+    _output("accelerator_power_w", "W", "Accelerator power, full load"),
+    _output("server_power_w", "W", "Server power, full load"),
+    _output("it_power_w", "W", "IT power, full load", "critical IT power at full load", "positive", 1e15),
+    _output("facility_power_w", "W", "Facility power, full load", "facility power at full load (grid connection)",
+            "positive", 1e15),
+    _output("average_it_power_w", "W", "IT power, average", "IT power, average over the period (× utilization)"),
+    _output("average_facility_power_w", "W", "Facility power, average",
+            "facility power, average over the period (× utilization)"),
+    _output("watts_per_gpu", "W", "Facility power per accelerator", "all-in facility power per accelerator, "
+            "full load"),
+    _output("host_power_w", "W", "of which host", "host: CPUs, memory, NICs, fans, PSU loss"),
+    _output("network_storage_power_w", "W", "of which network and storage"),
+    _output("cooling_conversion_power_w", "W", "of which cooling and power conversion"),
+    _output("energy_wh", "Wh", "Facility energy over the period", "facility energy at the average draw"),
+    _output("it_energy_wh", "Wh", "IT energy over the period", "IT energy at the average draw"),
+    _output("cost", "$", "Electricity cost over the period", "energy cost (capital not included)"),
+    _output("emissions_kg", "kg", "Emissions over the period", "emissions over the period, location-based"),
+    _output("water_l", "L", "Site water over the period", "water used at the site over the period"),
+    _output("peak_cluster_flop_per_s", "FLOP/s", "Peak compute of the fleet", "dense peak at the chosen precision"),
+    _output("sustained_flop_per_s", "FLOP/s", "Sustained compute", "peak × MFU"),
+    _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period"),
+)
+
+#: Results of the tables and questions beyond :func:`estimator.estimate`.
+TABLE_OUTPUTS: tuple[Field, ...] = (
+    _output("gpus_per_gigawatt", "count", "Accelerators 1 GW holds", "accelerators 1 GW holds (facility, full load)"),
+    _output("gpu_hours", "GPU-h", "Accelerator-hours"),
+    _output("runs", "runs", "Runs in the period"),
+    _output("share_of_gigawatt", "ratio", "Share of 1 GW"),
+)
+
+#: Every field by name.
+FIELDS: dict[str, Field] = {f.name: f for f in (*INPUTS, *COMMAND_INPUTS, *OUTPUTS, *TABLE_OUTPUTS)}
+
+
+@dataclass(frozen=True)
+class PresetKey:
+    """A preset picker: which catalogue entry (or mode) fills some inputs.
+
+    Parameters
+    ----------
+    name : str
+        Key in files and links and the command-line option's name.
+    label : str
+        Display label.
+    help : str
+        What the preset sets.
+    choices : tuple of str, optional
+        Fixed choices (``precision``); catalogue presets list the catalogue.
+    """
+
+    name: str
+    label: str
+    help: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def option(self) -> str:
+        """Command-line option, e.g. ``--methodology``."""
+        return "--" + self.name.replace("_", "-")
+
+
+#: The preset keys, in the order resolution applies them.
+PRESET_KEYS: tuple[PresetKey, ...] = (
+    PresetKey("accelerator", "Accelerator", "accelerator preset: sets accelerator power, peak FLOP/s at the "
+              "chosen precision and the server overhead"),
+    PresetKey("methodology", "Methodology", "assumption set for the overheads, PUE and utilization (and MFU "
+              "where published); default 'nameplate'"),
+    PresetKey("site", "Site", "site preset: PUE, and WUE, grid intensity and price where the site publishes "
+              "them; its PUE overrides the methodology's"),
+    PresetKey("precision", "Precision", "which dense peak the accelerator preset uses (MFU is relative to it)",
+              ("bf16", "fp8")),
+    PresetKey("date", "Date", "date the methodology is applied at (YYYY-MM-DD), for methods that vary by year"),
+)
+PRESETS: dict[str, PresetKey] = {p.name: p for p in PRESET_KEYS}
+
+
+def inputs() -> tuple[str, ...]:
+    """Names of the Scenario's fields, in order."""
+    return tuple(f.name for f in INPUTS)
+
+
+def outputs() -> tuple[str, ...]:
+    """Names of :func:`estimator.estimate`'s results, in order."""
+    return tuple(f.name for f in OUTPUTS)
+
+
+class _InputUnits(Mapping[str, str]):
+    """Live view: Scenario field → base unit (follows :func:`register`)."""
+
+    def __getitem__(self, name: str) -> str:
+        spec = FIELDS[name]
+        if spec.role != "input":
+            raise KeyError(name)
+        return spec.unit
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(inputs())
+
+    def __len__(self) -> int:
+        return len(INPUTS)
+
+
+#: Scenario field → base unit; a bare number at any door is read in it.
+INPUT_UNITS: Mapping[str, str] = _InputUnits()
+
+
+def label(name: str) -> str:
+    """Display label of a field or preset key.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is neither.
+    """
+    if name in PRESETS:
+        return PRESETS[name].label
+    return FIELDS[name].label
+
+
+def unit(name: str) -> str:
+    """Base unit of a field (a target of :func:`estimator.units.parse`)."""
+    return FIELDS[name].unit
+
+
+def register(field: Field) -> Field:
+    """Add a field to the registry (for extensions and tests); returns it.
+
+    An input appears at every door at once: validation, files, the command
+    line, links and the dashboard read :data:`INPUTS`. Its formula is the
+    caller's to add.
+
+    Raises
+    ------
+    ValueError
+        If a field of that name exists.
+    """
+    global INPUTS, COMMAND_INPUTS, OUTPUTS, TABLE_OUTPUTS
+    if field.name in FIELDS:
+        raise ValueError(f"field {field.name!r} exists already")
+    if field.role == "input":
+        INPUTS = (*INPUTS, field)
+    elif field.role == "command":
+        COMMAND_INPUTS = (*COMMAND_INPUTS, field)
+    else:
+        OUTPUTS = (*OUTPUTS, field)
+    FIELDS[field.name] = field
+    return field
+
+
+def unregister(name: str) -> None:
+    """Remove a field added by :func:`register` (tests clean up with it)."""
+    global INPUTS, COMMAND_INPUTS, OUTPUTS, TABLE_OUTPUTS
+    FIELDS.pop(name)
+    INPUTS = tuple(f for f in INPUTS if f.name != name)
+    COMMAND_INPUTS = tuple(f for f in COMMAND_INPUTS if f.name != name)
+    OUTPUTS = tuple(f for f in OUTPUTS if f.name != name)
