@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 import estimator
-from estimator import catalog, explore, units
+from estimator import catalog, links, tables, units
 from estimator.catalog import Sourced
 from estimator.scenario import Scenario
 
@@ -331,7 +331,7 @@ def _initialize() -> None:
         try:
             # A short link reads as if its presets (or the default ones) were picked and only
             # the values it gives were typed.
-            fields, restored = explore.scenario_from_query(params, LINK_DEFAULTS, LINK_PRESETS)
+            fields, restored = links.scenario_from_query(params, LINK_DEFAULTS, LINK_PRESETS)
             check_limits(fields)
             presets.update({k: v for k, v in restored.items() if v is not None})
             if restored.get("site") is None:
@@ -429,8 +429,8 @@ def share_params(s: Scenario) -> dict[str, str]:
     presets = current_presets()
     fields = s.to_dict()
     if any(isinstance(v, list) for v in fields.values()):  # arrays: let the library word the refusal
-        return explore.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
-                                               else presets["site"]}, LINK_DEFAULTS)
+        return links.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
+                                             else presets["site"]}, LINK_DEFAULTS)
     return dict(_share_params(tuple(fields.items()), tuple(presets.items())))
 
 
@@ -440,8 +440,8 @@ def _share_params(fields: tuple[tuple[str, float | None], ...],
     # Asked on every rerun (to keep the address bar in step), nearly always with the same answer.
     chosen = dict(presets)
     scenario = Scenario(**{k: v for k, v in fields if v is not None})
-    return tuple(explore.query_from_scenario(scenario, {**chosen, "site": None if chosen["site"] == NO_SITE
-                                                        else chosen["site"]}, LINK_DEFAULTS).items())
+    return tuple(links.query_from_scenario(scenario, {**chosen, "site": None if chosen["site"] == NO_SITE
+                                                      else chosen["site"]}, LINK_DEFAULTS).items())
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -550,7 +550,7 @@ def assumptions_rows(s: Scenario) -> list[dict[str, str]]:
     sources = preset_sources(current_presets())
     rows = []
     for field in Scenario.field_names():
-        label, unit = explore.ASSUMPTIONS[field]
+        label, unit = tables.ASSUMPTIONS[field]
         value = getattr(s, field)
         src = sources.get(field)
         if value is None:
@@ -576,7 +576,7 @@ def fmt_assumption(field: str, value: float | None) -> str:
     """An assumption's value in its own display form."""
     if value is None:
         return "—"
-    unit = explore.ASSUMPTIONS[field][1]
+    unit = tables.ASSUMPTIONS[field][1]
     if field == "gpus":
         return units.format_count(value)
     if unit in ("W", "FLOP/s"):
@@ -677,8 +677,8 @@ def scenario_json(items: Mapping[str, tuple[Scenario, Mapping[str, str | None]]]
         })
     doc = {
         "note": "Every assumption is a user input or a nominal public figure, not a measurement.",
-        "units": {**{k: u for k, (_, u) in explore.ASSUMPTIONS.items()},
-                  **{k: u for k, (_, u) in explore.RESULTS.items()}},
+        "units": {**{k: u for k, (_, u) in tables.ASSUMPTIONS.items()},
+                  **{k: u for k, (_, u) in tables.RESULTS.items()}},
         "scenarios": out,
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

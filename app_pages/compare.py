@@ -10,7 +10,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import explore, io, units
+from estimator import io, tables, units
 
 st.title("Compare & share")
 st.caption("Keep the sidebar's scenario under a name, change the assumptions, keep another, and see them side "
@@ -123,7 +123,7 @@ for name, entry in kept.items():
     except (ValueError, TypeError) as exc:  # cannot happen for a validated entry; never crash on one
         common.show_error(f"{name}: {common.error_text(exc)}")
 
-table = explore.comparison(scenarios)
+table = tables.comparison(scenarios)
 names = list(scenarios)
 shown = pd.DataFrame({
     "Quantity": [f"{label} [{unit}]" for label, unit in zip(table["label"], table["unit"], strict=True)],

@@ -4,7 +4,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import explore, units
+from estimator import tables, units
 
 st.title("Energy & emissions")
 st.caption("What the fleet draws over a period at its average load, and what that costs in money, carbon "
@@ -42,13 +42,13 @@ if absent:
     offers = common.suggested_sources()
     st.button("Fill the missing figures from site presets", key="fill_missing", on_click=common.fill_missing,
               icon=":material/auto_fix_high:",
-              help="; ".join(f"{explore.ASSUMPTIONS[f][0]}: {common.fmt_assumption(f, v.value)} from '{name}'"
+              help="; ".join(f"{tables.ASSUMPTIONS[f][0]}: {common.fmt_assumption(f, v.value)} from '{name}'"
                              for f, (name, v) in offers.items()) + ". Each is listed with its source under "
                              "Assumptions and sources.")
 
 st.subheader("Energy by layer")
-layers = common.guarded(explore.energy_layers, r, s.hours, s.utilization)
-order = list(explore.LAYERS.values())
+layers = common.guarded(tables.energy_layers, r, s.hours, s.utilization)
+order = list(tables.LAYERS.values())
 df = vega.table({"layer": order,
                  "GWh": [units.to_unit(v, "GWh") for v in layers["energy_wh"].values()],
                  "energy": [common.fmt(v, "Wh") for v in layers["energy_wh"].values()],
@@ -64,7 +64,7 @@ common.chart("chart_energy_layers", vega.chart(
            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("energy")}}]))
 
 st.subheader("Per accelerator")
-per = explore.per_accelerator(r, s.gpus)
+per = tables.per_accelerator(r, s.gpus)
 common.kpi_row("kpis_per_gpu", [
     ("Facility energy per accelerator", common.fmt(per["energy_wh"], "Wh"), None),
     ("Cost per accelerator", common.fmt(per["cost"], "currency"), None),

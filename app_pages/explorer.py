@@ -5,7 +5,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import explore, units
+from estimator import tables, units
 
 st.title("1 GW explorer")
 st.caption("Start from a power budget at the grid connection and ask what it holds: accelerators of each "
@@ -15,19 +15,19 @@ st.caption("Start from a power budget at the grid connection and ask what it hol
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours, run_flop, precision):
-    return explore.accelerator_table(budget_w, methodology, network_overhead=network_overhead, pue=pue,
-                                     mfu=mfu, hours=hours, training_flop=run_flop, precision=precision)
+    return tables.accelerator_table(budget_w, methodology, network_overhead=network_overhead, pue=pue,
+                                    mfu=mfu, hours=hours, training_flop=run_flop, precision=precision)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop):
-    return explore.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
-                                     mfu=mfu, hours=hours, training_flop=run_flop)
+    return tables.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
+                                    mfu=mfu, hours=hours, training_flop=run_flop)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _fit_matrix(budget_w):
-    return explore.fit_matrix(budget_w)
+    return tables.fit_matrix(budget_w)
 
 
 s = common.require_scenario()
@@ -45,7 +45,7 @@ run_text = c3.text_input("Reference run [FLOP]", value="3.8e25 FLOP", key="run_f
 
 budget = common.parse_input(budget_text, "W", "budget")
 run_flop = common.parse_input(run_text, "FLOP", "reference run")
-low, high = explore.BUDGET_RANGE_W
+low, high = tables.BUDGET_RANGE_W
 if budget is not None and not low <= budget <= high:
     common.show_error(f"budget must be between {common.fmt(low, 'W')} and {common.fmt(high, 'W')} "
                       f"(got {common.fmt(budget, 'W')})")
@@ -60,7 +60,7 @@ if s.peak_flop_per_s is None:
     common.stop()
 
 hours = float(days * units.HOURS_PER_DAY)
-mine = common.guarded(explore.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
+mine = common.guarded(tables.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
                       s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop)
 part = common.accelerator(presets["accelerator"])
 st.subheader(f"{common.fmt(budget, 'W')} with your scenario ({part.name} preset)")

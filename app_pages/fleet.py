@@ -4,7 +4,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import explore, units
+from estimator import power, tables, units
 
 st.title("Fleet → power")
 st.caption("What a fleet of accelerators asks of the grid: the power chain from the chips to the facility "
@@ -26,17 +26,17 @@ common.kpi_row("kpis_draw", [
     ("Average facility draw", common.fmt(r.average_facility_power_w, "W"),
      "facility power × utilization: sets the energy bill"),
     ("All-in power per accelerator", common.fmt(r.watts_per_gpu, "W"), "facility power ÷ accelerators"),
-    ("Share of 1 GW", common.fmt(explore.share_of_gigawatt(r.facility_power_w), "%"),
+    ("Share of 1 GW", common.fmt(tables.share_of_gigawatt(r.facility_power_w), "%"),
      "full-load facility power ÷ 1 GW"),
     ("Accelerators per 1 GW", common.fmt(
-        estimator.gpus_for_power(explore.GIGAWATT_W, s.gpu_watts, s.server_overhead, s.network_overhead,
+        estimator.gpus_for_power(tables.GIGAWATT_W, s.gpu_watts, s.server_overhead, s.network_overhead,
                                  s.pue, whole=True), "count"),
      "floor(1 GW ÷ all-in power per accelerator)"),
 ])
 
 st.subheader("Where the power goes")
-split = explore.power_layers(r)
-order = list(explore.LAYERS.values())
+split = tables.power_layers(r)
+order = list(tables.LAYERS.values())
 layers = vega.table({
     "layer": order,
     "MW": [units.to_unit(v, "MW") for v in split["power_w"].values()],
@@ -70,7 +70,7 @@ idle = c1.slider("Idle fraction [waiting ÷ full-load accelerator power]", min_v
                       f"{common.IDLE_FRACTION_DEFAULT.note}")
 share = c2.slider("Share of the fleet in the synchronized job [%]", min_value=1, max_value=100, value=100,
                   step=1, key="job_share", persist_state="session")
-swing = common.guarded(explore.load_swing, s.gpus, s.gpu_watts, idle, share / 100, r.facility_power_w)
+swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, share / 100, r.facility_power_w)
 common.kpi_row("kpis_swing", [
     ("Accelerators in the job", common.fmt(swing["job_gpus"], "count"), None),
     ("Load swing", common.fmt(swing["swing_w"], "W"),

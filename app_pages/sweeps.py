@@ -5,20 +5,20 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, vega
-from estimator import explore, units
+from estimator import sweep, tables, units
 
 st.title("Sweeps")
 st.caption("How facility power moves with fleet size and with any two assumptions, against the 1 GW line "
            "and the public reference clusters. " + common.ASSUMPTION_NOTE)
 
-GW = explore.GIGAWATT_W
+GW = tables.GIGAWATT_W
 s = common.require_scenario()
 presets = common.current_presets()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _reference_points(methodology, network_overhead, pue):
-    return explore.reference_points(methodology, network_overhead=network_overhead, pue=pue)
+    return sweep.reference_points(methodology, network_overhead=network_overhead, pue=pue)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -26,7 +26,7 @@ def _grid(fields, x_field, x_values, y_field, y_values, output):
     from estimator.scenario import Scenario
 
     scenario = Scenario(**{k: v for k, v in fields.items() if v is not None})
-    return explore.grid(scenario, x_field, np.asarray(x_values), y_field, np.asarray(y_values), output)
+    return sweep.grid_2d(scenario, x_field, np.asarray(x_values), y_field, np.asarray(y_values), output)
 
 
 # --------------------------------------------------------------------------- power vs fleet
@@ -45,8 +45,8 @@ if gmax <= gmin:
     common.show_error(f"the largest fleet must be larger than the smallest (got {gmin:,} and {gmax:,})")
 else:
     curves = sorted({float(p) for p in pues} | {float(s.pue)})
-    fleet = explore.log_range(gmin, gmax, 60)
-    watts = common.guarded(explore.power_vs_fleet, fleet, curves, s.gpu_watts, s.server_overhead,
+    fleet = sweep.log_range(gmin, gmax, 60)
+    watts = common.guarded(sweep.power_vs_fleet, fleet, curves, s.gpu_watts, s.server_overhead,
                            s.network_overhead)
     lines = pd.DataFrame([
         {"gpus": g, "MW": units.to_unit(w, "MW"), "PUE": f"{p:.3g}" + (" (yours)" if p == s.pue else ""),
@@ -122,7 +122,7 @@ else:
 
 # --------------------------------------------------------------------------- heatmap
 st.subheader("Two assumptions at once")
-LABELS = {f: f"{explore.ASSUMPTIONS[f][0]} [{explore.ASSUMPTIONS[f][1]}]" for f in explore.CHAIN_FIELDS}
+LABELS = {f: f"{tables.ASSUMPTIONS[f][0]} [{tables.ASSUMPTIONS[f][1]}]" for f in sweep.CHAIN_FIELDS}
 LOG_FIELDS = ("gpus", "gpu_watts")
 OUTPUTS = {"facility_power_w": "Facility power, full load", "average_facility_power_w": "Average facility draw",
            "it_power_w": "IT power, full load"}
@@ -138,7 +138,7 @@ def _edges(v: np.ndarray, log: bool) -> np.ndarray:
 
 
 def _reset_range(axis: str) -> None:
-    low, high = explore.SWEEP_RANGES[st.session_state[f"heat_{axis}"]]
+    low, high = sweep.SWEEP_RANGES[st.session_state[f"heat_{axis}"]]
     st.session_state[f"heat_{axis}_min"] = float(low)
     st.session_state[f"heat_{axis}_max"] = float(high)
 
@@ -156,7 +156,7 @@ c2.selectbox("Up (y)", list(LABELS), format_func=LABELS.get, key="heat_y", persi
 output = c3.selectbox("Colour", list(OUTPUTS), format_func=OUTPUTS.get, key="heat_output", persist_state="session")
 c1, c2, c3, c4, c5 = st.columns(5)
 xf, yf = st.session_state["heat_x"], st.session_state["heat_y"]
-x_unit, y_unit = explore.ASSUMPTIONS[xf][1], explore.ASSUMPTIONS[yf][1]
+x_unit, y_unit = tables.ASSUMPTIONS[xf][1], tables.ASSUMPTIONS[yf][1]
 x_lo = c1.number_input(f"x from [{x_unit}]", key="heat_x_min", persist_state="session", format="%.4g")
 x_hi = c2.number_input(f"x to [{x_unit}]", key="heat_x_max", persist_state="session", format="%.4g")
 y_lo = c3.number_input(f"y from [{y_unit}]", key="heat_y_min", persist_state="session", format="%.4g")
@@ -205,7 +205,7 @@ elif level is not None:
         "tooltip": [vega.tooltip("x", LABELS[xf], "quantitative", format=",.4g"),
                     vega.tooltip("y", LABELS[yf], "quantitative", format=",.4g"),
                     vega.tooltip("power", OUTPUTS[output])]}}]
-    cx, cy = explore.contour(xs, ys, z, level)
+    cx, cy = sweep.contour(xs, ys, z, level)
     if cx.size:
         datasets["contour"] = vega.table({"x": cx, "y": cy, "i": np.arange(cx.size, dtype=float)})
         line = {"x": vega.field("x", scale=xscale), "y": vega.field("y", scale=yscale), "order": vega.field("i")}

@@ -5,7 +5,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import explore, units
+from estimator import sweep, tables, units
 
 st.title("Training run")
 st.caption("How long a run takes on the sidebar's fleet at its MFU, what it costs in accelerator-hours, "
@@ -40,7 +40,7 @@ if flop is None:
     common.stop()
 
 st.subheader(f"On {common.fmt(s.gpus, 'count')} accelerators at {common.fmt(s.mfu, '%')} MFU")
-run = common.guarded(explore.training_run, s, flop)
+run = common.guarded(tables.training_run, s, flop)
 common.kpi_row("kpis_run", [
     ("Training compute", common.fmt(run["training_flop"], "FLOP"), "6 × N × D, or as given"),
     ("Time to train", common.fmt(run["training_time_s"], "s"),
@@ -63,7 +63,7 @@ st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 
 st.subheader("Finish in a given time: the fleet and power it needs")
 days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, value=90.0, step=1.0,
                        key="train_days", persist_state="session", format="%.0f")
-need = common.guarded(explore.training_fleet, s, flop, days * units.SECONDS_PER_DAY)
+need = common.guarded(tables.training_fleet, s, flop, days * units.SECONDS_PER_DAY)
 common.kpi_row("kpis_inverse", [
     ("Accelerators needed", common.fmt(need["gpus"], "count"),
      "compute ÷ (time × peak × MFU), rounded up"),
@@ -74,7 +74,7 @@ common.kpi_row("kpis_inverse", [
 ])
 
 st.subheader("Time to train against fleet size")
-fleet = explore.log_range(1_000, 2_000_000, 40)
+fleet = sweep.log_range(1_000, 2_000_000, 40)
 times = common.guarded(estimator.training_time_s, flop, fleet, s.peak_flop_per_s, s.mfu)
 curve = vega.table({"gpus": fleet, "days": units.to_unit(times, "days"),
                     "time": [common.fmt(t, "s") for t in np.atleast_1d(times)]})

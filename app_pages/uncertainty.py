@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common, vega
-from estimator import explore, uncertainty, units
+from estimator import distributions, tables, uncertainty, units
 
 st.title("Uncertainty")
 st.caption("No assumption is known exactly. Give each one a low, likely and high value (the likely value is the "
@@ -55,7 +55,7 @@ def _exact(field: str, shown: float | None) -> float | None:
         if shown == seeded_shown:
             return exact  # to_unit and back need not give the same float
     unit = INPUTS[field][0]
-    return float(shown) if unit is None else float(units.to_unit(shown, explore.ASSUMPTIONS[field][1],
+    return float(shown) if unit is None else float(units.to_unit(shown, tables.ASSUMPTIONS[field][1],
                                                                  from_unit=unit))
 
 
@@ -73,11 +73,11 @@ def _reset_ranges() -> None:
 def _default_ranges(fields: dict, accelerator: str) -> dict:
     from estimator.scenario import Scenario
 
-    return explore.default_ranges(Scenario(**{k: v for k, v in fields.items() if v is not None}), accelerator)
+    return uncertainty.default_ranges(Scenario(**{k: v for k, v in fields.items() if v is not None}), accelerator)
 
 
 def _specs(table: dict) -> dict:
-    return {k: uncertainty.spec_from_value(k, v) for k, v in table.items()}
+    return {k: distributions.spec_from_value(k, v) for k, v in table.items()}
 
 
 @st.cache_data(show_spinner="Running the Monte Carlo simulation…", max_entries=16)
@@ -85,7 +85,7 @@ def _summary(table: dict, outputs: tuple, n: int, seed: int, _computed: dict | N
     # ``_computed`` (not hashed) stores a result computed outside with a progress bar.
     if _computed is not None:
         return _computed
-    return explore.uncertainty_summary(_specs(table), outputs, n=n, seed=seed)
+    return uncertainty.uncertainty_summary(_specs(table), outputs, n=n, seed=seed)
 
 
 @st.cache_data(show_spinner="Computing the tornado and the Sobol indices…", max_entries=16)
@@ -134,7 +134,7 @@ with st.container(key="unc_ranges"):
                          strict=True):
         col.markdown(f"**{text}**")
     for field, d in defaults.items():
-        label, unit = explore.ASSUMPTIONS[field]
+        label, unit = tables.ASSUMPTIONS[field]
         shown_unit = INPUTS[field][0] or unit
         _, fmt_, step = INPUTS[field]
         row = st.columns(widths, vertical_alignment="center")
@@ -151,7 +151,7 @@ with st.container(key="unc_ranges"):
             if low_ is None or high_ is None:
                 raise ValueError(f"{field} needs a low and a high value (leave both at the likely value to "
                                  "hold it fixed)")
-            specs[field] = uncertainty.spec_from_range(field, low_, d["likely"], high_, shape)
+            specs[field] = distributions.spec_from_range(field, low_, d["likely"], high_, shape)
         except (ValueError, TypeError) as exc:
             problems.append(exc)
 st.caption("A row whose low and high equal the likely value is held fixed. Changing an assumption in the "
@@ -180,7 +180,7 @@ if n >= PROGRESS_FROM and run_key not in done:
                                              "evaluated")
 
     try:
-        computed = explore.uncertainty_summary(specs, outputs, n=n, seed=seed, progress=_report)
+        computed = uncertainty.uncertainty_summary(specs, outputs, n=n, seed=seed, progress=_report)
     except (ValueError, TypeError) as exc:
         computed = exc
     bar.empty()
@@ -208,7 +208,7 @@ for output in outputs:
 clipped = {k: v for k, v in summary["clipped"].items() if v > 0}
 if clipped:
     st.caption("Log-normal tails clipped to the valid values: " + "; ".join(
-        f"{explore.ASSUMPTIONS[k][0]}: {common.fmt(v, '%')} of the samples" for k, v in clipped.items()) + ".")
+        f"{tables.ASSUMPTIONS[k][0]}: {common.fmt(v, '%')} of the samples" for k, v in clipped.items()) + ".")
 
 
 def _axis(output: str, values):
@@ -265,12 +265,12 @@ sobol_n = min(max(n // 8, 4096), 65_536)
 sens = common.guarded(_sensitivity, table, choice, sobol_n, seed)
 rows = [r for r in sens["tornado"] if r["swing"] > 0]
 if not rows:
-    fixed = all(isinstance(v, uncertainty.Fixed) for v in specs.values())
+    fixed = all(isinstance(v, distributions.Fixed) for v in specs.values())
     st.info("Every assumption is held fixed: give at least one a range." if fixed
             else f"None of the ranges moves {label.lower()}.", icon=":material/info:")
     common.stop()
 
-names = [explore.ASSUMPTIONS[r["field"]][0] for r in rows]
+names = [tables.ASSUMPTIONS[r["field"]][0] for r in rows]
 ENDS = ["Assumption at its low value", "Assumption at its high value"]
 bars = {"assumption": [], "from": [], "to": [], "end": [], "value": [], "output": []}
 for name, r in zip(names, rows, strict=True):
@@ -313,7 +313,7 @@ st.caption(f"Tornado: each assumption moved alone from its low to its high value
            "at the likely value. It shows each assumption's reach alone, not their interactions.")
 
 first, total = sens["first"], sens["total"]
-shares = {"Assumption": [explore.ASSUMPTIONS[k][0] for k in first],
+shares = {"Assumption": [tables.ASSUMPTIONS[k][0] for k in first],
           "First-order share S_i [%]": [100 * v for v in first.values()],
           "Total share S_Ti [%]": [100 * total[k] for k in first]}
 common.table("unc_table_sobol", shares, column_config={
@@ -321,8 +321,8 @@ common.table("unc_table_sobol", shares, column_config={
     "First-order share S_i [%]": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f %%"),
     "Total share S_Ti [%]": st.column_config.NumberColumn(format="%.1f %%")})
 interactions = 100 * sens["interactions"]
-error = 100 * explore.sobol_sampling_error(sens["n"])
-interactions_error = 100 * explore.sobol_sampling_error(sens["n"], len(first))
+error = 100 * uncertainty.sobol_sampling_error(sens["n"])
+interactions_error = 100 * uncertainty.sobol_sampling_error(sens["n"], len(first))
 interaction_text = ("about 0 % (within its sampling error of about "
                     f"{interactions_error:.1f} percentage points)" if abs(interactions) < interactions_error
                     else f"{interactions:.1f} %".replace("-", "−"))

@@ -12,7 +12,7 @@ from collections import Counter
 
 from timing import Measurement, interleaved_medians
 
-from estimator import uncertainty
+from estimator import distributions, uncertainty
 
 N = 10**6
 REPEATS = 7
@@ -36,7 +36,7 @@ SPECS: dict[str, object] = {
 
 def measure(n: int = N, repeats: int = REPEATS) -> Measurement:
     outputs = len(uncertainty.monte_carlo(SPECS, n=10).samples)
-    kinds = Counter(type(uncertainty.spec_from_value(k, v)).__name__ for k, v in SPECS.items())
+    kinds = Counter(type(distributions.spec_from_value(k, v)).__name__ for k, v in SPECS.items())
     ranges = sum(kinds.values()) - kinds.pop("Fixed", 0)
     subject_s, baseline_s = interleaved_medians(lambda: uncertainty.monte_carlo(SPECS, n=n, seed=0),
                                                 lambda: uncertainty.draw(SPECS, n=n, seed=0), repeats)

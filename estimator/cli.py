@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator import catalog, compute, fields, resolve, solve, uncertainty, units, validate
+from estimator import catalog, compute, distributions, fields, resolve, solve, uncertainty, units, validate
 from estimator import io as scenario_io
 from estimator.scenario import Estimate, Scenario, estimate
 
@@ -350,7 +350,7 @@ def _parse(texts: Sequence[str], unit: str, label: str) -> float | np.ndarray:
 def _no_range(args: argparse.Namespace, label: str, texts: Sequence[str]) -> None:
     """Refuse a range where a command takes single values, pointing to `estimator uncertainty`."""
     for text in texts:
-        if scenario_io.is_range(text):
+        if distributions.is_range(text):
             raise ValueError(f"{label}: {text!r} is a range; `estimator {args.command}` takes single values "
                              "(several give one result each): use `estimator uncertainty` with the same "
                              "options for percentiles")
@@ -616,7 +616,7 @@ def _cli_value(name: str, text: str, unit: str | None = None, scale: float = 1.0
     """An assumption option: a float for one value, a range object for a range (checked here,
     so that a wrong option is not blamed on the scenario file)."""
     unit = scenario_io.FIELD_UNITS[name] if unit is None else unit
-    if not scenario_io.is_range(text):
+    if not distributions.is_range(text):
         return float(validate.field(name, units.parse(text, unit, field=name) * scale))
     spec = scenario_io.read_range(name, text, unit=unit)
     if scale != 1.0:  # --days: the same range in hours, checked again in hours
@@ -669,13 +669,13 @@ def _short(kind: str, value: float) -> str:
     return _format_value(kind, value)
 
 
-def _describe(kind: str, spec: uncertainty.Spec) -> str:
+def _describe(kind: str, spec: distributions.Spec) -> str:
     """A range for people: its distribution and the values that define it."""
-    if isinstance(spec, uncertainty.Fixed):
+    if isinstance(spec, distributions.Fixed):
         return "fixed"
-    if isinstance(spec, uncertainty.Uniform):
+    if isinstance(spec, distributions.Uniform):
         return f"uniform {_short(kind, spec.low)} .. {_short(kind, spec.high)}"
-    if isinstance(spec, uncertainty.Triangular):
+    if isinstance(spec, distributions.Triangular):
         return (f"triangular {_short(kind, spec.low)} / {_short(kind, spec.likely)} / "
                 f"{_short(kind, spec.high)} (low / likely / high)")
     return (f"lognormal median {_short(kind, spec.median)}, P95 {_short(kind, spec.high)} "
@@ -689,7 +689,7 @@ class _Analysis:
     labels: dict[str, str]
     presets: dict[str, tuple[str, str]]  # preset key → (name, origin)
     scenario: Scenario  # every range at its likely value
-    specs: dict[str, uncertainty.Spec]
+    specs: dict[str, distributions.Spec]
     origins: dict[str, str]
     outputs: list[str]
     percentiles: list[float | int]
@@ -699,7 +699,7 @@ class _Analysis:
     tornado: list[uncertainty.TornadoRow] | None
     sobol: uncertainty.SobolResult | None
 
-    def fields(self) -> list[tuple[str, Any, uncertainty.Spec | None, str]]:
+    def fields(self) -> list[tuple[str, Any, distributions.Spec | None, str]]:
         """(name, value, range or None, origin) of every field that is set."""
         return [(name, getattr(self.scenario, name), self.specs.get(name), self.origins.get(name, "default"))
                 for name in Scenario.field_names() if getattr(self.scenario, name) is not None]
@@ -809,7 +809,7 @@ def _uncertainty_text(a: _Analysis) -> str:
         rows.append([label, _format_value(kind, a.likely[name]),
                      *(_format_value(kind, a.result.percentiles[name][p]) for p in a.percentiles)])
     lines += _table(rows)
-    if all(isinstance(spec, uncertainty.Fixed) for spec in a.specs.values()):
+    if all(isinstance(spec, distributions.Fixed) for spec in a.specs.values()):
         lines.append("  (no ranges given: every percentile is the single estimate)")
     for name, share in a.result.clipped.items():
         if share > 0:

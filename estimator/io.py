@@ -35,8 +35,8 @@ parser's line and column), NaN or infinity, booleans, null and tables where a
 number belongs.
 
 Ranges. Any assumption may instead be a range (see
-:mod:`estimator.uncertainty`), written as a table or as text; numbers inside
-may carry units as above::
+:mod:`estimator.distributions`, which holds the grammar), written as a table or
+as text; numbers inside may carry units as above::
 
     pue = { low = 1.1, likely = 1.2, high = 1.4 }                         # triangular
     gpu_watts = { distribution = "uniform", low = "650 W", high = "750 W" }
@@ -49,7 +49,7 @@ may carry units as above::
 A table takes the keys ``distribution`` (``"uniform"``, ``"triangular"``,
 ``"lognormal"`` or ``"fixed"``), ``low``, ``likely`` (or ``mode``), ``high``,
 ``median``, ``p95``, ``mu``, ``sigma`` and ``value``, in the combinations
-:func:`estimator.uncertainty.spec_from_value` lists; an unknown key is
+:func:`estimator.distributions.spec_from_value` lists; an unknown key is
 refused with the closest valid one suggested. In JSON a range is an object or
 the same text. Each range's low, likely and high value must be valid for its
 field (``pue low must be >= 1 (got 0.9)``).
@@ -101,10 +101,9 @@ from typing import Any
 
 import numpy as np
 
-from estimator import uncertainty, units
-from estimator import fields, resolve
+from estimator import distributions, fields, resolve, units
+from estimator.distributions import Spec, is_range
 from estimator.scenario import Scenario
-from estimator.uncertainty import Spec
 
 __all__ = [
     "FIELD_UNITS",
@@ -112,11 +111,9 @@ __all__ = [
     "MAX_BYTES",
     "METADATA_KEYS",
     "PRESET_KEYS",
-    "RANGE_KEYS",
     "SUFFIXES",
     "dumps",
     "dumps_uncertain",
-    "is_range",
     "load",
     "load_mapping",
     "load_uncertain",
@@ -156,11 +153,6 @@ MAX_BYTES = 1 << 20
 
 # numpy's own limit on array dimensions; deeper nesting is a mistake.
 _MAX_DEPTH = 32
-
-#: Keys a range table may hold (see :func:`estimator.uncertainty.spec_from_value`
-#: for the combinations each distribution takes).
-RANGE_KEYS: tuple[str, ...] = ("distribution", "low", "likely", "mode", "high", "median", "p95", "mu",
-                               "sigma", "value")
 
 # Where a range is refused because single values were asked for.
 _RANGES_HINT = ("a range is read by io.load_uncertain or `estimator uncertainty FILE`, "
@@ -244,88 +236,6 @@ def _value(key: str, value: object) -> float | np.ndarray:
                          "got rows of different lengths") from None
 
 
-# "lognormal:0.3..0.5", "uniform: 650 W..750 W", "lognormal:median=0.4, p95=0.5"
-_NAMED_RANGE = re.compile(r"\s*([A-Za-z][A-Za-z_\-]*)\s*:(.*)", re.DOTALL)
-# In "key=value, key=value" a comma separates pairs only before the next key
-# ("100,000 W" keeps its comma).
-_PAIR_SPLIT = re.compile(r",\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
-
-
-def is_range(value: object) -> bool:
-    """Whether a file or command-line value is written as a range rather than a number.
-
-    True for a range object, a table, text holding ``..`` or exactly two
-    ``/`` (:func:`estimator.uncertainty.is_range`), and text naming a
-    distribution before a colon (``"lognormal:median=0.4, p95=0.5"``).
-    """
-    return uncertainty.is_range(value) or (isinstance(value, str) and _named(value) is not None)
-
-
-def _named(text: str) -> tuple[str, str] | None:
-    """(name, rest) of text that names a distribution: a known name, or any name before a range."""
-    match = _NAMED_RANGE.fullmatch(text)
-    if match is None:
-        return None
-    name, rest = match.group(1), match.group(2).strip()
-    known = name.lower().replace("-", "").replace("_", "") in uncertainty.DISTRIBUTIONS
-    return (name, rest) if known or "=" in rest or ".." in rest or rest.count("/") == 2 else None
-
-
-def _named_range_table(field: str, text: str) -> dict[str, Any] | None:
-    """The table of a range written ``NAME:LOW..HIGH``, ``NAME:LOW/LIKELY/HIGH`` or ``NAME:k=v, k=v``."""
-    named = _named(text)
-    if named is None:
-        return None
-    name, rest = named
-    table: dict[str, Any] = {"distribution": name}
-    if "=" in rest:
-        for pair in _PAIR_SPLIT.split(rest):
-            key, sep, value = pair.partition("=")
-            if not sep or not key.strip():
-                raise ValueError(f"{field} range {text!r} could not be read: write key=value pairs separated "
-                                 "by commas, e.g. 'lognormal:median=0.4, p95=0.5'")
-            key = key.strip()
-            if key in table:
-                raise ValueError(f"{field} range {text!r} repeats the key {key!r}")
-            table[key] = value.strip()
-    elif ".." in rest:
-        parts = rest.split("..")
-        if len(parts) != 2:
-            raise ValueError(f"{field} range {text!r} could not be read: write {name}:LOW..HIGH")
-        table["low"], table["high"] = (part.strip() for part in parts)
-    elif rest.count("/") == 2:
-        table["low"], table["likely"], table["high"] = (part.strip() for part in rest.split("/"))
-    else:
-        raise ValueError(f"{field} range {text!r} could not be read: after '{name}:' write LOW..HIGH, "
-                         "LOW/LIKELY/HIGH or key=value pairs (e.g. 'lognormal:median=0.4, p95=0.5')")
-    return table
-
-
-def _range_table(field: str, unit: str, table: Mapping[Any, Any]) -> dict[str, Any]:
-    """A range table's keys checked (closest valid key suggested) and its numbers read in ``unit``."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if not isinstance(key, str):
-            raise TypeError(f"{field} range keys must be text (got {key!r})")
-        normal = re.sub(r"[\s\-]+", "_", key.strip().lower())
-        if normal not in RANGE_KEYS:
-            close = difflib.get_close_matches(normal, RANGE_KEYS, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?; " if close else ""
-            raise ValueError(f"unknown key {key!r} in the range of {field} ({hint}valid keys: "
-                             f"{', '.join(RANGE_KEYS)})")
-        if normal in out:
-            raise ValueError(f"{field} range gives {normal!r} twice")
-        if normal == "distribution":
-            out[normal] = _text(f"{field} distribution", value)
-        elif normal in ("mu", "sigma"):  # of the logarithm: no unit
-            out[normal] = _scalar(f"{field} {normal}", "ratio", value)
-        else:
-            out[normal] = _scalar(f"{field} {normal}", unit, value)
-    if not out:
-        raise ValueError(f"{field} range is an empty table; write e.g. {{ low = ..., likely = ..., high = ... }}")
-    return out
-
-
 def read_range(field: str, value: object, *, unit: str | None = None) -> Spec:
     """Read one assumption written as a range (or a number) in a file or on the command line.
 
@@ -335,11 +245,12 @@ def read_range(field: str, value: object, *, unit: str | None = None) -> Spec:
         A Scenario field: the range is checked against its rule and every
         message starts with it.
     value : number, str, mapping or range object
-        A number or unit text (a :class:`~estimator.uncertainty.Fixed` range);
+        A number or unit text (a :class:`~estimator.distributions.Fixed` range);
         text ``"LOW..HIGH"`` (uniform), ``"LOW/LIKELY/HIGH"`` (triangular),
         ``"NAME:LOW..HIGH"``, ``"NAME:LOW/LIKELY/HIGH"`` or ``"NAME:key=value,
-        key=value"`` (a named distribution); a table of :data:`RANGE_KEYS`; or
-        a range object.
+        key=value"`` (a named distribution); a table of
+        :data:`~estimator.distributions.RANGE_KEYS`; or a range object (the
+        grammar of :func:`estimator.distributions.read_range`, with units).
     unit : str, optional
         Unit of bare numbers (a target unit of :func:`estimator.units.parse`);
         the field's own unit (:data:`FIELD_UNITS`) by default.
@@ -365,16 +276,14 @@ def read_range(field: str, value: object, *, unit: str | None = None) -> Spec:
     if field not in FIELD_UNITS:
         raise _unknown_key(field, Scenario.field_names())
     unit = FIELD_UNITS[field] if unit is None else unit
-    if isinstance(value, str):
-        named = _named_range_table(field, value)
-        if named is not None:
-            value = named
-    if isinstance(value, Mapping):
-        value = _range_table(field, unit, value)
-    elif isinstance(value, _NonFinite | bool | np.bool_) or value is None or (
+    if isinstance(value, _NonFinite | bool | np.bool_) or value is None or (
             isinstance(value, numbers.Real) and not isinstance(value, float)):
         value = _scalar(field, unit, value)  # words NaN literals, booleans, null, huge integers
-    return uncertainty.spec_from_value(field, value, lambda text: units.parse(text, unit, field=field))
+
+    def read_number(where: str, number: object, unitless: bool) -> float | np.ndarray:
+        return _scalar(where, "ratio" if unitless else unit, number)
+
+    return distributions.read_range(field, value, read_number)
 
 
 def _single(key: str, value: object) -> float | np.ndarray:
@@ -488,9 +397,10 @@ def uncertain_from_dict(mapping: Mapping[str, Any]) -> tuple[Scenario, dict[str,
     ----------
     mapping : Mapping
         As for :func:`scenario_from_dict`, except that any field's value may
-        also be a range: a table of :data:`RANGE_KEYS`, text
-        ``"LOW..HIGH"``, ``"LOW/LIKELY/HIGH"`` or ``"NAME:..."``, or a range
-        object (see :func:`read_range`).
+        also be a range: a table of
+        :data:`~estimator.distributions.RANGE_KEYS`, text ``"LOW..HIGH"``,
+        ``"LOW/LIKELY/HIGH"`` or ``"NAME:..."``, or a range object (see
+        :func:`read_range`).
 
     Returns
     -------
@@ -708,7 +618,7 @@ def dumps_uncertain(s: Scenario, specs: Mapping[str, object], format: str = "tom
 
     Examples
     --------
-    >>> from estimator.uncertainty import Triangular
+    >>> from estimator.distributions import Triangular
     >>> text = dumps_uncertain(Scenario(gpus=1000, gpu_watts=700, pue=1.2),
     ...                        {"pue": Triangular(1.1, 1.2, 1.4)})
     >>> print(text.splitlines()[6])

@@ -3,7 +3,8 @@
 Every function is a pure, vectorized product of its inputs: each argument is
 a scalar or an array, broadcast together, computed in float64. Full-load
 (provisioned) power and average draw are kept apart: the first sizes the grid
-connection, the second sets the energy bill.
+connection, the second sets the energy bill. :func:`load_swing` gathers
+:func:`load_swing_w` for part of a fleet, with its share of the facility.
 
 References
 ----------
@@ -218,3 +219,52 @@ def load_swing_w(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike
     """
     idle = validate.field("idle_fraction", idle_fraction)
     return accelerator_power_w(gpus, gpu_watts) * (1.0 - idle)
+
+
+def load_swing(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike, job_share: ArrayLike = 1.0,
+               facility_power_w: ArrayLike | None = None) -> dict[str, float | np.ndarray]:
+    """Synchronized power swing of a training job on part or all of a fleet.
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators in the fleet [count].
+    gpu_watts : numeric
+        Power of one accelerator at full load [W].
+    idle_fraction : numeric
+        Power of a waiting accelerator ÷ its full-load power [unitless, 0–1].
+    job_share : numeric, default 1.0
+        Share of the fleet running the job in lockstep [unitless, (0, 1]].
+    facility_power_w : numeric, optional
+        Facility power at full load, to express the swing as a share [W].
+
+    Returns
+    -------
+    dict of str to numeric
+        ``job_gpus`` [count], ``swing_w`` [W] and, with a facility power,
+        ``share_of_facility`` [unitless].
+
+    Notes
+    -----
+    ``swing_w = gpus × job_share × gpu_watts × (1 − idle_fraction)``, see
+    :func:`load_swing_w` for why neither the server overhead nor PUE
+    multiplies it [1]_.
+
+    References
+    ----------
+    .. [1] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+       (2024), section 3.3.4: power swings "on the order of tens of megawatts".
+
+    Examples
+    --------
+    >>> round(load_swing(24_576, 700, 0.1)["swing_w"] / 1e6, 1)
+    15.5
+    """
+    share = validate.number("job_share", job_share, "fraction")
+    job_gpus = validate.field("gpus", gpus) * share
+    out: dict[str, float | np.ndarray] = {"job_gpus": job_gpus,
+                                          "swing_w": load_swing_w(job_gpus, gpu_watts, idle_fraction)}
+    if facility_power_w is not None:
+        # A result, not a budget: checked as a positive power, without the budget's sanity ceiling.
+        out["share_of_facility"] = out["swing_w"] / validate.number("facility_power_w", facility_power_w, "positive")
+    return out

@@ -15,6 +15,14 @@ the grid in C order: the trailing axes are broadcast, the leading ones
 enumerated, so memory is bounded by ``chunk_size`` whatever the grid's size
 (about 200 bytes per point of a chunk: the model's outputs plus temporaries).
 
+The dashboard's sweeps page uses :func:`grid_2d` (:func:`grid` on two
+assumptions, as a plain array), :func:`contour` and :func:`level_crossing`
+(where that array crosses a level such as 1 GW), :func:`power_vs_fleet`
+(facility power against fleet size for several PUEs), :func:`log_range` and
+:func:`reference_points` (the public reference clusters as points);
+:data:`CHAIN_FIELDS` and :data:`SWEEP_RANGES` are the assumptions it offers
+and their default ranges.
+
 Examples
 --------
 >>> import numpy as np
@@ -34,9 +42,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import validate
-from estimator.scenario import Scenario
-from estimator.uncertainty import _base_values, _check_field_name, _check_outputs, _scenario, evaluate
+from estimator import catalog, power, validate
+from estimator.distributions import _check_field_name
+from estimator.scenario import Scenario, preset_assumptions
+from estimator.tables import _columns
+from estimator.uncertainty import _base_values, _check_outputs, _scenario, evaluate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -408,3 +418,273 @@ def summarize_grid(base: Scenario | Mapping[str, object] | None, axes: Mapping[s
                        std=math.sqrt(m2 / count), argmin=at(where_low), argmax=at(where_high),
                        count_above=above, percentiles=table,
                        resolution=10.0 ** (1.0 / bins_per_decade) - 1.0)
+
+
+# --------------------------------------------------------------------------- the dashboard's sweeps
+
+#: The factors of the power chain, the fields a budget heatmap can sweep.
+CHAIN_FIELDS = ("gpus", "gpu_watts", "server_overhead", "network_overhead", "pue", "utilization")
+
+#: Default sweep range of each chain factor, in the field's own unit.
+SWEEP_RANGES: dict[str, tuple[float, float]] = {
+    "gpus": (1e4, 2e6),
+    "gpu_watts": (300.0, 1500.0),
+    "server_overhead": (1.0, 2.2),
+    "network_overhead": (1.0, 1.3),
+    "pue": (1.0, 1.6),
+    "utilization": (0.3, 1.0),
+}
+
+
+def power_vs_fleet(gpus: ArrayLike, pue: ArrayLike, gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0,
+                   network_overhead: ArrayLike = 1.0) -> np.ndarray:
+    """Facility power against fleet size for several PUEs.
+
+    Parameters
+    ----------
+    gpus : array_like, 1-D
+        Fleet sizes [count].
+    pue : array_like, 1-D
+        PUE values, one curve each [unitless, >= 1].
+    gpu_watts : float
+        Power of one accelerator at full load [W].
+    server_overhead, network_overhead : float, default 1.0
+        The chain's ratios [unitless, >= 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(pue), len(gpus)): full-load facility power [W].
+    """
+    g = np.atleast_1d(validate.field("gpus", gpus))
+    p = np.atleast_1d(validate.field("pue", pue))
+    return np.asarray(power.fleet_facility_power_w(g[np.newaxis, :], gpu_watts, server_overhead,
+                                                   network_overhead, p[:, np.newaxis]), dtype=float)
+
+
+
+
+def grid_2d(scenario: Scenario, x_field: str, x_values: ArrayLike, y_field: str, y_values: ArrayLike,
+            output: str = "facility_power_w") -> np.ndarray:
+    """One result on a grid of two assumptions, the others held at the scenario's values.
+
+    The dashboard's heatmap: :func:`grid` with the axes ``{y_field: y_values,
+    x_field: x_values}``, returned as a plain array.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The other assumptions (scalars).
+    x_field, y_field : str
+        Two different Scenario fields.
+    x_values, y_values : array_like, 1-D
+        Values of each, in the field's own unit.
+    output : str, default "facility_power_w"
+        A name from :data:`estimator.uncertainty.OUTPUTS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(y_values), len(x_values)), in the output's unit.
+
+    Raises
+    ------
+    ValueError
+        If the fields are equal or unknown, a value breaks its field's rule
+        (named by its cell of the grid, ``pue[0, 0] must be >= 1``), or the
+        output is unknown or absent for this scenario (e.g. energy without
+        hours).
+
+    Examples
+    --------
+    >>> s = Scenario(gpus=1e5, gpu_watts=700, server_overhead=1.82, network_overhead=1.1)
+    >>> z = grid_2d(s, "gpus", [1e5, 5e5], "pue", [1.1, 1.3])
+    >>> z.shape, round(float(z[0, 1]) / 1e6, 1)  # 500k GPUs at PUE 1.1 [MW]
+    ((2, 2), 770.8)
+    """
+    names = Scenario.field_names()
+    for f in (x_field, y_field):
+        if f not in names:
+            raise ValueError(f"unknown assumption {f!r} (valid: {', '.join(names)})")
+    if x_field == y_field:
+        raise ValueError(f"choose two different assumptions (both are {x_field!r})")
+    x = np.atleast_1d(np.asarray(x_values, dtype=float)).ravel()
+    y = np.atleast_1d(np.asarray(y_values, dtype=float)).ravel()
+    # Checked as the grid they span, in field order, so a message names the cell: pue[0, 0].
+    for name, values in sorted(((x_field, x[np.newaxis, :]), (y_field, y[:, np.newaxis])),
+                               key=lambda item: names.index(item[0])):
+        validate.field(name, values)
+    return grid(scenario, {y_field: y, x_field: x}, output).values
+
+
+def level_crossing(x: ArrayLike, y: ArrayLike, z: ArrayLike, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where a grid crosses a level along y, column by column: a contour line.
+
+    Parameters
+    ----------
+    x : array_like, 1-D
+        Column coordinates, length nx.
+    y : array_like, 1-D
+        Row coordinates, length ny, ascending.
+    z : array_like, 2-D
+        Values, shape (ny, nx), monotone along y in each column.
+    level : float
+        The contour level, in z's unit (1e9 for the 1 GW line).
+
+    Returns
+    -------
+    x_line, y_line : numpy.ndarray
+        Coordinates of the crossing in each column that has one (linear
+        interpolation between the two grid rows around it); columns without
+        a crossing are left out, so no NaN is returned.
+
+    Examples
+    --------
+    >>> level_crossing([1, 2], [0, 1, 2], [[0, 0], [1, 2], [2, 4]], 1.5)
+    (array([1., 2.]), array([1.5 , 0.75]))
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    z = np.asarray(z, dtype=float)
+    if z.shape != (y.size, x.size):
+        raise ValueError(f"z must have shape (len(y), len(x)) = {(y.size, x.size)} (got {z.shape})")
+    if y.size < 2:
+        return np.array([]), np.array([])
+    above = z >= level
+    change = above[1:] != above[:-1]  # (ny-1, nx): a crossing between rows i and i+1
+    has = change.any(axis=0)
+    i = np.argmax(change, axis=0)
+    cols = np.flatnonzero(has)
+    i = i[cols]
+    z0, z1 = z[i, cols], z[i + 1, cols]
+    # z0 != z1 wherever the sign of (z - level) changes, so the division is safe.
+    t = (level - z0) / (z1 - z0)
+    return x[cols], y[i] + t * (y[i + 1] - y[i])
+
+
+def contour(x: ArrayLike, y: ArrayLike, z: ArrayLike, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points of one contour line of a grid, found along both axes, ordered along x.
+
+    Parameters
+    ----------
+    x : array_like, 1-D
+        Column coordinates, length nx, ascending.
+    y : array_like, 1-D
+        Row coordinates, length ny, ascending.
+    z : array_like, 2-D
+        Values, shape (ny, nx), monotone along each axis (as every output of
+        the power chain is in each of its factors).
+    level : float
+        The contour level, in z's unit.
+
+    Returns
+    -------
+    x_line, y_line : numpy.ndarray
+        The crossings of :func:`level_crossing` along y (one per column) and
+        along x (one per row), merged and sorted by x then y, so a steep line
+        is as well sampled as a flat one. Empty if the grid never crosses the
+        level; never NaN.
+
+    Examples
+    --------
+    >>> xs, ys = contour([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [[1, 2, 3], [2, 4, 6], [3, 6, 9]], 4.0)
+    >>> [(float(a), float(b)) for a, b in zip(xs, ys)]
+    [(1.3333333333333333, 3.0), (2.0, 2.0), (2.0, 2.0), (3.0, 1.3333333333333333)]
+    """
+    z = np.asarray(z, dtype=float)
+    cx, cy = level_crossing(x, y, z, level)
+    ry, rx = level_crossing(y, x, z.T, level)
+    xs = np.concatenate([cx, rx])
+    ys = np.concatenate([cy, ry])
+    # z falls as y rises where z rises with x, so for x ties the larger y comes first.
+    order = np.lexsort((-ys, xs))
+    return xs[order], ys[order]
+
+
+def reference_points(methodology: str | None = None, *, network_overhead: float | None = None,
+                     pue: float | None = None) -> dict[str, Any]:
+    """Public reference clusters as points of fleet size and facility power.
+
+    Parameters
+    ----------
+    methodology : str, optional
+        Methodology used to estimate the power of clusters whose power was
+        not reported.
+    network_overhead, pue : float, optional
+        Overrides for those estimates, and the PUE that turns a reported IT
+        power into facility power [unitless, >= 1].
+
+    Returns
+    -------
+    dict of str to list or numpy.ndarray
+        One entry per cluster with a published accelerator count: ``key``,
+        ``name``, ``basis`` (text: "reported", "reported IT × PUE" or
+        "estimated from the fleet"), ``confirmed`` (bool list); ``gpus``
+        [count] and ``facility_power_w`` [W]. Clusters with a reported power
+        but no published count are in ``power_only``: a dict with ``key``,
+        ``name``, ``confirmed`` and ``facility_power_w`` [W].
+
+    Notes
+    -----
+    An estimate uses the cluster's accelerator presets under ``methodology``;
+    a mixed fleet without an accelerator and without a reported power is
+    left out. These are press figures, often plans, never measurements.
+    """
+    rows, power_only = [], []
+    for key, c in catalog.reference_clusters().items():
+        if c.gpus is None:
+            if c.facility_power_w is not None:
+                power_only.append({"key": key, "name": c.name, "confirmed": c.facility_power_w.confirmed,
+                                   "facility_power_w": c.facility_power_w.value})
+            continue
+        confirmed = c.gpus.confirmed
+        if c.facility_power_w is not None:
+            watts, basis = c.facility_power_w.value, "reported"
+            confirmed = confirmed and c.facility_power_w.confirmed
+        elif c.it_power_w is not None:
+            p = pue if pue is not None else (preset_assumptions(c.accelerator, methodology).get("pue", 1.0)
+                                             if c.accelerator else 1.0)
+            watts, basis = float(power.facility_power_w(c.it_power_w.value, p)), "reported IT × PUE"
+            confirmed = confirmed and c.it_power_w.confirmed
+        elif c.accelerator is not None:
+            v = preset_assumptions(c.accelerator, methodology)
+            watts = float(power.fleet_facility_power_w(
+                c.gpus.value, v["gpu_watts"], v["server_overhead"],
+                v.get("network_overhead", 1.0) if network_overhead is None else network_overhead,
+                v.get("pue", 1.0) if pue is None else pue))
+            basis = "estimated from the fleet"
+        else:
+            continue
+        rows.append({"key": key, "name": c.name, "basis": basis, "confirmed": confirmed,
+                     "gpus": c.gpus.value, "facility_power_w": watts})
+    out = _columns(rows, ("gpus", "facility_power_w"))
+    if not rows:
+        out = {"key": [], "name": [], "basis": [], "confirmed": [], "gpus": np.array([]),
+               "facility_power_w": np.array([])}
+    out["power_only"] = _columns(power_only, ("facility_power_w",)) if power_only else {
+        "key": [], "name": [], "confirmed": [], "facility_power_w": np.array([])}
+    return out
+
+
+def log_range(low: float, high: float, n: int = 50) -> np.ndarray:
+    """``n`` values evenly spaced on a log scale from ``low`` to ``high``, both included.
+
+    Parameters
+    ----------
+    low, high : float
+        Ends, both > 0, in any unit.
+    n : int, default 50
+        Number of values, >= 2.
+
+    Returns
+    -------
+    numpy.ndarray
+        In the unit of ``low``.
+    """
+    low = validate.number("low", low, "positive")
+    high = validate.number("high", high, "positive")
+    if high <= low:
+        raise ValueError(f"high must be > low (got {low!r} and {high!r})")
+    if not isinstance(n, int) or n < 2:
+        raise ValueError(f"n must be an int >= 2 (got {n!r})")
+    return np.geomspace(low, high, n)

@@ -1,17 +1,10 @@
-"""Uncertainty: assumptions as ranges, Monte Carlo, tornado and Sobol sensitivity.
+"""Uncertainty: Monte Carlo, tornado and Sobol sensitivity over assumptions given as ranges.
 
 Every input of the model is an assumption, so any of them may be given as a
-range instead of a number. A range is one of four small frozen objects (a
-"spec"), each able to draw samples and to name its low, likely and high value:
-
-=================================  ==========================  ====================
-spec                               low / likely / high         samples
-=================================  ==========================  ====================
-``Fixed(value)``                   value / value / value       the value
-``Uniform(low, high)``             low / midpoint / high       uniform on [low, high]
-``Triangular(low, likely, high)``  low / likely / high         triangular, mode ``likely``
-``LogNormal(median, p95)``         P5 / median / P95           log-normal
-=================================  ==========================  ====================
+range instead of a number: one of the range objects of
+:mod:`estimator.distributions` (``Fixed``, ``Uniform``, ``Triangular``,
+``LogNormal``), or anything its grammar reads (:func:`~estimator.distributions.spec_from_value`:
+``"1.1..1.4"``, ``{low = 1.1, likely = 1.2, high = 1.4}``, ...).
 
 Three analyses use them, each vectorized (one :class:`~estimator.Scenario`
 with sampled arrays, one :func:`~estimator.estimate` call, no loop per sample):
@@ -23,12 +16,12 @@ with sampled arrays, one :func:`~estimator.estimate` call, no loop per sample):
 - :func:`sobol_first_order` splits the variance of one output among the
   ranges (first-order and total Sobol indices, Saltelli 2010 [1]_).
 
-:func:`spec_from_value` reads a range from a scenario file or the command line:
-a number, a table such as ``{low = 1.1, likely = 1.2, high = 1.4}`` or
-``{distribution = "lognormal", median = 1.2, p95 = 1.4}``, or text such as
-``"1.1..1.4"`` (uniform) or ``"1.1/1.2/1.4"`` (triangular). :func:`spec_from_range`
-builds one from a low, likely and high value in a chosen shape (the dashboard's
-rows). :func:`monte_carlo` can report its progress on large runs.
+:func:`monte_carlo` can report its progress on large runs.
+
+The dashboard's uncertainty page adds :func:`default_ranges` (a documented
+low / likely / high for every assumption of a scenario),
+:func:`uncertainty_summary` (percentiles and histograms small enough to
+cache), :func:`histogram` and :func:`sobol_sampling_error`.
 
 Validity. A range is checked against its field's rule up front: its low,
 likely and high value must each be valid for the field (``pue low must be >= 1
@@ -58,9 +51,9 @@ References
 
 Examples
 --------
->>> from estimator import uncertainty as u
->>> r = u.monte_carlo({"gpus": 100_000, "gpu_watts": u.Triangular(600, 700, 750),
-...                    "server_overhead": "1.5..1.9", "pue": u.LogNormal(1.2, 1.35)},
+>>> from estimator import distributions as d, uncertainty as u
+>>> r = u.monte_carlo({"gpus": 100_000, "gpu_watts": d.Triangular(600, 700, 750),
+...                    "server_overhead": "1.5..1.9", "pue": d.LogNormal(1.2, 1.35)},
 ...                   n=10_000, seed=1)
 >>> sorted(r.percentiles["facility_power_w"])
 [5, 50, 95]
@@ -70,21 +63,21 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from estimator import solve, validate
+from estimator import catalog, solve, validate
+from estimator.distributions import Fixed, Spec, _check_field_name, _suggest, spec_from_value
 from estimator.scenario import Estimate, Scenario, estimate
 
-#: The 95th percentile of the standard normal distribution, Φ⁻¹(0.95).
-Z95 = 1.6448536269514722
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
 
 GIGAWATT_W = 1e9
 """The budget of the ``gpus_per_gigawatt`` output [W]."""
@@ -105,540 +98,6 @@ DERIVED: dict[str, tuple[Callable[[Scenario, Estimate], Any], str]] = {
 
 #: Every output name the analyses accept: the Estimate fields, then :data:`DERIVED`.
 OUTPUTS: tuple[str, ...] = (*Estimate.field_names(), *DERIVED)
-
-
-def _fail(field_name: str, text: str) -> ValueError:
-    """A rejection of a range's structure (the number rules are worded in ``validate``)."""
-    return ValueError(f"{field_name} {text}")
-
-
-def _real(label: str, value: object) -> float:
-    """One finite real number, as a float (errors worded by ``validate``)."""
-    checked = validate.number(label, value)
-    if np.ndim(checked):
-        raise TypeError(f"{label} must be a single number (got an array of shape {np.shape(checked)})")
-    return float(checked)
-
-
-class _Spec:
-    """Shared behaviour of the range objects (they are frozen dataclasses)."""
-
-    #: How the three reference values are called in messages.
-    labels: tuple[str, str, str] = ("low", "likely", "high")
-    #: Whether samples can fall outside [low, high].
-    unbounded = False
-    low: float
-    likely: float
-    high: float
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-    def to_dict(self) -> dict[str, Any]:
-        """The table form that :func:`spec_from_value` reads back."""
-        raise NotImplementedError  # pragma: no cover
-
-
-@dataclass(frozen=True)
-class Fixed(_Spec):
-    """A single value: no uncertainty.
-
-    Parameters
-    ----------
-    value : float
-        The value [the field's unit].
-    """
-
-    value: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "value", _real("Fixed value", self.value))
-
-    @property
-    def low(self) -> float:  # type: ignore[override]
-        return self.value
-
-    @property
-    def likely(self) -> float:  # type: ignore[override]
-        return self.value
-
-    @property
-    def high(self) -> float:  # type: ignore[override]
-        return self.value
-
-    @property
-    def mean(self) -> float:
-        """Expected value [the field's unit]."""
-        return self.value
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` copies of the value (``rng`` is not used) [the field's unit]."""
-        return np.full(n, self.value)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"distribution": "fixed", "value": self.value}
-
-
-@dataclass(frozen=True)
-class Uniform(_Spec):
-    """Every value between ``low`` and ``high`` equally likely.
-
-    Parameters
-    ----------
-    low, high : float
-        Bounds, ``low <= high`` [the field's unit].
-
-    Notes
-    -----
-    ``likely`` is the midpoint, which is both the mean and the median.
-    """
-
-    low: float
-    high: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "low", _real("Uniform low", self.low))
-        object.__setattr__(self, "high", _real("Uniform high", self.high))
-        if not self.low <= self.high:
-            raise _fail("Uniform", f"high must be >= low (got low={self.low!r}, high={self.high!r})")
-
-    @property
-    def likely(self) -> float:  # type: ignore[override]
-        return 0.5 * (self.low + self.high)
-
-    @property
-    def mean(self) -> float:
-        """Expected value [the field's unit]."""
-        return self.likely
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` independent draws [the field's unit]."""
-        return rng.uniform(self.low, self.high, n)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"distribution": "uniform", "low": self.low, "high": self.high}
-
-
-@dataclass(frozen=True)
-class Triangular(_Spec):
-    """A three-point estimate: least, most likely and greatest value.
-
-    Parameters
-    ----------
-    low, likely, high : float
-        Minimum, mode and maximum, ``low <= likely <= high`` [the field's unit].
-
-    Notes
-    -----
-    The density rises linearly from ``low`` to ``likely`` and falls linearly
-    to ``high``; the mean is ``(low + likely + high) / 3``.
-    """
-
-    low: float
-    likely: float
-    high: float
-
-    def __post_init__(self) -> None:
-        for name in ("low", "likely", "high"):
-            object.__setattr__(self, name, _real(f"Triangular {name}", getattr(self, name)))
-        if not self.low <= self.likely <= self.high:
-            raise _fail("Triangular", "values must be ordered low <= likely <= high (got "
-                        f"low={self.low!r}, likely={self.likely!r}, high={self.high!r})")
-
-    @property
-    def mean(self) -> float:
-        """Expected value [the field's unit]."""
-        return (self.low + self.likely + self.high) / 3.0
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` independent draws [the field's unit]."""
-        if self.low == self.high:  # numpy refuses a zero-width triangle
-            return np.full(n, self.low)
-        return rng.triangular(self.low, self.likely, self.high, n)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"distribution": "triangular", "low": self.low, "likely": self.likely, "high": self.high}
-
-
-@dataclass(frozen=True)
-class LogNormal(_Spec):
-    """A positive quantity known to within a factor: its median and a plausible high.
-
-    Parameters
-    ----------
-    median : float
-        The middle value: half the mass lies below it [the field's unit, > 0].
-    p95 : float
-        The 95th percentile: a 1-in-20 chance of a value above it
-        [the field's unit, >= median].
-
-    Notes
-    -----
-    ``log(X)`` is normal with mean ``mu = log(median)`` and standard deviation
-    ``sigma = log(p95 / median) / Φ⁻¹(0.95)``. The distribution is symmetric in
-    log space, so the 5th percentile is ``median² / p95``; :attr:`low`,
-    :attr:`likely` and :attr:`high` are P5, the median and P95 (the tornado's
-    low and high). Samples beyond them are possible; see the module notes on
-    clipping to a field's valid domain.
-
-    Examples
-    --------
-    >>> spec = LogNormal(median=1.2, p95=1.44)
-    >>> round(spec.low, 6), spec.likely, spec.high
-    (1.0, 1.2, 1.44)
-    """
-
-    median: float
-    p95: float
-    labels = ("P5", "median", "P95")
-    unbounded = True
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "median", float(validate.number("LogNormal median", self.median, "positive")))
-        object.__setattr__(self, "p95", _real("LogNormal p95", self.p95))
-        if not self.p95 >= self.median:
-            raise _fail("LogNormal", f"p95 must be >= median (got median={self.median!r}, p95={self.p95!r})")
-
-    @classmethod
-    def from_interval(cls, low: float, high: float) -> LogNormal:
-        """The log-normal whose 90% interval (P5 to P95) is ``low`` to ``high``.
-
-        Parameters
-        ----------
-        low, high : float
-            5th and 95th percentiles, ``0 < low <= high`` [the field's unit].
-        """
-        low = float(validate.number("LogNormal low", low, "positive"))
-        high = _real("LogNormal high", high)
-        if not high >= low:
-            raise _fail("LogNormal", f"high must be >= low (got low={low!r}, high={high!r})")
-        return cls(median=math.sqrt(low * high), p95=high)
-
-    @classmethod
-    def from_mu_sigma(cls, mu: float, sigma: float) -> LogNormal:
-        """The log-normal with ``log(X) ~ Normal(mu, sigma)``.
-
-        Parameters
-        ----------
-        mu : float
-            Mean of ``log(X)`` [log of the field's unit].
-        sigma : float
-            Standard deviation of ``log(X)`` [unitless, >= 0].
-        """
-        mu = _real("LogNormal mu", mu)
-        sigma = float(validate.number("LogNormal sigma", sigma, "nonnegative"))
-        return cls(median=math.exp(mu), p95=math.exp(mu + Z95 * sigma))
-
-    @property
-    def mu(self) -> float:
-        """Mean of ``log(X)``."""
-        return math.log(self.median)
-
-    @property
-    def sigma(self) -> float:
-        """Standard deviation of ``log(X)``."""
-        return math.log(self.p95 / self.median) / Z95
-
-    @property
-    def low(self) -> float:  # type: ignore[override]
-        return self.median * self.median / self.p95
-
-    @property
-    def likely(self) -> float:  # type: ignore[override]
-        return self.median
-
-    @property
-    def high(self) -> float:  # type: ignore[override]
-        return self.p95
-
-    @property
-    def mean(self) -> float:
-        """Expected value, ``exp(mu + sigma² / 2)`` [the field's unit]."""
-        return math.exp(self.mu + 0.5 * self.sigma**2)
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` independent draws [the field's unit]."""
-        if self.p95 == self.median:
-            return np.full(n, self.median)
-        return rng.lognormal(self.mu, self.sigma, n)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"distribution": "lognormal", "median": self.median, "p95": self.p95}
-
-
-Spec = Fixed | Uniform | Triangular | LogNormal
-"""Any range object."""
-
-#: Names accepted by ``distribution = "..."`` in a table.
-DISTRIBUTIONS: dict[str, type] = {"fixed": Fixed, "uniform": Uniform, "triangular": Triangular,
-                                  "lognormal": LogNormal}
-
-# The key sets each distribution accepts in a table, and the constructor for each.
-_TABLE_FORMS: dict[str, list[tuple[frozenset[str], Callable[..., _Spec]]]] = {
-    "fixed": [(frozenset({"value"}), Fixed), (frozenset({"likely"}), lambda likely: Fixed(likely))],
-    "uniform": [(frozenset({"low", "high"}), Uniform)],
-    "triangular": [(frozenset({"low", "likely", "high"}), Triangular),
-                   (frozenset({"low", "mode", "high"}),
-                    lambda low, mode, high: Triangular(low, mode, high))],
-    "lognormal": [(frozenset({"median", "p95"}), LogNormal),
-                  (frozenset({"low", "high"}), LogNormal.from_interval),
-                  (frozenset({"mu", "sigma"}), LogNormal.from_mu_sigma)],
-}
-
-_TABLE_HELP = ("write {low, likely, high} (triangular), {low, high} (uniform), {median, p95} "
-               "(lognormal), or add distribution = " + " | ".join(repr(d) for d in DISTRIBUTIONS))
-
-_TEXT_HELP = "write 'low..high' (uniform) or 'low/likely/high' (triangular)"
-
-
-def _suggest(name: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
-def _check_field_name(name: object, what: str = "assumption") -> str:
-    valid = Scenario.field_names()
-    if not isinstance(name, str) or name not in valid:
-        hint = _suggest(name, valid) if isinstance(name, str) else ""
-        raise ValueError(f"unknown {what} {name!r} ({hint}valid: {', '.join(valid)})")
-    return name
-
-
-def _field_check(field_name: str, label: str, value: float) -> None:
-    if field_name in validate.FIELDS:
-        validate.field(field_name, value, label=f"{field_name} {label}")
-    else:
-        validate.number(f"{field_name} {label}", value)
-
-
-def check_spec(field_name: str, spec: Spec) -> Spec:
-    """Check that a range's low, likely and high value are valid for a field.
-
-    Parameters
-    ----------
-    field_name : str
-        A Scenario field (or any name of :data:`estimator.validate.FIELDS`).
-    spec : Fixed, Uniform, Triangular or LogNormal
-        The range.
-
-    Returns
-    -------
-    spec
-        The same object.
-
-    Raises
-    ------
-    ValueError
-        Naming the field, the point and the rule: ``pue low must be >= 1 (got 0.9)``.
-    """
-    if not isinstance(spec, _Spec):
-        raise TypeError(f"{field_name} must be a range object (got {type(spec).__name__})")
-    low, likely, high = spec.labels
-    # The ends first: a uniform range's likely value is derived from them.
-    for label, value in ((low, spec.low), (high, spec.high), (likely, spec.likely)):
-        _field_check(field_name, label, value)
-    return spec
-
-
-def is_range(value: object) -> bool:
-    """Whether a file or command-line value is written as a range rather than a number.
-
-    True for a range object, a table (mapping), and text holding ``..`` or
-    exactly two ``/`` (a single slash belongs to a unit, as in "$0.08/kWh").
-    The file loader and the command line use it to send such values to
-    :func:`spec_from_value` and everything else to :class:`~estimator.Scenario`.
-    """
-    if isinstance(value, _Spec | Mapping):
-        return True
-    return isinstance(value, str) and (".." in value or value.count("/") == 2)
-
-
-def spec_from_value(field_name: str, value: object,
-                    parse_number: Callable[[str], float] | None = None) -> Spec:
-    """Read a range written in a scenario file or on the command line.
-
-    Parameters
-    ----------
-    field_name : str
-        The assumption it belongs to; checked against the field's rule and
-        used to begin every error message.
-    value : number, str, mapping or range object
-        One of:
-
-        - a number: ``1.2`` → ``Fixed(1.2)``;
-        - text ``"1.1..1.4"`` → ``Uniform(1.1, 1.4)``; ``"1.1/1.2/1.4"`` →
-          ``Triangular(1.1, 1.2, 1.4)``; a single number ``"1.2"`` → ``Fixed``;
-        - a table: ``{low, likely, high}`` → Triangular; ``{low, high}`` →
-          Uniform; ``{median, p95}`` → LogNormal; or with an explicit
-          ``distribution`` key: ``"fixed"`` (``value``), ``"uniform"`` (``low``,
-          ``high``), ``"triangular"`` (``low``, ``likely`` or ``mode``,
-          ``high``), ``"lognormal"`` (``median`` and ``p95``; or ``low`` and
-          ``high`` as P5 and P95; or ``mu`` and ``sigma`` of the logarithm);
-        - a range object, checked and returned.
-    parse_number : callable, optional
-        Reads one number written as text (in a string range or a table). The
-        default accepts plain numbers; pass e.g. ``lambda t:
-        units.parse(t, "W", field)`` to accept "600 W..800 W".
-
-    Returns
-    -------
-    Fixed, Uniform, Triangular or LogNormal
-
-    Raises
-    ------
-    TypeError, ValueError
-        Naming the field and the rule that failed, e.g. ``pue low must be >= 1
-        (got 0.9)`` or ``pue range '1.4..1.1': high must be >= low``.
-
-    Examples
-    --------
-    >>> spec_from_value("pue", "1.1/1.2/1.4")
-    Triangular(low=1.1, likely=1.2, high=1.4)
-    >>> spec_from_value("pue", {"distribution": "lognormal", "median": 1.2, "p95": 1.4}).high
-    1.4
-    """
-    if isinstance(value, _Spec):
-        return check_spec(field_name, value)
-    if isinstance(value, bool | np.bool_) or value is None:
-        validate.number(field_name, value)  # words the TypeError
-    if isinstance(value, numbers.Real):
-        return check_spec(field_name, Fixed(_real(field_name, value)))
-    if isinstance(value, str):
-        return check_spec(field_name, _spec_from_text(field_name, value, parse_number))
-    if isinstance(value, Mapping):
-        return check_spec(field_name, _spec_from_table(field_name, value, parse_number))
-    raise TypeError(f"{field_name} must be a number or a range (got {type(value).__name__} {value!r:.60}); "
-                    f"{_TEXT_HELP}, or {_TABLE_HELP}")
-
-
-#: Shapes :func:`spec_from_range` builds from a low, likely and high value.
-RANGE_SHAPES: tuple[str, ...] = ("triangular", "uniform", "lognormal")
-
-
-def spec_from_range(field_name: str, low: float, likely: float, high: float,
-                    distribution: str = "triangular") -> Spec:
-    """A range from a low, a likely and a high value, in one of three shapes.
-
-    Parameters
-    ----------
-    field_name : str
-        The assumption (a Scenario field); every value is checked against its
-        rule and every message starts with it.
-    low, likely, high : float
-        The three values [the field's unit]. ``likely`` is typically the
-        single value the estimate uses.
-    distribution : {"triangular", "uniform", "lognormal"}, default "triangular"
-        How the values between ``low`` and ``high`` are weighted.
-
-    Returns
-    -------
-    Fixed, Triangular, Uniform or LogNormal
-        ``Fixed(likely)`` when ``low == likely == high``, whatever the shape;
-        otherwise ``Triangular(low, likely, high)``, ``Uniform(low, high)``, or
-        the log-normal whose P5 and P95 are ``low`` and ``high``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If a value is not a number or breaks the field's rule (``pue low must
-        be >= 1 (got 0.9)``), if the values are out of order (triangular:
-        ``low <= likely <= high``; uniform and log-normal: ``low <= high``), if a
-        log-normal ``low`` is not > 0, or if the shape is unknown.
-
-    Notes
-    -----
-    A uniform range ignores ``likely`` (its likely value is the midpoint), and
-    so does a log-normal one: its median is ``sqrt(low × high)``, the centre of
-    ``[low, high]`` on a log scale (:meth:`LogNormal.from_interval`). Its tails
-    beyond P5 and P95 are clipped to the field's valid domain when sampled.
-
-    Examples
-    --------
-    >>> spec_from_range("pue", 1.1, 1.2, 1.4)
-    Triangular(low=1.1, likely=1.2, high=1.4)
-    >>> spec_from_range("pue", 1.2, 1.2, 1.2, "lognormal")
-    Fixed(value=1.2)
-    >>> round(spec_from_range("pue", 1.1, 1.2, 1.4, "lognormal").median, 4)
-    1.241
-    """
-    _check_field_name(field_name)
-    if distribution not in RANGE_SHAPES:
-        raise ValueError(f"{field_name} distribution must be one of {', '.join(RANGE_SHAPES)} "
-                         f"(got {distribution!r})")
-    values = {"low": _real(f"{field_name} low", low), "likely": _real(f"{field_name} likely", likely),
-              "high": _real(f"{field_name} high", high)}
-    for label in ("low", "high", "likely"):  # the ends first, as check_spec does
-        _field_check(field_name, label, values[label])
-    if values["low"] == values["likely"] == values["high"]:
-        return Fixed(values["likely"])
-    if distribution == "triangular":
-        return spec_from_value(field_name, values)
-    if distribution == "uniform":
-        return spec_from_value(field_name, {"low": values["low"], "high": values["high"]})
-    if not values["low"] > 0:
-        raise _fail(field_name, f"low must be > 0 for a log-normal range (got {values['low']!r})")
-    return spec_from_value(field_name, {"distribution": "lognormal", "low": values["low"],
-                                        "high": values["high"]})
-
-
-def _number_in(where: str, value: object, parse_number: Callable[[str], float] | None) -> float:
-    if isinstance(value, str):
-        if parse_number is not None:
-            return _real(where, parse_number(value))
-        try:
-            number = float(value.strip().replace("_", ""))
-        except ValueError:
-            raise _fail(where, f"must be a number (got {value!r})") from None
-        return _real(where, number)
-    return _real(where, value)
-
-
-def _build(field_name: str, what: str, build: Callable[..., _Spec], **params: float) -> _Spec:
-    try:
-        return build(**params)
-    except ValueError as error:
-        # The constructors name their own type; the caller wants the field.
-        text = str(error).split(" ", 1)[1]
-        raise _fail(field_name, f"{what}: {text}") from None
-
-
-def _spec_from_text(field_name: str, text: str, parse_number: Callable[[str], float] | None) -> _Spec:
-    # "a..b" is uniform and "a/b/c" triangular; a single slash belongs to a unit ("$0.08/kWh").
-    if ".." in text:
-        separator, names, build = "..", ("low", "high"), Uniform
-    elif text.count("/") == 2:
-        separator, names, build = "/", ("low", "likely", "high"), Triangular
-    else:
-        return Fixed(_number_in(field_name, text, parse_number))
-    parts = text.split(separator)
-    if len(parts) != len(names):
-        raise _fail(field_name, f"range {text!r} could not be read; {_TEXT_HELP}")
-    params = {k: _number_in(f"{field_name} {k}", p, parse_number) for k, p in zip(names, parts, strict=True)}
-    return _build(field_name, f"range {text!r}", build, **params)
-
-
-def _spec_from_table(field_name: str, table: Mapping[str, Any],
-                     parse_number: Callable[[str], float] | None) -> _Spec:
-    params = {str(k).strip().lower(): v for k, v in table.items()}
-    kind = params.pop("distribution", None)
-    if kind is not None:
-        name = str(kind).strip().lower().replace("-", "").replace("_", "")
-        if name not in DISTRIBUTIONS:
-            raise _fail(field_name, f"distribution {kind!r} is not known ({_suggest(name, list(DISTRIBUTIONS))}"
-                        f"valid: {', '.join(DISTRIBUTIONS)})")
-        kinds = [name]
-    else:
-        kinds = list(_TABLE_FORMS)
-    keys = frozenset(params)
-    for name in kinds:
-        for form, build in _TABLE_FORMS[name]:
-            if keys == form:
-                numbers_ = {k: _number_in(f"{field_name} {k}", v, parse_number) for k, v in params.items()}
-                return _build(field_name, f"{name} range", build, **numbers_)
-    if kind is not None:
-        forms = " or ".join("{" + ", ".join(sorted(form)) + "}" for form, _ in _TABLE_FORMS[kinds[0]])
-        raise _fail(field_name, f"{kinds[0]} range takes {forms} (got {{{', '.join(sorted(keys))}}})")
-    raise _fail(field_name, f"range {{{', '.join(sorted(keys))}}} could not be read; {_TABLE_HELP}")
 
 
 def _specs(specs: Mapping[str, object]) -> dict[str, Spec]:
@@ -1192,3 +651,203 @@ def sobol_first_order(specs: Mapping[str, object], output: str = "facility_power
             first[f] = total[f] = 0.0
     first = dict(sorted(first.items(), key=lambda item: -item[1]))
     return SobolResult(name, first, total, variance, n, seed)
+
+
+# --------------------------------------------------------------------------- the dashboard's ranges
+
+SPREAD_FIELDS = ("server_overhead", "network_overhead", "pue", "utilization")
+
+#: The methodology left out of that spread: every ratio 1.0 is a floor, not a published estimate.
+NEUTRAL_METHODOLOGY = "neutral"
+
+#: Default range of the other uncertain fields: field → (low ÷ value, high ÷ value, where it comes from).
+RANGE_BANDS: dict[str, tuple[float, float, str]] = {
+    "gpu_watts": (0.90, 1.05, "Dashboard assumption, −10 % to +5 % of the value (not a published figure): "
+                  "sustained board power is capped near the rated TDP; operators may cap lower, and short "
+                  "excursions go above it."),
+    "mfu": (0.75, 1.25, "Dashboard assumption, ±25 % of the value: published MFUs of large training runs span "
+            "about 0.3–0.5 (Llama 3 405B: 0.38–0.43 at BF16 on H100, arXiv:2407.21783; Epoch AI: median "
+            "0.375 of 33 runs)."),
+    "electricity_price": (0.75, 1.25, "Dashboard assumption, ±25 %: prices differ by region, contract and "
+                          "year."),
+    "carbon_intensity": (0.75, 1.25, "Dashboard assumption, ±25 %: grid averages move from year to year and "
+                         "with the hours of use."),
+    "wue": (0.5, 1.5, "Dashboard assumption, ±50 %: site water use depends on climate and cooling design and "
+            "changes through the year."),
+}
+
+#: Fields held at their value by default (a zero-width range), and why.
+FIXED_FIELDS: dict[str, str] = {
+    "gpus": "Your fleet size: held fixed (a choice, not an uncertain figure).",
+    "hours": "Your period: held fixed (a choice, not an uncertain figure).",
+    "peak_flop_per_s": "Vendor datasheet peak: held fixed (a specification; MFU carries the uncertainty of "
+                       "achieved compute).",
+}
+
+
+def _in_domain(field_name: str, low: float, high: float) -> tuple[float, float]:
+    """``[low, high]`` narrowed to the field's valid values (PUE >= 1, utilization <= 1, ...)."""
+    rule, maximum = validate.FIELDS[field_name]
+    if rule == "at_least_one":
+        low = max(low, 1.0)
+    if rule == "fraction":
+        high = min(high, 1.0)
+    if maximum is not None:
+        high = min(high, maximum)
+    return low, high
+
+
+def default_ranges(scenario: Scenario, accelerator: str,
+                   methodologies: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+    """A sensible low / likely / high range for every assumption a scenario gives.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Scalar scenario; each given field's value is the likely value.
+    accelerator : str
+        Accelerator key: the methodologies' server overhead (and utilization)
+        depend on it.
+    methodologies : sequence of str, optional
+        Methodology keys whose spread sets the ranges of :data:`SPREAD_FIELDS`;
+        every one but the neutral one by default.
+
+    Returns
+    -------
+    dict
+        Field → ``{"low", "likely", "high"}`` (floats, in the field's unit;
+        ``low <= likely <= high``) and ``"source"`` (text: where the range
+        comes from), for every field the scenario gives, in Scenario order.
+
+    Notes
+    -----
+    - :data:`SPREAD_FIELDS` (server and network overhead, PUE, utilization):
+      from the lowest to the highest value the methodology presets give for
+      this accelerator, widened to include the likely value.
+    - :data:`RANGE_BANDS` (accelerator power, MFU, price, grid intensity,
+      WUE): the likely value times a documented band.
+    - :data:`FIXED_FIELDS` (fleet size, period, peak FLOP/s): zero width.
+
+    Every range is kept inside its field's valid values (PUE >= 1,
+    utilization and MFU <= 1). These are starting points for a sensitivity
+    study, each labelled with its basis, not measured uncertainties.
+
+    Examples
+    --------
+    >>> s = Scenario.from_accelerator("h100-sxm", gpus=1000, methodology="nameplate")
+    >>> r = default_ranges(s, "h100-sxm")["pue"]
+    >>> r["low"], r["likely"], r["high"]
+    (1.1, 1.2, 1.4)
+    """
+    part = catalog.accelerator(accelerator)
+    table = catalog.methodologies()
+    keys = ([k for k in table if k != NEUTRAL_METHODOLOGY] if methodologies is None
+            else [catalog.methodology(k).key for k in methodologies])
+    spread = {k: table[k].assumptions(part) for k in keys}
+    out: dict[str, dict[str, Any]] = {}
+    for field_name in Scenario.field_names():
+        value = getattr(scenario, field_name)
+        if value is None:
+            continue
+        if np.ndim(value) != 0:
+            raise ValueError(f"{field_name} must be a single value for a range (got shape {np.shape(value)})")
+        likely = float(value)
+        if field_name in SPREAD_FIELDS and spread:
+            values = {k: v[field_name] for k, v in spread.items()}
+            lowest, highest = min(values, key=values.get), max(values, key=values.get)
+            low, high = values[lowest], values[highest]
+            source = (f"Methodology presets for {part.name} range from {low:.3g} in {table[lowest].name} "
+                      f"to {high:.3g} in {table[highest].name}")
+            if not low <= likely <= high:
+                source += "; widened to include your value"
+            low, high = min(low, likely), max(high, likely)
+        elif field_name in RANGE_BANDS:
+            down, up, source = RANGE_BANDS[field_name]
+            low, high = _in_domain(field_name, likely * down, likely * up)
+        else:
+            low = high = likely
+            source = FIXED_FIELDS.get(field_name, "Held fixed.")
+        out[field_name] = {"low": float(low), "likely": likely, "high": float(high), "source": source}
+    return out
+
+
+def sobol_sampling_error(n: int, shares: int = 1) -> float:
+    """Order of the sampling error of a sum of Sobol shares from ``n`` base samples.
+
+    Parameters
+    ----------
+    n : int
+        Base samples, >= 1 [count].
+    shares : int, default 1
+        How many estimated shares are summed (``1 − Σ S_i`` sums them all) [count].
+
+    Returns
+    -------
+    float
+        ``sqrt(shares / n)``: each share's error is of order ``1 / sqrt(n)``,
+        and independent errors add in quadrature [unitless, a fraction of the
+        variance].
+    """
+    n = validate.number("n", n, "positive")
+    shares = validate.number("shares", shares, "positive")
+    return float(np.sqrt(shares / n))
+
+
+def histogram(samples: ArrayLike, bins: int = 40) -> dict[str, np.ndarray]:
+    """Counts of samples in equal-width bins, for a chart.
+
+    Parameters
+    ----------
+    samples : array_like
+        Finite values, in any unit.
+    bins : int, default 40
+        Number of bins, >= 1.
+
+    Returns
+    -------
+    dict
+        ``start`` and ``end`` of each bin (in the samples' unit), ``count``
+        [count] and ``share`` of all samples [unitless]; one entry per bin.
+    """
+    x = np.asarray(samples, dtype=float).ravel()
+    if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
+        raise ValueError(f"bins must be an int >= 1 (got {bins!r})")
+    if x.size == 0:
+        raise ValueError("samples must not be empty")
+    counts, edges = np.histogram(x, bins=bins)
+    return {"start": edges[:-1], "end": edges[1:], "count": counts.astype(float), "share": counts / x.size}
+
+
+def uncertainty_summary(specs: Mapping[str, object], outputs: Sequence[str], n: int = 100_000,
+                        seed: int = 0, bins: int = 40,
+                        progress: Any = None) -> dict[str, Any]:
+    """Monte Carlo percentiles and histograms of a few outputs: what the uncertainty page shows.
+
+    Parameters
+    ----------
+    specs : mapping
+        Field → range or number, as :func:`monte_carlo` takes them; every
+        assumption of the scenario.
+    outputs : sequence of str
+        Names from :data:`OUTPUTS`.
+    n : int, default 100_000
+        Samples.
+    seed : int, default 0
+        Seed of the samples.
+    bins : int, default 40
+        Bins of each histogram.
+    progress : callable, optional
+        Passed to :func:`monte_carlo`.
+
+    Returns
+    -------
+    dict
+        ``percentiles``: output → {5, 50, 95} → value; ``histograms``: output →
+        :func:`histogram`; ``clipped``: field → fraction of its samples clipped
+        to the field's domain (log-normal ranges); ``n`` and ``seed``. Values
+        in each output's unit. Small enough to cache: the samples are not kept.
+    """
+    result = monte_carlo(specs, n=n, seed=seed, outputs=list(outputs), progress=progress)
+    return {"percentiles": result.percentiles,
+            "histograms": {k: histogram(v, bins) for k, v in result.samples.items()},
+            "clipped": dict(result.clipped), "n": result.n, "seed": result.seed}

@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import estimator
-from estimator import catalog, explore, io, units
+from estimator import catalog, io, links, sweep, tables, units
 from estimator.scenario import Scenario, preset_assumptions
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -263,8 +263,8 @@ def test_sidebar_and_page_inputs_persist_across_pages():
 def test_explorer_default_1gw():
     at = _run("explorer")
     s = _default()
-    out = explore.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
-                               s.peak_flop_per_s, s.mfu, 90 * 24, 3.8e25)
+    out = tables.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+                              s.peak_flop_per_s, s.mfu, 90 * 24, 3.8e25)
     shown = {**_metrics(at, "kpis_budget"), **_metrics(at, "kpis_training")}
     assert shown["Accelerators that fit"] == units.format_count(out["gpus"])
     assert shown["Peak compute"] == units.format_flop_rate(out["peak_cluster_flop_per_s"])
@@ -284,13 +284,13 @@ def test_explorer_budget_days_and_run():
     at.text_input(key="run_flop").set_value("1e25").run()
     _ok(at)
     s = _default()
-    out = explore.budget_fleet(3e8, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
-                               s.peak_flop_per_s, s.mfu, 30 * 24, 1e25)
+    out = tables.budget_fleet(3e8, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+                              s.peak_flop_per_s, s.mfu, 30 * 24, 1e25)
     shown = {**_metrics(at, "kpis_budget"), **_metrics(at, "kpis_training")}
     assert shown["Accelerators that fit"] == units.format_count(out["gpus"])
     assert shown["Reference runs in the period"] == f"{out['runs']:,.1f}"
-    t = explore.accelerator_table(3e8, "nameplate", network_overhead=1.1, pue=1.2, mfu=0.4, hours=720,
-                                  training_flop=1e25)
+    t = tables.accelerator_table(3e8, "nameplate", network_overhead=1.1, pue=1.2, mfu=0.4, hours=720,
+                                 training_flop=1e25)
     table = _table(at, "table_accelerators")
     assert list(table["Fit in budget"]) == [units.format_count(g) for g in t["gpus"]]
 
@@ -325,8 +325,8 @@ def test_sweeps_axes_and_ranges():
     assert at.get_by_key("chart_heatmap") is not None
     at.selectbox(key="heat_x").set_value("gpu_watts").run()
     _ok(at)
-    assert at.number_input(key="heat_x_min").value == explore.SWEEP_RANGES["gpu_watts"][0]
-    assert at.number_input(key="heat_x_max").value == explore.SWEEP_RANGES["gpu_watts"][1]
+    assert at.number_input(key="heat_x_min").value == sweep.SWEEP_RANGES["gpu_watts"][0]
+    assert at.number_input(key="heat_x_max").value == sweep.SWEEP_RANGES["gpu_watts"][1]
     at.multiselect(key="sweep_pues").set_value([1.1, 2.0]).run()
     _ok(at)
     table = _table(at, "table_reference_clusters")
@@ -408,13 +408,13 @@ def test_training_run_figures_equal_library():
     _ok(at)
     s = _default(gpus=16_384, mfu=0.41)
     flop = estimator.training_flop(405e9, 15.6e12)
-    run = explore.training_run(s, flop)
+    run = tables.training_run(s, flop)
     shown = {**_metrics(at, "kpis_run"), **_metrics(at, "kpis_run_energy")}
     assert shown["Training compute"] == units.format_flop(flop)
     assert shown["Time to train"] == units.format_duration(run["training_time_s"])
     assert shown["Accelerator-hours"] == units.format_count(run["gpu_hours"]) + " GPU-h"
     assert shown["Facility energy"] == units.format_energy(run["energy_wh"])
-    need = explore.training_fleet(s, flop, 90 * 86_400)
+    need = tables.training_fleet(s, flop, 90 * 86_400)
     inverse = _metrics(at, "kpis_inverse")
     assert inverse["Accelerators needed"] == units.format_count(need["gpus"])
     assert inverse["Facility power (full load)"] == units.format_power(need["facility_power_w"])
@@ -429,7 +429,7 @@ def test_training_by_flop_and_inverse_days():
     s = _default()
     assert _metrics(at, "kpis_run")["Time to train"] == units.format_duration(
         estimator.training_time_s(1e26, s.gpus, s.peak_flop_per_s, s.mfu))
-    need = explore.training_fleet(s, 1e26, 30 * 86_400)
+    need = tables.training_fleet(s, 1e26, 30 * 86_400)
     assert _metrics(at, "kpis_inverse")["Accelerators needed"] == units.format_count(need["gpus"])
 
 
@@ -543,7 +543,7 @@ def test_scenario_json_holds_assumptions_and_results():
 
 def test_share_url_restores_scenario():
     s = _default(gpus=16_384, pue=1.1, electricity_price=0.05)
-    params = explore.query_from_scenario(s, {"accelerator": "h100-sxm", "methodology": "nameplate"})
+    params = links.query_from_scenario(s, {"accelerator": "h100-sxm", "methodology": "nameplate"})
     at = _run("fleet", params)
     assert not at.warning
     assert at.number_input(key="gpus").value == 16_384

@@ -3,7 +3,7 @@ percentiles for the same ranges and seed, and turns a bad range into the library
 
 Widgets are found by key (all prefixed ``unc_``); figures are compared with
 :func:`estimator.uncertainty.monte_carlo` on the specs built the way the page builds them
-(:func:`estimator.explore.default_ranges` and :func:`estimator.uncertainty.spec_from_range`),
+(:func:`estimator.uncertainty.default_ranges` and :func:`estimator.distributions.spec_from_range`),
 formatted with the same estimator.units functions.
 """
 
@@ -19,7 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from estimator import explore, uncertainty, units
+from estimator import distributions, tables, uncertainty, units
 from estimator.scenario import Scenario, preset_assumptions
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -74,9 +74,9 @@ def _default(**changes) -> Scenario:
 def _specs(scenario: Scenario, shape: str = "triangular", **ranges) -> dict:
     """The page's specs: every default range (or the (low, high) given), in one shape."""
     out = {}
-    for field, d in explore.default_ranges(scenario, "h100-sxm").items():
+    for field, d in uncertainty.default_ranges(scenario, "h100-sxm").items():
         low, high = ranges.get(field, (d["low"], d["high"]))
-        out[field] = uncertainty.spec_from_range(field, low, d["likely"], high, shape)
+        out[field] = distributions.spec_from_range(field, low, d["likely"], high, shape)
     return out
 
 
@@ -100,7 +100,7 @@ def test_page_runs_and_shows_every_part():
     assert set(sobol["Assumption"]) >= {"PUE (facility ÷ IT power)", "Accelerator power at full load"}
     assert any("Saltelli" in c.value and "10.1016/j.cpc.2009.09.018" in c.value for c in at.caption)
     # every assumption of the scenario has a row, with its default range
-    d = explore.default_ranges(_default(), "h100-sxm")
+    d = uncertainty.default_ranges(_default(), "h100-sxm")
     for field in d:
         assert at.number_input(key=f"unc_low_{field}").value is not None
     assert at.number_input(key="unc_low_pue").value == pytest.approx(1.1)
@@ -180,7 +180,7 @@ def test_tornado_and_sobol_follow_the_chosen_output():
     sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
     top = sobol.iloc[0]
     field = next(iter(expected.first_order))
-    assert top["Assumption"] == explore.ASSUMPTIONS[field][0]
+    assert top["Assumption"] == tables.ASSUMPTIONS[field][0]
     assert top["First-order share S_i [%]"] == pytest.approx(100 * expected.first_order[field])
 
 
@@ -229,7 +229,7 @@ def test_fixed_rows_and_every_range_fixed():
     at = _run()
     # fleet size, period and peak are held fixed by default
     assert at.number_input(key="unc_low_gpus").value == at.number_input(key="unc_high_gpus").value == 100_000
-    d = explore.default_ranges(_default(), "h100-sxm")
+    d = uncertainty.default_ranges(_default(), "h100-sxm")
     for field, r in d.items():
         if field == "peak_flop_per_s":
             continue  # shown in TFLOP/s; already fixed
@@ -263,7 +263,7 @@ def test_sobol_interactions_caption_never_shows_a_negative_share_within_its_erro
     if not value.startswith("about 0 %"):
         shown = float(value.removesuffix(" %").replace("−", "-"))
         n = int(re.search(r"from ([\d,]+) base samples", caption).group(1).replace(",", ""))
-        assert abs(shown) >= 100 * explore.sobol_sampling_error(n, 1)
+        assert abs(shown) >= 100 * uncertainty.sobol_sampling_error(n, 1)
 
 
 def test_likely_column_uses_the_inputs_digits():

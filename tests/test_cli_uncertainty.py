@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 
 from estimator import Scenario, io, uncertainty
 from estimator.cli import MAX_SAMPLES, main
-from estimator.uncertainty import LogNormal, Triangular, Uniform
+from estimator.distributions import LogNormal, Triangular, Uniform
 
 FLEET = ["--gpus", "100k", "--gpu-watts", "650W..750W", "--pue", "1.1/1.2/1.4"]
 # The same assumptions as library objects.

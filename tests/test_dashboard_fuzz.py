@@ -34,7 +34,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages import common
-from estimator import Scenario, catalog, explore, io
+from estimator import Scenario, catalog, io, links, sweep
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["fleet", "explorer", "sweeps", "energy", "training", "compare"]
@@ -165,7 +165,7 @@ def _text(rng: random.Random, key: str) -> str:
 def select_values(at: AppTest, widget) -> list[Any]:
     """The values behind a selectbox's labels (AppTest's select_index passes the label, not the value)."""
     candidates = [*catalog.accelerators(), *catalog.methodologies(), *catalog.sites(), "none", "bf16", "fp8",
-                  *explore.CHAIN_FIELDS, "facility_power_w", "average_facility_power_w", "it_power_w",
+                  *sweep.CHAIN_FIELDS, "facility_power_w", "average_facility_power_w", "it_power_w",
                   *at.session_state["kept"]]
     labels = set(widget.options)
     return [v for v in candidates if str(widget.format_func(v)) in labels] or [widget.value]
@@ -278,8 +278,8 @@ def tamper(rng: random.Random, params: dict[str, str]) -> dict[str, str]:
 
 def _address_scenario(params) -> Scenario:
     # Read as the dashboard reads a link: what it leaves out comes from the dashboard's defaults.
-    fields, _ = explore.scenario_from_query({k: params[k] for k in params}, common.LINK_DEFAULTS,
-                                            common.LINK_PRESETS)
+    fields, _ = links.scenario_from_query({k: params[k] for k in params}, common.LINK_DEFAULTS,
+                                          common.LINK_PRESETS)
     return Scenario(**{k: v for k, v in fields.items() if v is not None})
 
 
@@ -289,7 +289,7 @@ def test_random_and_tampered_addresses(chunk):
     rng = random.Random(f"{SEED}-address-{chunk}")
     for i in range(ADDRESSES // 4):
         s, presets = random_scenario(rng)
-        params = explore.query_from_scenario(s, presets, common.LINK_DEFAULTS)
+        params = links.query_from_scenario(s, presets, common.LINK_DEFAULTS)
         tampered = rng.random() < 0.7
         if tampered:
             params = tamper(rng, params)

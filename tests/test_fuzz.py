@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from estimator import Scenario, catalog, cli, estimate, explore, io, units, validate
+from estimator import Scenario, catalog, cli, estimate, io, links, units, validate
 from estimator.scenario import Estimate
 
 EXAMPLES = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,9 +138,9 @@ PRESETS = st.fixed_dictionaries({
 @EXAMPLES
 @given(s=scenarios(shapes=((),)), presets=PRESETS)
 def test_url_round_trip_exact(s, presets):
-    query = urlencode(explore.query_from_scenario(s, presets))
+    query = urlencode(links.query_from_scenario(s, presets))
     assert len(query) < 2000  # fits any browser's address bar
-    fields, restored = explore.scenario_from_query(dict(parse_qsl(query, keep_blank_values=True)))
+    fields, restored = links.scenario_from_query(dict(parse_qsl(query, keep_blank_values=True)))
     assert Scenario(**{k: v for k, v in fields.items() if v is not None}) == s
     assert fields == s.to_dict()
     assert restored == presets

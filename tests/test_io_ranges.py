@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from estimator import Scenario, estimate, io, uncertainty
-from estimator.uncertainty import Fixed, LogNormal, Triangular, Uniform
+from estimator import Scenario, distributions, estimate, io, uncertainty
+from estimator.distributions import Fixed, LogNormal, Triangular, Uniform
 
 BASE = "gpus = 1000\ngpu_watts = 700\n"
 
@@ -284,12 +284,12 @@ def test_loads_unit_text_with_slash_is_not_a_range():
     ("1.2", False), ("700 W", False), ("$0.08/kWh", False), ("foo:1", False), (1.2, False), ([1.1, 1.2], False),
 ])
 def test_is_range(value, expected):
-    assert io.is_range(value) is expected
+    assert distributions.is_range(value) is expected
 
 
 def test_range_keys_cover_uncertainty_tables():
-    keys = {k for forms in uncertainty._TABLE_FORMS.values() for form, _ in forms for k in form}
-    assert keys | {"distribution"} == set(io.RANGE_KEYS)
+    keys = {k for forms in distributions._TABLE_FORMS.values() for form, _ in forms for k in form}
+    assert keys | {"distribution"} == set(distributions.RANGE_KEYS)
 
 
 # --------------------------------------------------------------------------- bad ranges
@@ -441,7 +441,7 @@ def test_dumps_loads_uncertain_round_trip_property(pair, fmt, name):
 LEAVES = (st.floats() | st.integers(-(10**30), 10**30) | st.booleans() | st.text(max_size=12)
           | st.sampled_from(["1.1..1.4", "650 W..750 W", "1/2/3", "lognormal:0.3..0.5", "uniform:", "x:1..2",
                              "lognormal:median=0.4,p95=", "0.9..1.4", "1e400..2", "nan..1", "..", "/ /"]))
-TABLES = st.dictionaries(st.sampled_from([*io.RANGE_KEYS, "likley", "Low", " high", "mean"]),
+TABLES = st.dictionaries(st.sampled_from([*distributions.RANGE_KEYS, "likley", "Low", " high", "mean"]),
                          LEAVES | st.sampled_from(["uniform", "lognormal", "triangular", "fixed", "normal"]),
                          max_size=4)
 

@@ -69,3 +69,19 @@ def test_load_swing_w_llama3():
 def test_power_invalid(func, args, field):
     with pytest.raises(ValueError, match=field):
         func(*args)
+
+
+def test_load_swing_llama3_order_of_magnitude():
+    # Llama 3: "instant fluctuations ... on the order of tens of megawatts" on a 24K-H100 cluster
+    out = power.load_swing(24_576, 700, 0.1, facility_power_w=40e6)
+    assert 10e6 < out["swing_w"] < 100e6
+    assert_allclose(out["swing_w"], power.load_swing_w(24_576, 700, 0.1))
+    assert_allclose(out["share_of_facility"], out["swing_w"] / 40e6)
+    half = power.load_swing(24_576, 700, 0.1, job_share=0.5)
+    assert_allclose(half["swing_w"], out["swing_w"] / 2)
+
+
+@pytest.mark.parametrize("share", [0.0, 1.5, float("nan")])
+def test_load_swing_invalid_share(share):
+    with pytest.raises(ValueError, match="job_share"):
+        power.load_swing(1000, 700, 0.1, job_share=share)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from estimator import Scenario, estimate, gpus_for_power, sweep
+from estimator import Scenario, estimate, gpus_for_power, power, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -163,3 +163,94 @@ def test_summarize_1e8_points_stays_under_1_gib():
     assert result["peak_kib"] * 1024 < 2**30, result
     assert_allclose(result["max"], 2e6 * 1500 * 1.6 * 2.2 * 1.1, rtol=1e-14)
     assert 0 < result["above"] < 10**8
+
+
+# --------------------------------------------------------------------------- the dashboard's sweeps
+
+H100_SERVER = 10_200 / (8 * 700)  # NVIDIA DGX H100 user guide: 10.2 kW for 8 × 700 W
+
+
+def test_power_vs_fleet_shape_and_values():
+    w = sweep.power_vs_fleet([1e3, 1e5], [1.1, 1.2, 1.5], 700, 1.82, 1.1)
+    assert w.shape == (3, 2)
+    assert_allclose(w[1, 1], power.fleet_facility_power_w(1e5, 700, 1.82, 1.1, 1.2), rtol=1e-12)
+
+
+def test_grid_matches_estimate():
+    s = Scenario(gpus=1e5, gpu_watts=700, server_overhead=1.82, network_overhead=1.1, pue=1.2)
+    z = sweep.grid_2d(s, "gpus", [1e4, 1e5, 1e6], "pue", [1.0, 1.5], "facility_power_w")
+    assert z.shape == (2, 3)
+    assert_allclose(z[1, 2], estimate(s.replace(gpus=1e6, pue=1.5)).facility_power_w, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("x", "y", "output", "match"), [
+    ("pue", "pue", "facility_power_w", "two different"),
+    ("pues", "gpus", "facility_power_w", "unknown assumption"),
+    ("gpus", "pue", "power", "unknown output"),
+    ("gpus", "pue", "energy_wh", "needs an assumption"),
+])
+def test_grid_invalid(x, y, output, match):
+    s = Scenario(gpus=1e5, gpu_watts=700)
+    with pytest.raises(ValueError, match=match):
+        sweep.grid_2d(s, x, [1.0, 2.0], y, [1.0, 2.0], output)
+
+
+def test_grid_out_of_range_value_names_field():
+    s = Scenario(gpus=1e5, gpu_watts=700)
+    with pytest.raises(ValueError, match=r"pue\[0, 0\] must be >= 1"):
+        sweep.grid_2d(s, "gpus", [1.0, 2.0], "pue", [0.5, 2.0])
+
+
+def test_level_crossing_linear():
+    x, y = sweep.level_crossing([1, 2], [0, 1, 2], [[0, 0], [1, 2], [2, 4]], 1.5)
+    assert_allclose(x, [1, 2])
+    assert_allclose(y, [1.5, 0.75])
+
+
+def test_level_crossing_no_crossing_is_empty():
+    x, y = sweep.level_crossing([1, 2], [0, 1], [[0, 0], [1, 1]], 5.0)
+    assert x.size == 0 and y.size == 0
+
+
+def test_level_crossing_shape_invalid():
+    with pytest.raises(ValueError, match="shape"):
+        sweep.level_crossing([1, 2], [1, 2, 3], np.ones((2, 3)), 1.0)
+
+
+def test_contour_points_lie_on_the_level():
+    # Facility power of a fleet over gpus × PUE; the 1 GW contour is gpus × PUE = 1e9 / (700 × 1.82 × 1.1).
+    gpus = np.geomspace(1e5, 2e6, 40)
+    pue = np.linspace(1.0, 1.6, 40)
+    s = Scenario(gpus=1e5, gpu_watts=700, server_overhead=1.82, network_overhead=1.1)
+    z = sweep.grid_2d(s, "gpus", gpus, "pue", pue)
+    x, y = sweep.contour(gpus, pue, z, 1e9)
+    assert x.size > 40  # crossings along both axes
+    assert np.all(np.diff(x) >= 0)
+    assert_allclose(x * y, 1e9 / (700 * 1.82 * 1.1), rtol=0.02)
+    assert not np.isnan(x).any() and not np.isnan(y).any()
+
+
+def test_reference_points_bases():
+    ref = sweep.reference_points("nameplate", pue=1.3)
+    by_key = dict(zip(ref["key"], range(len(ref["key"])), strict=True))
+    # Stargate Abilene: about 1.2 GW campus (press reports)
+    assert ref["basis"][by_key["stargate-abilene"]] == "reported"
+    assert_allclose(ref["facility_power_w"][by_key["stargate-abilene"]], 1.2e9)
+    # SemiAnalysis: over 150 MW critical IT -> facility = IT × PUE
+    assert ref["basis"][by_key["semianalysis-100k-h100"]] == "reported IT × PUE"
+    assert_allclose(ref["facility_power_w"][by_key["semianalysis-100k-h100"]], 150e6 * 1.3)
+    # Llama 3 405B: 16,384 H100 with presets
+    i = by_key["llama3-405b"]
+    assert ref["basis"][i] == "estimated from the fleet"
+    assert_allclose(ref["facility_power_w"][i], power.fleet_facility_power_w(16_384, 700, H100_SERVER, 1.1, 1.3))
+    assert "meta-prometheus" in ref["power_only"]["key"]
+    assert "meta-prometheus" not in ref["key"]
+
+
+def test_log_range():
+    v = sweep.log_range(1e3, 1e6, 4)
+    assert_allclose(v, [1e3, 1e4, 1e5, 1e6])
+    with pytest.raises(ValueError, match="high must be > low"):
+        sweep.log_range(10, 1)
+    with pytest.raises(ValueError, match="n must be"):
+        sweep.log_range(1, 10, 1)

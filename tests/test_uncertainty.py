@@ -1,4 +1,4 @@
-"""Tests for estimator.uncertainty: ranges, Monte Carlo, tornado, Sobol indices."""
+"""Tests for estimator.uncertainty: Monte Carlo, tornado, Sobol indices, the dashboard's ranges."""
 
 import math
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from estimator import Scenario, estimate, gpus_for_power, units
+from estimator import Scenario, catalog, estimate, gpus_for_power, preset_assumptions
+from estimator import distributions as dist
 from estimator import uncertainty as u
 
 Z95 = 1.6448536269514722
@@ -24,67 +25,7 @@ def triangular_ppf(p, low, mode, high):
 
 
 def lognormal(median, sigma):
-    return u.LogNormal(median, median * math.exp(Z95 * sigma))
-
-
-# Ranges: their reference points and samples
-
-
-def test_fixed_reference_points():
-    spec = u.Fixed(1.2)
-    assert (spec.low, spec.likely, spec.high, spec.mean) == (1.2, 1.2, 1.2, 1.2)
-    assert_array_equal(spec.sample(np.random.default_rng(0), 3), [1.2, 1.2, 1.2])
-
-
-def test_uniform_reference_points():
-    spec = u.Uniform(1.1, 1.4)
-    assert (spec.low, spec.high) == (1.1, 1.4)
-    assert_allclose(spec.likely, 1.25, rtol=1e-15)
-
-
-def test_triangular_reference_points():
-    spec = u.Triangular(1.1, 1.2, 1.4)
-    assert (spec.low, spec.likely, spec.high) == (1.1, 1.2, 1.4)
-    assert_allclose(spec.mean, (1.1 + 1.2 + 1.4) / 3, rtol=1e-15)
-
-
-def test_lognormal_reference_points():
-    spec = u.LogNormal(median=1.2, p95=1.44)
-    assert_allclose(spec.low, 1.0, rtol=1e-15)  # symmetric in log space: P5 = median² / P95
-    assert (spec.likely, spec.high) == (1.2, 1.44)
-    assert_allclose(spec.sigma, math.log(1.2) / Z95, rtol=1e-15)
-    assert_allclose(spec.mean, math.exp(math.log(1.2) + spec.sigma**2 / 2), rtol=1e-15)
-
-
-def test_lognormal_from_interval_and_mu_sigma():
-    spec = u.LogNormal.from_interval(1.1, 1.4)
-    assert_allclose([spec.low, spec.high], [1.1, 1.4], rtol=1e-14)
-    same = u.LogNormal.from_mu_sigma(spec.mu, spec.sigma)
-    assert_allclose([same.median, same.p95], [spec.median, spec.p95], rtol=1e-14)
-
-
-def test_degenerate_ranges_sample_their_value():
-    rng = np.random.default_rng(0)
-    assert_array_equal(u.Triangular(2, 2, 2).sample(rng, 4), 2.0)
-    assert_array_equal(u.LogNormal(2, 2).sample(rng, 4), 2.0)
-    assert_array_equal(u.Uniform(2, 2).sample(rng, 4), 2.0)
-
-
-@pytest.mark.parametrize("make, match", [
-    (lambda: u.Uniform(2, 1), "high must be >= low"),
-    (lambda: u.Triangular(1, 3, 2), "ordered low <= likely <= high"),
-    (lambda: u.LogNormal(1.2, 1.1), "p95 must be >= median"),
-    (lambda: u.LogNormal(-1, 1), "median must be > 0"),
-    (lambda: u.Uniform(float("nan"), 1), "Uniform low must be finite"),
-])
-def test_range_construction_invalid(make, match):
-    with pytest.raises(ValueError, match=match):
-        make()
-
-
-def test_range_construction_rejects_text():
-    with pytest.raises(TypeError, match="Fixed value must be a number"):
-        u.Fixed("1.2")
+    return dist.LogNormal(median, median * math.exp(Z95 * sigma))
 
 
 # Monte Carlo: statistics of known distributions
@@ -93,13 +34,13 @@ def test_range_construction_rejects_text():
 def test_monte_carlo_uniform_percentiles():
     # U(600, 800): P5 = 610, P50 = 700, P95 = 790; the sampling error of a percentile
     # at n = 2e5 is about sqrt(p(1-p)/n) / density = 0.1 W for P5.
-    r = u.monte_carlo({"gpus": 1, "gpu_watts": u.Uniform(600, 800)}, n=200_000, seed=1)
+    r = u.monte_carlo({"gpus": 1, "gpu_watts": dist.Uniform(600, 800)}, n=200_000, seed=1)
     p = r.percentiles["accelerator_power_w"]
     assert_allclose([p[5], p[50], p[95]], [610, 700, 790], atol=1.0)
 
 
 def test_monte_carlo_triangular_percentiles():
-    spec = u.Triangular(1.1, 1.2, 1.6)
+    spec = dist.Triangular(1.1, 1.2, 1.6)
     r = u.monte_carlo({**H100, "pue": spec}, n=200_000, seed=2)
     it_power = 100_000 * 700 * 1.82 * 1.10
     expected = [it_power * triangular_ppf(q / 100, 1.1, 1.2, 1.6) for q in (5, 50, 95)]
@@ -109,7 +50,7 @@ def test_monte_carlo_triangular_percentiles():
 
 
 def test_monte_carlo_lognormal_percentiles():
-    spec = u.LogNormal(median=700, p95=900)
+    spec = dist.LogNormal(median=700, p95=900)
     r = u.monte_carlo({"gpus": 1, "gpu_watts": spec}, n=200_000, seed=3)
     p = r.percentiles["accelerator_power_w"]
     assert_allclose([p[5], p[50], p[95]], [spec.low, 700, 900], rtol=4e-3)
@@ -118,7 +59,7 @@ def test_monte_carlo_lognormal_percentiles():
 
 def test_monte_carlo_percentiles_equal_numpy():
     # 10^6 samples go through the selection path; ties and sorted data are its hard cases.
-    specs = {**H100, "gpu_watts": u.Triangular(600, 700, 750), "pue": u.LogNormal(1.25, 1.4),
+    specs = {**H100, "gpu_watts": dist.Triangular(600, 700, 750), "pue": dist.LogNormal(1.25, 1.4),
              "utilization": "0.6..0.9"}
     r = u.monte_carlo(specs, n=1_000_000, seed=4, percentiles=(0, 0.1, 5, 33.3, 50, 95, 99.9, 100))
     for name, samples in r.samples.items():
@@ -140,7 +81,7 @@ def test_monte_carlo_percentile_method():
 
 
 def test_monte_carlo_same_seed_same_samples():
-    specs = {**H100, "pue": u.LogNormal(1.3, 1.5), "gpu_watts": "600/700/800"}
+    specs = {**H100, "pue": dist.LogNormal(1.3, 1.5), "gpu_watts": "600/700/800"}
     a, b = u.monte_carlo(specs, n=1000, seed=7), u.monte_carlo(specs, n=1000, seed=7)
     for name in a.samples:
         assert_array_equal(a.samples[name], b.samples[name])
@@ -171,7 +112,7 @@ def test_monte_carlo_fields_have_their_own_streams():
 
 
 def test_monte_carlo_vector_equals_scalar():
-    specs = {**H100, "gpu_watts": "600..800", "pue": u.LogNormal(1.3, 1.5), "utilization": "0.6/0.8/0.9",
+    specs = {**H100, "gpu_watts": "600..800", "pue": dist.LogNormal(1.3, 1.5), "utilization": "0.6/0.8/0.9",
              "hours": 8760, "electricity_price": "0.05..0.1"}
     r = u.monte_carlo(specs, n=50, seed=9)
     for i in (0, 17, 49):
@@ -225,11 +166,11 @@ def test_monte_carlo_base_must_hold_single_values():
 
 
 @pytest.mark.parametrize("field, spec, match", [
-    ("pue", u.Uniform(0.9, 1.2), r"pue low must be >= 1 \(got 0.9\)"),
+    ("pue", dist.Uniform(0.9, 1.2), r"pue low must be >= 1 \(got 0.9\)"),
     ("pue", "0.9/1.1/1.3", r"pue low must be >= 1 \(got 0.9\)"),
-    ("pue", u.LogNormal(1.05, 1.3), r"pue P5 must be >= 1"),
+    ("pue", dist.LogNormal(1.05, 1.3), r"pue P5 must be >= 1"),
     ("utilization", "0.5..1.5", r"utilization high must be in \(0, 1\]"),
-    ("gpus", u.Triangular(-5, 10, 20), r"gpus low must be > 0"),
+    ("gpus", dist.Triangular(-5, 10, 20), r"gpus low must be > 0"),
     ("gpu_watts", "600..2e7", r"gpu_watts high must be <= 1e\+06"),
 ])
 def test_monte_carlo_range_outside_field_rule(field, spec, match):
@@ -265,7 +206,7 @@ def test_monte_carlo_invalid_settings(kwargs, error, match):
 
 def test_monte_carlo_lognormal_tail_clipped_at_field_rule():
     # PUE median 1.3, P95 1.5: sigma = ln(1.5/1.3)/1.645 = 0.087, so P(PUE < 1) = Φ(-3.02) ≈ 0.13%.
-    r = u.monte_carlo({**H100, "pue": u.LogNormal(1.3, 1.5)}, n=400_000, seed=11)
+    r = u.monte_carlo({**H100, "pue": dist.LogNormal(1.3, 1.5)}, n=400_000, seed=11)
     pue = r.inputs["pue"]
     assert pue.min() == 1.0
     assert r.clipped["pue"] == np.count_nonzero(pue == 1.0) / pue.size
@@ -273,91 +214,9 @@ def test_monte_carlo_lognormal_tail_clipped_at_field_rule():
 
 
 def test_monte_carlo_fraction_tail_clipped_at_one():
-    r = u.monte_carlo({**H100, "utilization": u.LogNormal(0.8, 0.95)}, n=100_000, seed=12)
+    r = u.monte_carlo({**H100, "utilization": dist.LogNormal(0.8, 0.95)}, n=100_000, seed=12)
     assert r.inputs["utilization"].max() == 1.0 and 0 < r.clipped["utilization"] < 0.05
     assert r.samples["average_facility_power_w"].max() <= r.samples["facility_power_w"].max()
-
-
-# spec_from_value: what files and the command line write
-
-
-@pytest.mark.parametrize("value, expected", [
-    (1.2, u.Fixed(1.2)),
-    (2, u.Fixed(2.0)),
-    ("1.2", u.Fixed(1.2)),
-    ("1.1..1.4", u.Uniform(1.1, 1.4)),
-    (" 1.1 .. 1.4 ", u.Uniform(1.1, 1.4)),
-    ("1.1/1.2/1.4", u.Triangular(1.1, 1.2, 1.4)),
-    ({"low": 1.1, "likely": 1.2, "high": 1.4}, u.Triangular(1.1, 1.2, 1.4)),
-    ({"low": 1.1, "high": 1.4}, u.Uniform(1.1, 1.4)),
-    ({"median": 1.2, "p95": 1.4}, u.LogNormal(1.2, 1.4)),
-    ({"distribution": "uniform", "low": 1.1, "high": 1.4}, u.Uniform(1.1, 1.4)),
-    ({"distribution": "Triangular", "low": 1.1, "mode": 1.2, "high": 1.4}, u.Triangular(1.1, 1.2, 1.4)),
-    ({"distribution": "lognormal", "median": 1.2, "p95": 1.4}, u.LogNormal(1.2, 1.4)),
-    ({"distribution": "fixed", "value": 1.2}, u.Fixed(1.2)),
-    ({"likely": 1.2}, u.Fixed(1.2)),
-    ({"low": "1.1", "high": "1.4"}, u.Uniform(1.1, 1.4)),
-    (u.Uniform(1.1, 1.4), u.Uniform(1.1, 1.4)),
-])
-def test_spec_from_value(value, expected):
-    assert u.spec_from_value("pue", value) == expected
-
-
-def test_spec_from_value_lognormal_interval_and_mu_sigma():
-    spec = u.spec_from_value("pue", {"distribution": "lognormal", "low": 1.1, "high": 1.4})
-    assert_allclose([spec.low, spec.high], [1.1, 1.4], rtol=1e-14)
-    spec = u.spec_from_value("gpu_watts", {"distribution": "lognormal", "mu": math.log(700), "sigma": 0.1})
-    assert_allclose([spec.median, spec.sigma], [700, 0.1], rtol=1e-14)
-
-
-def test_spec_from_value_with_units():
-    def watts(text):
-        return units.parse(text, "W", "gpu_watts")
-
-    spec = u.spec_from_value("gpu_watts", "600 W..0.8 kW", parse_number=watts)
-    assert spec == u.Uniform(600.0, 800.0)
-    price = u.spec_from_value("electricity_price", "$0.08/kWh",
-                              parse_number=lambda t: units.parse(t, "$/kWh", "electricity_price"))
-    assert price == u.Fixed(0.08)
-
-
-@pytest.mark.parametrize("spec", [u.Fixed(1.2), u.Uniform(1.1, 1.4), u.Triangular(1.1, 1.2, 1.4),
-                                  u.LogNormal(1.2, 1.4)])
-def test_spec_to_dict_round_trip(spec):
-    assert u.spec_from_value("pue", spec.to_dict()) == spec
-
-
-@pytest.mark.parametrize("value, error, match", [
-    ("0.9..1.4", ValueError, r"pue low must be >= 1 \(got 0.9\)"),
-    ("1.4..1.1", ValueError, r"pue range '1.4..1.1': high must be >= low"),
-    ("1.3/1.1/1.4", ValueError, r"pue range '1.3/1.1/1.4': values must be ordered"),
-    ("1.1..1.2..1.3", ValueError, r"pue range '1.1..1.2..1.3' could not be read; write 'low..high'"),
-    ("abc", ValueError, r"pue must be a number \(got 'abc'\)"),
-    ("1.1..x", ValueError, r"pue high must be a number \(got 'x'\)"),
-    ("nan", ValueError, r"pue must be finite"),
-    (float("inf"), ValueError, r"pue must be finite"),
-    ({"lo": 1.1, "hi": 1.4}, ValueError, r"pue range \{hi, lo\} could not be read; write \{low, likely, high\}"),
-    ({"distribution": "gaussian", "low": 1}, ValueError, r"pue distribution 'gaussian' is not known"),
-    ({"distribution": "lognormal", "median": 1.2}, ValueError,
-     r"pue lognormal range takes \{median, p95\} or \{high, low\} or \{mu, sigma\} \(got \{median\}\)"),
-    ({"distribution": "lognormal", "median": 1.2, "p95": 1.1}, ValueError,
-     r"pue lognormal range: p95 must be >= median"),
-    ({"low": True, "high": 1.4}, TypeError, r"pue low must be a number, not a boolean"),
-    (True, TypeError, r"pue must be a number, not a boolean"),
-    (None, TypeError, r"pue must be a number \(got None\)"),
-    ([1.1, 1.4], TypeError, r"pue must be a number or a range"),
-])
-def test_spec_from_value_invalid(value, error, match):
-    with pytest.raises(error, match=match):
-        u.spec_from_value("pue", value)
-
-
-@pytest.mark.parametrize("value, expected", [
-    ("1.1..1.4", True), ("1.1/1.2/1.4", True), ({"low": 1}, True), (u.Fixed(1), True),
-    ("1.2", False), (1.2, False), ("$0.08/kWh", False), ("989 TFLOP/s", False), ([1, 2], False),
-])
-def test_is_range(value, expected):
-    assert u.is_range(value) is expected
 
 
 # Tornado
@@ -380,7 +239,7 @@ def test_tornado_ranks_by_swing():
 
 def test_tornado_uses_likely_values_and_lognormal_p5_p95():
     # The others sit at their likely values: a triangle's mode, a log-normal's median.
-    specs = {**H100, "pue": u.LogNormal(1.25, 1.4), "gpu_watts": u.Triangular(600, 650, 800)}
+    specs = {**H100, "pue": dist.LogNormal(1.25, 1.4), "gpu_watts": dist.Triangular(600, 650, 800)}
     rows = {r.field: r for r in u.tornado(specs, output="it_power_w")}
     assert_allclose(rows["pue"].swing, 0.0, atol=1e-6)  # PUE does not move IT power
     assert_allclose(rows["gpu_watts"].base_output, 100_000 * 650 * 1.82 * 1.10, rtol=1e-14)
@@ -435,46 +294,8 @@ def test_sobol_invalid_n():
         u.sobol_first_order({**H100, "pue": "1.1..1.3"}, n=1)
 
 
-# Ranges from low / likely / high (the dashboard's rows)
-
-
-@pytest.mark.parametrize(("shape", "expected"), [
-    ("triangular", u.Triangular(1.1, 1.2, 1.4)),
-    ("uniform", u.Uniform(1.1, 1.4)),
-    ("lognormal", u.LogNormal.from_interval(1.1, 1.4)),
-])
-def test_spec_from_range(shape, expected):
-    spec = u.spec_from_range("pue", 1.1, 1.2, 1.4, shape)
-    assert spec == expected
-    assert_allclose([spec.low, spec.high], [1.1, 1.4], rtol=1e-12)
-
-
-@pytest.mark.parametrize("shape", u.RANGE_SHAPES)
-def test_spec_from_range_zero_width_is_fixed(shape):
-    assert u.spec_from_range("gpus", 1000, 1000, 1000, shape) == u.Fixed(1000.0)
-
-
-@pytest.mark.parametrize(("args", "error", "match"), [
-    (("pue", 0.9, 1.2, 1.4), ValueError, r"pue low must be >= 1 \(got 0.9\)"),
-    (("pue", 1.1, 1.2, 10.5), ValueError, r"pue high must be <= 10"),
-    (("utilization", 0.5, 0.8, 1.2), ValueError, r"utilization high must be in \(0, 1\] \(got 1.2\)"),
-    (("pue", 1.3, 1.2, 1.4), ValueError, "pue triangular range: values must be ordered low <= likely <= high"),
-    (("pue", 1.4, 1.2, 1.1, "uniform"), ValueError, "pue uniform range: high must be >= low"),
-    (("pue", 1.4, 1.2, 1.1, "lognormal"), ValueError, "pue lognormal range: high must be >= low"),
-    (("electricity_price", 0.0, 0.08, 0.1, "lognormal"), ValueError,
-     r"electricity_price low must be > 0 for a log-normal range \(got 0.0\)"),
-    (("pue", 1.1, 1.2, 1.4, "gamma"), ValueError, "pue distribution must be one of triangular"),
-    (("puee", 1.1, 1.2, 1.4), ValueError, "did you mean 'pue'"),
-    (("pue", "low", 1.2, 1.4), TypeError, "pue low"),
-    (("pue", float("nan"), 1.2, 1.4), ValueError, "pue low"),
-])
-def test_spec_from_range_invalid(args, error, match):
-    with pytest.raises(error, match=match):
-        u.spec_from_range(*args)
-
-
 def test_monte_carlo_progress_same_results():
-    specs = {**H100, "gpu_watts": u.Triangular(600, 700, 750), "pue": u.LogNormal(1.2, 1.35),
+    specs = {**H100, "gpu_watts": dist.Triangular(600, 700, 750), "pue": dist.LogNormal(1.2, 1.35),
              "utilization": "0.6..0.9"}
     n = 2 * u.PROGRESS_BLOCK + 17
     plain = u.monte_carlo(specs, n=n, seed=11)
@@ -493,3 +314,95 @@ def test_monte_carlo_progress_nothing_varies():
     r = u.monte_carlo(H100, n=10, progress=lambda done, total: calls.append(done))
     assert calls == [0, 10]
     assert r.samples["facility_power_w"].shape == (10,)
+
+
+# --------------------------------------------------------------------------- the dashboard's ranges
+H100_SERVER = 10_200 / (8 * 700)  # NVIDIA DGX H100 user guide: 10.2 kW for 8 × 700 W
+
+
+def _nameplate(**changes) -> Scenario:
+    return Scenario(**{**preset_assumptions("h100-sxm", "nameplate"), "gpus": 100_000, "mfu": 0.4,
+                       "hours": 8760, **changes})
+
+
+def test_default_ranges_spread_of_methodologies():
+    d = u.default_ranges(_nameplate(), "h100-sxm")
+    assert list(d) == [f for f in Scenario.field_names() if getattr(_nameplate(), f) is not None]
+    # methodologies.toml: PUE 1.1 (Epoch AI training-cost-trends) to 1.4 (Epoch AI GPU share); nameplate 1.2
+    assert (d["pue"]["low"], d["pue"]["likely"], d["pue"]["high"]) == (1.1, 1.2, 1.4)
+    assert "Epoch AI" in d["pue"]["source"] and "1.4" in d["pue"]["source"]
+    # network: 1.0 (Epoch AI) to 1.14 (Epoch AI GPU share); utilization 0.75 (Epoch AI) to 1.0
+    assert (d["network_overhead"]["low"], d["network_overhead"]["high"]) == (1.0, 1.14)
+    assert (d["utilization"]["low"], d["utilization"]["high"]) == (0.75, 1.0)
+    # server: 1.53 (Epoch AI GPU share) to DGX H100's 10.2 kW ÷ 8 × 700 W
+    assert_allclose([d["server_overhead"]["low"], d["server_overhead"]["high"]], [1.53, H100_SERVER], rtol=1e-12)
+
+
+def test_default_ranges_neutral_left_out_and_widened_to_value():
+    d = u.default_ranges(_nameplate(pue=1.05, utilization=0.5), "h100-sxm")
+    assert d["pue"]["low"] == 1.05 and d["pue"]["high"] == 1.4
+    assert "widened to include your value" in d["pue"]["source"]
+    assert d["utilization"]["low"] == 0.5
+    only = u.default_ranges(_nameplate(), "h100-sxm", methodologies=["neutral", "nameplate"])
+    assert (only["pue"]["low"], only["pue"]["high"]) == (1.0, 1.2)
+
+
+def test_default_ranges_bands_and_fixed_fields():
+    d = u.default_ranges(_nameplate(electricity_price=0.08, carbon_intensity=0.4, wue=0.3, mfu=0.9),
+                         "h100-sxm")
+    assert_allclose([d["gpu_watts"]["low"], d["gpu_watts"]["high"]], [630.0, 735.0], rtol=1e-12)
+    # MFU ±25 %, kept <= 1
+    assert_allclose([d["mfu"]["low"], d["mfu"]["high"]], [0.675, 1.0], rtol=1e-12)
+    assert "arXiv:2407.21783" in d["mfu"]["source"]
+    assert_allclose([d["electricity_price"]["low"], d["electricity_price"]["high"]], [0.06, 0.1], rtol=1e-12)
+    assert_allclose([d["wue"]["low"], d["wue"]["high"]], [0.15, 0.45], rtol=1e-12)
+    for field in ("gpus", "hours", "peak_flop_per_s"):
+        assert d[field]["low"] == d[field]["likely"] == d[field]["high"] == getattr(_nameplate(), field)
+    for r in d.values():
+        assert r["low"] <= r["likely"] <= r["high"] and r["source"]
+
+
+def test_default_ranges_give_valid_specs():
+    # every default range is accepted by the library in every shape
+    for part in catalog.accelerators():
+        s = Scenario.from_accelerator(part, gpus=1000, methodology="epoch-ai", hours=24)
+        for field, r in u.default_ranges(s, part).items():
+            for shape in dist.RANGE_SHAPES:
+                dist.spec_from_range(field, r["low"], r["likely"], r["high"], shape)
+
+
+def test_default_ranges_invalid():
+    with pytest.raises(ValueError, match="unknown accelerator"):
+        u.default_ranges(_nameplate(), "h1000")
+    with pytest.raises(ValueError, match="pue must be a single value"):
+        u.default_ranges(_nameplate(pue=[1.1, 1.2]), "h100-sxm")
+
+
+def test_histogram():
+    h = u.histogram([1.0, 2.0, 2.0, 3.0, 4.0], bins=3)
+    assert_allclose(h["start"], [1.0, 2.0, 3.0])
+    assert_allclose(h["end"], [2.0, 3.0, 4.0])
+    assert_array_equal(h["count"], [1, 2, 2])
+    assert_allclose(h["share"], [0.2, 0.4, 0.4])
+    assert u.histogram(np.full(10, 5.0), 4)["count"].sum() == 10
+    with pytest.raises(ValueError, match="bins"):
+        u.histogram([1.0], 0)
+    with pytest.raises(ValueError, match="empty"):
+        u.histogram([])
+
+
+def test_uncertainty_summary_equals_monte_carlo():
+    specs = {"gpus": 1000, "gpu_watts": "600..800", "pue": dist.LogNormal(1.2, 1.4)}
+    out = u.uncertainty_summary(specs, ["facility_power_w", "gpus_per_gigawatt"], n=5000, seed=3, bins=10)
+    ref = u.monte_carlo(specs, n=5000, seed=3, outputs=["facility_power_w", "gpus_per_gigawatt"])
+    assert out["percentiles"] == ref.percentiles
+    assert out["n"] == 5000 and out["seed"] == 3
+    assert out["clipped"] == ref.clipped
+    h = out["histograms"]["facility_power_w"]
+    assert h["count"].sum() == 5000 and len(h["start"]) == 10
+    assert h["start"][0] == ref.samples["facility_power_w"].min()
+    calls = []
+    again = u.uncertainty_summary(specs, ["facility_power_w"], n=5000, seed=3,
+                                  progress=lambda done, total: calls.append((done, total)))
+    assert again["percentiles"]["facility_power_w"] == ref.percentiles["facility_power_w"]
+    assert calls[0] == (0, 5000) and calls[-1] == (5000, 5000)

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 import estimator
-from estimator import explore, units
 from estimator import io as scenario_io
+from estimator import links, units
 
 pytestmark = pytest.mark.browser
 
@@ -125,7 +125,7 @@ def query(page: Page) -> dict[str, str]:
 
 def expected_facility_power(params: dict[str, str]) -> str:
     """The facility power text the library gives for the scenario in a query string."""
-    fields, _ = explore.scenario_from_query(params)
+    fields, _ = links.scenario_from_query(params)
     s = estimator.Scenario(**{k: v for k, v in fields.items() if v is not None})
     return units.format_power(estimator.estimate(s).facility_power_w)
 
@@ -260,8 +260,8 @@ def test_page(page: Page, app_url: str, name: str, tmp_path: Path) -> None:
     expect(keyed(page, "assumptions_panel")).to_be_visible()
     expect(page.locator(f"{ERROR_ALERT}, {WARNING_ALERT}")).to_have_count(0)
     if name == "fleet":
-        links = page.locator('[data-testid="stSidebarNavLink"]')
-        paths = {urlsplit(h).path or "/" for h in links.evaluate_all("els => els.map(e => e.href)")}
+        nav_links = page.locator('[data-testid="stSidebarNavLink"]')
+        paths = {urlsplit(h).path or "/" for h in nav_links.evaluate_all("els => els.map(e => e.href)")}
         assert paths == set(PAGES.values())
     if name == "compare":  # picture a comparison, not a lone scenario
         keep_scenario(page, "H100, PUE 1.2")

@@ -1,0 +1,552 @@
+"""Tables: what a facility budget holds, a training run, the layers of the chain, scenarios side by side.
+
+The dashboard's pages ask questions that take more than one call to the
+model: "how many of each accelerator fit a 1 GW budget?", "how does that
+change between methodologies?", "how long does a reference run take on this
+fleet?", "which layer of the chain draws what?". Each function here answers
+one of them with the library's own functions, vectorized over the catalogue,
+and returns plain columns (a dict of lists and float64 arrays) that any front
+end can show. :data:`ASSUMPTIONS` and :data:`RESULTS` hold the display label
+and unit of every field.
+
+Nothing here imports streamlit or pandas.
+
+References
+----------
+.. [1] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+   (2024): 405B parameters, 15.6T tokens, 3.8e25 FLOP.
+
+Examples
+--------
+>>> from estimator import tables
+>>> t = tables.accelerator_table(1e9, "nameplate", accelerators=["h100-sxm"])
+>>> t["name"], int(t["gpus"][0])
+(['NVIDIA H100 SXM5 80GB'], 594177)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from estimator import catalog, compute, energy, power, solve, validate
+from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
+
+if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
+    from numpy.typing import ArrayLike
+
+LLAMA3_405B_TRAINING_FLOP = 3.8e25
+"""Training compute of Llama 3 405B [FLOP] (arXiv:2407.21783, section 3.3)."""
+
+GIGAWATT_W = 1e9
+"""The headline budget [W]."""
+
+#: Budgets the explorer accepts [W]: 10 MW to 10 GW.
+BUDGET_RANGE_W = (1e7, 1e10)
+
+#: Display label and unit of every Scenario field.
+ASSUMPTIONS: dict[str, tuple[str, str]] = {
+    "gpus": ("Accelerators in the fleet", "count"),
+    "gpu_watts": ("Accelerator power at full load", "W"),
+    "server_overhead": ("Server overhead (server ÷ accelerator power)", "ratio"),
+    "network_overhead": ("Network and storage overhead (IT ÷ server power)", "ratio"),
+    "pue": ("PUE (facility ÷ IT power)", "ratio"),
+    "utilization": ("Utilization (average ÷ full-load draw)", "ratio"),
+    "hours": ("Period", "h"),
+    "electricity_price": ("Electricity price", "currency/kWh"),
+    "carbon_intensity": ("Grid carbon intensity", "kg CO2e/kWh"),
+    "wue": ("Water usage effectiveness (WUE)", "L/kWh"),
+    "peak_flop_per_s": ("Dense peak per accelerator", "FLOP/s"),
+    "mfu": ("Model FLOPs utilization (MFU)", "ratio"),
+}
+
+#: Display label and unit of every Estimate field.
+RESULTS: dict[str, tuple[str, str]] = {
+    "accelerator_power_w": ("Accelerator power, full load", "W"),
+    "server_power_w": ("Server power, full load", "W"),
+    "it_power_w": ("IT power, full load", "W"),
+    "facility_power_w": ("Facility power, full load", "W"),
+    "average_it_power_w": ("Average IT draw", "W"),
+    "average_facility_power_w": ("Average facility draw", "W"),
+    "watts_per_gpu": ("All-in facility power per accelerator", "W"),
+    "host_power_w": ("Host (CPUs, memory, NICs, fans, PSU loss)", "W"),
+    "network_storage_power_w": ("Network and storage", "W"),
+    "cooling_conversion_power_w": ("Cooling and power conversion", "W"),
+    "energy_wh": ("Facility energy over the period", "Wh"),
+    "it_energy_wh": ("IT energy over the period", "Wh"),
+    "cost": ("Electricity cost over the period", "currency"),
+    "emissions_kg": ("Emissions over the period (location-based)", "kg CO2e"),
+    "water_l": ("Site water over the period", "L"),
+    "peak_cluster_flop_per_s": ("Peak compute of the fleet", "FLOP/s"),
+    "sustained_flop_per_s": ("Sustained compute (peak × MFU)", "FLOP/s"),
+    "flop_in_period": ("Compute delivered over the period", "FLOP"),
+}
+
+
+def _columns(rows: list[dict[str, Any]], numeric: Iterable[str]) -> dict[str, Any]:
+    """Rows of dicts to columns: float64 arrays for ``numeric`` names, lists otherwise."""
+    names = list(rows[0]) if rows else []
+    numeric = set(numeric)
+    return {n: (np.array([r[n] for r in rows], dtype=float) if n in numeric else [r[n] for r in rows])
+            for n in names}
+
+
+def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0,
+                 network_overhead: ArrayLike = 1.0, pue: ArrayLike = 1.0,
+                 peak_flop_per_s: ArrayLike | None = None, mfu: ArrayLike = 1.0,
+                 hours: ArrayLike | None = None,
+                 training_flop: ArrayLike = LLAMA3_405B_TRAINING_FLOP) -> dict[str, float | np.ndarray]:
+    """What a facility power budget holds at full load, and what it can compute.
+
+    Parameters
+    ----------
+    facility_power_w : numeric
+        Facility power budget (grid connection) [W].
+    gpu_watts : numeric
+        Power of one accelerator at full load [W].
+    server_overhead, network_overhead, pue : numeric, default 1.0
+        The chain's ratios [unitless, >= 1].
+    peak_flop_per_s : numeric, optional
+        Dense peak of one accelerator [FLOP/s]; without it, compute outputs
+        are absent.
+    mfu : numeric, default 1.0
+        Model FLOPs utilization [unitless, (0, 1]].
+    hours : numeric, optional
+        Length of the training period [h]; without it, ``flop_in_period``
+        and ``runs`` are absent.
+    training_flop : numeric, default 3.8e25
+        Compute of one reference run, Llama 3 405B by default [FLOP].
+
+    Returns
+    -------
+    dict of str to numeric
+        ``watts_per_gpu`` (all-in facility power per accelerator) [W];
+        ``gpus`` (whole accelerators that fit, rounded down) [count]; and with
+        a peak: ``peak_cluster_flop_per_s``, ``sustained_flop_per_s``
+        [FLOP/s]; with hours too: ``flop_in_period`` [FLOP] and ``runs``
+        (reference runs in the period) [runs]. Every value broadcast.
+
+    Notes
+    -----
+    ::
+
+        watts_per_gpu = gpu_watts × server_overhead × network_overhead × pue
+        gpus          = floor(facility_power_w ÷ watts_per_gpu)
+        sustained     = gpus × peak_flop_per_s × mfu
+        runs          = sustained × hours × 3600 ÷ training_flop
+
+    A budget smaller than one accelerator holds 0 of them and computes 0.
+
+    Examples
+    --------
+    >>> out = budget_fleet(1e9, 700, 1.8214285714285714, 1.1, 1.2, 989.4e12, 0.4, 90 * 24)
+    >>> int(out["gpus"]), round(float(out["runs"]), 2)
+    (594177, 48.12)
+    """
+    budget = validate.field("facility_power_w", facility_power_w)
+    per_gpu = power.fleet_facility_power_w(1.0, gpu_watts, server_overhead, network_overhead, pue)
+    gpus = solve.gpus_for_power(budget, gpu_watts, server_overhead, network_overhead, pue, whole=True)
+    out: dict[str, float | np.ndarray] = {"watts_per_gpu": per_gpu, "gpus": gpus}
+    if peak_flop_per_s is not None:
+        # Plain products: a budget below one accelerator gives gpus = 0, which
+        # the compute functions (gpus > 0) would reject.
+        peak = gpus * validate.field("peak_flop_per_s", peak_flop_per_s)
+        out["peak_cluster_flop_per_s"] = peak
+        out["sustained_flop_per_s"] = peak * validate.field("mfu", mfu)
+        if hours is not None:
+            flop = out["sustained_flop_per_s"] * validate.field("hours", hours) * compute.SECONDS_PER_HOUR
+            out["flop_in_period"] = flop
+            out["runs"] = compute.runs_in_period(flop, training_flop)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
+    return {k: (float(v) if shape == () else np.broadcast_to(v, shape).astype(float)) for k, v in out.items()}
+
+
+def _peak(part: catalog.Accelerator, precision: str) -> tuple[float, str]:
+    """Dense peak at ``precision``, falling back to BF16 where FP8 is not published."""
+    if precision == "fp8" and part.peak_flop_per_s_fp8 is not None:
+        return part.peak_flop_per_s_fp8.value, "FP8"
+    if precision not in ("bf16", "fp8"):
+        raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
+    return part.peak_flop_per_s.value, "BF16"
+
+
+def accelerator_table(facility_power_w: float, methodology: str | None = None, site: str | None = None,
+                      *, network_overhead: float | None = None, pue: float | None = None,
+                      mfu: float | None = None, hours: float | None = None,
+                      training_flop: float = LLAMA3_405B_TRAINING_FLOP, precision: str = "bf16",
+                      accelerators: Sequence[str] | None = None) -> dict[str, Any]:
+    """Every accelerator generation side by side under one facility budget.
+
+    Each accelerator keeps its own preset power, peak and server overhead (as
+    the methodology sets it for that part); the fleet-level assumptions
+    (network overhead, PUE, MFU) can be given once for all of them.
+
+    Parameters
+    ----------
+    facility_power_w : float
+        Facility power budget [W].
+    methodology, site : str, optional
+        Preset keys applied after each accelerator's own presets.
+    network_overhead, pue : float, optional
+        Overrides applied to every accelerator [unitless, >= 1].
+    mfu : float, optional
+        Model FLOPs utilization for every accelerator; by default the
+        methodology's, else 1.0 [unitless, (0, 1]].
+    hours : float, optional
+        Training period [h]; without it, ``flop_in_period`` and ``runs`` are
+        absent.
+    training_flop : float, default 3.8e25
+        Compute of one reference run [FLOP].
+    precision : {"bf16", "fp8"}, default "bf16"
+        Which dense peak to use; parts without a published FP8 peak keep BF16
+        (column ``precision``).
+    accelerators : sequence of str, optional
+        Accelerator keys, in order; all of the catalogue by default.
+
+    Returns
+    -------
+    dict of str to list or numpy.ndarray
+        One entry per accelerator: ``key``, ``name``, ``year``, ``precision``
+        (text); ``gpu_watts`` [W], ``server_overhead``, ``network_overhead``,
+        ``pue``, ``mfu`` [unitless], ``peak_flop_per_s`` [FLOP/s]; and the
+        columns of :func:`budget_fleet`.
+
+    Examples
+    --------
+    >>> t = accelerator_table(1e9, "nameplate", accelerators=["h100-sxm"])
+    >>> int(t["gpus"][0])
+    594177
+    """
+    parts = catalog.accelerators()
+    keys = list(parts) if accelerators is None else [catalog.accelerator(k).key for k in accelerators]
+    rows = []
+    for key in keys:
+        values = preset_assumptions(key, methodology, site)
+        peak, used = _peak(parts[key], precision)
+        rows.append({
+            "key": key, "name": parts[key].name, "year": parts[key].year, "precision": used,
+            "gpu_watts": values["gpu_watts"], "server_overhead": values["server_overhead"],
+            "network_overhead": values.get("network_overhead", 1.0) if network_overhead is None
+            else network_overhead,
+            "pue": values.get("pue", 1.0) if pue is None else pue,
+            "mfu": values.get("mfu", 1.0) if mfu is None else mfu,
+            "peak_flop_per_s": peak,
+        })
+    numeric = ("year", "gpu_watts", "server_overhead", "network_overhead", "pue", "mfu", "peak_flop_per_s")
+    table = _columns(rows, numeric)
+    if not rows:
+        return table
+    table.update(budget_fleet(facility_power_w, table["gpu_watts"], table["server_overhead"],
+                              table["network_overhead"], table["pue"], table["peak_flop_per_s"],
+                              table["mfu"], hours, training_flop))
+    return table
+
+
+def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: float | None = None,
+                      peak_flop_per_s: float | None = None, mfu: float | None = None,
+                      hours: float | None = None, training_flop: float = LLAMA3_405B_TRAINING_FLOP,
+                      methodologies: Sequence[str] | None = None) -> dict[str, Any]:
+    """One accelerator under each methodology: how far the answer moves.
+
+    Parameters
+    ----------
+    facility_power_w : float
+        Facility power budget [W].
+    accelerator : str
+        Accelerator key; its preset power and peak are used unless given.
+    gpu_watts : float, optional
+        Power of one accelerator at full load [W].
+    peak_flop_per_s : float, optional
+        Dense peak of one accelerator [FLOP/s].
+    mfu : float, optional
+        Model FLOPs utilization used where a methodology sets none; 1.0 if
+        not given [unitless, (0, 1]]. A methodology's own MFU wins.
+    hours : float, optional
+        Training period [h].
+    training_flop : float, default 3.8e25
+        Compute of one reference run [FLOP].
+    methodologies : sequence of str, optional
+        Methodology keys, in order; all of the catalogue by default.
+
+    Returns
+    -------
+    dict of str to list or numpy.ndarray
+        One entry per methodology: ``key``, ``name`` (text);
+        ``server_overhead``, ``network_overhead``, ``pue``, ``utilization``,
+        ``mfu`` [unitless]; ``average_facility_power_w`` (the budget ×
+        utilization) [W]; and the columns of :func:`budget_fleet`.
+    """
+    part = catalog.accelerator(accelerator)
+    watts = part.gpu_watts.value if gpu_watts is None else gpu_watts
+    peak = part.peak_flop_per_s.value if peak_flop_per_s is None else peak_flop_per_s
+    table_of = catalog.methodologies()
+    keys = list(table_of) if methodologies is None else [catalog.methodology(k).key for k in methodologies]
+    rows = []
+    for key in keys:
+        values = table_of[key].assumptions(part)
+        rows.append({
+            "key": key, "name": table_of[key].name,
+            "server_overhead": values["server_overhead"], "network_overhead": values["network_overhead"],
+            "pue": values["pue"], "utilization": values["utilization"],
+            "mfu": values.get("mfu", 1.0 if mfu is None else mfu),
+        })
+    table = _columns(rows, ("server_overhead", "network_overhead", "pue", "utilization", "mfu"))
+    if not rows:
+        return table
+    table.update(budget_fleet(facility_power_w, watts, table["server_overhead"], table["network_overhead"],
+                              table["pue"], peak, table["mfu"], hours, training_flop))
+    table["average_facility_power_w"] = power.average_power_w(
+        np.full(len(rows), validate.field("facility_power_w", facility_power_w)), table["utilization"])
+    return table
+
+
+def fit_matrix(facility_power_w: float, accelerators: Sequence[str] | None = None,
+               methodologies: Sequence[str] | None = None) -> dict[str, Any]:
+    """Accelerators that fit a budget, for every accelerator × methodology.
+
+    Parameters
+    ----------
+    facility_power_w : float
+        Facility power budget [W].
+    accelerators, methodologies : sequence of str, optional
+        Keys, in order; all of the catalogue by default.
+
+    Returns
+    -------
+    dict
+        ``accelerators`` and ``methodologies`` (keys, lists); ``gpus``, a
+        float64 array of shape (accelerators, methodologies), whole
+        accelerators [count]; ``watts_per_gpu`` of the same shape [W].
+    """
+    parts = catalog.accelerators()
+    methods = catalog.methodologies()
+    acc_keys = list(parts) if accelerators is None else [catalog.accelerator(k).key for k in accelerators]
+    met_keys = list(methods) if methodologies is None else [catalog.methodology(k).key for k in methodologies]
+    chain = np.ones((len(acc_keys), len(met_keys), 4))
+    for i, a in enumerate(acc_keys):
+        for j, m in enumerate(met_keys):
+            v = methods[m].assumptions(parts[a])
+            chain[i, j] = (parts[a].gpu_watts.value, v["server_overhead"], v["network_overhead"], v["pue"])
+    if chain.size == 0:
+        empty = np.zeros((len(acc_keys), len(met_keys)))
+        return {"accelerators": acc_keys, "methodologies": met_keys, "gpus": empty, "watts_per_gpu": empty}
+    fit = budget_fleet(facility_power_w, *np.moveaxis(chain, -1, 0))
+    return {"accelerators": acc_keys, "methodologies": met_keys,
+            "gpus": np.asarray(fit["gpus"]), "watts_per_gpu": np.asarray(fit["watts_per_gpu"])}
+
+
+def training_run(scenario: Scenario, training_flop: ArrayLike) -> dict[str, float | np.ndarray | None]:
+    """A training run on the scenario's fleet: time, accelerator-hours, energy and its consequences.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The fleet, its overheads and site; ``peak_flop_per_s`` and ``mfu``
+        are required, ``hours`` is ignored (the run sets its own length).
+    training_flop : numeric
+        Compute of the run [FLOP].
+
+    Returns
+    -------
+    dict of str to numeric or None
+        ``training_flop`` [FLOP]; ``training_time_s`` [s]; ``gpu_hours``
+        [GPU-h]; ``facility_power_w`` and ``average_facility_power_w`` [W];
+        ``energy_wh`` and ``it_energy_wh`` [Wh]; ``cost`` [currency],
+        ``emissions_kg`` [kg CO2e] and ``water_l`` [L], None where the
+        scenario gives no price, grid intensity or WUE.
+
+    Raises
+    ------
+    ValueError
+        If the scenario has no ``peak_flop_per_s``.
+
+    Notes
+    -----
+    ``time = training_flop ÷ (gpus × peak × mfu)``; energy is the average
+    facility draw (full load × utilization) over that time.
+    """
+    if scenario.peak_flop_per_s is None:
+        raise ValueError("peak_flop_per_s is needed for a training run (got None)")
+    flop = validate.field("training_flop", training_flop)
+    seconds = compute.training_time_s(flop, scenario.gpus, scenario.peak_flop_per_s, scenario.mfu)
+    r = estimate(scenario.replace(hours=None))
+    hours = seconds / compute.SECONDS_PER_HOUR
+    # Not energy.energy_wh: a run on a tiny fleet may outlast its 10^6 h sanity ceiling for a period.
+    facility_wh = np.multiply(r.average_facility_power_w, hours)
+    it_wh = np.multiply(r.average_it_power_w, hours)
+    out: dict[str, float | np.ndarray | None] = {
+        "training_flop": flop, "training_time_s": seconds,
+        "gpu_hours": compute.gpu_hours(scenario.gpus, seconds),
+        "facility_power_w": r.facility_power_w, "average_facility_power_w": r.average_facility_power_w,
+        "energy_wh": facility_wh, "it_energy_wh": it_wh, "cost": None, "emissions_kg": None, "water_l": None,
+    }
+    if scenario.electricity_price is not None:
+        out["cost"] = energy.cost(facility_wh, scenario.electricity_price)
+    if scenario.carbon_intensity is not None:
+        out["emissions_kg"] = energy.emissions_kg(facility_wh, scenario.carbon_intensity)
+    if scenario.wue is not None:
+        out["water_l"] = energy.water_l(it_wh, scenario.wue)
+    return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
+
+
+def training_fleet(scenario: Scenario, training_flop: ArrayLike,
+                   training_time_s: ArrayLike) -> dict[str, float | np.ndarray]:
+    """The fleet that finishes a run in a given time, and the power it needs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Per-accelerator power, peak, MFU and overheads (``gpus`` is ignored).
+    training_flop : numeric
+        Compute of the run [FLOP].
+    training_time_s : numeric
+        Wall-clock time allowed [s].
+
+    Returns
+    -------
+    dict of str to numeric
+        ``gpus`` (rounded up to whole accelerators) [count];
+        ``accelerator_power_w``, ``it_power_w``, ``facility_power_w`` (full
+        load) and ``average_facility_power_w`` of that fleet [W];
+        ``gpu_hours`` [GPU-h]; ``share_of_gigawatt`` [unitless].
+
+    Raises
+    ------
+    ValueError
+        If the scenario has no ``peak_flop_per_s``, or an input breaks its rule.
+    """
+    if scenario.peak_flop_per_s is None:
+        raise ValueError("peak_flop_per_s is needed for a training run (got None)")
+    needed = solve.gpus_for_training(training_flop, training_time_s, scenario.peak_flop_per_s, scenario.mfu)
+    gpus = np.ceil(needed)
+    r = estimate(scenario.replace(gpus=gpus, hours=None))
+    out = {
+        "gpus": gpus, "accelerator_power_w": r.accelerator_power_w, "it_power_w": r.it_power_w,
+        "facility_power_w": r.facility_power_w, "average_facility_power_w": r.average_facility_power_w,
+        "gpu_hours": compute.gpu_hours(gpus, training_time_s),
+    }
+    out["share_of_gigawatt"] = np.divide(out["facility_power_w"], GIGAWATT_W)
+    return {k: (float(v) if np.ndim(v) == 0 else v) for k, v in out.items()}
+
+
+#: The four layers of the chain, in order from the chips out, with their display names.
+LAYERS: dict[str, str] = {
+    "accelerators": "Accelerators",
+    "host": "Host (CPUs, memory, NICs, fans, PSU loss)",
+    "network_storage": "Network and storage",
+    "cooling_conversion": "Cooling and power conversion",
+}
+
+
+def power_layers(result: Estimate) -> dict[str, dict[str, float | np.ndarray]]:
+    """Full-load power of each layer of the chain and its share of the facility.
+
+    Parameters
+    ----------
+    result : Estimate
+        The fleet's results.
+
+    Returns
+    -------
+    dict
+        ``power_w``: layer → power [W]; ``share``: layer → power ÷ facility
+        power [unitless]. Layers as in :data:`LAYERS`; they sum to the facility
+        power and to 1.
+    """
+    watts = {"accelerators": result.accelerator_power_w, "host": result.host_power_w,
+             "network_storage": result.network_storage_power_w,
+             "cooling_conversion": result.cooling_conversion_power_w}
+    return {"power_w": watts, "share": {k: np.divide(v, result.facility_power_w) for k, v in watts.items()}}
+
+
+def energy_layers(result: Estimate, hours: ArrayLike, utilization: ArrayLike) -> dict[str, dict[str, Any]]:
+    """Energy of each layer of the chain over a period, and its share.
+
+    Parameters
+    ----------
+    result : Estimate
+        The fleet's results (the layers at full load).
+    hours : numeric
+        Length of the period [h].
+    utilization : numeric
+        Average ÷ full-load draw [unitless, (0, 1]].
+
+    Returns
+    -------
+    dict
+        ``energy_wh``: layer → energy [Wh], summing to the facility energy;
+        ``share``: layer → share of it [unitless].
+
+    Notes
+    -----
+    Every layer is scaled by the same utilization, as the model does for the
+    facility as a whole: ``energy = layer power × utilization × hours``.
+    """
+    u = validate.field("utilization", utilization)
+    layers = power_layers(result)
+    return {"energy_wh": {k: energy.energy_wh(np.multiply(v, u), hours) for k, v in layers["power_w"].items()},
+            "share": layers["share"]}
+
+
+def per_accelerator(result: Estimate, gpus: ArrayLike) -> dict[str, float | np.ndarray | None]:
+    """Energy, cost, emissions and water of a fleet divided by its accelerators.
+
+    Parameters
+    ----------
+    result : Estimate
+        The fleet's results.
+    gpus : numeric
+        Accelerators in the fleet [count].
+
+    Returns
+    -------
+    dict
+        ``energy_wh`` [Wh], ``cost`` [currency], ``emissions_kg`` [kg CO2e],
+        ``water_l`` [L] per accelerator; None where the result is absent.
+    """
+    n = validate.field("gpus", gpus)
+    return {k: (None if getattr(result, k) is None else np.divide(getattr(result, k), n))
+            for k in ("energy_wh", "cost", "emissions_kg", "water_l")}
+
+
+def share_of_gigawatt(facility_power_w: ArrayLike) -> float | np.ndarray:
+    """Facility power as a share of 1 GW.
+
+    Parameters
+    ----------
+    facility_power_w : numeric
+        Facility power [W].
+
+    Returns
+    -------
+    numeric
+        ``facility_power_w ÷ 1e9`` [unitless].
+    """
+    return validate.number("facility_power_w", facility_power_w, "positive") / GIGAWATT_W
+
+
+def comparison(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
+    """Named scenarios side by side: every assumption and every result.
+
+    Parameters
+    ----------
+    scenarios : mapping of str to Scenario
+        Scalar scenarios, by name.
+
+    Returns
+    -------
+    dict
+        ``quantity`` (field names), ``kind`` ("assumption" or "result"),
+        ``label``, ``unit`` (lists, one entry per row) and one list per
+        scenario name holding the row values, None where not given.
+    """
+    rows = [(n, "assumption", *ASSUMPTIONS[n]) for n in Scenario.field_names()]
+    rows += [(n, "result", *RESULTS[n]) for n in Estimate.field_names()]
+    out: dict[str, Any] = {"quantity": [r[0] for r in rows], "kind": [r[1] for r in rows],
+                           "label": [r[2] for r in rows], "unit": [r[3] for r in rows]}
+    for name, s in scenarios.items():
+        given, result = s.to_dict(), estimate(s).to_dict()
+        out[name] = [given[q] if k == "assumption" else result[q] for q, k, *_ in rows]
+    return out

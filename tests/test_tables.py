@@ -1,0 +1,215 @@
+"""Tests of the tables behind the dashboard (estimator.tables)."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import estimator
+from estimator import catalog, compute, power, solve, tables
+from estimator.scenario import Scenario, estimate, preset_assumptions
+
+H100_SERVER = 10_200 / (8 * 700)  # NVIDIA DGX H100 user guide: 10.2 kW for 8 × 700 W
+
+
+def test_budget_fleet_design_example():
+    # DESIGN.md worked example: ratio 1.82, network 1.10, PUE 1.2 -> 1 GW holds about 595,000 H100
+    out = tables.budget_fleet(1e9, 700, 1.82, 1.10, 1.2, 989.4e12, 0.4, 90 * 24)
+    assert out["gpus"] == 594_643
+    assert_allclose(out["watts_per_gpu"], 700 * 1.82 * 1.10 * 1.2, rtol=1e-12)
+    assert_allclose(out["peak_cluster_flop_per_s"], 594_643 * 989.4e12, rtol=1e-12)
+    assert_allclose(out["sustained_flop_per_s"], 594_643 * 989.4e12 * 0.4, rtol=1e-12)
+    assert_allclose(out["flop_in_period"], 594_643 * 989.4e12 * 0.4 * 90 * 86_400, rtol=1e-12)
+    # Llama 3 405B: 3.8e25 FLOP (arXiv:2407.21783)
+    assert_allclose(out["runs"], out["flop_in_period"] / 3.8e25, rtol=1e-12)
+
+
+def test_budget_fleet_matches_library():
+    out = tables.budget_fleet(3e8, 1000, 1.7875, 1.1, 1.2, 2.25e15, 0.35, 24 * 30, training_flop=1e25)
+    gpus = solve.gpus_for_power(3e8, 1000, 1.7875, 1.1, 1.2, whole=True)
+    assert out["gpus"] == gpus
+    flop = compute.flop_in_period(compute.sustained_flop_per_s(compute.peak_cluster_flop_per_s(gpus, 2.25e15),
+                                                               0.35), 24 * 30)
+    assert_allclose(out["flop_in_period"], flop, rtol=1e-12)
+    assert_allclose(out["runs"], compute.runs_in_period(flop, 1e25), rtol=1e-12)
+
+
+def test_budget_fleet_without_peak_or_hours():
+    assert set(tables.budget_fleet(1e9, 700)) == {"watts_per_gpu", "gpus"}
+    assert "runs" not in tables.budget_fleet(1e9, 700, peak_flop_per_s=1e15)
+
+
+def test_budget_fleet_array_equals_scalar():
+    pues = np.array([1.1, 1.2, 1.4])
+    out = tables.budget_fleet(1e9, 700, 1.82, 1.1, pues, 989.4e12, 0.4, 2160)
+    for i, p in enumerate(pues):
+        one = tables.budget_fleet(1e9, 700, 1.82, 1.1, p, 989.4e12, 0.4, 2160)
+        for key, value in one.items():
+            assert_allclose(out[key][i], value, rtol=1e-12)
+
+
+def test_budget_fleet_below_one_accelerator():
+    out = tables.budget_fleet(1000.0, 700, 2.0, 1.0, 1.0, 1e15, 0.5, 24)
+    assert out["gpus"] == 0
+    assert out["sustained_flop_per_s"] == 0
+    assert out["runs"] == 0
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"facility_power_w": -1.0}, "facility_power_w must be > 0"),
+    ({"facility_power_w": float("nan")}, "facility_power_w"),
+    ({"pue": 0.9}, "pue must be >= 1"),
+    ({"mfu": 1.5}, "mfu must be in"),
+    ({"training_flop": 0.0}, "training_flop must be > 0"),
+])
+def test_budget_fleet_invalid(kwargs, match):
+    args = {"facility_power_w": 1e9, "gpu_watts": 700, "pue": 1.2, "peak_flop_per_s": 1e15, "mfu": 0.4,
+            "hours": 24, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        tables.budget_fleet(**args)
+
+
+def test_accelerator_table_matches_presets():
+    t = tables.accelerator_table(1e9, "nameplate", hours=2160)
+    assert t["key"] == list(catalog.accelerators())
+    for i, key in enumerate(t["key"]):
+        v = preset_assumptions(key, "nameplate")
+        gpus = solve.gpus_for_power(1e9, v["gpu_watts"], v["server_overhead"], v["network_overhead"], v["pue"],
+                                    whole=True)
+        assert t["gpus"][i] == gpus
+        assert_allclose(t["peak_cluster_flop_per_s"][i], gpus * v["peak_flop_per_s"], rtol=1e-12)
+
+
+def test_accelerator_table_overrides_apply_to_every_part():
+    t = tables.accelerator_table(1e9, "nameplate", network_overhead=1.0, pue=1.5, mfu=0.3,
+                                 accelerators=["h100-sxm", "b200"])
+    assert_array_equal(t["pue"], [1.5, 1.5])
+    assert_array_equal(t["mfu"], [0.3, 0.3])
+    assert_allclose(t["watts_per_gpu"], [700 * H100_SERVER * 1.5, 1000 * 1.7875 * 1.5], rtol=1e-12)
+
+
+def test_accelerator_table_fp8_falls_back_to_bf16():
+    t = tables.accelerator_table(1e9, "nameplate", precision="fp8", accelerators=["h100-sxm", "a100-sxm"])
+    assert t["precision"] == ["FP8", "BF16"]
+    assert_allclose(t["peak_flop_per_s"], [1978.9e12, 312e12])
+    with pytest.raises(ValueError, match="precision"):
+        tables.accelerator_table(1e9, precision="fp4")
+
+
+def test_accelerator_table_unknown_accelerator():
+    with pytest.raises(ValueError, match="unknown accelerator"):
+        tables.accelerator_table(1e9, accelerators=["h1000"])
+
+
+def test_methodology_table_spread():
+    t = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=24)
+    assert t["key"] == list(catalog.methodologies())
+    i = t["key"].index("neutral")
+    assert t["gpus"][i] == math.floor(1e9 / 700)
+    j = t["key"].index("epoch-ai")
+    assert t["mfu"][j] == 0.375  # Epoch AI's median MFU wins over the given 0.4
+    assert_allclose(t["average_facility_power_w"][j], 0.75e9, rtol=1e-12)
+    k = t["key"].index("nameplate")
+    assert t["mfu"][k] == 0.4
+    assert t["gpus"][k] == solve.gpus_for_power(1e9, 700, H100_SERVER, 1.1, 1.2, whole=True)
+
+
+def test_methodology_table_overrides_power_and_peak():
+    t = tables.methodology_table(1e9, "h100-sxm", gpu_watts=1000, peak_flop_per_s=2e15,
+                                 methodologies=["neutral"])
+    assert t["gpus"][0] == 1_000_000
+    assert_allclose(t["peak_cluster_flop_per_s"][0], 2e21)
+
+
+def test_fit_matrix_matches_table():
+    m = tables.fit_matrix(1e9)
+    assert m["gpus"].shape == (len(catalog.accelerators()), len(catalog.methodologies()))
+    for j, met in enumerate(m["methodologies"]):
+        t = tables.accelerator_table(1e9, met)
+        assert_array_equal(m["gpus"][:, j], t["gpus"])
+
+
+def _h100(**changes):
+    return Scenario(**{**preset_assumptions("h100-sxm", "nameplate"), "gpus": 16_384, "mfu": 0.41, **changes})
+
+
+def test_training_run_llama3():
+    # Llama 3 405B: 3.8e25 FLOP on 16,384 H100 at 41% MFU (arXiv:2407.21783)
+    s = _h100(electricity_price=0.08, carbon_intensity=0.4, wue=0.3)
+    run = tables.training_run(s, 3.8e25)
+    seconds = compute.training_time_s(3.8e25, 16_384, 989.4e12, 0.41)
+    assert_allclose(run["training_time_s"], seconds, rtol=1e-12)
+    assert 50 < seconds / 86_400 < 70
+    assert_allclose(run["gpu_hours"], compute.gpu_hours(16_384, seconds), rtol=1e-12)
+    r = estimate(s.replace(hours=seconds / 3600))
+    for key in ("energy_wh", "it_energy_wh", "cost", "emissions_kg", "water_l"):
+        assert_allclose(run[key], getattr(r, key), rtol=1e-12)
+
+
+def test_training_run_without_price_is_none():
+    run = tables.training_run(_h100(), 3.8e25)
+    assert run["cost"] is None and run["emissions_kg"] is None and run["water_l"] is None
+
+
+def test_training_run_without_peak_raises():
+    with pytest.raises(ValueError, match="peak_flop_per_s"):
+        tables.training_run(Scenario(gpus=10, gpu_watts=700), 1e20)
+
+
+def test_training_run_longer_than_period_ceiling():
+    # 1 accelerator for 3.8e25 FLOP takes millennia: still a finite answer, not a period-limit error
+    run = tables.training_run(_h100(gpus=1), 3.8e25)
+    assert math.isfinite(run["energy_wh"]) and run["training_time_s"] > 1e6 * 3600
+
+
+def test_training_fleet_round_trip():
+    s = _h100()
+    need = tables.training_fleet(s, 3.8e25, 90 * 86_400)
+    exact = solve.gpus_for_training(3.8e25, 90 * 86_400, 989.4e12, 0.41)
+    assert need["gpus"] == math.ceil(exact)
+    assert compute.training_time_s(3.8e25, need["gpus"], 989.4e12, 0.41) <= 90 * 86_400
+    assert_allclose(need["facility_power_w"],
+                    power.fleet_facility_power_w(need["gpus"], 700, H100_SERVER, 1.1, 1.2), rtol=1e-12)
+    assert_allclose(need["share_of_gigawatt"], need["facility_power_w"] / 1e9)
+
+
+def test_training_fleet_invalid_time():
+    with pytest.raises(ValueError, match="training_time_s must be > 0"):
+        tables.training_fleet(_h100(), 3.8e25, 0)
+
+
+def test_power_and_energy_layers_sum():
+    s = _h100(hours=8760, utilization=0.75)
+    r = estimate(s)
+    p = tables.power_layers(r)
+    assert_allclose(sum(p["power_w"].values()), r.facility_power_w, rtol=1e-12)
+    assert_allclose(sum(p["share"].values()), 1.0, rtol=1e-12)
+    e = tables.energy_layers(r, 8760, 0.75)
+    assert_allclose(sum(e["energy_wh"].values()), r.energy_wh, rtol=1e-12)
+    assert list(e["energy_wh"]) == list(tables.LAYERS)
+
+
+def test_energy_layers_neutral_overheads_are_zero():
+    r = estimate(Scenario(gpus=10, gpu_watts=700))
+    e = tables.energy_layers(r, 24, 1.0)
+    assert e["energy_wh"]["host"] == 0 and e["energy_wh"]["cooling_conversion"] == 0
+
+
+def test_per_accelerator_and_share_of_gigawatt():
+    r = estimate(_h100(hours=8760, electricity_price=0.08))
+    per = tables.per_accelerator(r, 16_384)
+    assert_allclose(per["energy_wh"] * 16_384, r.energy_wh, rtol=1e-12)
+    assert per["emissions_kg"] is None
+    assert_allclose(tables.share_of_gigawatt(5e8), 0.5)
+
+
+def test_comparison_rows():
+    a, b = _h100(), _h100(pue=1.5, hours=24)
+    table = tables.comparison({"a": a, "b": b})
+    n = len(Scenario.field_names()) + len(estimator.Estimate.field_names())
+    assert len(table["quantity"]) == n == len(table["a"]) == len(table["b"]) == len(table["unit"])
+    i = table["quantity"].index("facility_power_w")
+    assert table["kind"][i] == "result"
+    assert_allclose(table["b"][i], estimate(b).facility_power_w)
+    assert table["a"][table["quantity"].index("hours")] is None
