@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint clean
+.PHONY: run test test-fast test-docs bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -m "not browser and not slow"
+
+# The examples of README.md and docs/*.md, and the library's doctests.
+test-docs: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider tests/test_docs.py estimator
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -46,10 +46,10 @@ APP_DEFAULTS: dict[str, Sourced] = {
         "38–43% on 8K–16K H100, https://arxiv.org/abs/2407.21783",
         "Dashboard default inside the published range; a methodology that sets its own MFU replaces it.",
         True),
-    "server_overhead": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
-    "network_overhead": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
-    "pue": Sourced(1.0, "ratio", "Neutral value of a ratio (DESIGN.md)"),
-    "utilization": Sourced(1.0, "ratio", "Neutral value: full load all the time (DESIGN.md)"),
+    "server_overhead": Sourced(1.0, "ratio", "Project assumption: neutral value of a ratio (docs/methodology.md)"),
+    "network_overhead": Sourced(1.0, "ratio", "Project assumption: neutral value of a ratio (docs/methodology.md)"),
+    "pue": Sourced(1.0, "ratio", "Project assumption: neutral value of a ratio (docs/methodology.md)"),
+    "utilization": Sourced(1.0, "ratio", "Project assumption: full load all the time (docs/methodology.md)"),
 }
 
 #: What a shared link that leaves a field or preset out means: the dashboard's defaults.
