@@ -4,29 +4,45 @@ The library computes in one unit per quantity (watts, watt-hours, hours or
 seconds, FLOP, FLOP/s, kilograms, litres, currency units). This module is the
 only place that knows about MW, TWh or days: :func:`parse` turns "1 GW",
 "90 days" or "989 TFLOP/s" into a number in a target unit, :func:`to_unit`
-rescales numbers (or arrays) for display axes, and the ``format_*`` functions
-turn one number into a short label such as "150 MW" or "54.3 days".
+rescales numbers (or arrays) for display axes, :func:`format_value` turns one
+number into the text every display shows ("150 MW", "54.3 days", "41.0%",
+"$1.22M"), with :func:`format_header` for the header of a column of such
+cells, and the ``format_*`` functions are the per-quantity formatters it uses.
 
 Reading rules (shared by every target unit):
 
 - A number with an optional sign (``+``, ``-`` or the Unicode minus ``−``),
   optional thousands separators (``100,000`` or ``100_000``, digits grouped in
   threes), an optional decimal point (always ``.``) and an optional exponent
-  (``3.8e25``, ``3.8 × 10^25``), then optionally a unit. Whitespace between
+  (``3.8e25``, ``3.8 × 10^25``, ``3.8×10²⁵``; a power of ten alone, ``10^9``
+  or ``10⁹``, is a number too), then optionally a unit. Whitespace between
   them is optional; non-breaking and thin spaces count as spaces, and the
   text is NFKC-normalised first (so "m³" reads as "m3", "CO₂" as "CO2").
+- Superscript digits are exponents, never digits: "10²⁵" is 10²⁵, not 1025.
+  They are read only after a lone 10 ("3.8×10²⁵", "10⁻³"); after any other
+  number ("5²", "110²") they are refused. After a letter they belong to the
+  unit ("m³").
+- In counts only, digits may also be grouped in threes by spaces ("100 000",
+  "24 576", with ordinary, thin or narrow no-break spaces), and what is
+  counted may follow ("16k GPUs", "24,576 H100", "1.5 million GPUs",
+  "405B parameters"). A count with '.' grouping ("1.234.567") is refused with
+  the ',' spelling suggested. A count of accelerators (a field named "gpus")
+  must be whole: "24.576" is refused, suggesting "24,576" in case '.' was a
+  thousands separator.
 - A bare number is taken to be in the target unit: ``parse("700", "W")`` is
   700 W, ``parse("2160", "h")`` is 2160 h.
 - Unit symbols are read case-insensitively ("gw", "Kwh", "tflops") except for
   the letter m/M: "M" is mega (10⁶) and a leading lower-case "m" (milli,
   10⁻³) is rejected with a hint, because milliwatts, milli-FLOP or millilitres
-  are never what a person means here.
+  are never what a person means here. "MT" is refused as ambiguous (metric
+  ton in many US reports, megatonne in SI); "Mt" is a megatonne and "t" a
+  metric ton.
 - NaN and infinity are rejected, including numbers that overflow to infinity
   ("1e400") once converted. Ranges are not checked here (validation happens
   elsewhere), so "-5 W" reads as -5.0.
 
 Units accepted per kind (the canonical spelling first; spelled-out words such
-as "megawatts", "hours" or "million" are accepted too):
+as "megawatts", "hours", "exaflop" or "million" are accepted too):
 
 ========================  ===========================================================
 kind (base unit)          units
@@ -34,25 +50,29 @@ kind (base unit)          units
 power (W)                 W, kW, MW, GW, TW
 energy (Wh)               Wh, kWh, MWh, GWh, TWh
 duration (s; also h)      s, min, h, days, weeks, months (730 h), years (8760 h)
-FLOP amount (FLOP)        FLOP, kFLOP, MFLOP, GFLOP, TFLOP, PFLOP, EFLOP, ZFLOP, YFLOP
+FLOP amount (FLOP)        FLOP, kFLOP, ..., YFLOP; FLOP/s-day, ..., PFLOP/s-day, ...
 FLOP rate (FLOP/s)        FLOP/s, kFLOP/s, ..., YFLOP/s, also TFLOPS-style
-count                     k (thousand), M (million), B/bn (billion), T (trillion)
-ratio                     plain number, % (40% reads as 0.4)
-mass (kg)                 g, kg, t, kt, Mt, Gt
+count                     k (thousand), M (million), B/bn (billion), T (trillion),
+                          then optionally GPUs, accelerators, H100, parameters, ...
+ratio                     plain number, x or × (1.1x reads as 1.1), % (40% as 0.4)
+mass (kg)                 g, kg, t, kt, Mt (MMT), Gt, optionally "CO2"/"CO2e"
 volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
 carbon intensity (kg/kWh) mass/energy, e.g. kg/kWh, g/kWh, t/MWh, kg CO2e/kWh
 water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
-energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh
+energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh, 8 ¢/kWh
 money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
 ========================  ===========================================================
 
 "FLOPs" and "FLOPS" are read as whatever the target asks for (an amount for
 the "FLOP" target, a rate for "FLOP/s"), since both uses are common in
 writing; an explicit "FLOP" is always an amount and "FLOP/s" always a rate.
+A FLOP/s-day ("PFLOP/s-day", "petaflop/s-days") is an amount: the rate kept
+up for a day, so 1 PFLOP/s-day is 10¹⁵ × 86,400 FLOP.
 A month is defined as 730 h (one twelfth of a 365-day year) and a year as
 8760 h (365 days, no leap day). Prices are currency-agnostic: a leading
-currency symbol ($, €, £, ¥, ...) or a trailing three-letter code (USD, EUR)
-is allowed and ignored.
+currency symbol ($, €, £, ¥, ...) or a three-letter code (USD, EUR; a known
+ISO 4217 code in any case, "usd") is allowed and ignored; cents ("¢",
+"cents") are a hundredth of the currency unit.
 """
 
 from __future__ import annotations
@@ -94,9 +114,11 @@ __all__ = [
     "format_energy",
     "format_flop",
     "format_flop_rate",
+    "format_header",
     "format_mass",
     "format_money",
     "format_power",
+    "format_value",
     "format_volume",
     "parse",
     "to_unit",
@@ -214,12 +236,15 @@ class _PerEnergyKind(_Kind):
 class _PriceKind(_Kind):
     """An energy price: an optional currency, then an optional '/kWh' or 'per MWh'.
 
-    A currency is a symbol or an upper-case three-letter code that is not a
-    power or energy unit ('KWH' is not a currency).
+    A currency is a symbol, an upper-case three-letter code that is not a
+    power or energy unit ('KWH' is not a currency), or a known ISO 4217 code
+    in any case ('usd', 'Eur'). Cents ('¢', 'cent', 'cents') are a hundredth
+    of the currency unit: "8 ¢/kWh" is 0.08 per kWh.
     """
 
     _PATTERN = re.compile(
-        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}})?\s*(?:(?:/|(?i:per)\s)\s*(?P<den>.+))?"
+        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Za-z]{{3}}|¢|(?i:cents?))?\s*"
+        r"(?:(?:/|(?i:per)\s)\s*(?P<den>.+))?"
     )
 
     def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
@@ -227,17 +252,36 @@ class _PriceKind(_Kind):
         if match is None:
             raise _UnitError("")
         cur, den = match["cur"], match["den"]
-        if cur is not None and cur.isalpha() and _is_power_or_energy(cur):
+        scale = Fraction(1)
+        if cur is not None and (cur == "¢" or cur.casefold() in ("cent", "cents")):
+            scale = Fraction(1, 100)
+        elif cur is not None and cur.isalpha() and not _is_currency_code(cur):
             raise _UnitError("")
         if den is None:
-            if strict:
+            if strict or scale != 1:
                 raise _UnitError("")  # a lone currency names money, not a price
             return Fraction(1), "/kWh"
         e_factor, e_name = _ENERGY.resolve(den, strict)
-        return Fraction(WH_PER_KWH) / e_factor, f"/{e_name}"
+        return scale * WH_PER_KWH / e_factor, f"/{e_name}"
 
     def suggestions(self) -> list[str]:
-        return ["/kWh", "/MWh", "$/kWh", "$/MWh", "USD/kWh", "EUR/MWh"]
+        return ["/kWh", "/MWh", "$/kWh", "$/MWh", "USD/kWh", "EUR/MWh", "¢/kWh", "cents/kWh"]
+
+
+# ISO 4217 codes read in any case ("usd/MWh"); other three-letter codes only in capitals.
+_CURRENCY_CODES = frozenset(
+    "usd eur gbp jpy cny rmb inr krw cad aud nzd chf sek nok dkk pln czk huf brl mxn ars clp cop "
+    "zar ngn egp kes rub uah try ils aed sar qar sgd hkd twd thb myr idr php vnd pkr bdt".split()
+)
+
+
+def _is_currency_code(token: str) -> bool:
+    """A three-letter currency code: upper case (and no power or energy unit), or a known code."""
+    if len(token) != 3 or not token.isascii() or not token.isalpha():
+        return False
+    if token.casefold() in _CURRENCY_CODES:
+        return True
+    return token.isupper() and not _is_power_or_energy(token)
 
 
 class _MoneyKind(_Kind):
@@ -254,9 +298,40 @@ class _MoneyKind(_Kind):
         return super().resolve(" ".join(tokens), strict)
 
     def _is_code(self, token: str) -> bool:
-        return len(token) == 3 and token.isascii() and token.isalpha() and token.isupper() and (
-            token.casefold() not in self.folded
-        )
+        return _is_currency_code(token) and token.casefold() not in self.folded
+
+
+class _CountKind(_Kind):
+    """A count: a k/M/B/T scale, then optionally what is counted ("16k GPUs", "24,576 H100").
+
+    The counted noun is one of a short list (accelerators, GPUs, parameters,
+    tokens, ...) or an accelerator model name such as H100, B200 or MI300X;
+    it does not change the number.
+    """
+
+    _NOUN = re.compile(
+        r"(?P<scale>.*?)\s*(?<![A-Za-z])(?:"
+        r"(?:[A-Za-z]{1,3}[0-9]{2,4}[A-Za-z]{0,2}(?:\s+(?:SXM[0-9]?|PCIe|NVL[0-9]*|OAM))?s?)"
+        r"(?:\s+(?:GPUs?|accelerators?|chips?|cards?))?"
+        r"|(?:GPUs?|TPUs?|accelerators?|chips?|devices?|cards?|parameters?|params?|tokens?)"
+        r")",
+        re.IGNORECASE | re.ASCII,
+    )
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        match = self._NOUN.fullmatch(unit)
+        if match is not None:
+            unit = match["scale"]
+        return super().resolve(unit, strict)
+
+
+class _MassKind(_Kind):
+    """A mass, optionally of CO2 or CO2e: "10 t", "10 tCO2e", "5 kt CO2"."""
+
+    GAS = re.compile(r"(?<=[A-Za-z])\s*-?\s*co2(?:\s*-?\s*(?:e|eq|equiv|equivalent))?$", re.IGNORECASE)
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        return super().resolve(self.GAS.sub("", unit), strict)
 
 
 def _prefixed(symbols, words, prefixes, canonical_suffix=None):
@@ -308,16 +383,32 @@ _DURATION = _Kind(
     },
 )  # fmt: skip
 _ALL_SI = list(_SI_SYMBOLS)
+# A FLOP/s-day (e.g. "PFLOP/s-day", OpenAI's "petaflop/s-days") is an amount of
+# compute: the rate sustained for one day, 1 PFLOP/s-day = 10¹⁵ × 86,400 FLOP.
+_FLOP_DAY_SYMBOLS = [
+    f"{rate}{sep}{day}" for rate in ("FLOP/s", "FLOPS", "FLOPs") for sep in ("-", " ", "·")
+    for day in ("day", "days")
+]  # fmt: skip
+_FLOP_DAY_WORDS = [f"flop/s{sep}{day}" for sep in ("-", " ") for day in ("day", "days")]
+_FLOP_DAYS = {
+    spelling: (factor * SECONDS_PER_DAY, canonical)
+    for spelling, (factor, canonical) in _prefixed(
+        _FLOP_DAY_SYMBOLS, _FLOP_DAY_WORDS, _ALL_SI, canonical_suffix="FLOP/s-day"
+    ).items()
+}
 _FLOP = _Kind(
     "flop", "an amount of FLOP", "FLOP", "'3.8e25 FLOP', '38 YFLOP'",
-    "FLOP, kFLOP, MFLOP, GFLOP, TFLOP, PFLOP, EFLOP, ZFLOP, YFLOP",
-    _prefixed(["FLOP", "FLOPs", "FLOPS"], [], _ALL_SI),
-    milli={"flop", "flops"},
+    "FLOP, kFLOP, MFLOP, GFLOP, TFLOP, PFLOP, EFLOP, ZFLOP, YFLOP, or a FLOP/s-day (PFLOP/s-day = "
+    "10¹⁵ FLOP/s for 86,400 s)",
+    {**_prefixed(["FLOP", "FLOPs", "FLOPS"], ["flop", "flops"], _ALL_SI), **_FLOP_DAYS},
+    milli={"flop", "flops", *(s.casefold() for s in _FLOP_DAY_SYMBOLS)},
 )  # fmt: skip
 _FLOP_RATE = _Kind(
     "flop_rate", "a FLOP rate", "FLOP/s", "'989 TFLOP/s', '2.5 PFLOPS'",
     "FLOP/s, kFLOP/s, MFLOP/s, GFLOP/s, TFLOP/s, PFLOP/s, EFLOP/s, ZFLOP/s, YFLOP/s (or TFLOPS-style)",
-    _prefixed(["FLOP/s", "FLOPS", "FLOPs", "FLOP/sec", "FLOPs/s"], [], _ALL_SI),
+    _prefixed(
+        ["FLOP/s", "FLOPS", "FLOPs", "FLOP/sec", "FLOPs/s"], ["flops", "flop/s", "flops/s"], _ALL_SI
+    ),
     milli={"flop/s", "flops", "flop/sec", "flops/s"},
 )  # fmt: skip
 
@@ -330,9 +421,10 @@ _SCALES = {
 }
 _SCALE_ALIASES = {a: (f, c) for c, (f, spellings) in _SCALES.items() for a in spellings}
 _M_IS_AMBIGUOUS = {"m": "write 'M' or 'million' for millions"}
-_COUNT = _Kind(
+_COUNT = _CountKind(
     "count", "a count", "", "'100,000', '100k', '1.2 million'",
-    "a plain number, k (thousand), M (million), B or bn (billion), T (trillion)",
+    "a plain number, k (thousand), M (million), B or bn (billion), T (trillion), optionally "
+    "followed by what is counted ('16k GPUs', '24,576 H100', '405B parameters')",
     _SCALE_ALIASES, ambiguous=_M_IS_AMBIGUOUS,
 )  # fmt: skip
 _MONEY = _MoneyKind(
@@ -342,12 +434,22 @@ _MONEY = _MoneyKind(
     _SCALE_ALIASES, ambiguous=_M_IS_AMBIGUOUS, currency=True,
 )  # fmt: skip
 _RATIO = _Kind(
-    "ratio", "a ratio", "", "'1.2', '40%'", "a plain number, or % (40% is 0.4)",
-    {"": (1, ""), "%": (Fraction(1, 100), "%"), "percent": (Fraction(1, 100), "%")},
-)  # fmt: skip
-_MASS = _Kind(
-    "mass", "a mass", "kg", "'500 kg', '12 kt', '1.2 Mt'", "g, kg, t, kt, Mt, Gt",
+    "ratio", "a ratio", "", "'1.2', '1.1x', '40%'", "a plain number, x or × (1.1x is 1.1), or % (40% is 0.4)",
     {
+        "": (1, ""), "x": (1, ""), "×": (1, ""), "times": (1, ""),
+        "%": (Fraction(1, 100), "%"), "percent": (Fraction(1, 100), "%"),
+    },
+)  # fmt: skip
+_MT_IS_AMBIGUOUS = {
+    "MT": "it means metric ton (1,000 kg) in many US reports but megatonne (10⁹ kg) in SI; "
+    "write 't' or 'tonnes' for metric tons, 'Mt' or 'MMT' for megatonnes",
+}
+_MASS = _MassKind(
+    "mass", "a mass", "kg", "'500 kg', '12 kt', '10 t CO2e', '1.2 Mt'",
+    "g, kg, t, kt, Mt (MMT), Gt, optionally followed by CO2 or CO2e ('10 tCO2e')",
+    {
+        "metric ton": (10**3, "t"), "metric tons": (10**3, "t"), "metric tonne": (10**3, "t"),
+        "metric tonnes": (10**3, "t"), "MMT": (10**9, "Mt"),
         "g": (Fraction(1, 1000), "g"), "gram": (Fraction(1, 1000), "g"), "grams": (Fraction(1, 1000), "g"),
         "kg": (1, "kg"), "kilogram": (1, "kg"), "kilograms": (1, "kg"),
         "t": (10**3, "t"), "tonne": (10**3, "t"), "tonnes": (10**3, "t"),
@@ -355,7 +457,7 @@ _MASS = _Kind(
         "Mt": (10**9, "Mt"), "megatonne": (10**9, "Mt"), "megatonnes": (10**9, "Mt"),
         "Gt": (10**12, "Gt"), "gigatonne": (10**12, "Gt"), "gigatonnes": (10**12, "Gt"),
     },
-    milli={"g", "t"},
+    milli={"g", "t"}, ambiguous=_MT_IS_AMBIGUOUS,
 )  # fmt: skip
 _VOLUME = _Kind(
     "volume", "a volume", "L", "'300 L', '5 m³', '1.2 million m³'",
@@ -402,12 +504,29 @@ _NUMBER = re.compile(
     r"""
     (?P<sign>[+-]?)\s*
     (?P<currency>[""" + _CURRENCY_SYMBOLS + r"""])?\s*
-    (?P<mantissa>[0-9][0-9_,]*(?:\.[0-9]*)?|\.[0-9]+)
-    (?:[eE](?P<exp>[+-]?[0-9]+)|\s*[x×*·]\s*10\s*(?:\^|\*\*)\s*(?P<exp10>[+-]?[0-9]+))?
+    (?:
+        10\s*(?:\^|\*\*)\s*(?P<pow10>[+-]?[0-9]+)  # a power of ten alone: "10^9", "10⁹"
+    |
+        (?P<mantissa>[0-9][0-9_,]*(?:\.[0-9]*)?|\.[0-9]+)
+        (?:[eE](?P<exp>[+-]?[0-9]+)|\s*[x×*·]\s*10\s*(?:\^|\*\*)\s*(?P<exp10>[+-]?[0-9]+))?
+    )
     \s*(?P<unit>.*)
     """,
     re.VERBOSE | re.ASCII | re.DOTALL,
 )
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789+-")
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+# "10" standing alone as the base of a power: at the start, or after a space, a sign,
+# a currency symbol or a multiplication sign (not "110²" or "2.10²").
+_BASE_TEN = re.compile(r"(?:^|(?<=[\s+\-−x×*·(" + _CURRENCY_SYMBOLS + r"]))10\s*$")
+# Digits grouped in threes by single spaces ("100 000", "24 576"), read in counts only.
+_SPACE_GROUPED = re.compile(r"^([+-]?\s*[0-9]{1,3})((?: [0-9]{3})+)(?=$| |\.[0-9])", re.ASCII)
+# A count such as "24.576" or "1.234.567": a '.' that may be a European thousands separator.
+_DOT_GROUPED = re.compile(r"[+-]?\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?![0-9.])", re.ASCII)
+_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}", re.ASCII)
+# Fields that count accelerators: their value must be a whole number.
+_WHOLE_FIELDS = frozenset({"gpus", "accelerators", "num_gpus", "n_gpus", "gpu_count"})
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*", re.ASCII)
 _NON_FINITE = re.compile(r"[+-]?\s*(?:nan|inf|infinity)\b", re.IGNORECASE)
 
@@ -479,8 +598,44 @@ def _unknown_unit(field: str, text: str, unit: str, kind: _Kind) -> ValueError:
     return ValueError(message)
 
 
+def _superscripts(text: str) -> str | None:
+    """``text`` with superscript exponents of ten written with '^' ("10²⁵" → "10^25").
+
+    Returns None if a superscript follows a number other than a lone 10
+    ("5²", "110²"), which is refused: NFKC would otherwise read "10²⁵" as 1025.
+    A superscript after a letter ("m³") is a unit and is left to NFKC.
+    """
+    out = []
+    last = 0
+    for run in _SUPERSCRIPT_RUN.finditer(text):
+        before = text[last : run.start()]
+        head = "".join(out) + before
+        if _BASE_TEN.search(head):
+            out.append(before.rstrip() + "^" + run.group().translate(_FROM_SUPERSCRIPT))
+        elif head.rstrip()[-1:].isdigit() or head.rstrip()[-1:] == ".":
+            return None
+        else:
+            out.append(before + run.group())
+        last = run.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _european(number: str) -> str:
+    """'24.576' → '24,576': the number read with '.' as a thousands separator."""
+    return number.replace(" ", "").lstrip("+-").replace(".", ",")
+
+
+def _counts_accelerators(field: str) -> bool:
+    """Whether ``field`` names a number of accelerators ("gpus", "--gpus", "gpus low")."""
+    head = re.match(r"[-\s]*([A-Za-z_][A-Za-z0-9_]*)", field)
+    return head is not None and head[1].casefold() in _WHOLE_FIELDS
+
+
 def _number_value(field: str, text: str, kind: _Kind, match: re.Match) -> Decimal:
     """The number in ``match`` as an exact Decimal, its separators checked."""
+    if match["pow10"] is not None:
+        return _with_exponent(field, text, kind, "1", match["pow10"])
     mantissa = match["mantissa"]
     whole = mantissa.split(".")[0]
     if whole and not _GROUPED.fullmatch(whole):
@@ -495,6 +650,11 @@ def _number_value(field: str, text: str, kind: _Kind, match: re.Match) -> Decima
     exponent = match["exp"] if match["exp"] is not None else match["exp10"]
     if exponent is None:
         return Decimal(digits)
+    return _with_exponent(field, text, kind, digits, exponent)
+
+
+def _with_exponent(field: str, text: str, kind: _Kind, digits: str, exponent: str) -> Decimal:
+    """``digits`` × 10^``exponent`` as an exact Decimal (0 or an error beyond any exponent)."""
     sign, magnitude = (exponent[0], exponent[1:]) if exponent[0] in "+-" else ("+", exponent)
     magnitude = magnitude.lstrip("0") or "0"
     if len(magnitude) > 15:
@@ -557,6 +717,12 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
     989000000000000.0
     >>> parse("100,000", "count")
     100000.0
+    >>> parse("3.8×10²⁵ FLOP", "FLOP")
+    3.8e+25
+    >>> parse("16k GPUs", "count", field="gpus")
+    16000.0
+    >>> parse("8 ¢/kWh", "$/kWh")
+    0.08
     >>> parse("40%", "ratio")
     0.4
     >>> parse(700, "W")
@@ -579,9 +745,25 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
             f"{name} must be a number or a str such as {kind.examples} (got {type(text).__name__})"
         )
 
-    clean = " ".join(unicodedata.normalize("NFKC", text).replace("−", "-").split())
+    powers = _superscripts(text)
+    if powers is None:
+        raise _cannot_read(
+            name, text, kind,
+            "superscript digits are read only as the exponent of a lone 10: write '3.8×10²⁵' or '3.8e25'",
+        )  # fmt: skip
+    clean = " ".join(unicodedata.normalize("NFKC", powers).replace("−", "-").split())
     if not clean:
         raise _cannot_read(name, text, kind, f"it is empty; expected e.g. {kind.examples}")
+    whole_count = kind is _COUNT and _counts_accelerators(name)
+    if kind is _COUNT:
+        clean = _SPACE_GROUPED.sub(lambda m: m[1] + m[2].replace(" ", ""), clean, count=1)
+        dotted = _DOT_GROUPED.match(clean)
+        if dotted is not None:
+            raise _cannot_read(
+                name, text, kind,
+                f"'.' is the decimal point, not a thousands separator; write "
+                f"{_european(dotted[0])!r} or {_european(dotted[0]).replace(',', '')!r}",
+            )  # fmt: skip
     match = _NUMBER.fullmatch(clean)
     if match is None:
         if _NON_FINITE.match(clean):
@@ -619,6 +801,15 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
         raise _cannot_read(
             name, text, kind, f"the number overflows to infinity in {unit}; NaN and infinity are not allowed"
         )
+    if whole_count and not result.is_integer():
+        mantissa = match["mantissa"] or ""
+        rule = f"a number of accelerators must be a whole number (got {result:,.10g})"
+        if _DOT_THOUSANDS.fullmatch(mantissa) and match["exp"] is None and match["exp10"] is None:
+            european = _european(mantissa)
+            rule = (f"a number of accelerators must be a whole number, and '.' is the decimal point "
+                    f"(got {result:,.10g}); if '.' separates thousands, write {european!r} or "
+                    f"{european.replace(',', '')!r}")
+        raise _cannot_read(name, text, kind, rule)
     return -result if match["sign"] == "-" else result
 
 
@@ -900,7 +1091,7 @@ def format_volume(litres: float) -> str:
 
 
 def format_money(amount: float, currency: str = "$") -> str:
-    """Format an amount of money for display: "$1.23 M", "$456 k", "$12.3 B".
+    """Format an amount of money for display: "$123", "$1,220", "$1.22M", "$12.3B".
 
     Parameters
     ----------
@@ -913,8 +1104,12 @@ def format_money(amount: float, currency: str = "$") -> str:
     Returns
     -------
     str
-        Three significant figures with k, M, B (10⁹) or T (10¹²); a minus
-        sign comes before the currency ("-$1.23 M").
+        Three significant figures below 1,000 ("$123", "$0.0800"); whole
+        currency units with thousands separators below a million ("$1,220",
+        "$456,000"); from a million up, M, B (10⁹) or T (10¹²) written right
+        after the number, with three significant figures and at least one
+        decimal ("$1.22M", "$123.9M", "$10.0B"). A minus sign comes before the
+        currency ("-$1.22M"). Beyond 10¹⁵, scientific notation ("$1.23e15").
 
     Raises
     ------
@@ -926,13 +1121,49 @@ def format_money(amount: float, currency: str = "$") -> str:
     Examples
     --------
     >>> format_money(1.234e6)
-    '$1.23 M'
+    '$1.23M'
+    >>> format_money(123.94e6)
+    '$123.9M'
+    >>> format_money(1_220.4)
+    '$1,220'
     >>> format_money(0.08)
     '$0.0800'
     """
-    sign, mantissa, label = _format_ladder(amount, _MONEY_LADDER, "format_money")
+    sign, text = _money_text(_finite(amount, "format_money"), 3)
     prefix = f"{currency} " if currency[-1:].isalnum() else currency
-    return f"{sign}{prefix}{mantissa}" + (f" {label}" if label else "")
+    return f"{sign}{prefix}{text}"
+
+
+def _money_text(number: float, digits: int) -> tuple[str, str]:
+    """Sign and text (without currency) of an amount of money; see :func:`format_money`."""
+    if number == 0:
+        return "", "0"
+    sign = "-" if number < 0 else ""
+    exact = abs(Decimal(number))
+    rounded = _round_sig(float(exact), digits)
+    if rounded < 1000:
+        return sign, _mantissa_text(rounded, digits)
+    whole = exact.to_integral_value(rounding=ROUND_HALF_EVEN)
+    if whole < 10**6:
+        return sign, f"{whole:,}"
+    return sign, _suffixed(exact, digits, decimals=1)
+
+
+_SUFFIX_LADDER = [(10**6, "M"), (10**9, "B"), (10**12, "T")]
+
+
+def _suffixed(exact: Decimal, digits: int, decimals: int = 0) -> str:
+    """A magnitude from 10⁶ up as "1.22M", "26.6B", "1.23T"; scientific from 10¹⁵ up.
+
+    ``digits`` significant figures, and at least ``decimals`` decimals.
+    """
+    rounded = _round_sig(float(exact), digits)
+    if rounded >= 10**15:
+        return _scientific(rounded, digits)
+    size, label = max((step for step in _SUFFIX_LADDER if rounded >= step[0]), default=_SUFFIX_LADDER[0])
+    mantissa = _EXACT.divide(exact, Decimal(size))
+    places = max(decimals, digits - 1 - _EXACT.divide(rounded, Decimal(size)).adjusted())
+    return f"{mantissa.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN):,}{label}"
 
 
 def format_flop(flop: float) -> str:
@@ -967,18 +1198,20 @@ def format_flop(flop: float) -> str:
 
 
 def format_count(n: float) -> str:
-    """Format a count for display: "595,238"; "1.23e9" from a billion up.
+    """Format a count for display: "595,238" below a million, "26.6M", "1.23B" above.
 
     Parameters
     ----------
     n : float
-        A count (of accelerators, tokens, ...). [count]
+        A count (of accelerators, tokens, accelerator-hours, ...). [count]
 
     Returns
     -------
     str
         Rounded to the nearest whole number with thousands separators below
-        10⁹; three significant figures in scientific notation from 10⁹ up.
+        10⁶; from 10⁶ up, three significant figures with M (million), B
+        (billion) or T (trillion) right after the number; scientific
+        notation from 10¹⁵ up.
 
     Raises
     ------
@@ -991,15 +1224,19 @@ def format_count(n: float) -> str:
     --------
     >>> format_count(595_238.1)
     '595,238'
+    >>> format_count(26_607_035)
+    '26.6M'
     >>> format_count(1.234e12)
-    '1.23e12'
+    '1.23T'
     """
-    number = _finite(n, "format_count")
-    if abs(number) < 1e9:
-        whole = round(number)
-        if abs(whole) < 10**9:
-            return f"{whole:,}"
-    return _scientific(_round_sig(number, 3), 3)
+    return _count_text(_finite(n, "format_count"), 3)
+
+
+def _count_text(number: float, digits: int) -> str:
+    whole = round(number)
+    if abs(whole) < 10**6:
+        return f"{whole:,}"
+    return ("-" if number < 0 else "") + _suffixed(abs(Decimal(number)), digits)
 
 
 _DURATION_LADDER = [
@@ -1057,3 +1294,224 @@ def format_duration(seconds: float) -> str:
     text = _mantissa_text(rounded, 3, strip=True)
     sign = "-" if number < 0 else ""
     return f"{sign}{text} {singular if text == '1' else plural}"
+
+
+# --------------------------------------------------------------------------- one formatter for every door
+
+_MISSING = "—"
+_PERCENT_PER_ONE = 100
+_CARBON_LABEL = "kg CO2e/kWh"
+_UNIT_ALIASES = {  # other spellings of format_value's units (the command line's kinds)
+    "$": "currency", "$/kWh": "currency/kWh", "kg/kWh": _CARBON_LABEL, "kg CO2/kWh": _CARBON_LABEL,
+}  # fmt: skip
+# Units whose cells carry no unit text (what is counted is said by the column's label).
+_BARE_UNITS = frozenset({"count", "ratio", "runs"})
+# Display units of format_header's scaled columns, per format_value unit: the parse target
+# whose kind a display unit must be, and what follows the display unit in the header.
+_HEADER_KINDS = {
+    "kg CO2e": ("kg", " CO2e"), "currency": ("$", ""), "currency/kWh": ("$/kWh", ""),
+    _CARBON_LABEL: ("kg/kWh", ""), "GPU-h": ("count", " GPU-h"), "%": ("ratio", ""), "runs": ("count", " runs"),
+}  # fmt: skip
+
+
+def _plain(number: float, digits: int, strip: bool = False) -> str:
+    """``number`` to ``digits`` significant figures, without a unit ("0.400", "1,235")."""
+    if number == 0:
+        return "0"
+    sign = "-" if number < 0 else ""
+    return sign + _mantissa_text(abs(_round_sig(number, digits)), digits, strip)
+
+
+def _percent(fraction: float) -> str:
+    """A fraction as a percentage with one decimal ("41.0%"); two significant figures below 0.05%."""
+    percent = Decimal(fraction) * _PERCENT_PER_ONE
+    if percent == 0:
+        return "0.0%"
+    if abs(percent) < Decimal("0.05"):
+        return f"{_plain(float(percent), 2)}%"
+    if abs(percent) >= 10**6:  # a fraction above 10,000 is no share: scientific
+        return f"{_plain(float(percent), 3)}%"
+    return f"{_EXACT.quantize(percent, Decimal('0.1')):,}%"
+
+
+def format_value(value: float | None, unit: str, digits: int = 3) -> str:
+    """One number as people read it, in any unit the library reports: "150 MW", "41.0%".
+
+    The single formatter behind every display (command line, dashboard): the
+    same number in the same unit reads the same everywhere.
+
+    Parameters
+    ----------
+    value : float or None
+        The number, in ``unit``; None, NaN and infinity show as "—". [unit]
+    unit : str
+        The library unit of ``value``: "W", "Wh", "FLOP/s", "FLOP", "count",
+        "kg", "kg CO2e", "L", "currency" (also "$"), "currency/kWh" (also
+        "$/kWh"), "kg CO2e/kWh" (also "kg/kWh"), "L/kWh", "s", "h", "ratio",
+        "%" (``value`` a fraction: 0.41 shows as "41.0%"), "runs" or "GPU-h".
+        Any other unit shows as ``f"{value:.4g} {unit}"``.
+    digits : int, default 3
+        Significant figures of scaled quantities (power, energy, mass, money,
+        large counts, ...); ratios show one more. Percentages always show one
+        decimal, whole counts below 10⁶ every digit, and durations three
+        significant figures.
+
+    Returns
+    -------
+    str
+        The display text:
+
+        - W, Wh, FLOP/s, kg, L: an SI-style prefix putting the number in
+          [1, 1000) ("70.0 MW", "8.76 TWh", "989 TFLOP/s", "12.3 t", "5.00 m³");
+          "kg CO2e" adds " CO2e" ("12.3 t CO2e").
+        - FLOP: scientific notation ("3.79e25 FLOP").
+        - count, GPU-h: whole with thousands separators below 10⁶ ("594,177"),
+          then M/B/T right after the number ("26.6M GPU-h").
+        - runs: one decimal below 1,000 ("3.5"), then as a count.
+        - currency: "$123", "$1,220", "$1.22M", "$123.9M", "$10.0B" (no space
+          before the suffix); currency/kWh: significant figures ("$0.0800/kWh").
+        - kg CO2e/kWh, L/kWh: plain significant figures ("0.400 kg CO2e/kWh").
+        - s, h: the duration in its natural unit ("54.3 days", "3.2 h").
+        - ratio: four significant figures, trailing zeros dropped ("1.821",
+          "1.2"); %: one decimal ("41.0%").
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is neither None nor a real scalar, or ``unit`` is not a
+        str.
+    ValueError
+        If ``digits`` is not from 1 to 17.
+
+    See Also
+    --------
+    format_header : A table header for a column of these cells.
+
+    Examples
+    --------
+    >>> format_value(70e6, "W")
+    '70.0 MW'
+    >>> format_value(594_177.3, "count")
+    '594,177'
+    >>> format_value(26_607_035, "GPU-h")
+    '26.6M GPU-h'
+    >>> format_value(123.94e6, "currency")
+    '$123.9M'
+    >>> format_value(0.41, "%")
+    '41.0%'
+    >>> format_value(1.8214, "ratio")
+    '1.821'
+    >>> format_value(float("nan"), "W")
+    '—'
+    """
+    if not isinstance(unit, str):
+        raise TypeError(f"format_value: unit must be a str such as 'W' (got {type(unit).__name__})")
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= 17:
+        raise ValueError(f"format_value: digits must be a whole number from 1 to 17 (got {digits!r})")
+    if value is None:
+        return _MISSING
+    try:
+        number = _finite(value, "format_value")
+    except ValueError:
+        return _MISSING  # NaN or infinite
+    unit = _UNIT_ALIASES.get(unit, unit)
+    digits = int(digits)
+    ladders = {"W": _POWER_LADDER, "Wh": _ENERGY_LADDER, "FLOP/s": _FLOP_RATE_LADDER, "kg": _MASS_LADDER,
+               "kg CO2e": _MASS_LADDER, "L": _VOLUME_LADDER}  # fmt: skip
+    if unit in ladders:
+        sign, mantissa, label = _format_ladder(number, ladders[unit], "format_value", digits)
+        return f"{sign}{mantissa} {label}" + (" CO2e" if unit == "kg CO2e" else "")
+    if unit == "FLOP":
+        return "0 FLOP" if number == 0 else f"{_scientific(_round_sig(number, digits), digits)} FLOP"
+    if unit == "count":
+        return _count_text(number, digits)
+    if unit == "GPU-h":
+        return f"{_count_text(number, digits)} GPU-h"
+    if unit == "runs":
+        return f"{number:,.1f}" if abs(number) < 1000 else _count_text(number, digits)
+    if unit == "currency":
+        sign, text = _money_text(number, digits)
+        return f"{sign}${text}"
+    if unit == "currency/kWh":
+        text = _plain(abs(number), digits)
+        return f"{'-' if number < 0 else ''}${text}/kWh"
+    if unit in (_CARBON_LABEL, "L/kWh"):
+        return f"{_plain(number, digits)} {unit}"
+    if unit in ("s", "h"):
+        seconds = number * SECONDS_PER_HOUR if unit == "h" else number
+        if not math.isfinite(seconds):  # hours near the float maximum: in years directly
+            return f"{_plain(number / HOURS_PER_YEAR, 3)} years"
+        return format_duration(seconds)
+    if unit == "ratio":
+        return _plain(number, digits + 1, strip=True)
+    if unit == "%":
+        return _percent(number)
+    return f"{number:.4g} {unit}"
+
+
+def format_header(label: str, unit: str, scaled_to: str | None = None) -> str:
+    """A table column's header, in the unit its cells show.
+
+    Cells formatted by :func:`format_value` carry their own unit, which
+    changes from cell to cell ("70.0 MW", "1.20 GW"), so their header is the
+    label alone: a header saying "[W]" above "70.0 MW" would be wrong. A
+    column of bare numbers scaled to one display unit (e.g. with
+    :func:`to_unit`) names that unit in brackets.
+
+    Parameters
+    ----------
+    label : str
+        What the column holds, e.g. "Facility power".
+    unit : str
+        The library unit of the values, as given to :func:`format_value`
+        ("W", "kg CO2e", "currency", "%", ...).
+    scaled_to : str, optional
+        The display unit of a column of bare numbers: any unit
+        :func:`parse` accepts of the same kind as ``unit`` ("MW", "TWh",
+        "days", "t", "$/MWh", "%"). None (the default) for cells formatted
+        by :func:`format_value`.
+
+    Returns
+    -------
+    str
+        ``label`` for cells formatted by :func:`format_value`; ``"label
+        [display unit]"`` for a scaled column ("Emissions [t CO2e]").
+
+    Raises
+    ------
+    TypeError
+        If ``label``, ``unit`` or ``scaled_to`` is not a str.
+    ValueError
+        If ``scaled_to`` is not a unit of the kind of ``unit``.
+
+    Examples
+    --------
+    >>> format_header("Facility power", "W")
+    'Facility power'
+    >>> format_header("Facility power", "W", scaled_to="MW")
+    'Facility power [MW]'
+    >>> format_header("Emissions", "kg CO2e", scaled_to="t")
+    'Emissions [t CO2e]'
+    >>> format_header("Accelerator-hours", "GPU-h", scaled_to="M")
+    'Accelerator-hours [M GPU-h]'
+    """
+    for name, text in (("label", label), ("unit", unit)):
+        if not isinstance(text, str):
+            raise TypeError(f"format_header: {name} must be a str (got {type(text).__name__})")
+    if scaled_to is None:
+        return label
+    if not isinstance(scaled_to, str):
+        raise TypeError(f"format_header: scaled_to must be a str or None (got {type(scaled_to).__name__})")
+    unit = _UNIT_ALIASES.get(unit, unit)
+    target, suffix = _HEADER_KINDS.get(unit, (unit, ""))
+    try:
+        kind = _resolve_target(target)[0]
+    except ValueError:
+        kind = None  # a unit the library does not convert: only itself is allowed
+    try:
+        display_kind = _resolve_target(scaled_to)[0]
+    except ValueError:
+        display_kind = None
+    if (kind is None and scaled_to != unit) or (kind is not None and display_kind is not kind):
+        raise ValueError(f"format_header: cannot show {unit!r} values in {scaled_to!r}")
+    return f"{label} [{scaled_to}{suffix}]"

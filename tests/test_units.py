@@ -15,9 +15,11 @@ from estimator.units import (
     format_energy,
     format_flop,
     format_flop_rate,
+    format_header,
     format_mass,
     format_money,
     format_power,
+    format_value,
     format_volume,
     parse,
     to_unit,
@@ -336,6 +338,8 @@ _FRAGMENTS = st.sampled_from([
     "1", "0", "9", ".", ",", "_", "e", "E", "+", "-", "−", "x", "×", "^", "10", " ", "\u00a0", "%", "$", "€",
     "/", "per", "k", "K", "m", "M", "G", "T", "P", "W", "Wh", "h", "s", "d", "days", "FLOP", "FLOPS", "/s",
     "nan", "inf", "CO2e", "kg", "g", "t", "L", "m3", "m³", "USD", "million", "bn", "999999", "e999", "e-999",
+    "²", "⁵", "⁻", "⁹⁹⁹", "\u202f", "¢", "cents", "usd", "GPUs", "H100", "MT", "Mt", "-day", "exaflop", "000",
+    " 000", ".576",
 ])  # fmt: skip
 
 
@@ -442,8 +446,12 @@ def test_to_unit_invalid():
         (format_count, 595_238.1, "595,238"),
         (format_count, 595_000, "595,000"),
         (format_count, 16_384, "16,384"),
-        (format_count, 999_999_999.6, "1.00e9"),
-        (format_count, 1.234e12, "1.23e12"),
+        (format_count, 999_999.6, "1.00M"),
+        (format_count, 26_607_035, "26.6M"),
+        (format_count, 999_999_999.6, "1.00B"),
+        (format_count, 1.234e12, "1.23T"),
+        (format_count, 5e15, "5.00e15"),
+        (format_count, -2.5e6, "-2.50M"),
         (format_count, -5000, "-5,000"),
         (format_count, 0.4, "0"),
         (format_count, -0.4, "0"),
@@ -455,12 +463,21 @@ def test_to_unit_invalid():
         (format_volume, 5000, "5.00 m³"),
         (format_volume, 2.5e6, "2.50 thousand m³"),
         (format_volume, 1.2e9, "1.20 million m³"),
-        (format_money, 1.234e6, "$1.23 M"),
-        (format_money, 456e3, "$456 k"),
-        (format_money, 12.3e9, "$12.3 B"),
+        (format_money, 1.234e6, "$1.23M"),
+        (format_money, 456e3, "$456,000"),
+        (format_money, 1_220.4, "$1,220"),
+        (format_money, 999.7, "$1,000"),
+        (format_money, 999_999.6, "$1.00M"),
+        (format_money, 123.94e6, "$123.9M"),
+        (format_money, 999.96e6, "$1.00B"),
+        (format_money, 10e9, "$10.0B"),
+        (format_money, 12.3e9, "$12.3B"),
+        (format_money, 1.5e12, "$1.50T"),
+        (format_money, 2e15, "$2.00e15"),
         (format_money, 123, "$123"),
+        (format_money, 0.08, "$0.0800"),
         (format_money, 0, "$0"),
-        (format_money, -1.234e6, "-$1.23 M"),
+        (format_money, -1.234e6, "-$1.23M"),
     ],
 )
 def test_format_table(function, value, expected):
@@ -468,8 +485,8 @@ def test_format_table(function, value, expected):
 
 
 def test_format_money_currency():
-    assert format_money(1.234e6, currency="€") == "€1.23 M"
-    assert format_money(1.234e6, currency="EUR") == "EUR 1.23 M"
+    assert format_money(1.234e6, currency="€") == "€1.23M"
+    assert format_money(1.234e6, currency="EUR") == "EUR 1.23M"
 
 
 def test_format_numpy_scalars():
@@ -522,7 +539,7 @@ def test_format_round_trip(value, function):
 @given(value=st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
 def test_format_count_round_trip(value):
     back = parse(format_count(value), "count")
-    if abs(value) < 1e9:
+    if abs(value) < 1e6:
         assert abs(back - value) <= 0.5
     else:
         assert_allclose(back, value, rtol=5e-3)
@@ -535,3 +552,387 @@ def test_format_never_nan_or_inf(value, function):
     assert isinstance(text, str) and text
     assert "nan" not in text.lower()
     assert "inf" not in text.lower()
+
+
+# --------------------------------------------------------------------------- newer spellings
+
+_SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
+def superscript(k: int) -> str:
+    """``k`` in superscript digits: -3 → '⁻³'."""
+    return str(k).translate(_SUPERSCRIPT)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("3.8×10²⁵", "FLOP", 3.8e25),  # not 3.8 × 1025
+        ("3.8 × 10²⁵ FLOP", "FLOP", 3.8e25),
+        ("3.8·10²⁵ FLOP", "FLOP", 3.8e25),
+        ("10⁹ W", "W", 1e9),  # not 109 W
+        ("10²⁵ FLOP", "FLOP", 1e25),
+        ("1e25", "FLOP", 1e25),
+        ("3.8x10^25", "FLOP", 3.8e25),
+        ("10^9 W", "W", 1e9),
+        ("10**9 W", "W", 1e9),
+        ("10⁻³", "ratio", 1e-3),
+        ("2×10⁻³ kg/kWh", "kg/kWh", 2e-3),
+        ("−3.8×10²⁵", "FLOP", -3.8e25),
+        ("5 m³", "L", 5000.0),  # a superscript after a letter is still the unit's
+    ],
+)
+def test_parse_superscript_exponent(text, unit, expected):
+    assert_allclose(parse(text, unit), expected, rtol=1e-15, atol=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mantissa=st.decimals(min_value="-9999.999", max_value="9999.999", places=3, allow_nan=False),
+    k=st.integers(min_value=-250, max_value=250),
+)
+def test_parse_superscript_property(mantissa, k):
+    text = f"{mantissa}×10{superscript(k)}"
+    assert_allclose(parse(text, "FLOP"), float(mantissa) * 10.0**k, rtol=1e-12, atol=0)
+    assert_allclose(parse(f"10{superscript(k)}", "ratio"), 10.0**k, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("text", ["5²", "110² W", "2.10²⁵", "3.8×110²⁵", "1 000²"])
+def test_parse_superscript_not_after_ten_refused(text):
+    with pytest.raises(ValueError, match=r"^gpu_watts: cannot read .* \(superscript digits are read only as the "
+                                         r"exponent of a lone 10: write '3\.8×10²⁵' or '3\.8e25'"):
+        parse(text, "W", field="gpu_watts")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("16k GPUs", 16_000.0),
+        ("16k H100s", 16_000.0),
+        ("24,576 H100", 24_576.0),
+        ("24,576 H100 GPUs", 24_576.0),
+        ("24576 GPUs", 24_576.0),
+        ("100 000", 100_000.0),
+        ("100\u2009000", 100_000.0),  # thin space
+        ("100\u202f000", 100_000.0),  # narrow no-break space
+        ("100\u00a0000", 100_000.0),  # no-break space
+        ("24 576 accelerators", 24_576.0),
+        ("1 234 567", 1_234_567.0),
+        ("1.5 million GPUs", 1.5e6),
+        ("100k accelerators", 1e5),
+        ("8 MI300X", 8.0),
+        ("1 GPU", 1.0),
+    ],
+)
+def test_parse_count_nouns_and_spaces(text, expected):
+    assert_allclose(parse(text, "count", field="gpus"), expected, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [("405B parameters", "parameters", 405e9), ("15.6T tokens", "tokens", 15.6e12), ("1.234", "tokens", 1.234)],
+)
+def test_parse_count_other_nouns(text, field, expected):
+    assert_allclose(parse(text, "count", field=field), expected, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("8 ¢/kWh", "$/kWh", 0.08),
+        ("8¢/kWh", "$/kWh", 0.08),
+        ("8 cents/kWh", "$/kWh", 0.08),
+        ("8 cents per kWh", "$/kWh", 0.08),
+        ("1 cent/kWh", "$/kWh", 0.01),
+        ("80 USD/MWh", "$/kWh", 0.08),
+        ("80 usd/MWh", "$/kWh", 0.08),
+        ("80 Eur per MWh", "$/kWh", 0.08),
+        ("$10B", "$", 10e9),
+        ("10 billion USD", "$", 10e9),
+        ("10 billion usd", "$", 10e9),
+        ("€5M", "$", 5e6),
+        ("5 usd", "$", 5.0),
+    ],
+)
+def test_parse_money_cents_and_codes(text, unit, expected):
+    assert_allclose(parse(text, unit), expected, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1.1x", 1.1), ("1.1×", 1.1), ("1.1 X", 1.1), ("110%", 1.1)])
+def test_parse_ratio_spellings(text, expected):
+    assert_allclose(parse(text, "ratio", field="pue"), expected, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10 tCO2e", 1e4),
+        ("10 t CO2e", 1e4),
+        ("10 t CO₂e", 1e4),
+        ("10 t CO2-eq", 1e4),
+        ("10 tonnes", 1e4),
+        ("10 metric tons", 1e4),
+        ("5 kt CO2", 5e6),
+        ("1 Mt", 1e9),
+        ("1 Mt CO2e", 1e9),
+        ("1 MMT CO2e", 1e9),
+        ("400 kg CO2e", 400.0),
+    ],
+)
+def test_parse_mass_co2e(text, expected):
+    assert_allclose(parse(text, "kg"), expected, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(("text", "unit"), [("1 MT", "kg"), ("1 MT CO2e", "kg"), ("0.4 MT/MWh", "kg/kWh")])
+def test_parse_mass_mt_ambiguous(text, unit):
+    with pytest.raises(ValueError) as info:
+        parse(text, unit, field="emissions")
+    message = str(info.value)
+    assert message.startswith(f"emissions: cannot read {text!r} as ")
+    assert "'MT' is ambiguous" in message
+    assert "metric ton (1,000 kg)" in message and "megatonne (10⁹ kg)" in message
+    assert "write 't' or 'tonnes' for metric tons, 'Mt' or 'MMT' for megatonnes" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("1 exaflop", "FLOP", 1e18),
+        ("2 petaflops", "FLOP", 2e15),
+        ("3.8e25 flops", "FLOP", 3.8e25),
+        ("3.8e25 FLOPS", "FLOP", 3.8e25),
+        ("1 PFLOP/s-day", "FLOP", 1e15 * 86_400),
+        ("1 pflop/s-day", "FLOP", 1e15 * 86_400),
+        ("3640 petaflop/s-days", "FLOP", 3640 * 1e15 * 86_400),  # GPT-3 paper: 3.14e23 FLOP
+        ("2 PFLOP/s days", "FLOP", 2 * 1e15 * 86_400),
+        ("1 EFLOP/s-day", "FLOP", 1e18 * 86_400),
+        ("1 EFLOP/s", "FLOP/s", 1e18),
+        ("989 TFLOPS", "FLOP/s", 989e12),
+        ("1 exaflops", "FLOP/s", 1e18),
+        ("1 exaflop/s", "FLOP/s", 1e18),
+    ],
+)
+def test_parse_flop_spellings(text, unit, expected):
+    assert_allclose(parse(text, unit), expected, rtol=1e-15, atol=0)
+
+
+def test_parse_flop_day_is_an_amount():
+    with pytest.raises(ValueError, match=r"^peak: cannot read '1 PFLOP/s-day' as a FLOP rate \(an amount of FLOP"):
+        parse("1 PFLOP/s-day", "FLOP/s", field="peak")
+    with pytest.raises(ValueError, match=r"milli.*'MFLOP/s-day'"):
+        parse("1 mflop/s-day", "FLOP")
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "match"),
+    [
+        ("24.576", "gpus",
+         r"^gpus: cannot read '24\.576' as a count \(a number of accelerators must be a whole number, and '\.' is "
+         r"the decimal point \(got 24\.576\); if '\.' separates thousands, write '24,576' or '24576'\)$"),
+        ("24.576 GPUs", "gpus", r"^gpus: .*write '24,576' or '24576'"),
+        ("24.576", "--gpus", r"^--gpus: .*write '24,576'"),
+        ("2.5", "gpus",
+         r"^gpus: cannot read '2\.5' as a count \(a number of accelerators must be a whole number \(got 2\.5\)\)$"),
+        ("16.0001k", "gpus", r"^gpus: .*must be a whole number \(got 16,000\.1\)"),
+        ("1.5e3", "gpus", r"^gpus: .*must be a whole number \(got 1,500\)|^$"),
+        ("1.234.567", "tokens",
+         r"^tokens: cannot read '1\.234\.567' as a count \('\.' is the decimal point, not a thousands separator; "
+         r"write '1,234,567' or '1234567'\)$"),
+    ],
+)  # fmt: skip
+def test_parse_gpus_fractional_refused(text, field, match):
+    if text == "1.5e3":
+        assert parse(text, "count", field=field) == 1500.0  # whole: accepted
+        return
+    with pytest.raises(ValueError, match=match):
+        parse(text, "count", field=field)
+
+
+@pytest.mark.parametrize("text", ["24.576k", "16k", "1.5 million", "24,576", "1e4"])
+def test_parse_gpus_whole_accepted(text):
+    assert parse(text, "count", field="gpus").is_integer()
+
+
+def test_parse_gpus_number_passthrough_unchanged():
+    # Only text is checked: the library computes fractional fleets (e.g. accelerators needed).
+    assert parse(2.5, "count", field="gpus") == 2.5
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "field", "match"),
+    [
+        ("1 000 W", "W", "gpu_watts", r"^gpu_watts: cannot read '1 000 W' .*cannot read the number"),
+        ("100 00", "count", "gpus", r"^gpus: cannot read '100 00' as a count"),
+        ("16k nodes", "count", "gpus", r"^gpus: unknown unit 'k nodes' in '16k nodes'"),
+        ("8 ¢", "$/kWh", "electricity_price", r"^electricity_price: unknown unit '¢' in '8 ¢'"),
+        ("80 xyz/MWh", "$/kWh", "electricity_price", r"^electricity_price: unknown unit 'xyz/MWh'"),
+        ("16k GPUs", "W", "gpu_watts", r"^gpu_watts: unknown unit 'k GPUs'"),
+        ("1.1x", "W", "gpu_watts", r"^gpu_watts: cannot read '1\.1x' as a power \(a ratio was given"),
+        ("1 exaflop", "FLOP/s", "peak", r"^peak: cannot read '1 exaflop' as a FLOP rate \(an amount of FLOP"),
+    ],
+)
+def test_parse_new_spellings_invalid(text, unit, field, match):
+    with pytest.raises(ValueError, match=match):
+        parse(text, unit, field=field)
+
+
+# --------------------------------------------------------------------------- format_value
+
+_FORMAT_VALUE_TABLE = [
+    (700, "W", "700 W"),
+    (70e6, "W", "70.0 MW"),
+    (1e9, "W", "1.00 GW"),
+    (8.76e12, "Wh", "8.76 TWh"),
+    (989e12, "FLOP/s", "989 TFLOP/s"),
+    (3.79e25, "FLOP", "3.79e25 FLOP"),
+    (594_177.3, "count", "594,177"),
+    (16_384, "count", "16,384"),
+    (26_607_035, "count", "26.6M"),
+    (1.234e12, "count", "1.23T"),
+    (12_300, "kg", "12.3 t"),
+    (12_300, "kg CO2e", "12.3 t CO2e"),
+    (1.2e9, "kg CO2e", "1.20 Mt CO2e"),
+    (5000, "L", "5.00 m³"),
+    (123, "currency", "$123"),
+    (1_220.4, "currency", "$1,220"),
+    (1.22e6, "currency", "$1.22M"),
+    (123.94e6, "currency", "$123.9M"),
+    (10e9, "currency", "$10.0B"),
+    (-1.234e6, "currency", "-$1.23M"),
+    (1.22e6, "$", "$1.22M"),
+    (0.08, "currency/kWh", "$0.0800/kWh"),
+    (0.08, "$/kWh", "$0.0800/kWh"),
+    (0.4, "kg CO2e/kWh", "0.400 kg CO2e/kWh"),
+    (0.4, "kg/kWh", "0.400 kg CO2e/kWh"),
+    (0.3, "L/kWh", "0.300 L/kWh"),
+    (4.7e6, "s", "54.4 days"),
+    (2160, "h", "90 days"),
+    (3.2, "h", "3.2 h"),
+    (1.8214, "ratio", "1.821"),
+    (1.2, "ratio", "1.2"),
+    (0.41, "%", "41.0%"),
+    (0.052, "%", "5.2%"),
+    (1.0, "%", "100.0%"),
+    (0.0004, "%", "0.040%"),
+    (0, "%", "0.0%"),
+    (3.5, "runs", "3.5"),
+    (12_345, "runs", "12,345"),
+    (594_177, "GPU-h", "594,177 GPU-h"),
+    (26_607_035, "GPU-h", "26.6M GPU-h"),
+    (12.3456, "furlong", "12.35 furlong"),
+    (0, "W", "0 W"),
+    (None, "W", "—"),
+    (math.nan, "W", "—"),
+    (math.inf, "currency", "—"),
+    (-math.inf, "%", "—"),
+    (np.float64(70e6), "W", "70.0 MW"),
+    (np.float64("nan"), "count", "—"),
+]
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), _FORMAT_VALUE_TABLE)
+def test_format_value_table(value, unit, expected):
+    assert format_value(value, unit) == expected
+
+
+def test_format_value_digits():
+    assert format_value(70.123e6, "W", digits=4) == "70.12 MW"
+    assert format_value(26_607_035, "GPU-h", digits=2) == "27M GPU-h"
+    assert format_value(123.94e6, "currency", digits=4) == "$123.9M"
+    assert format_value(1.82149, "ratio", digits=4) == "1.8215"
+
+
+@pytest.mark.parametrize(("value", "unit"), [("1 GW", "W"), (True, "W"), (np.array([1.0, 2.0]), "W")])
+def test_format_value_type_invalid(value, unit):
+    with pytest.raises(TypeError):
+        format_value(value, unit)
+
+
+@pytest.mark.parametrize("digits", [0, 18, 2.5, True])
+def test_format_value_digits_invalid(digits):
+    with pytest.raises(ValueError, match="digits must be a whole number from 1 to 17"):
+        format_value(1.0, "W", digits=digits)
+
+
+_SAME_AS = {
+    "W": format_power, "Wh": format_energy, "FLOP/s": format_flop_rate, "FLOP": format_flop, "kg": format_mass,
+    "L": format_volume, "s": format_duration, "count": format_count, "currency": format_money,
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(min_value=-1e300, max_value=1e300), unit=st.sampled_from(sorted(_SAME_AS)))
+def test_format_value_matches_format_functions(value, unit):
+    assert format_value(value, unit) == _SAME_AS[unit](value)
+
+
+_READ_BACK = {  # format_value unit → parse target of its text
+    "W": "W", "Wh": "Wh", "FLOP/s": "FLOP/s", "FLOP": "FLOP", "count": "count", "kg": "kg", "kg CO2e": "kg",
+    "L": "L", "currency": "$", "currency/kWh": "$/kWh", "kg CO2e/kWh": "kg/kWh", "L/kWh": "L/kWh", "ratio": "ratio",
+    "%": "ratio",
+}  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.floats(min_value=-1e200, max_value=1e200), unit=st.sampled_from(sorted(_READ_BACK)))
+def test_format_value_reads_back(value, unit):
+    text = format_value(value, unit)
+    back = parse(text, _READ_BACK[unit])
+    if unit == "count" and abs(value) < 1e6:
+        assert abs(back - value) <= 0.5
+    elif unit == "%":
+        assert abs(back - value) <= 5e-4 + 5e-3 * abs(value)
+    else:
+        assert_allclose(back, value, rtol=5e-3, atol=1e-200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(min_value=1e6, max_value=1e14), unit=st.sampled_from(["count", "GPU-h", "currency"]))
+def test_format_value_large_is_short(value, unit):
+    text = format_value(value, unit)
+    number = text.split(" ")[0].lstrip("$")
+    assert number[-1] in "MBT" and " M" not in text and " B" not in text
+    assert sum(c.isdigit() for c in number) <= 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(min_value=1000, max_value=999_999))
+def test_format_value_count_separators(value):
+    text = format_value(value, "count")
+    assert text == f"{round(value):,}" and "," in text
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "scaled_to", "expected"),
+    [
+        ("Facility power", "W", None, "Facility power"),
+        ("Accelerators", "count", None, "Accelerators"),
+        ("Share of 1 GW", "%", None, "Share of 1 GW"),
+        ("Facility power", "W", "MW", "Facility power [MW]"),
+        ("Energy", "Wh", "TWh", "Energy [TWh]"),
+        ("Emissions", "kg CO2e", "t", "Emissions [t CO2e]"),
+        ("Price", "currency/kWh", "$/MWh", "Price [$/MWh]"),
+        ("Cost", "currency", "$", "Cost [$]"),
+        ("Share", "%", "%", "Share [%]"),
+        ("Time", "h", "days", "Time [days]"),
+        ("Length", "furlong", "furlong", "Length [furlong]"),
+        ("Accelerator-hours", "GPU-h", "M", "Accelerator-hours [M GPU-h]"),
+        ("Accelerators", "count", "k", "Accelerators [k]"),
+    ],
+)
+def test_format_header(label, unit, scaled_to, expected):
+    assert format_header(label, unit, scaled_to) == expected
+
+
+@pytest.mark.parametrize(("unit", "scaled_to"), [("W", "TWh"), ("W", "furlong"), ("furlong", "MW"), ("%", "MW")])
+def test_format_header_invalid(unit, scaled_to):
+    with pytest.raises(ValueError, match=f"cannot show {unit!r} values in {scaled_to!r}"):
+        format_header("x", unit, scaled_to)
+
+
+@pytest.mark.parametrize(("value", "unit"), [(70e6, "W"), (8.76e12, "Wh"), (12_300, "kg CO2e"), (0.41, "%")])
+def test_format_header_never_names_base_unit_over_scaled_cells(value, unit):
+    # The cells carry their own (scaled) unit, so the header must not claim the base unit.
+    assert format_header("Label", unit) == "Label"
+    assert f"[{unit}]" not in format_header("Label", unit)
+    assert format_value(value, unit) != f"{value} {unit}"
