@@ -84,6 +84,8 @@ class Field:
         Step of a number box.
     decimals : int
         Decimals a number box shows.
+    needs : tuple of str
+        For an output: the optional inputs it cannot be computed without.
     """
 
     name: str
@@ -102,6 +104,7 @@ class Field:
     widget_range: tuple[float, float] | None = None
     step: float = 0.01
     decimals: int = 3
+    needs: tuple[str, ...] = ()
 
     @property
     def option(self) -> str:
@@ -145,9 +148,9 @@ def _command(name: str, unit: str, label: str, help: str, rule: Rule, maximum: f
 
 
 def _output(name: str, unit: str, label: str, help: str = "", rule: Rule = "any",
-            maximum: float | None = None) -> Field:
+            maximum: float | None = None, needs: tuple[str, ...] = ()) -> Field:
     # An output's rule applies where a question takes it as an input (a power budget).
-    return Field(name, unit, label, help or label, "output", rule, maximum, widget="none")
+    return Field(name, unit, label, help or label, "output", rule, maximum, widget="none", needs=needs)
 
 
 #: The Scenario's fields, in the order every door lists them. The ceilings are
@@ -219,14 +222,20 @@ OUTPUTS: tuple[Field, ...] = (
     _output("host_power_w", "W", "of which host", "host: CPUs, memory, NICs, fans, PSU loss"),
     _output("network_storage_power_w", "W", "of which network and storage"),
     _output("cooling_conversion_power_w", "W", "of which cooling and power conversion"),
-    _output("energy_wh", "Wh", "Facility energy over the period", "facility energy at the average draw"),
-    _output("it_energy_wh", "Wh", "IT energy over the period", "IT energy at the average draw"),
-    _output("cost", "$", "Electricity cost over the period", "energy cost (capital not included)"),
-    _output("emissions_kg", "kg", "Emissions over the period", "emissions over the period, location-based"),
-    _output("water_l", "L", "Site water over the period", "water used at the site over the period"),
-    _output("peak_cluster_flop_per_s", "FLOP/s", "Peak compute of the fleet", "dense peak at the chosen precision"),
-    _output("sustained_flop_per_s", "FLOP/s", "Sustained compute", "peak × MFU"),
-    _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period"),
+    _output("energy_wh", "Wh", "Facility energy over the period", "facility energy at the average draw",
+            needs=("hours",)),
+    _output("it_energy_wh", "Wh", "IT energy over the period", "IT energy at the average draw", needs=("hours",)),
+    _output("cost", "$", "Electricity cost over the period", "energy cost (capital not included)",
+            needs=("hours", "electricity_price")),
+    _output("emissions_kg", "kg", "Emissions over the period", "emissions over the period, location-based",
+            needs=("hours", "carbon_intensity")),
+    _output("water_l", "L", "Site water over the period", "water used at the site over the period",
+            needs=("hours", "wue")),
+    _output("peak_cluster_flop_per_s", "FLOP/s", "Peak compute of the fleet", "dense peak at the chosen precision",
+            needs=("peak_flop_per_s",)),
+    _output("sustained_flop_per_s", "FLOP/s", "Sustained compute", "peak × MFU", needs=("peak_flop_per_s", "mfu")),
+    _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period",
+            needs=("peak_flop_per_s", "mfu", "hours")),
 )
 
 #: Results of the tables and questions beyond :func:`estimator.estimate`.
@@ -329,6 +338,23 @@ def label(name: str) -> str:
 def unit(name: str) -> str:
     """Base unit of a field (a target of :func:`estimator.units.parse`)."""
     return FIELDS[name].unit
+
+
+def missing_for(output: str, given: Mapping[str, object]) -> tuple[str, ...]:
+    """The inputs an output needs that ``given`` lacks (None or absent), in registry order.
+
+    Examples
+    --------
+    >>> missing_for("cost", {"hours": 8760.0, "electricity_price": None})
+    ('electricity_price',)
+    """
+    return tuple(n for n in FIELDS[output].needs if given.get(n) is None)
+
+
+def needs_text(output: str, given: Mapping[str, object]) -> str:
+    """A message saying what an absent output needs, e.g. ``"cost needs electricity_price (not given)"``."""
+    missing = missing_for(output, given) or FIELDS[output].needs
+    return f"{output} needs {' and '.join(missing)} (not given)"
 
 
 def register(field: Field) -> Field:

@@ -74,7 +74,8 @@ Examples
 (100000.0, 700.0, 1.2)
 >>> io.loads(io.dumps(s, "json"), "json") == s
 True
->>> s, specs = io.loads_uncertain('gpus = "100k"\\ngpu_watts = "650 W..750 W"\\npue = "1.1/1.2/1.4"\\n')
+>>> s, specs = io.loads_uncertain('gpus = "100k"\\ngpu_watts = "650 W..750 W"\\n'
+...                               'server_overhead = 1.82\\npue = "1.1/1.2/1.4"\\n')
 >>> s.gpu_watts, s.pue, specs["gpu_watts"]
 (700.0, 1.2, Uniform(low=650.0, high=750.0))
 >>> io.loads_uncertain(io.dumps_uncertain(s, specs)) == (s, specs)
@@ -101,7 +102,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator import distributions, fields, resolve, units
+from estimator import distributions, fields, resolve, units, validate
 from estimator.distributions import Spec, is_range
 from estimator.scenario import Scenario
 
@@ -336,13 +337,16 @@ def _from_dict(mapping: Mapping[str, Any], ranges: bool) -> tuple[Scenario, dict
             values[key] = specs[key].likely
         else:
             values[key] = _array_without_ranges(key, value)
-    # The one resolution every door uses: presets (the default methodology with an accelerator),
-    # then the file's own values.
-    resolution = resolve.resolve(values=values, **presets)
-    missing = [key for key in _required_fields() if key not in resolution.values]
+    for key, value in values.items():  # a bad value is named before anything that depends on it
+        values[key] = validate.field(key, value)
+    missing = [key for key in _required_fields() if key not in values and not (
+        key == "gpu_watts" and "accelerator" in presets)]
     if missing:
         raise ValueError(f"scenario is missing {' and '.join(missing)} "
                          "(give them, or an accelerator preset for gpu_watts)")
+    # The one resolution every door uses: presets (the default methodology with an accelerator),
+    # then the file's own values.
+    resolution = resolve.resolve(values=values, **presets)
     return Scenario._resolved(resolution), specs
 
 
@@ -571,7 +575,6 @@ def dumps(s: Scenario, format: str = "toml", *, name: str | None = None,
     network_overhead = 1.0  # [unitless]
     pue = 1.2  # [unitless]
     utilization = 1.0  # [unitless]
-    mfu = 1.0  # [unitless]
     """
     return _dumps(scenario_to_dict(s, name=name, description=description), format)
 

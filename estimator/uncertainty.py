@@ -72,7 +72,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from estimator import catalog, solve, validate
+from estimator import catalog, fields, solve, validate
 from estimator.distributions import Fixed, Spec, _check_field_name, _suggest, spec_from_value
 from estimator.scenario import Estimate, Scenario, estimate
 
@@ -254,8 +254,7 @@ def evaluate(scenario: Scenario, outputs: Sequence[str] | None = None) -> dict[s
         if value is None:
             if outputs is None:
                 continue
-            raise ValueError(f"output {name} needs an assumption that is not given "
-                             "(hours, electricity_price, carbon_intensity, wue or peak_flop_per_s)")
+            raise ValueError("output " + fields.needs_text(name, scenario.to_dict()))
         out[name] = value
     return out
 

@@ -524,7 +524,7 @@ _BASE_TEN = re.compile(r"(?:^|(?<=[\s+\-−x×*·(" + _CURRENCY_SYMBOLS + r"]))1
 _SPACE_GROUPED = re.compile(r"^([+-]?\s*[0-9]{1,3})((?: [0-9]{3})+)(?=$| |\.[0-9])", re.ASCII)
 # A count such as "24.576" or "1.234.567": a '.' that may be a European thousands separator.
 _DOT_GROUPED = re.compile(r"[+-]?\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?![0-9.])", re.ASCII)
-_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}", re.ASCII)
+_DOT_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}", re.ASCII)
 # Fields that count accelerators: their value must be a whole number.
 _WHOLE_FIELDS = frozenset({"gpus", "accelerators", "num_gpus", "n_gpus", "gpu_count"})
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*", re.ASCII)
@@ -801,14 +801,15 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
         raise _cannot_read(
             name, text, kind, f"the number overflows to infinity in {unit}; NaN and infinity are not allowed"
         )
-    if whole_count and not result.is_integer():
-        mantissa = match["mantissa"] or ""
-        rule = f"a number of accelerators must be a whole number (got {result:,.10g})"
-        if _DOT_THOUSANDS.fullmatch(mantissa) and match["exp"] is None and match["exp10"] is None:
-            european = _european(mantissa)
-            rule = (f"a number of accelerators must be a whole number, and '.' is the decimal point "
-                    f"(got {result:,.10g}); if '.' separates thousands, write {european!r} or "
-                    f"{european.replace(',', '')!r}")
+    mantissa = match["mantissa"] or ""
+    # Only "24.576"-like counts are refused: a '.' that may separate thousands is ambiguous. Other
+    # fractional counts are the library's to accept, the same at every door.
+    if (whole_count and not result.is_integer() and _DOT_THOUSANDS.fullmatch(mantissa)
+            and match["exp"] is None and match["exp10"] is None):
+        european = _european(mantissa)
+        rule = (f"a number of accelerators must be a whole number, and '.' is the decimal point "
+                f"(got {result:,.10g}); if '.' separates thousands, write {european!r} or "
+                f"{european.replace(',', '')!r}")
         raise _cannot_read(name, text, kind, rule)
     return -result if match["sign"] == "-" else result
 

@@ -254,11 +254,13 @@ def test_main_output_file(capsys, tmp_path):
     ([], "required: COMMAND"),
     (["power", "--gpus", "10"], "gpu_watts"),
     (["power", "--accelerator", "h100-sxm"], "--gpus"),
-    (["power", "--gpus", "10", "--gpu-watts", "700", "--pue", "1.1", "1.2", "--mfu", "0.1", "0.2", "0.3"],
-     "pue (2,), mfu (3,)"),
+    (["power", "--gpus", "10", "--gpu-watts", "700", "--server-overhead", "1", "--pue", "1.1", "1.2", "--mfu", "0.1",
+      "0.2", "0.3"],
+     "mfu (3,), pue (2,)"),
     (["power", "--gpus", "10", "--methodology", "nameplat", "--accelerator", "h100-sxm"],
      "unknown methodology 'nameplat'"),
-    (["power", "--gpus", "10", "--gpu-watts", "700", "--days", "1", "--hours", "2"], "not allowed with"),
+    (["power", "--gpus", "10", "--gpu-watts", "700", "--server-overhead", "1", "--days", "1", "--hours", "2"],
+     "not allowed with"),
     (["fit", "--power", "1 kW", "--accelerator", "h100-sxm"], "holds no whole accelerator"),
     (["fit", "--power", "-1 GW", "--accelerator", "h100-sxm"], "power must be > 0"),
     (["train", "--flop", "1e25", "--gpus", "10", "--accelerator", "h100-sxm"], "mfu"),
@@ -279,11 +281,11 @@ def test_main_bad_input_exit_2(capsys, argv, names):
 
 def test_main_bad_file_exit_2(capsys, tmp_path):
     path = tmp_path / "s.json"
-    path.write_text('{"gpus": 1, "gpu_watts": 700, "pu": 1.2}')
+    path.write_text('{"gpus": 1, "gpu_watts": 700, "server_overhead": 1, "pu": 1.2}')
     code, _, err = run(capsys, "run", str(path))
     assert code == 2
     assert err == (f"estimator: error: {path}: unknown key 'pu' in scenario (did you mean 'pue'?; valid keys: "
-                   f"{', '.join(('name', 'description', 'accelerator', 'methodology', 'site'))}, "
+                   f"{', '.join(('name', 'description', 'accelerator', 'methodology', 'site', 'precision', 'date'))}, "
                    f"{', '.join(Scenario.field_names())})\n")
 
 

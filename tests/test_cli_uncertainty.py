@@ -16,7 +16,7 @@ from estimator import Scenario, io, uncertainty
 from estimator.cli import MAX_SAMPLES, main
 from estimator.distributions import LogNormal, Triangular, Uniform
 
-FLEET = ["--gpus", "100k", "--gpu-watts", "650W..750W", "--pue", "1.1/1.2/1.4"]
+FLEET = ["--gpus", "100k", "--gpu-watts", "650W..750W", "--server-overhead", "1", "--pue", "1.1/1.2/1.4"]
 # The same assumptions as library objects.
 SPECS = {"gpu_watts": Uniform(650.0, 750.0), "pue": Triangular(1.1, 1.2, 1.4)}
 BASE = Scenario(gpus=100_000, gpu_watts=700, pue=1.2)
@@ -162,7 +162,7 @@ def test_text_output(capsys, ranges_file):
     assert re.search(r"gpu_watts\s+700 W\s+uniform 650 W \.\. 750 W\s+\(file\)", out)
     assert re.search(r"pue\s+1\.2\s+triangular 1\.15 / 1\.2 / 1\.3 \(low / likely / high\)\s+\(given\)", out)
     assert re.search(r"mfu\s+0\.4\s+lognormal median 0\.4, P95 0\.5 \(P5 0\.32\)\s+\(file\)", out)
-    assert re.search(r"server_overhead\s+1\.821\s+\(methodology nameplate\)", out)
+    assert re.search(r"server_overhead\s+1\.821\s+\(accelerator h100-sxm\)", out)
     assert re.search(r"facility power, full load \(grid connection\)\s+\d+ MW\s+\d+ MW", out)
     assert "TWh" in out and "kt CO2e" in out and "$" in out
     assert "Tornado for facility power, full load" in out
@@ -171,7 +171,8 @@ def test_text_output(capsys, ranges_file):
 
 
 def test_text_without_ranges_says_so(capsys):
-    code, out, _ = run(capsys, "mc", "--gpus", "1000", "--gpu-watts", "700", "--samples", 10, "--tornado")
+    code, out, _ = run(capsys, "mc", "--gpus", "1000", "--gpu-watts", "700", "--server-overhead", "1", "--samples", 10,
+                       "--tornado")
     assert code == 0
     assert "no ranges given: every percentile is the single estimate" in out
     assert re.search(r"facility power, full load \(grid connection\)\s+700 kW\s+700 kW\s+700 kW\s+700 kW", out)
@@ -233,11 +234,12 @@ def test_module_mc_smoke():
 # --------------------------------------------------------------------------- single-value commands refuse ranges
 
 @pytest.mark.parametrize("argv, match", [
-    (["power", "--gpus", "100k", "--gpu-watts", "700", "--pue", "1.1..1.4"],
+    (["power", "--gpus", "100k", "--gpu-watts", "700", "--server-overhead", "1", "--pue", "1.1..1.4"],
      r"pue: '1\.1\.\.1\.4' is a range; `estimator power` takes single values .*use `estimator uncertainty`"),
     (["power", "--gpus", "100k", "--gpu-watts", "650W..750W"], r"gpu_watts: '650W\.\.750W' is a range"),
-    (["power", "--gpus", "100k", "--gpu-watts", "700", "--days", "60/90/120"], r"days: '60/90/120' is a range"),
-    (["fit", "--power", "1GW", "--gpu-watts", "700", "--pue", "lognormal:1.1..1.3"],
+    (["power", "--gpus", "100k", "--gpu-watts", "700", "--server-overhead", "1", "--days", "60/90/120"],
+     r"days: '60/90/120' is a range"),
+    (["fit", "--power", "1GW", "--gpu-watts", "700", "--server-overhead", "1", "--pue", "lognormal:1.1..1.3"],
      r"pue: 'lognormal:1\.1\.\.1\.3' is a range; `estimator fit` takes single values"),
     (["train", "--flop", "1e25", "--gpus", "16k", "--accelerator", "h100-sxm", "--mfu", "0.3..0.5"],
      r"mfu: '0\.3\.\.0\.5' is a range; `estimator train`"),
@@ -249,7 +251,7 @@ def test_single_value_commands_refuse_ranges(capsys, argv, match):
 
 
 def test_power_unit_with_slash_is_not_a_range(capsys):
-    code, _, err = run(capsys, "power", "--gpus", "1k", "--gpu-watts", "700", "--hours", "10",
+    code, _, err = run(capsys, "power", "--gpus", "1k", "--gpu-watts", "700", "--server-overhead", "1", "--hours", "10",
                        "--electricity-price", "$0.08/kWh")
     assert (code, err) == (0, "")
 
@@ -264,18 +266,21 @@ def test_run_refuses_a_file_of_ranges(capsys, ranges_file):
 # --------------------------------------------------------------------------- bad input
 
 BAD_FILES = {
-    "low-pue.toml": "gpus = 1000\ngpu_watts = 700\npue = { low = 0.9, likely = 1.2, high = 1.4 }\n",
+    "low-pue.toml": ("gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\n"
+                     "pue = { low = 0.9, likely = 1.2, high = 1.4 }\n"),
     "reversed.json": '{"gpus": 1000, "gpu_watts": "750 W..650 W"}',
-    "unknown-distribution.toml": ('gpus = 1000\ngpu_watts = 700\n'
+    "unknown-distribution.toml": ('gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\n'
                                   'pue = { distribution = "unifrom", low = 1.1, high = 1.4 }\n'),
-    "lognormal.toml": 'gpus = 1000\ngpu_watts = 700\nmfu = { distribution = "lognormal", median = 0.4, p95 = 0.35 }\n',
-    "missing.json": '{"gpus": 1000, "gpu_watts": 700, "pue": {"distribution": "uniform", "high": 1.4}}',
-    "typo.toml": "gpus = 1000\ngpu_watts = 700\npue = { low = 1.1, likley = 1.2, high = 1.4 }\n",
-    "array.toml": "gpus = 1000\ngpu_watts = 700\npue = [1.1, 1.2]\n",
-    "no-gpus.toml": "gpu_watts = 700\n",
+    "lognormal.toml": ('gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\n'
+                       'mfu = { distribution = "lognormal", median = 0.4, p95 = 0.35 }\n'),
+    "missing.json": ('{"gpus": 1000, "gpu_watts": 700, "server_overhead": 1, '
+                     '"pue": {"distribution": "uniform", "high": 1.4}}'),
+    "typo.toml": "gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\npue = { low = 1.1, likley = 1.2, high = 1.4 }\n",
+    "array.toml": "gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\npue = [1.1, 1.2]\n",
+    "no-gpus.toml": "gpu_watts = 700\nserver_overhead = 1\n",
 }
 
-CLI_ONLY = ["--gpus", "100k", "--gpu-watts", "700"]
+CLI_ONLY = ["--gpus", "100k", "--gpu-watts", "700", "--server-overhead", "1"]
 
 
 @pytest.mark.parametrize("argv, match", [
@@ -325,14 +330,14 @@ CLI_ONLY = ["--gpus", "100k", "--gpu-watts", "700"]
     ([*CLI_ONLY, "--percentiles", "x"], r"^percentile must be a number from 0 to 100 \(got 'x'\)$"),
     ([*CLI_ONLY, "--outputs", "facility_power"],
      r"^unknown output 'facility_power' \(did you mean 'facility_power_w'\? valid: "),
-    ([*CLI_ONLY, "--outputs", "cost"], r"^output cost needs an assumption that is not given"),
+    ([*CLI_ONLY, "--outputs", "cost"], r"^output cost needs .* \(not given\)"),
     ([*CLI_ONLY, "--sensitivity-output", "cosst"], r"^unknown output 'cosst' \(did you mean 'cost'\?"),
-    ([*CLI_ONLY, "--tornado", "--sensitivity-output", "energy_wh"], r"^output energy_wh needs an assumption"),
+    ([*CLI_ONLY, "--tornado", "--sensitivity-output", "energy_wh"], r"^output energy_wh needs"),
     # what is missing, and presets
-    (["--gpu-watts", "700"], r"^uncertainty needs gpus: give --gpus N or a range"),
+    (["--gpu-watts", "700", "--server-overhead", "1"], r"^uncertainty needs gpus: give --gpus N or a range"),
     (["--gpus", "1k"], r"^uncertainty needs gpu_watts: give --accelerator KEY or --gpu-watts W or a range"),
     (["--gpus", "1k", "--accelerator", "h100"], r"^unknown accelerator 'h100' \(valid: "),
-    (["--gpus", "1k", "--gpu-watts", "700", "--methodology", "nameplate"],
+    (["--gpus", "1k", "--gpu-watts", "700", "--server-overhead", "1", "--methodology", "nameplate"],
      r"^methodology 'nameplate' needs --accelerator too"),
     ([*CLI_ONLY, "--pue", "1.1", "1.2"], r"^'1\.2' is not a scenario file \(\.toml or \.json\); each assumption option "
                                          r"takes one value or one range"),
@@ -368,7 +373,7 @@ def test_lognormal_clipping_reported(capsys):
 def test_every_output_finite(capsys):
     doc = run_json(capsys, "mc", "--accelerator", "h100-sxm", "--gpus", "1..1e9", "--samples", 20_000,
                    "--hours", "1h..1e6h", "--electricity-price", "0..1000", "--pue", "lognormal:median=3,p95=9",
-                   "--outputs", *OUTPUTS, "cost", "flop_in_period")
+                   "--mfu", "0.4", "--outputs", *OUTPUTS, "cost", "flop_in_period")
     values = [v for r in doc["results"].values() for v in r.values()]
     assert all(math.isfinite(v) for v in values)
     assert np.all(np.asarray(values) >= 0)

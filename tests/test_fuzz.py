@@ -157,6 +157,8 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
 @given(s=scenarios(shapes=((), (1,), (3,))), via=st.sampled_from(["options", "file-toml", "file-json"]))
 def test_cli_round_trip_exact(workdir, s, via):
     if via == "options":
+        # "1.125" accelerators typed is refused as ambiguous (a '.' may separate thousands: 1,125)
+        assume(not any(re.fullmatch(r"[1-9][0-9]{0,2}\.[0-9]{3}", repr(g)) for g in np.atleast_1d(s.gpus).tolist()))
         argv = ["power"]
         for name, value in s.to_dict().items():
             if value is not None:
@@ -236,7 +238,7 @@ def toml_value(value) -> str:
 @given(table=st.dictionaries(KEYS, VALUES, max_size=8), base=st.booleans())
 def test_loader_random_tables(fmt, table, base):
     if base:  # often start from a valid file so that the checks beyond the first key run
-        table = {"gpus": 1000, "gpu_watts": 700, **table}
+        table = {"gpus": 1000, "gpu_watts": 700, "server_overhead": 1, **table}
     if fmt == "json":
         content = json.dumps(table)
     else:

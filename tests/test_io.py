@@ -72,7 +72,7 @@ def test_scenario_from_dict_unit_strings():
     s = io.scenario_from_dict({
         "gpus": "100k", "gpu_watts": "700 W", "hours": "90 days", "peak_flop_per_s": "989 TFLOP/s",
         "utilization": "75%", "electricity_price": "80 USD/MWh", "carbon_intensity": "400 g/kWh",
-        "wue": "300 L/MWh", "pue": "1.2",
+        "wue": "300 L/MWh", "pue": "1.2", "server_overhead": "1.82",
     })
     assert s.gpus == 100_000.0
     assert s.gpu_watts == 700.0
@@ -83,7 +83,8 @@ def test_scenario_from_dict_unit_strings():
 
 
 def test_scenario_from_dict_unit_strings_in_array():
-    s = io.scenario_from_dict({"gpus": ["16,384", 24_576, "100k"], "gpu_watts": [["700 W"], ["1.2 kW"]]})
+    s = io.scenario_from_dict({"gpus": ["16,384", 24_576, "100k"], "gpu_watts": [["700 W"], ["1.2 kW"]],
+                               "server_overhead": 1})
     np.testing.assert_array_equal(s.gpus, [16_384, 24_576, 100_000])
     np.testing.assert_array_equal(s.gpu_watts, [[700.0], [1200.0]])
 
@@ -110,13 +111,21 @@ def test_scenario_from_dict_explicit_beats_preset():
 
 
 def test_scenario_from_dict_site_only():
-    s = io.scenario_from_dict({"site": "meta-fleet", "gpus": 1, "gpu_watts": 700})
+    s = io.scenario_from_dict({"site": "meta-fleet", "gpus": 1, "gpu_watts": 700, "server_overhead": 1})
     assert (s.pue, s.wue) == (1.08, 0.26)  # sites.toml, meta-fleet
 
 
-def test_scenario_from_dict_methodology_without_accelerator_invalid():
-    with pytest.raises(ValueError, match="methodology 'nameplate' needs an accelerator"):
-        io.scenario_from_dict({"methodology": "nameplate", "gpus": 1, "gpu_watts": 700})
+def test_scenario_from_dict_methodology_without_accelerator():
+    # A methodology without an accelerator sets what it sets for every part; the server ratio is the user's.
+    s = io.scenario_from_dict({"methodology": "nameplate", "gpus": 1, "gpu_watts": 700, "server_overhead": 1.5})
+    assert (s.server_overhead, s.network_overhead, s.pue) == (1.5, 1.1, 1.2)  # methodologies.toml, nameplate
+    assert s.provenance["pue"].describe() == "methodology nameplate"
+
+
+def test_scenario_from_dict_without_accelerator_needs_server_overhead():
+    # Default policy (docs/methodology.md): no door silently assumes a server overhead of 1.
+    with pytest.raises(ValueError, match=r"^server_overhead must be given when no accelerator preset is named"):
+        io.scenario_from_dict({"gpus": 1, "gpu_watts": 700})
 
 
 def test_scenario_from_dict_unknown_preset_invalid():
@@ -129,7 +138,7 @@ def test_scenario_from_dict_unknown_preset_invalid():
 def test_scenario_from_dict_unknown_key_suggests(key, suggestion):
     with pytest.raises(ValueError, match=rf"unknown key '{key}' in scenario \(did you mean '{suggestion}'\?; "
                                          r"valid keys: .*gpus, gpu_watts"):
-        io.scenario_from_dict({"gpus": 1, "gpu_watts": 700, key: 1.2})
+        io.scenario_from_dict({"gpus": 1, "gpu_watts": 700, "server_overhead": 1, key: 1.2})
 
 
 def test_scenario_from_dict_unknown_key_without_suggestion():
@@ -156,17 +165,17 @@ def test_scenario_from_dict_missing_required_invalid():
 ])
 def test_scenario_from_dict_value_invalid(value, error, match):
     with pytest.raises(error, match=match):
-        io.scenario_from_dict({"gpus": 1, "gpu_watts": 700, "pue": value})
+        io.scenario_from_dict({"gpus": 1, "gpu_watts": 700, "server_overhead": 1, "pue": value})
 
 
 def test_scenario_from_dict_metadata_ignored():
-    s = io.scenario_from_dict({"name": "n", "description": "d", "gpus": 1, "gpu_watts": 700})
+    s = io.scenario_from_dict({"name": "n", "description": "d", "gpus": 1, "gpu_watts": 700, "server_overhead": 1})
     assert s == Scenario(gpus=1, gpu_watts=700)
 
 
 def test_scenario_from_dict_metadata_invalid():
     with pytest.raises(TypeError, match="name must be text"):
-        io.scenario_from_dict({"name": 3, "gpus": 1, "gpu_watts": 700})
+        io.scenario_from_dict({"name": 3, "gpus": 1, "gpu_watts": 700, "server_overhead": 1})
 
 
 def test_scenario_from_dict_not_mapping_invalid():
@@ -176,7 +185,7 @@ def test_scenario_from_dict_not_mapping_invalid():
 
 def test_loads_toml_date_invalid():
     with pytest.raises(TypeError, match="hours must be a number"):
-        io.loads("gpus = 1\ngpu_watts = 700\nhours = 2024-01-01\n")
+        io.loads("gpus = 1\ngpu_watts = 700\nserver_overhead = 1\nhours = 2024-01-01\n")
 
 
 def test_loads_toml_table_invalid():
@@ -185,14 +194,14 @@ def test_loads_toml_table_invalid():
 
 
 def test_loads_json_duplicate_key_invalid():
-    text = '{\n  "gpus": 1,\n  "gpu_watts": 700,\n  "gpus": 2\n}'
+    text = '{\n  "gpus": 1,\n  "gpu_watts": 700, "server_overhead": 1,\n  "gpus": 2\n}'
     with pytest.raises(ValueError, match=r"duplicate key 'gpus' in scenario file \(lines 2 and 4\)"):
         io.loads(text, "json")
 
 
 def test_loads_toml_duplicate_key_invalid():
     with pytest.raises(ValueError, match=r"duplicate key 'pue' in scenario file \(lines 2 and 4\)"):
-        io.loads("gpus = 1\npue = 1.2\ngpu_watts = 700\npue = 1.3\n")
+        io.loads("gpus = 1\npue = 1.2\ngpu_watts = 700\npue = 1.3\nserver_overhead = 1\n")
 
 
 @pytest.mark.parametrize("fmt", ["toml", "json"])
@@ -202,7 +211,8 @@ def test_loads_not_utf8_invalid(fmt):
 
 
 def test_loads_bom_accepted():
-    assert io.loads(b"\xef\xbb\xbf" + b'{"gpus": 1, "gpu_watts": 700}', "json") == Scenario(gpus=1, gpu_watts=700)
+    text = b'{"gpus": 1, "gpu_watts": 700, "server_overhead": 1}'
+    assert io.loads(b"\xef\xbb\xbf" + text, "json") == Scenario(gpus=1, gpu_watts=700)
 
 
 @pytest.mark.parametrize("data", ["", b"", " \n\t\n"])
@@ -212,10 +222,10 @@ def test_loads_empty_invalid(data):
 
 
 def test_loads_too_large_invalid():
-    text = "gpus = 1\ngpu_watts = 700\n"  # 25 bytes
-    with pytest.raises(ValueError, match="scenario file is 25 bytes, more than the limit of 10 bytes"):
+    text = "gpus = 1\ngpu_watts = 700\nserver_overhead = 1\n"  # 45 bytes
+    with pytest.raises(ValueError, match="scenario file is 45 bytes, more than the limit of 10 bytes"):
         io.loads(text, max_bytes=10)
-    assert io.loads(text, max_bytes=25) == Scenario(gpus=1, gpu_watts=700)
+    assert io.loads(text, max_bytes=45) == Scenario(gpus=1, gpu_watts=700)
 
 
 def test_loads_default_limit_is_one_mebibyte():
@@ -226,15 +236,16 @@ def test_loads_default_limit_is_one_mebibyte():
 
 def test_load_too_large_invalid(tmp_path):
     path = tmp_path / "big.toml"
-    path.write_text("gpus = 1\ngpu_watts = 700\n" + "#" * 100)
-    with pytest.raises(ValueError, match=r"big.toml: scenario file is 125 bytes, more than the limit of 64"):
+    path.write_text("gpus = 1\ngpu_watts = 700\nserver_overhead = 1\n" + "#" * 100)
+    with pytest.raises(ValueError, match=r"big.toml: scenario file is 145 bytes, more than the limit of 64"):
         io.load(path, max_bytes=64)
 
 
 @pytest.mark.parametrize(("fmt", "text", "match"), [
     ("toml", "gpus = 1\ngpu_watts = = 700\n", r"not valid TOML: .*line 2, column 13"),
     ("toml", "gpus = [1, 2\n", "not valid TOML"),
-    ("json", '{"gpus": 1,\n "gpu_watts": 700,}', r"not valid JSON: .*\(line 2, column 19\)"),
+    ("json", '{"gpus": 1,\n "gpu_watts": 700, "server_overhead": 1,}',
+     r"not valid JSON: .*\(line 2, column 41\)"),
     ("json", "[1, 2]", "must hold one JSON object"),
     ("json", '{"gpus": 1' + "0" * 5000 + "}", "not valid JSON"),
     ("json", "[" * 100_000 + "]" * 100_000, "too deeply"),
@@ -247,21 +258,21 @@ def test_loads_malformed_invalid(fmt, text, match):
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_loads_json_nan_literal_invalid(literal):
     with pytest.raises(ValueError, match=rf"pue must be finite \(got {literal}\)"):
-        io.loads(f'{{"gpus": 1, "gpu_watts": 700, "pue": {literal}}}', "json")
+        io.loads(f'{{"gpus": 1, "gpu_watts": 700, "server_overhead": 1, "pue": {literal}}}', "json")
     with pytest.raises(ValueError, match=rf"pue\[1\] must be finite \(got {literal}\)"):
-        io.loads(f'{{"gpus": 1, "gpu_watts": 700, "pue": [1.2, {literal}]}}', "json")
+        io.loads(f'{{"gpus": 1, "gpu_watts": 700, "server_overhead": 1, "pue": [1.2, {literal}]}}', "json")
 
 
 @pytest.mark.parametrize("literal", ["nan", "inf", "-inf"])
 def test_loads_toml_nan_invalid(literal):
     with pytest.raises(ValueError, match="pue must be >= 1 and finite"):
-        io.loads(f"gpus = 1\ngpu_watts = 700\npue = {literal}\n")
+        io.loads(f"gpus = 1\ngpu_watts = 700\nserver_overhead = 1\npue = {literal}\n")
 
 
 @pytest.mark.parametrize("value", ["true", '"yes"'])
 def test_loads_bool_and_text_invalid(value):
     with pytest.raises((TypeError, ValueError), match="gpus"):
-        io.loads(f'{{"gpus": {value}, "gpu_watts": 700}}', "json")
+        io.loads(f'{{"gpus": {value}, "gpu_watts": 700, "server_overhead": 1}}', "json")
 
 
 def test_loads_content_type_invalid():
@@ -276,7 +287,7 @@ def test_load_missing_file_invalid(tmp_path):
 
 def test_load_error_names_path(tmp_path):
     path = tmp_path / "bad.json"
-    path.write_text('{"gpus": 1, "gpu_watts": 700, "pue": 0.9}')
+    path.write_text('{"gpus": 1, "gpu_watts": 700, "server_overhead": 1, "pue": 0.9}')
     with pytest.raises(ValueError, match=r"bad.json: pue must be >= 1 \(got 0.9\)"):
         io.load(path)
 

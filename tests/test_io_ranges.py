@@ -13,13 +13,14 @@ from numpy.testing import assert_allclose
 from estimator import Scenario, distributions, estimate, io, uncertainty
 from estimator.distributions import Fixed, LogNormal, Triangular, Uniform
 
-BASE = "gpus = 1000\ngpu_watts = 700\n"
+BASE = "gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\n"
 
 
 def with_base(line: str) -> str:
     """A valid file's content with ``line`` added (replacing the base's line of the same key)."""
     key = line.split("=")[0].strip()
-    return "".join(f"{k} = {v}\n" for k, v in (("gpus", 1000), ("gpu_watts", 700)) if k != key) + line + "\n"
+    return "".join(f"{k} = {v}\n" for k, v in (("gpus", 1000), ("gpu_watts", 700), ("server_overhead", 1))
+                   if k != key) + line + "\n"
 
 # The forms of the issue, in TOML; numbers inside may carry units.
 RANGES_TOML = """\
@@ -98,7 +99,7 @@ def test_dumps_uncertain_every_distribution_round_trip_exact(fmt):
 
 
 def test_dumps_uncertain_toml_text():
-    s, specs = io.loads_uncertain('gpus = 1000\npue = "1.1/1.2/1.4"\ngpu_watts = "650W..750W"\n')
+    s, specs = io.loads_uncertain('gpus = 1000\npue = "1.1/1.2/1.4"\ngpu_watts = "650W..750W"\nserver_overhead = 1\n')
     text = io.dumps_uncertain(s, specs, name="ranges")
     assert 'gpu_watts = { distribution = "uniform", low = 650.0, high = 750.0 }  # [W]' in text
     assert 'pue = { distribution = "triangular", low = 1.1, likely = 1.2, high = 1.4 }  # [unitless]' in text
@@ -132,7 +133,7 @@ def test_dumps_uncertain_range_of_an_absent_field():
     s = Scenario(gpus=1000, gpu_watts=700)  # no hours
     text = io.dumps_uncertain(s, {"hours": Uniform(100.0, 200.0)}, "json")
     assert list(json.loads(text)) == ["gpus", "gpu_watts", "server_overhead", "network_overhead", "pue",
-                                      "utilization", "hours", "mfu"]
+                                      "utilization", "hours"]  # mfu: not given, not written
 
 
 def test_dumps_uncertain_unknown_field_invalid():
@@ -449,7 +450,7 @@ TABLES = st.dictionaries(st.sampled_from([*distributions.RANGE_KEYS, "likley", "
 @settings(max_examples=300, deadline=None)
 @given(field=st.sampled_from(Scenario.field_names()), value=LEAVES | TABLES, fmt=st.sampled_from(io.FORMATS))
 def test_loads_uncertain_any_value_gives_a_range_or_a_one_line_error(field, value, fmt):
-    mapping = {"gpus": 1000, "gpu_watts": 700, field: value}
+    mapping = {"gpus": 1000, "gpu_watts": 700, "server_overhead": 1, field: value}
     if fmt == "json":
         text = json.dumps(mapping)
     else:

@@ -293,7 +293,8 @@ def test_cli_output_replaces_a_link_not_its_target(tmp_path, monkeypatch):
     elsewhere.write_text("keep me")
     (tmp_path / "link.json").symlink_to(elsewhere)
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["power", "--gpus", "8", "--gpu-watts", "700", "--format", "json", "--output", "link.json"]) == 0
+    assert cli.main(["power", "--gpus", "8", "--gpu-watts", "700", "--server-overhead", "1", "--format", "json",
+                     "--output", "link.json"]) == 0
     assert elsewhere.read_text() == "keep me"
     assert not (tmp_path / "link.json").is_symlink()
     assert json.loads((tmp_path / "link.json").read_text())["assumptions"]["gpus"] == 8
@@ -371,8 +372,8 @@ def test_upload_never_replaces_a_kept_scenario():
         _upload(at, "plan.toml", plan)
         said = at.success[0].value.replace("\\", "")
         assert f"Kept '{expected}' from the file ('Plan A' was taken)" in said, said
-    _upload(at, "Plan A.json", '{"gpus": 5, "gpu_watts": 700}')  # named by its file name
-    _upload(at, "Plan A.toml", "gpus = nan\ngpu_watts = 700\n")  # rejected: changes nothing
+    _upload(at, "Plan A.json", '{"gpus": 5, "gpu_watts": 700, "server_overhead": 1}')  # named by its file name
+    _upload(at, "Plan A.toml", "gpus = nan\ngpu_watts = 700\nserver_overhead = 1\n")  # rejected: changes nothing
     assert at.error
     assert list(at.session_state["kept"]) == ["Plan A", "Plan A (2)", "Plan A (3)", "Plan A (4)"]
     assert json.dumps(at.session_state["kept"]["Plan A"], sort_keys=True) == kept["Plan A"]
