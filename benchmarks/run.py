@@ -2,7 +2,7 @@
 
 Usage (from the project root)::
 
-    python benchmarks/run.py                 # all of them, about two minutes on 2 cores
+    python benchmarks/run.py                 # all of them, about five minutes on 2 cores
     python benchmarks/run.py --only import   # those whose name contains "import"
     python benchmarks/run.py --no-write      # print the table, leave RESULTS.md alone
 
@@ -36,7 +36,8 @@ BENCHMARKS = (
     "bench_vector_vs_loop",
     "bench_monte_carlo",
     "bench_import",
-    "bench_dashboard_rerun",  # last: it imports streamlit into this process
+    "bench_dashboard_rerun",  # late: it imports streamlit into this process
+    "bench_browser",  # Chromium against real servers, one row per dashboard page (skipped without Chromium)
 )
 
 RESULTS = HERE / "RESULTS.md"
@@ -72,7 +73,8 @@ def machine() -> dict[str, str]:
     }
 
 
-def run_one(module_name: str) -> tuple[Measurement, float]:
+def run_one(module_name: str) -> tuple[list[Measurement], float]:
+    """A benchmark's rows: ``measure()`` returns one Measurement, or a list of them (one per case)."""
     start = time.perf_counter()
     try:
         result = importlib.import_module(module_name).measure()
@@ -80,7 +82,7 @@ def run_one(module_name: str) -> tuple[Measurement, float]:
         traceback.print_exc()
         result = Measurement(title=module_name, subject="", baseline="", limit=float("nan"),
                              error=f"{type(error).__name__}: {error}")
-    return result, time.perf_counter() - start
+    return (result if isinstance(result, list) else [result]), time.perf_counter() - start
 
 
 def table(results: list[Measurement]) -> str:
@@ -131,10 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in chosen:
         print(f"{name} ...", end=" ", flush=True)
-        result, seconds = run_one(name)
-        ratio = "" if result.ratio is None else f"ratio {result.ratio:.3g}× ({result.limit_text}), "
-        print(f"{ratio}{result.status} [{seconds:.0f} s]", flush=True)
-        results.append(result)
+        rows, seconds = run_one(name)
+        for result in rows:
+            ratio = "" if result.ratio is None else f"ratio {result.ratio:.3g}× ({result.limit_text}), "
+            label = f"\n  {result.title}: " if len(rows) > 1 else ""
+            print(f"{label}{ratio}{result.status}", end="", flush=True)
+        print(f" [{seconds:.0f} s]", flush=True)
+        results.extend(rows)
     text = report(results, machine(), time.perf_counter() - start)
     print()
     print(table(results))
