@@ -30,6 +30,9 @@ test-docs: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+docs-fields: $(STAMP)
+	$(PY) -c "import estimator.fields as f; print(f.document(), end='')" > docs/fields.md
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 

@@ -86,6 +86,8 @@ class Field:
         Decimals a number box shows.
     needs : tuple of str
         For an output: the optional inputs it cannot be computed without.
+    cli : str, optional
+        The command-line option, where it is not the name's (``--power``).
     """
 
     name: str
@@ -105,11 +107,12 @@ class Field:
     step: float = 0.01
     decimals: int = 3
     needs: tuple[str, ...] = ()
+    cli: str | None = None
 
     @property
     def option(self) -> str:
-        """Command-line option, e.g. ``--gpu-watts``."""
-        return "--" + self.name.replace("_", "-")
+        """Command-line option, e.g. ``--gpu-watts`` (``cli`` where the short form reads better)."""
+        return self.cli or "--" + self.name.replace("_", "-")
 
     @property
     def param(self) -> str:
@@ -194,12 +197,12 @@ INPUTS: tuple[Field, ...] = (
 #: Inputs of one question rather than of the fleet: budgets, training runs.
 COMMAND_INPUTS: tuple[Field, ...] = (
     _command("power_budget_w", "W", "Power budget (facility, full load)", "facility power budget at the grid "
-             "connection", "positive", 1e15, example="'1 GW', 150MW"),
+             "connection", "positive", 1e15, example="'1 GW', 150MW", cli="--power"),
     _command("parameters", "count", "Parameters", "model parameters (dense)", "positive", 1e16,
              example="405B, 70e9"),
     _command("tokens", "count", "Training tokens", "training tokens", "positive", 1e18, example="15.6T"),
     _command("training_flop", "FLOP", "Training compute", "compute of the training run", "positive", 1e40,
-             example="3.8e25"),
+             example="3.8e25", cli="--flop"),
     _command("training_time_s", "s", "Training time", "wall-clock time of the training run", "positive", 1e12,
              example="'90 days'"),
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
@@ -389,3 +392,54 @@ def unregister(name: str) -> None:
     INPUTS = tuple(f for f in INPUTS if f.name != name)
     COMMAND_INPUTS = tuple(f for f in COMMAND_INPUTS if f.name != name)
     OUTPUTS = tuple(f for f in OUTPUTS if f.name != name)
+
+
+_RULE_WORDS: dict[str, str] = {"positive": "> 0", "nonnegative": ">= 0", "at_least_one": ">= 1",
+                               "fraction": "in (0, 1]", "any": "finite"}
+
+
+def markdown_table(role: Role = "input") -> str:
+    """The registry's fields of one role as a Markdown table (for docs/fields.md).
+
+    Parameters
+    ----------
+    role : {"input", "command", "output"}
+        Which fields.
+
+    Returns
+    -------
+    str
+        One row per field: name, unit, rule and ceiling (inputs), meaning,
+        command-line option (inputs).
+    """
+    chosen = [f for f in FIELDS.values() if f.role == role]
+    if role == "output":
+        rows = ["| name | unit | meaning | needs |", "|---|---|---|---|"]
+        rows += [f"| `{f.name}` | {f.unit_text} | {f.help} | {', '.join(f.needs) or '—'} |" for f in chosen]
+    else:
+        rows = ["| name | unit | valid | default | meaning | option |", "|---|---|---|---|---|---|"]
+        for f in chosen:
+            valid = _RULE_WORDS[f.rule] + ("" if f.maximum is None else f", <= {f.maximum:g}")
+            default = "required" if f.required else ("not set" if f.default is None else f"{f.default:g}")
+            rows.append(f"| `{f.name}` | {f.unit_text} | {valid} | {default} | {f.help} | `{f.option}` |")
+    return "\n".join(rows) + "\n"
+
+
+def document() -> str:
+    """docs/fields.md: every field of the registry, generated (``python -m estimator.fields``)."""
+    return (
+        "# Fields\n\n"
+        "Every input and output of the model, as the field registry (`estimator/fields.py`) declares "
+        "it. This page is generated from the registry (`estimator.fields.document()`; `make docs-fields` writes it); "
+        "the library's validation, scenario files, the command line, share links and the dashboard read "
+        "the same entries.\n\n"
+        "## Scenario inputs\n\n"
+        "A bare number at any door is read in the unit shown; text may carry a unit (`\"1.2 kW\"`, "
+        "`\"90 days\"`, `\"100k\"`).\n\n" + markdown_table("input") +
+        "\n## Inputs of one question\n\n" + markdown_table("command") +
+        "\n## Outputs of `estimator.estimate`\n\n"
+        "An output is absent (None) when an input it needs is not given.\n\n" + markdown_table("output") +
+        "\n## Preset keys\n\n| key | meaning |\n|---|---|\n" +
+        "".join(f"| `{p.name}` | {p.help} |\n" for p in PRESET_KEYS)
+    )
+
