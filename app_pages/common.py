@@ -690,13 +690,16 @@ def scenario_values() -> dict[str, float | None]:
 def current_scenario() -> tuple[Scenario | None, str | None]:
     """The sidebar's assumptions as a validated Scenario, or None and the library's message."""
     values = scenario_values()
-    return _scenario(tuple((k, v) for k, v in values.items() if v is not None))
+    return _scenario(tuple((k, v) for k, v in values.items() if v is not None), fields.inputs())
 
 
 @functools.lru_cache(maxsize=64)
-def _scenario(items: tuple[tuple[str, float], ...]) -> tuple[Scenario | None, str | None]:
+def _scenario(items: tuple[tuple[str, float], ...],
+              registry: tuple[str, ...]) -> tuple[Scenario | None, str | None]:
     # The sidebar, the page and the assumptions panel all ask for the same scenario in one run;
-    # a Scenario is frozen, so one validation serves them all.
+    # a Scenario is frozen, so one validation serves them all. The registry is in the key: a
+    # Scenario built before a field was added does not hold it.
+    del registry
     try:
         return Scenario(**dict(items)), None
     except (ValueError, TypeError) as exc:
@@ -829,8 +832,12 @@ def sidebar() -> None:
 def notices() -> None:
     """On the page: what an address brought that could not be used (once), and any input in the sidebar
     that cannot be read, with what the results use instead."""
-    problems = st.session_state.pop("_link_problems", None)
-    unknown = st.session_state.pop("_link_unknown", None)
+    problems = st.session_state.get("_link_problems")
+    unknown = st.session_state.get("_link_unknown")
+    if problems or unknown:
+        # Shown until dismissed, so that navigating to another page does not hide it.
+        st.button("Dismiss the notice about the address", key="dismiss_link_notice", on_click=_dismiss_link_notice,
+                  type="tertiary", icon=":material/close:")
     if problems:
         st.warning(plain("Some values in the address could not be used and were dropped (the rest of the "
                          "link is applied): " + "; ".join(problems)), icon=":material/warning:")
@@ -849,6 +856,11 @@ def notices() -> None:
                          f"{f.label} ({name}): results that need it are not shown")
         st.warning(plain("An input in the sidebar cannot be read, so the figures are not all up to date. "
                          + "; ".join(parts) + "."), icon=":material/warning:")
+
+
+def _dismiss_link_notice() -> None:
+    st.session_state.pop("_link_problems", None)
+    st.session_state.pop("_link_unknown", None)
 
 
 def restore_warning() -> None:

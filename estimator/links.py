@@ -288,10 +288,12 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
                 if text.strip():
                     state.presets[name] = _read_preset(name, text)
             elif name in inputs:
+                f = inputs[name]
                 if text.strip() == "":
+                    if f.required:
+                        raise ValueError(f"{name} must be given ({f.help}); an empty value would leave it out")
                     state.values[name] = None
                     continue
-                f = inputs[name]
                 value = float(validate.field(name, units.parse(text, f.unit, field=name)))
                 if check is not None:
                     check(name, value)
@@ -302,7 +304,7 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
             else:
                 state.unknown.append((name, _closest(name, valid)))
         except (ValueError, TypeError) as exc:
-            state.problems.append(f"{shown} was dropped: {exc}")
+            state.problems.append(f"{shown} was dropped: {_shorten(str(exc), 300)}")
     # FP8 on a part without a published FP8 peak: the precision is what is dropped.
     if state.presets.get("precision") == "fp8" and "accelerator" in state.presets:
         part = catalog.accelerator(state.presets["accelerator"])
