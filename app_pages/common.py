@@ -807,9 +807,9 @@ def sidebar() -> None:
         except (ValueError, TypeError) as exc:
             show_error(f"{exc}; the methodology is applied without a date until it is fixed.")
 
+        known = {g for g, _, _ in GROUPS}  # a field in a group of its own gets an expander of its own
         groups = [*GROUPS, *((g, g.capitalize() or "Other", True) for g in
-                             dict.fromkeys(f.group for f in _widget_fields()) if g not in dict(
-                                 (x[0], x) for x in GROUPS))]
+                             dict.fromkeys(f.group for f in _widget_fields()) if g not in known)]
         for group, title, expanded in groups:
             members = [f for f in _widget_fields() if f.group == group]
             if not members:

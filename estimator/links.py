@@ -8,6 +8,17 @@ closest valid parameter for a near miss (``PUE`` → ``pue``). The preset keys
 (:data:`PRESET_PARAMS`) are applied first, as in a scenario file, and the
 values given on top.
 
+The dashboard's own address is written by :func:`write` and read by
+:func:`read`: the presets, the values the user typed (only those, so a link
+reproduces exactly and stays short) and each page's inputs under a page prefix
+(``explorer.budget=1 GW``). Values are read by :func:`estimator.units.parse`
+in the field's unit, as files and the command line read them (``gpus=100k``).
+:func:`read` never raises: unknown parameters (``utm_source``, ``fbclid``,
+typos) are ignored and named with the closest valid key, and a bad value of a
+known parameter drops only that value, with a message naming the field, the
+value and the rule. The older pair :func:`scenario_from_query` /
+:func:`query_from_scenario` writes every value and refuses a bad link whole.
+
 Nothing here imports streamlit.
 
 Examples
