@@ -337,9 +337,9 @@ def check_widget(name: str, value: float) -> None:
     low, high = _range(f) if f.widget == "number" else (f.widget_range or (None, None))
     shown = _shown(f, value) if f.widget == "number" else float(value)
     if (low is not None and shown < low) or (high is not None and shown > high):
-        unit = f.widget_unit or f.unit_text
-        raise ValueError(f"{name} must be between {low:g} and {high:g} {unit} in the dashboard "
-                         f"(got {shown:g} {unit})")
+        unit = f" {f.widget_unit}" if f.widget_unit else ""  # a bare number is in the field's own unit
+        raise ValueError(f"{name} must be between {low:g}{unit} and {high:g}{unit} in the dashboard "
+                         f"(got {shown:g}{unit})")
 
 
 def widget_problems(values: Mapping[str, float | None]) -> list[str]:

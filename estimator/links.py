@@ -293,7 +293,7 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
         if not isinstance(text, str):
             state.problems.append(f"{_shorten(str(name))}: a parameter's value must be text (got {text!r:.60})")
             continue
-        shown = f"{_shorten(name)}={_shorten(text)!r}"
+        shown = f"{_shorten(name)}={_shorten(text, 120)!r}"
         try:
             if name in LINK_PRESETS:
                 if text.strip():
@@ -302,10 +302,11 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
                 f = inputs[name]
                 if text.strip() == "":
                     if f.required:
-                        raise ValueError(f"{name} must be given ({f.help}); an empty value would leave it out")
+                        raise ValueError(f"{name} is required in a shared address ({f.help}); an empty value "
+                                         "would leave it out")
                     state.values[name] = None
                     continue
-                value = float(validate.field(name, units.parse(text, f.unit, field=name)))
+                value = float(validate.field(name, _number(text, f.unit, name)))
                 if check is not None:
                     check(name, value)
                 state.values[name] = value
@@ -324,6 +325,18 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
             state.problems.append(f"precision='fp8' was dropped: accelerator {part.key!r} has no published "
                                   "FP8 peak in the catalogue (BF16 is used)")
     return state
+
+
+def _number(text: str, unit: str, name: str) -> float:
+    """A bare number is a number in the field's unit (and NaN or infinity meets the field's rule, which
+    names it); anything else is read by :func:`estimator.units.parse`, as files and the command line read it."""
+    plain = text.strip()
+    if plain and all(ch in "0123456789+-.eEnaifNIFty" for ch in plain):
+        try:
+            return float(plain)
+        except ValueError:
+            pass
+    return units.parse(text, unit, field=name)
 
 
 def _number_text(value: float) -> str:

@@ -645,8 +645,11 @@ def test_short_url_fills_the_rest_from_the_default_presets():
     ({"gpus": "5000", "pue": "0.9"}, ["pue='0.9'", "pue must be >= 1 (got 0.9)"], {"gpus": 5000.0}),
     ({"gpus": "5000", "gpu_watts": "nan"}, ["gpu_watts='nan'"], {"gpus": 5000.0}),
     ({"gpus": "1e400", "pue": "1.3"}, ["gpus='1e400'"], {"pue": 1.3}),
-    ({"gpus": "5000", "gpu_watts": "0.5"}, ["gpu_watts='0.5'", "between 1 and 1e+06 W"], {"gpus": 5000.0}),
-    ({"gpus": "", "pue": "1.3"}, ["gpus=''", "must be given"], {"pue": 1.3}),
+    ({"gpus": "5000", "gpu_watts": "0.5"}, ["gpu_watts='0.5'", "gpu_watts must be between 1 and 1e+06 in the "
+                                            "dashboard (got 0.5)"], {"gpus": 5000.0}),
+    ({"gpus": "0.999"}, ["gpus must be between 1 and 1e+09 in the dashboard (got 0.999)"], {}),
+    ({"gpus": "nan", "pue": "1.3"}, ["gpus='nan'", "gpus must be > 0 and finite (got nan)"], {"pue": 1.3}),
+    ({"gpus": "", "pue": "1.3"}, ["gpus=''", "gpus is required in a shared address"], {"pue": 1.3}),
     ({"gpus": "5000", "accelerator": "<script>alert(1)</script>"}, ["accelerator=", "unknown accelerator"],
      {"gpus": 5000.0}),
     ({"accelerator": "a100-sxm", "precision": "fp8", "pue": "1.3"}, ["precision='fp8'", "no published FP8"],
