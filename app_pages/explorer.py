@@ -60,7 +60,7 @@ if s.peak_flop_per_s is None or s.mfu is None:
             "the dashboard prefills 0.40 from the Llama 3 paper).", icon=":material/info:")
     common.stop()
 
-hours = float(days * units.HOURS_PER_DAY)
+hours = float(units.to_unit(days, "h", from_unit="days"))
 mine = common.guarded(tables.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
                       s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop)
 part = common.accelerator(presets["accelerator"])

@@ -70,7 +70,8 @@ idle = c1.slider("Idle fraction [waiting ÷ full-load accelerator power]", min_v
                       f"{common.IDLE_FRACTION_DEFAULT.note}")
 share = c2.slider("Share of the fleet in the synchronized job [%]", min_value=1, max_value=100,
                   step=1, key="job_share", persist_state="session")
-swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, share / 100, r.facility_power_w)
+swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, units.to_unit(share, "ratio", from_unit="%"),
+                       r.facility_power_w)
 common.kpi_row("kpis_swing", [
     ("Accelerators in the job", common.fmt(swing["job_gpus"], "count"), None),
     ("Load swing", common.fmt(swing["swing_w"], "W"),

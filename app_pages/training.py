@@ -64,7 +64,7 @@ st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 
 st.subheader("Finish in a given time: the fleet and power it needs")
 days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, step=1.0,
                        key="train_days", persist_state="session", format="%.0f")
-need = common.guarded(tables.training_fleet, s, flop, days * units.SECONDS_PER_DAY)
+need = common.guarded(tables.training_fleet, s, flop, units.to_unit(days, "s", from_unit="days"))
 common.kpi_row("kpis_inverse", [
     ("Accelerators needed", common.fmt(need["gpus"], "count"),
      "compute ÷ (time × peak × MFU), rounded up"),

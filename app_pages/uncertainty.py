@@ -228,7 +228,7 @@ def _histogram(output: str) -> dict:
     h = summary["histograms"][output]
     p = summary["percentiles"][output]
     bins = vega.table({
-        "start": _axis(output, h["start"]), "end": _axis(output, h["end"]), "share": h["share"] * 100,
+        "start": _axis(output, h["start"]), "end": _axis(output, h["end"]), "share": units.to_unit(h["share"], "%"),
         "range": [f"{common.fmt(a, unit)} to {common.fmt(b, unit)}" for a, b in zip(h["start"], h["end"],
                                                                                    strict=True)],
         "samples": h["count"]})
