@@ -27,7 +27,7 @@ PAGES = [
 
 page = st.navigation(PAGES, position="sidebar")
 common.sidebar()
-common.restore_warning()
+common.notices()
 try:
     page.run()
 except common.PageStop:  # a page that ends early (no period, invalid input) still gets the panel

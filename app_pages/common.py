@@ -1,9 +1,21 @@
-"""Shared dashboard state: the sidebar, the current Scenario, formatting and safe display.
+"""Shared dashboard state: the sidebar, the current Scenario, the link, formatting and safe display.
 
-Every page reads the user's assumptions through :func:`current_scenario` (or
-:func:`require_scenario`, which stops the page with the library's message when
-an input is invalid). The sidebar is drawn once per run by ``app.py`` before
-the page, so every page sees the same scenario.
+The sidebar is derived from the field registry (:mod:`estimator.fields`): one
+loop over :data:`estimator.fields.INPUTS`, grouped by ``group``, draws each
+input from its Field (label, help, unit, range, step, decimals; ``widget ==
+"text"`` fields are text boxes read by :func:`estimator.units.parse`). A field
+added to the registry appears in the sidebar and in the link with no change here.
+
+Values come from one resolution (:func:`estimator.resolve.resolve`) of the
+picked presets and the values the user typed, which are kept in session state
+(``_typed``): a preset change replaces only the values that preset owns and
+the user has not typed. Every page reads the scenario through
+:func:`current_scenario` (or :func:`require_scenario`, which stops the page
+with the library's message when an input is invalid).
+
+The address bar holds the presets, the user's typed values and every page's
+inputs (``explorer.budget=1 GW``; see :data:`PAGE_INPUTS`), read and written
+by :mod:`estimator.links`.
 
 The UI holds no arithmetic: numbers come from :mod:`estimator` and are only
 converted to display units here.
@@ -15,46 +27,47 @@ import functools
 import json
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import streamlit as st
 
 import estimator
-from estimator import catalog, links, tables, units
+from estimator import catalog, fields, links, resolve, sweep, tables, units, validate
 from estimator.catalog import Sourced
+from estimator.fields import Field
+from estimator.resolve import Origin
 from estimator.scenario import Scenario
 
-DEFAULT_PRESETS: dict[str, str] = {"accelerator": "h100-sxm", "methodology": "nameplate", "site": "none",
-                                   "precision": "bf16"}
 NO_SITE = "none"
-PEAK_UNIT = "TFLOP/s"  # the sidebar shows the per-accelerator peak in TFLOP/s
+#: The pickers' starting values: the default methodology, as at every door.
+DEFAULT_PRESETS: dict[str, str] = {"accelerator": "h100-sxm", "methodology": resolve.DEFAULT_METHODOLOGY,
+                                   "site": NO_SITE, "precision": "bf16", "date": ""}
+PRESET_WIDGETS: tuple[str, ...] = tuple(p.name for p in fields.PRESET_KEYS)
 
-#: Values the dashboard starts from where no preset applies; assumptions, with their reason.
-APP_DEFAULTS: dict[str, Sourced] = {
+#: Values the dashboard prefills where no preset gives one: visible, labelled, never a preset.
+PREFILLS: dict[str, Sourced] = {
     "gpus": Sourced(
         100_000.0, "count",
-        "Dashboard default: the size of SemiAnalysis's model cluster ('100,000 H100 Clusters', 2024, "
+        "Dashboard prefill: the size of SemiAnalysis's model cluster ('100,000 H100 Clusters', 2024, "
         "https://semianalysis.com/2024/06/17/100000-h100-clusters-power-network/) and of xAI Colossus's "
         "first phase",
         "A starting point to change, not a figure about any site.", True),
     "hours": Sourced(
-        8760.0, "h", "Dashboard default: one year of 365 days",
+        8760.0, "h", "Dashboard prefill: one year of 365 days",
         "Energy, cost, emissions and water are reported over this period.", True),
     "mfu": Sourced(
         0.40, "ratio",
-        "Llama Team, AI @ Meta, 'The Llama 3 Herd of Models', arXiv:2407.21783 (2024): BF16 MFU of "
-        "38–43% on 8K–16K H100, https://arxiv.org/abs/2407.21783",
-        "Dashboard default inside the published range; a methodology that sets its own MFU replaces it.",
-        True),
-    "server_overhead": Sourced(1.0, "ratio", "Project assumption: neutral value of a ratio (docs/methodology.md)"),
-    "network_overhead": Sourced(1.0, "ratio", "Project assumption: neutral value of a ratio (docs/methodology.md)"),
-    "pue": Sourced(1.0, "ratio", "Project assumption: neutral value of a ratio (docs/methodology.md)"),
-    "utilization": Sourced(1.0, "ratio", "Project assumption: full load all the time (docs/methodology.md)"),
+        "Dashboard prefill (not a preset): Llama Team, AI @ Meta, 'The Llama 3 Herd of Models', "
+        "arXiv:2407.21783 (2024), 38–43% BF16 MFU on 8K–16K H100, https://arxiv.org/abs/2407.21783",
+        "Inside the published range; a methodology that publishes its own MFU replaces it.", True),
 }
-
-#: What a shared link that leaves a field or preset out means: the dashboard's defaults.
-LINK_DEFAULTS: dict[str, float] = {k: v.value for k, v in APP_DEFAULTS.items()}
-LINK_PRESETS: dict[str, str] = {k: v for k, v in DEFAULT_PRESETS.items() if k != "site"}
+#: Shown under a prefilled input.
+PREFILL_NOTES: dict[str, str] = {
+    "mfu": "Dashboard prefill 0.40, not a preset: Llama 3 paper (arXiv:2407.21783), 38–43% BF16 MFU on H100.",
+    "gpus": "Dashboard prefill: 100,000 (SemiAnalysis's model cluster).",
+    "hours": "Dashboard prefill: one year.",
+}
 
 IDLE_FRACTION_DEFAULT = Sourced(
     0.15, "ratio",
@@ -62,27 +75,12 @@ IDLE_FRACTION_DEFAULT = Sourced(
     "and fans",
     "Not a published figure; change it to see how the swing moves.", False)
 
-#: Sidebar widgets holding Scenario fields, and how each maps to its field.
-FIELD_WIDGETS: dict[str, str] = {
-    "gpus": "gpus", "gpu_watts": "gpu_watts", "peak_flop_per_s": "peak_tflops",
-    "server_overhead": "server_overhead", "network_overhead": "network_overhead", "pue": "pue",
-    "utilization": "utilization", "mfu": "mfu", "hours": "period",
-    "electricity_price": "electricity_price", "carbon_intensity": "carbon_intensity", "wue": "wue",
-}
-PRESET_WIDGETS = ("accelerator", "methodology", "site", "precision")
-#: Range of each sidebar input, in the field's own unit: the library's rule, closed where a widget
-#: needs a closed range (a utilization of 1e-300 is valid in the library, not in a number box).
-LIMITS: dict[str, tuple[float, float]] = {
-    "gpus": (1.0, 1e9), "gpu_watts": (1.0, 1e6), "peak_flop_per_s": (1e9, 1e18), "mfu": (0.01, 1.0),
-    "server_overhead": (1.0, 10.0), "network_overhead": (1.0, 10.0), "pue": (1.0, 10.0),
-    "utilization": (0.01, 1.0), "electricity_price": (0.0, 1000.0), "carbon_intensity": (0.0, 10.0),
-    "wue": (0.0, 100.0),
-}
-
-#: Fields a preset change may set; gpus and the period are the user's own.
-PRESET_FIELDS = ("gpu_watts", "peak_flop_per_s", "server_overhead", "network_overhead", "pue",
-                 "utilization", "mfu", "electricity_price", "carbon_intensity", "wue")
-OPTIONAL_FIELDS = ("electricity_price", "carbon_intensity", "wue")
+#: Sidebar groups, in order: (group, expander title, expanded).
+GROUPS: tuple[tuple[str, str, bool], ...] = (
+    ("fleet", "Fleet and accelerator", True),
+    ("chain", "Overheads (the power chain)", True),
+    ("period", "Period, grid and price", False),
+)
 
 #: Where the "fill missing figures" button takes each optional figure from (site presets).
 SUGGESTED_SITES: dict[str, str] = {"electricity_price": "us-hyperscale-2025",
@@ -100,7 +98,13 @@ _PERCENT = units.to_unit(1.0, "%")
 
 
 def fmt(value: float | None, unit: str) -> str:
-    """Display text of one number in a library unit, via :mod:`estimator.units`."""
+    """Display text of one number in a library unit: the dashboard's one formatter.
+
+    Every figure the dashboard shows goes through here, and from here through
+    the library's formatters in :mod:`estimator.units` (to be pointed at
+    ``estimator.units.format_value`` once it lands), so a figure reads the same
+    on every page and at every door.
+    """
     if value is None:
         return "—"
     v = float(value)
@@ -120,7 +124,7 @@ def fmt(value: float | None, unit: str) -> str:
         return units.format_mass(v) + (" CO2e" if unit == "kg CO2e" else "")
     if unit == "L":
         return units.format_volume(v)
-    if unit == "currency":
+    if unit in ("currency", "$"):
         return units.format_money(v)
     if unit == "s":
         return units.format_duration(v)
@@ -134,7 +138,7 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{v:,.1f}" if v < 1000 else units.format_count(v)
     if unit == "GPU-h":
         return units.format_count(v) + " GPU-h"
-    return f"{v:.4g} {unit}"
+    return f"{v:.4g} {fields.UNIT_TEXT.get(unit, unit)}"
 
 
 def hours_text(hours: float | None) -> str:
@@ -173,51 +177,14 @@ def show_error(exc: BaseException | str) -> None:
 
 @st.cache_data(show_spinner=False)
 def preset_names() -> dict[str, dict[str, str]]:
-    """Catalogue keys → display names for the three pickers."""
+    """Catalogue keys → display names for the pickers."""
     return {
         "accelerator": {k: v.name for k, v in catalog.accelerators().items()},
         "methodology": {k: v.name for k, v in catalog.methodologies().items()},
         "site": {NO_SITE: "None (methodology's PUE)",
                  **{k: v.name for k, v in catalog.sites().items()}},
-        "precision": {"bf16": "BF16 (dense)", "fp8": "FP8 (dense, where published)"},
+        "precision": {"bf16": "BF16 (dense)", "fp8": "FP8 (dense)"},
     }
-
-
-def suggested_sources() -> dict[str, tuple[str, Sourced]]:
-    """Optional figure → (site name, sourced value) offered when the chosen site lacks it."""
-    out = {}
-    for field, key in SUGGESTED_SITES.items():
-        site = catalog.site(key)
-        out[field] = (site.name, getattr(site, field))
-    return out
-
-
-def fill_missing() -> None:
-    """Fill the empty price, grid intensity and WUE inputs from site presets (a button callback)."""
-    filled = st.session_state.setdefault("_filled_sources", {})
-    for field, (_, sourced) in suggested_sources().items():
-        if st.session_state.get(FIELD_WIDGETS[field]) is None:
-            st.session_state[FIELD_WIDGETS[field]] = sourced.value
-            filled[field] = sourced
-
-
-@functools.lru_cache(maxsize=256)
-def _catalog_sources(accelerator: str, methodology: str, site: str, precision: str) -> tuple[tuple[str, Sourced], ...]:
-    """The presets' sourced values, read from the catalogue once per combination.
-
-    The catalogue builds fresh objects from its parsed TOML on every call; the
-    figures never change while the app runs, so a plain LRU cache holds them
-    (no copying: Sourced is frozen, and the tuple is turned into a new dict
-    by every caller).
-    """
-    part = catalog.accelerator(accelerator)
-    if precision == "fp8" and part.peak_flop_per_s_fp8 is None:
-        precision = "bf16"
-    out = dict(part.sourced_assumptions(precision))
-    out.update(catalog.methodology(methodology).sourced_assumptions(part))
-    if site != NO_SITE:
-        out.update(catalog.site(site).sourced_assumptions())
-    return tuple(out.items())
 
 
 @functools.lru_cache(maxsize=64)
@@ -232,163 +199,507 @@ def methodology(key: str) -> catalog.Methodology:
     return catalog.methodology(key)
 
 
-def preset_sources(presets: Mapping[str, str]) -> dict[str, Sourced]:
-    """Each Scenario field's preset value with its source: app defaults, figures filled by the
-    user from site presets, then accelerator, methodology and site, in that order (the library's
-    :func:`estimator.preset_assumptions` order)."""
-    out = dict(APP_DEFAULTS)
-    out.update(st.session_state.get("_filled_sources", {}))
-    out.update(_catalog_sources(presets["accelerator"], presets["methodology"], presets.get("site", NO_SITE),
-                                presets.get("precision", "bf16")))
-    return out
-
-
-def preset_values(presets: Mapping[str, str]) -> dict[str, float]:
-    """Scenario field → preset value (see :func:`preset_sources`)."""
-    return {k: v.value for k, v in preset_sources(presets).items()}
+def precisions(accelerator_key: str) -> list[str]:
+    """The precisions the accelerator preset publishes a dense peak for."""
+    part = accelerator(accelerator_key)
+    return [p for p in resolve.PRECISIONS if p == "bf16" or part.peak_flop_per_s_fp8 is not None]
 
 
 def current_presets() -> dict[str, str]:
-    """The preset keys picked in the sidebar."""
-    return {k: st.session_state.get(k, DEFAULT_PRESETS[k]) for k in PRESET_WIDGETS}
+    """The preset keys picked in the sidebar (``site`` is ``"none"`` for none, ``date`` "" for none)."""
+    return {k: st.session_state.get(k, DEFAULT_PRESETS[k]) or DEFAULT_PRESETS[k] if k != "date"
+            else (st.session_state.get(k) or "") for k in PRESET_WIDGETS}
 
 
-def check_limits(values: Mapping[str, float | None]) -> None:
-    """Raise ValueError if a value cannot be held by its sidebar input (see :data:`LIMITS`)."""
-    for field, (low, high) in LIMITS.items():
-        value = values.get(field)
-        if value is None:
-            continue
-        if not low <= value <= high:
-            raise ValueError(f"{field} must be between {low:g} and {high:g} in the dashboard (got {value!r})")
-        if field == "gpus" and not float(value).is_integer():
-            raise ValueError(f"gpus must be a whole number in the dashboard (got {value!r})")
-
-
-def _widget_value(field: str, value: float | None) -> Any:
-    """A Scenario field's value in its sidebar widget's unit and type."""
-    if field == "gpus":
-        return None if value is None else max(1, round(value))
-    if field == "peak_flop_per_s":
-        shown = None if value is None else units.to_unit(value, PEAK_UNIT)
-        # Remember the exact value: value / 1e12 * 1e12 need not give value back.
-        st.session_state["_exact_peak"] = (shown, value)
-        return shown
-    if field == "hours":
-        return hours_text(value)
-    return None if value is None else float(value)
-
-
-def set_widgets(values: Mapping[str, float | None]) -> None:
-    """Write Scenario field values into their sidebar inputs (only from a callback or before the sidebar)."""
-    for field, value in values.items():
-        st.session_state[FIELD_WIDGETS[field]] = _widget_value(field, value)
-
-
-def _apply_presets(reset_all: bool = False) -> None:
-    """Write the picked presets into the sidebar inputs (a widget callback).
-
-    Fields the new presets set are overwritten. An optional figure the new
-    site does not give (price, grid, WUE) is cleared only if it came from the
-    previous preset, so a value the user typed survives a change of site.
-    """
-    old = st.session_state.get("_preset_values", {})
-    new = preset_values(current_presets())
-    updates: dict[str, float | None] = {}
-    for field in PRESET_FIELDS:
-        if field in new:
-            updates[field] = new[field]
-        elif field in OPTIONAL_FIELDS:
-            if reset_all or (field in old and _close(scenario_field(field), old[field])):
-                updates[field] = None
-    set_widgets(updates)
-    st.session_state["_preset_values"] = new
-
-
-def _reset_to_presets() -> None:
-    _apply_presets(reset_all=True)
-
-
-def _close(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-# --------------------------------------------------------------------------- state and URL
-
-def _initialize() -> None:
-    """First run of a session: defaults, or the scenario in the address if it is valid."""
-    if st.session_state.get("_initialized"):
-        return
-    st.session_state["_initialized"] = True
-    st.session_state.setdefault("kept", {})
-    presets = dict(DEFAULT_PRESETS)
-    values: dict[str, float | None] = {**preset_values(presets), "gpus": APP_DEFAULTS["gpus"].value,
-                                       "hours": APP_DEFAULTS["hours"].value}
-    params = {k: st.query_params[k] for k in st.query_params}
-    if params:
-        try:
-            # A short link reads as if its presets (or the default ones) were picked and only
-            # the values it gives were typed.
-            fields, restored = links.scenario_from_query(params, LINK_DEFAULTS, LINK_PRESETS)
-            check_limits(fields)
-            presets.update({k: v for k, v in restored.items() if v is not None})
-            if restored.get("site") is None:
-                presets["site"] = NO_SITE
-            values = {k: fields[k] for k in FIELD_WIDGETS}
-        except (ValueError, TypeError) as exc:
-            st.session_state["_restore_warning"] = error_text(exc)
-    for k in PRESET_WIDGETS:
-        st.session_state[k] = presets[k]
-    st.session_state["_preset_values"] = preset_values(presets)
-    set_widgets(values)
-
-
-def scenario_field(field: str) -> float | None:
-    """One Scenario field as the sidebar holds it, in the library's unit (no validation).
-
-    Raises
-    ------
-    ValueError
-        If the period text cannot be read (units.parse names the problem).
-    """
-    value = st.session_state.get(FIELD_WIDGETS[field])
-    if field == "peak_flop_per_s":
-        shown, exact = st.session_state.get("_exact_peak", (None, None))
-        if value is not None and value == shown:
-            return exact
-        return None if value is None else units.to_unit(value, "FLOP/s", from_unit=PEAK_UNIT)
-    if field == "hours":
-        text = (value or "").strip()
-        return None if not text else _period_hours(text)
-    return None if value is None else float(value)
+def _resolve_args(presets: Mapping[str, str]) -> tuple[str, str | None, str | None, str, str | None]:
+    """The picked presets as :func:`estimator.resolve.resolve` takes them (the default methodology as None,
+    so its values are marked as defaults; a date that is not a date as none)."""
+    method = presets["methodology"]
+    try:
+        date = resolve.check_date(presets.get("date") or None)
+    except (ValueError, TypeError):
+        date = None
+    return (presets["accelerator"], None if method == resolve.DEFAULT_METHODOLOGY else method,
+            None if presets.get("site", NO_SITE) == NO_SITE else presets["site"],
+            presets.get("precision", "bf16"), date)
 
 
 @functools.lru_cache(maxsize=256)
-def _period_hours(text: str) -> float:
-    # Read on every rerun, usually the same text; errors are raised again each time (not cached).
-    return units.parse(text, "h", field="period")
+def _resolution(args: tuple, typed: tuple[tuple[str, float | None], ...],
+                registry: tuple[str, ...]) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, Origin], ...]]:
+    # Asked several times per rerun with the same presets and typed values; the registry is in the key so
+    # that a field added to it is seen at once.
+    del registry
+    typed_map = dict(typed)
+    given = {k: v for k, v in typed_map.items() if v is not None}
+    r = resolve.resolve(*args, values=given)
+    values, provenance = dict(r.values), dict(r.provenance)
+    for name, src in PREFILLS.items():
+        if name not in values and name not in typed_map:
+            values[name] = src.value
+            provenance[name] = Origin("default", "dashboard", src.source, src.note, src.confirmed, src.value)
+    for name, value in typed_map.items():
+        if value is None:  # the user emptied it: the preset's value is not put back
+            below = provenance.get(name)
+            values.pop(name, None)
+            provenance[name] = Origin("user", value=None, preset_value=None if below is None else
+                                      (below.preset_value if below.is_user else below.value))
+    return tuple(values.items()), tuple(provenance.items())
 
 
-def scenario_fields() -> dict[str, float | None]:
-    """Every Scenario field from the sidebar (unvalidated); raises ValueError on a bad period."""
-    return {f: scenario_field(f) for f in Scenario.field_names()}
+def resolution(presets: Mapping[str, str] | None = None,
+               typed: Mapping[str, float | None] | None = None) -> tuple[dict[str, float], dict[str, Origin]]:
+    """Scenario field → value and → :class:`estimator.resolve.Origin`, for the presets and typed values
+    (the sidebar's by default). Prefilled values have origin "default" and preset "dashboard"."""
+    presets = current_presets() if presets is None else presets
+    typed = typed_values() if typed is None else typed
+    values, provenance = _resolution(_resolve_args(presets), tuple(sorted(typed.items())), fields.inputs())
+    return dict(values), dict(provenance)
+
+
+def typed_values() -> dict[str, float | None]:
+    """The values the user typed (field → value in its base unit; None: emptied)."""
+    return dict(st.session_state.get("_typed", {}))
+
+
+def invalid_inputs() -> dict[str, tuple[str, str]]:
+    """Sidebar inputs holding text that cannot be read: field → (text, message)."""
+    return dict(st.session_state.get("_invalid", {}))
+
+
+def suggested_sources() -> dict[str, tuple[str, Sourced]]:
+    """Optional figure → (site name, sourced value) offered when the chosen site lacks it."""
+    out = {}
+    for name, key in SUGGESTED_SITES.items():
+        site = catalog.site(key)
+        out[name] = (site.name, getattr(site, name))
+    return out
+
+
+def fill_missing() -> None:
+    """Fill the empty price, grid intensity and WUE inputs from site presets (a button callback)."""
+    filled = st.session_state.setdefault("_filled_sources", {})
+    values, _ = resolution()
+    typed = st.session_state.setdefault("_typed", {})
+    for name, (_, sourced) in suggested_sources().items():
+        if values.get(name) is None:
+            typed[name] = sourced.value
+            filled[name] = sourced
+    _write_widgets()
+
+
+# --------------------------------------------------------------------------- widgets from the registry
+
+def _widget_fields() -> list[Field]:
+    return [f for f in fields.INPUTS if f.widget != "none"]
+
+
+def _range(f: Field) -> tuple[float | None, float | None]:
+    """A number box's closed range in the widget's unit: the Field's, else from its rule and ceiling."""
+    if f.widget_range is not None:
+        return float(f.widget_range[0]), float(f.widget_range[1])
+    low = {"at_least_one": 1.0, "nonnegative": 0.0}.get(f.rule)
+    high = None if f.maximum is None else float(_shown(f, f.maximum))
+    return low, high
+
+
+def _shown(f: Field, value: float) -> float:
+    return float(value) if not f.widget_unit else float(units.to_unit(value, f.widget_unit))
+
+
+def _base(f: Field, shown: float) -> float:
+    return float(shown) if not f.widget_unit else float(units.to_unit(shown, f.unit, from_unit=f.widget_unit))
+
+
+def value_text(f: Field, value: float | None) -> str:
+    """A value as a text box shows it, exactly, in a form :func:`estimator.units.parse` reads back."""
+    if value is None:
+        return ""
+    v = float(value)
+    if f.unit == "h":
+        return hours_text(v)
+    if f.unit in ("count", "ratio"):
+        return f"{int(v):,}" if v.is_integer() and abs(v) < 2**53 else repr(v)
+    return f"{v!r} {f.unit}"
+
+
+def _to_widget(f: Field, value: float | None) -> Any:
+    if f.widget == "text":
+        return value_text(f, value)
+    return None if value is None else _shown(f, value)
+
+
+def check_widget(name: str, value: float) -> None:
+    """Raise ValueError if a value cannot be held by its sidebar input (a number box's closed range)."""
+    f = fields.FIELDS[name]
+    if f.widget_range is None and f.widget != "number":
+        return
+    low, high = _range(f) if f.widget == "number" else (f.widget_range or (None, None))
+    shown = _shown(f, value) if f.widget == "number" else float(value)
+    if (low is not None and shown < low) or (high is not None and shown > high):
+        unit = f" {f.widget_unit}" if f.widget_unit else ""  # a bare number is in the field's own unit
+        raise ValueError(f"{name} must be between {low:g}{unit} and {high:g}{unit} in the dashboard "
+                         f"(got {shown:g}{unit})")
+
+
+def widget_problems(values: Mapping[str, float | None]) -> list[str]:
+    """Messages for values the sidebar's inputs cannot hold (see :func:`check_widget`)."""
+    out = []
+    for name, value in values.items():
+        if value is None or isinstance(value, list) or name not in fields.FIELDS:
+            continue
+        try:
+            check_widget(name, value)
+        except ValueError as exc:
+            out.append(error_text(exc))
+    return out
+
+
+def _write_widgets(names: Any = None) -> None:
+    """Write resolved values into the sidebar inputs (only from a callback or before the sidebar);
+    an input holding unreadable text keeps it, so the user sees what to fix."""
+    values, _ = resolution()
+    bad = invalid_inputs()
+    for f in _widget_fields():
+        if (names is not None and f.name not in names) or f.name in bad:
+            continue
+        st.session_state[f.name] = _to_widget(f, values.get(f.name))
+
+
+def read_widget(f: Field, shown: Any) -> float | None:
+    """A sidebar input's value in the field's base unit, checked against the field's rule.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the field, the value and the rule (text that cannot be read, a value out of range).
+    """
+    if f.widget == "text":
+        text = (shown or "").strip()
+        if not text:
+            if f.required:
+                raise ValueError(f"{f.name} must be given ({f.help}), e.g. {f.example}")
+            return None
+        try:
+            value = units.parse(text, f.unit, field=f.name)
+        except ValueError as exc:
+            hint = f" (e.g. {f.example})" if f.example and "e.g." not in str(exc) else ""
+            raise ValueError(f"{exc}{hint}") from None
+        return float(validate.field(f.name, value))
+    if shown is None:
+        if f.required:
+            raise ValueError(f"{f.name} must be given ({f.help})")
+        return None
+    return float(validate.field(f.name, _base(f, shown)))
+
+
+def _on_field_change(name: str) -> None:
+    """A sidebar input changed by the user: its value becomes theirs (a widget callback)."""
+    f = fields.FIELDS[name]
+    typed = st.session_state.setdefault("_typed", {})
+    bad = st.session_state.setdefault("_invalid", {})
+    shown = st.session_state.get(name)
+    try:
+        value = read_widget(f, shown)
+    except (ValueError, TypeError) as exc:
+        bad[name] = (str(shown), error_text(exc))
+        return
+    bad.pop(name, None)
+    typed[name] = value
+    if f.widget == "text" and value is not None:
+        st.session_state[name] = value_text(f, value)  # "100k" shows as "100,000": what was read
+
+
+def _on_preset_change() -> None:
+    """A preset picker changed: replace only the values the presets own and the user has not typed."""
+    if st.session_state.get("precision") not in precisions(st.session_state["accelerator"]):
+        st.session_state["precision"] = "bf16"
+        st.session_state["_precision_note"] = st.session_state["accelerator"]
+    _write_widgets()
+
+
+def reset_field(name: str) -> None:
+    """Forget one typed value: the input goes back to the presets' value (a button callback)."""
+    st.session_state.setdefault("_typed", {}).pop(name, None)
+    st.session_state.setdefault("_invalid", {}).pop(name, None)
+    st.session_state.setdefault("_filled_sources", {}).pop(name, None)
+    _write_widgets([name])
+
+
+def reset_all() -> None:
+    """Forget every typed value (a button callback)."""
+    st.session_state["_typed"] = {}
+    st.session_state["_invalid"] = {}
+    st.session_state["_filled_sources"] = {}
+    _write_widgets()
+
+
+def load_state(presets: Mapping[str, str | None], typed: Mapping[str, float | None]) -> None:
+    """Put presets and typed values into the sidebar (a callback, or before the sidebar is drawn)."""
+    chosen = {**DEFAULT_PRESETS, **{k: v for k, v in presets.items() if v and k in PRESET_WIDGETS}}
+    if chosen["precision"] not in precisions(chosen["accelerator"]):
+        chosen["precision"] = "bf16"
+    for k in PRESET_WIDGETS:
+        st.session_state[k] = chosen[k]
+    st.session_state["_typed"] = {k: v for k, v in typed.items() if k in fields.FIELDS}
+    st.session_state["_invalid"] = {}
+    st.session_state["_filled_sources"] = {}
+    _write_widgets()
+
+
+# --------------------------------------------------------------------------- page inputs in the link
+
+@dataclass(frozen=True)
+class PageInput:
+    """One input of a page, in the link as ``<page>.<name>``.
+
+    ``kind``: "text" (read by units.parse in ``unit``; kept as typed), "float", "int", "choice"
+    (one of ``choices``), "floats" (comma-separated, each one of ``choices``) or "bool".
+    ``default`` is the widget's starting value, or a callable of the session state for an input
+    whose default follows another (a heatmap range follows its axis).
+    """
+
+    param: str
+    key: str
+    kind: str
+    default: Any
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] = ()
+
+    def start(self, state: Mapping[str, Any]) -> Any:
+        return self.default(state) if callable(self.default) else self.default
+
+    def read(self, text: str) -> Any:
+        """The widget value for link text; ValueError names the parameter, the value and the rule."""
+        name, shown = self.param, text.strip()
+        if self.kind == "text":
+            value = units.parse(shown, self.unit or "count", field=name)
+            self._check_range(value)
+            return text
+        if self.kind in ("float", "int"):
+            value = units.parse(shown, self.unit or "count", field=name)
+            if self.kind == "int":
+                if not float(value).is_integer():
+                    raise ValueError(f"{name} must be a whole number (got {text!r})")
+                value = int(value)
+            self._check_range(value)
+            return value
+        if self.kind == "bool":
+            if shown.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"{name} must be true or false (got {text!r})")
+            return shown.lower() in ("true", "1")
+        if self.kind == "floats":
+            values = [self._choice(t) for t in shown.split(",") if t.strip()] if shown else []
+            return list(dict.fromkeys(values))
+        return self._choice(shown)
+
+    def _choice(self, text: str) -> Any:
+        for c in self.choices:
+            if str(c) == text.strip() or (isinstance(c, float) and _float_or_none(text) == c):
+                return c
+        raise ValueError(f"{self.param} must be one of {', '.join(map(str, self.choices))} (got {text!r})")
+
+    def _check_range(self, value: float) -> None:
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            unit = f" {self.unit}" if self.unit and self.unit not in ("count", "ratio") else ""
+            raise ValueError(f"{self.param} must be between {self.low:g}{unit} and {self.high:g}{unit} "
+                             f"(got {value:g}{unit})")
+
+    def write(self, value: Any) -> str:
+        if self.kind == "floats":
+            return ",".join(f"{v:g}" for v in value)
+        if self.kind == "bool":
+            return "true" if value else "false"
+        if self.kind == "float":
+            return repr(float(value))
+        return str(value)
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _heat_default(axis: str, end: int) -> Callable[[Mapping[str, Any]], float]:
+    def default(state: Mapping[str, Any]) -> float:
+        field = state.get(f"heat_{axis}", "gpus" if axis == "x" else "pue")
+        return float(sweep.SWEEP_RANGES.get(field, sweep.SWEEP_RANGES["gpus"])[end])
+    return default
+
+
+PUE_CHOICES: tuple[float, ...] = (1.0, 1.08, 1.1, 1.15, 1.2, 1.3, 1.4, 1.54, 1.6, 2.0)
+UNC_SAMPLES: tuple[int, ...] = (10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000)
+HEAT_OUTPUTS = ("facility_power_w", "average_facility_power_w", "it_power_w")
+UNC_OUTPUTS = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "emissions_kg")
+BUDGET_LOW_W, BUDGET_HIGH_W = tables.BUDGET_RANGE_W
+
+#: Every page's inputs, as the link carries them (``<page>.<name>``), with their widget keys and defaults.
+PAGE_INPUTS: tuple[PageInput, ...] = (
+    PageInput("fleet.idle_fraction", "idle_fraction", "float", IDLE_FRACTION_DEFAULT.value, "ratio", 0.0, 1.0),
+    PageInput("fleet.job_share", "job_share", "int", 100, "count", 1, 100),
+    PageInput("explorer.budget", "budget", "text", "1 GW", "W", BUDGET_LOW_W, BUDGET_HIGH_W),
+    PageInput("explorer.days", "explorer_days", "int", 90, "count", 1, 3650),
+    PageInput("explorer.run", "run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),
+    PageInput("sweeps.pues", "sweep_pues", "floats", [1.1, 1.2, 1.4, 1.54], choices=PUE_CHOICES),
+    PageInput("sweeps.gpus_min", "sweep_gpus_min", "int", 1_000, "count", 1, 1_000_000_000),
+    PageInput("sweeps.gpus_max", "sweep_gpus_max", "int", 3_000_000, "count", 2, 1_000_000_000),
+    PageInput("sweeps.x", "heat_x", "choice", "gpus", choices=sweep.CHAIN_FIELDS),
+    PageInput("sweeps.y", "heat_y", "choice", "pue", choices=sweep.CHAIN_FIELDS),
+    PageInput("sweeps.x_min", "heat_x_min", "float", _heat_default("x", 0), "count"),
+    PageInput("sweeps.x_max", "heat_x_max", "float", _heat_default("x", 1), "count"),
+    PageInput("sweeps.y_min", "heat_y_min", "float", _heat_default("y", 0), "count"),
+    PageInput("sweeps.y_max", "heat_y_max", "float", _heat_default("y", 1), "count"),
+    PageInput("sweeps.output", "heat_output", "choice", "facility_power_w", choices=HEAT_OUTPUTS),
+    PageInput("sweeps.level", "heat_level", "text", "1 GW", "W"),
+    PageInput("energy.basis", "energy_basis", "choice", "fleet", choices=("fleet", "budget")),
+    PageInput("energy.budget", "energy_budget", "text", "1 GW", "W", BUDGET_LOW_W, BUDGET_HIGH_W),
+    PageInput("training.mode", "train_mode", "choice", "size", choices=("size", "flop")),
+    PageInput("training.parameters", "train_parameters", "text", "405B", "count"),
+    PageInput("training.tokens", "train_tokens", "text", "15.6T", "count"),
+    PageInput("training.flop", "train_flop", "text", "3.8e25 FLOP", "FLOP"),
+    PageInput("training.days", "train_days", "float", 90.0, "count", 1.0, 3650.0),
+    PageInput("uncertainty.shape", "unc_distribution", "choice", "triangular",
+              choices=("triangular", "uniform", "lognormal")),
+    PageInput("uncertainty.samples", "unc_samples", "choice", 100_000, choices=UNC_SAMPLES),
+    PageInput("uncertainty.seed", "unc_seed", "int", 0, "count", 0, 2**32 - 1),
+    PageInput("uncertainty.output", "unc_output", "choice", "facility_power_w", choices=UNC_OUTPUTS),
+    PageInput("compare.diff_only", "compare_diff_only", "bool", False),
+)
+PAGE_PARAMS: dict[str, PageInput] = {p.param: p for p in PAGE_INPUTS}
+#: The uncertainty page's ranges travel as ``uncertainty.low.<field>`` / ``uncertainty.high.<field>``
+#: (in the unit the range inputs show); the page applies them when it seeds its rows.
+UNC_RANGE_PREFIXES = ("uncertainty.low.", "uncertainty.high.")
+
+
+def _range_checker(param: str) -> Callable[[str], object]:
+    def check(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{param} must be a number (got {text!r})") from None
+    return check
+
+
+def _link_extra() -> dict[str, Callable[[str], object]]:
+    extra: dict[str, Callable[[str], object]] = {p.param: p.read for p in PAGE_INPUTS}
+    for f in fields.INPUTS:
+        for prefix in UNC_RANGE_PREFIXES:
+            extra[prefix + f.name] = _range_checker(prefix + f.name)
+    return extra
+
+
+def _seed_page_inputs() -> None:
+    """Give every page input its starting value where it has none (so no widget needs ``value=``)."""
+    state = st.session_state
+    for p in PAGE_INPUTS:
+        if p.key not in state:
+            state[p.key] = p.start(state)
+
+
+def page_link_params() -> dict[str, str]:
+    """Page inputs that differ from their defaults, as link parameters."""
+    state = st.session_state
+    out = {}
+    for p in PAGE_INPUTS:
+        if p.key in state and state[p.key] != p.start(state) and state[p.key] is not None:
+            out[p.param] = p.write(state[p.key])
+    # The uncertainty page's ranges: those changed from their default row, and those an address brought
+    # for rows the page has not drawn yet.
+    for name, info in state.get("_unc_seeded", {}).items():
+        for (shown, _), key, prefix in zip(info["exact"], (f"unc_low_{name}", f"unc_high_{name}"),
+                                           UNC_RANGE_PREFIXES, strict=True):
+            value = state.get(key)
+            if value is not None and value != shown:
+                out[prefix + name] = repr(float(value))
+    for key, value in state.get("_unc_link", {}).items():
+        out.setdefault(key, value)
+    return out
+
+
+def link_params() -> dict[str, str]:
+    """The address of the dashboard's state: presets, the user's typed values, every page's inputs."""
+    presets = current_presets()
+    chosen = {"accelerator": presets["accelerator"], "methodology": presets["methodology"],
+              "site": None if presets["site"] == NO_SITE else presets["site"],
+              "precision": None if presets["precision"] == "bf16" else presets["precision"],
+              "date": presets.get("date") or None}
+    return links.write(chosen, typed_values(), page_link_params())
+
+
+def _restore_link(params: Mapping[str, str]) -> None:
+    """Apply an address on the first run of a session: what it holds, less what cannot be used."""
+    link = links.read(params, _link_extra(), check_widget)
+    presets = {**DEFAULT_PRESETS, **link.presets}
+    problems = list(link.problems)
+    if presets["precision"] not in precisions(presets["accelerator"]):
+        presets["precision"] = "bf16"
+    state = st.session_state
+    for k in PRESET_WIDGETS:
+        state[k] = presets[k]
+    state["_typed"] = dict(link.values)
+    unc = {}
+    for param, text in link.extra.items():
+        if param in PAGE_PARAMS:
+            p = PAGE_PARAMS[param]
+            state[p.key] = p.read(text)
+        else:
+            unc[param] = text
+    state["_unc_link"] = unc
+    state["_link_problems"] = problems
+    state["_link_unknown"] = list(link.unknown)
+
+
+def _initialize() -> None:
+    """First run of a session: presets, typed values and page inputs from the address (or the defaults).
+    Every run: any input without a state (a field just added to the registry) gets its value."""
+    state = st.session_state
+    if "_typed" not in state:
+        state["_typed"], state["_invalid"] = {}, {}
+        for k in PRESET_WIDGETS:
+            state[k] = DEFAULT_PRESETS[k]
+        params = {k: st.query_params[k] for k in st.query_params}
+        if params:
+            _restore_link(params)
+        _seed_page_inputs()
+        _write_widgets()
+        return
+    _seed_page_inputs()
+    missing = [f.name for f in _widget_fields() if f.name not in state]
+    if missing:
+        _write_widgets(missing)
+
+
+# --------------------------------------------------------------------------- the current scenario
+
+def scenario_values() -> dict[str, float | None]:
+    """Every Scenario field as the sidebar holds it, in the library's unit (unvalidated).
+
+    An input holding text that cannot be read uses the last valid value if the field is required
+    (the page says so), and none if it is optional (results that need it are absent)."""
+    values, _ = resolution()
+    for name in invalid_inputs():
+        if fields.FIELDS[name].optional:
+            values.pop(name, None)
+    return {f.name: values.get(f.name) for f in fields.INPUTS}
 
 
 def current_scenario() -> tuple[Scenario | None, str | None]:
     """The sidebar's assumptions as a validated Scenario, or None and the library's message."""
-    try:
-        values = scenario_fields()
-    except (ValueError, TypeError) as exc:
-        return None, error_text(exc)
-    return _scenario(tuple((k, v) for k, v in values.items() if v is not None))
+    values = scenario_values()
+    return _scenario(tuple((k, v) for k, v in values.items() if v is not None), fields.inputs())
 
 
 @functools.lru_cache(maxsize=64)
-def _scenario(items: tuple[tuple[str, float], ...]) -> tuple[Scenario | None, str | None]:
+def _scenario(items: tuple[tuple[str, float], ...],
+              registry: tuple[str, ...]) -> tuple[Scenario | None, str | None]:
     # The sidebar, the page and the assumptions panel all ask for the same scenario in one run;
-    # a Scenario is frozen, so one validation serves them all.
+    # a Scenario is frozen, so one validation serves them all. The registry is in the key: a
+    # Scenario built before a field was added does not hold it.
+    del registry
     try:
         return Scenario(**dict(items)), None
     except (ValueError, TypeError) as exc:
@@ -414,159 +725,185 @@ def require_scenario() -> Scenario:
     return s
 
 
-def _sync_query_params(s: Scenario | None) -> None:
-    """Keep the address bar equal to the current scenario, so it can be shared."""
-    if s is None:
+def _sync_query_params() -> None:
+    """Keep the address bar equal to the dashboard's state, so it can be shared."""
+    try:
+        wanted = link_params()
+    except ValueError:
         return
-    wanted = share_params(s)
     current = {k: st.query_params[k] for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
 
 
-def share_params(s: Scenario) -> dict[str, str]:
-    """Query parameters that restore ``s`` and the picked presets."""
-    presets = current_presets()
-    fields = s.to_dict()
-    if any(isinstance(v, list) for v in fields.values()):  # arrays: let the library word the refusal
-        return links.query_from_scenario(s, {**presets, "site": None if presets["site"] == NO_SITE
-                                             else presets["site"]}, LINK_DEFAULTS)
-    return dict(_share_params(tuple(fields.items()), tuple(presets.items())))
-
-
-@functools.lru_cache(maxsize=64)
-def _share_params(fields: tuple[tuple[str, float | None], ...],
-                  presets: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    # Asked on every rerun (to keep the address bar in step), nearly always with the same answer.
-    chosen = dict(presets)
-    scenario = Scenario(**{k: v for k, v in fields if v is not None})
-    return tuple(links.query_from_scenario(scenario, {**chosen, "site": None if chosen["site"] == NO_SITE
-                                                      else chosen["site"]}, LINK_DEFAULTS).items())
+def share_params(s: Scenario | None = None) -> dict[str, str]:
+    """Query parameters that restore the dashboard's state (``s`` is accepted for compatibility)."""
+    del s
+    return link_params()
 
 
 # --------------------------------------------------------------------------- sidebar
 
-def _number(field: str, label: str, *, step: float, fmt_: str, help_: str, allow_empty: bool = False) -> None:
-    """A sidebar number input for one Scenario field, its range from :data:`LIMITS`."""
-    low, high = _PEAK_LIMITS if field == "peak_flop_per_s" else LIMITS[field]
-    # value=None lets an optional input be empty; its state is always set in _initialize().
-    extra: dict[str, Any] = {"value": None} if allow_empty else {}
-    st.number_input(label, min_value=low, max_value=high, step=step, format=fmt_,
-                    key=FIELD_WIDGETS[field], help=help_, **extra,
-                    placeholder="not set: outputs that need it are left out" if allow_empty else None)
-
-
-_PEAK_LIMITS = tuple(units.to_unit(v, PEAK_UNIT) for v in LIMITS["peak_flop_per_s"])
+def _draw_field(f: Field) -> None:
+    """One sidebar input from its Field, then its message: an error, "yours" with a reset, or a prefill."""
+    help_ = f.help[:1].upper() + f.help[1:] + "." + (f" E.g. {f.example}." if f.example else "")
+    placeholder = "not set: outputs that need it are left out" if f.optional else None
+    if f.widget == "text":
+        st.text_input(f.widget_label, key=f.name, help=help_, placeholder=placeholder,
+                      on_change=_on_field_change, args=(f.name,))
+    else:
+        low, high = _range(f)
+        extra: dict[str, Any] = {"value": None} if f.optional else {}
+        st.number_input(f.widget_label, min_value=low, max_value=high, step=float(f.step),
+                        format=f"%.{f.decimals}f", key=f.name, help=help_, placeholder=placeholder,
+                        on_change=_on_field_change, args=(f.name,), **extra)
+    bad = invalid_inputs().get(f.name)
+    _, provenance = resolution()
+    origin = provenance.get(f.name)
+    if bad is not None:
+        text, message = bad
+        last = typed_values().get(f.name, resolution()[0].get(f.name))
+        then = (f"results use the last valid value, {fmt_assumption(f.name, last)}" if not f.optional
+                else "results that need it are not shown")
+        show_error(f"{f.label} ({f.name}) = {text!r} cannot be used: {message}. Until it is fixed, {then}.")
+    elif origin is not None and origin.is_user:
+        preset = origin.preset_value
+        c1, c2 = st.columns([5, 1], vertical_alignment="center", gap="small")
+        c1.caption(f"✎ Yours (preset: {fmt_assumption(f.name, preset)})" if preset is not None
+                   else "✎ Yours (no preset value)")
+        c2.button("↺", key=f"reset_{f.name}", on_click=reset_field, args=(f.name,),
+                  help=f"Back to the preset value of {f.label.lower()}", type="tertiary")
+    elif origin is not None and origin.preset == "dashboard" and f.name in PREFILL_NOTES:
+        st.caption(PREFILL_NOTES[f.name])
 
 
 def sidebar() -> None:
-    """Draw the preset pickers and every assumption input, then sync the address bar."""
+    """Draw the preset pickers and every registry input, then sync the address bar."""
     _initialize()
     names = preset_names()
+    keys = fields.PRESETS
     with st.sidebar:
         st.subheader("Assumptions")
         st.caption("Presets fill the inputs below with nominal public figures (not measurements); "
-                   "every input can be overridden.")
-        st.selectbox("Accelerator", list(names["accelerator"]), format_func=names["accelerator"].get,
-                     key="accelerator", on_change=_apply_presets,
-                     help="Sets accelerator power, peak FLOP/s and the server overhead.")
-        st.selectbox("Methodology (assumption set)", list(names["methodology"]),
-                     format_func=names["methodology"].get, key="methodology", on_change=_apply_presets,
-                     help="Sets server and network overheads, PUE, utilization (and MFU where published).")
-        st.selectbox("Site", list(names["site"]), format_func=names["site"].get, key="site",
-                     on_change=_apply_presets,
-                     help="Sets PUE, and WUE, grid intensity and price where the site publishes them. "
-                          "'None' keeps the methodology's PUE.")
-        st.selectbox("Precision", list(names["precision"]), format_func=names["precision"].get,
-                     key="precision", on_change=_apply_presets,
-                     help="Which dense peak the accelerator preset uses.")
+                   "every input can be overridden, and a value you type stays yours when a preset changes.")
+        st.selectbox(keys["accelerator"].label, list(names["accelerator"]), format_func=names["accelerator"].get,
+                     key="accelerator", on_change=_on_preset_change, help=keys["accelerator"].help)
+        st.selectbox(keys["methodology"].label + " (assumption set)", list(names["methodology"]),
+                     format_func=names["methodology"].get, key="methodology", on_change=_on_preset_change,
+                     help=keys["methodology"].help)
+        st.selectbox(keys["site"].label, list(names["site"]), format_func=names["site"].get, key="site",
+                     on_change=_on_preset_change, help=keys["site"].help + ". 'None' keeps the methodology's PUE.")
+        offered = precisions(st.session_state["accelerator"])
+        st.selectbox(keys["precision"].label, offered, format_func=names["precision"].get, key="precision",
+                     on_change=_on_preset_change, help=keys["precision"].help)
+        part = accelerator(st.session_state["accelerator"])
+        if len(offered) == 1:
+            st.caption(f"FP8: {part.name} has no published FP8 peak in the catalogue; BF16 only.")
+        st.session_state.pop("_precision_note", None)
+        st.text_input(keys["date"].label + " [YYYY-MM-DD]", key="date", on_change=_on_preset_change,
+                      placeholder="empty: none", help=keys["date"].help)
+        try:
+            resolve.check_date(st.session_state.get("date") or None)
+        except (ValueError, TypeError) as exc:
+            show_error(f"{exc}; the methodology is applied without a date until it is fixed.")
 
-        with st.expander("Fleet and accelerator", expanded=True):
-            st.number_input("Accelerators in the fleet [count]", min_value=1, max_value=int(LIMITS["gpus"][1]),
-                            step=1000, key="gpus", help="GPUs, TPUs, ... (1 to 10⁹).")
-            _number("gpu_watts", "Accelerator power [W]", step=10.0, fmt_="%.0f",
-                    help_="Power of one accelerator at full load: nameplate TDP/TGP unless you know better.")
-            _number("peak_flop_per_s", "Peak per accelerator [TFLOP/s]", step=10.0, fmt_="%.1f",
-                    allow_empty=True, help_="Dense peak at the chosen precision, without sparsity. Empty: no "
-                                            "compute outputs.")
-            _number("mfu", "MFU [0–1]", step=0.01, fmt_="%.3f",
-                    help_="Model FLOPs utilization: achieved ÷ peak FLOP/s of a training job.")
-        with st.expander("Overheads (the power chain)", expanded=True):
-            _number("server_overhead", "Server overhead [ratio, ≥ 1]", step=0.01, fmt_="%.3f",
-                    help_="Server wall power ÷ accelerator power: host CPUs, memory, NICs, fans, PSU loss.")
-            _number("network_overhead", "Network overhead [ratio, ≥ 1]", step=0.01,
-                    fmt_="%.3f", help_="IT power ÷ server power: switches, optics, storage, management.")
-            _number("pue", "PUE [ratio, ≥ 1]", step=0.01, fmt_="%.3f",
-                    help_="Power usage effectiveness: facility power ÷ IT power (cooling, power conversion, "
-                          "lighting).")
-            _number("utilization", "Utilization [0–1]", step=0.01, fmt_="%.2f",
-                    help_="Average ÷ full-load draw over the period; sets the average draw and the energy.")
-        with st.expander("Period, grid and price", expanded=False):
-            st.text_input("Period [e.g. 1 year, 90 days]", key="period",
-                          help="Energy, cost, emissions and water are over this period, e.g. '1 year', "
-                               "'90 days', '2160 h'. Empty: none.")
-            _number("electricity_price", "Electricity price [currency/kWh]", step=0.01, fmt_="%.4f",
-                    allow_empty=True, help_="Empty: no cost.")
-            _number("carbon_intensity", "Grid intensity [kg CO2e/kWh]", step=0.01, fmt_="%.3f",
-                    allow_empty=True, help_="Grid carbon intensity, location-based. Empty: no emissions.")
-            _number("wue", "WUE [L/kWh of IT energy]", step=0.01, fmt_="%.2f",
-                    allow_empty=True, help_="Water usage effectiveness: site water ÷ IT energy. Empty: no water.")
-        st.button("Reset inputs to the presets", key="reset_presets", on_click=_reset_to_presets,
-                  width="stretch")
+        known = {g for g, _, _ in GROUPS}  # a field in a group of its own gets an expander of its own
+        groups = [*GROUPS, *((g, g.capitalize() or "Other", True) for g in
+                             dict.fromkeys(f.group for f in _widget_fields()) if g not in known)]
+        for group, title, expanded in groups:
+            members = [f for f in _widget_fields() if f.group == group]
+            if not members:
+                continue
+            with st.expander(title, expanded=expanded or any(f.name in invalid_inputs() for f in members),
+                             key=f"group_{group or 'other'}"):
+                for f in members:
+                    _draw_field(f)
+        typed = typed_values()
+        if typed:
+            st.caption("Your values, kept when a preset changes: " + ", ".join(typed))
+        st.button("Reset all to presets", key="reset_presets", on_click=reset_all, width="stretch",
+                  disabled=not typed and not invalid_inputs(), icon=":material/restart_alt:")
         s, message = current_scenario()
         if s is None:
             show_error(message or "invalid input")
-        else:
-            overridden = overridden_fields(s)
-            if overridden:
-                st.caption("Changed from the presets: " + ", ".join(overridden))
-    _sync_query_params(s)
+    _sync_query_params()
+
+
+def notices() -> None:
+    """On the page: what an address brought that could not be used (once), and any input in the sidebar
+    that cannot be read, with what the results use instead."""
+    problems = st.session_state.get("_link_problems")
+    unknown = st.session_state.get("_link_unknown")
+    if problems or unknown:
+        # Shown until dismissed, so that navigating to another page does not hide it.
+        st.button("Dismiss the notice about the address", key="dismiss_link_notice", on_click=_dismiss_link_notice,
+                  type="tertiary", icon=":material/close:")
+    if problems:
+        st.warning(plain("Some values in the address could not be used and were dropped (the rest of the "
+                         "link is applied): " + "; ".join(problems)), icon=":material/warning:")
+    if unknown:
+        named = ", ".join(f"'{name[:40]}'" + (f" (did you mean '{close}'?)" if close else "")
+                          for name, close in unknown)
+        st.caption(plain(f"Ignored in the address (not dashboard parameters): {named}."))
+    bad = invalid_inputs()
+    if bad:
+        values = scenario_values()
+        parts = []
+        for name in bad:
+            f = fields.FIELDS[name]
+            parts.append(f"{f.label} ({name}): the results below use the last valid value, "
+                         f"{fmt_assumption(name, values.get(name))}" if not f.optional else
+                         f"{f.label} ({name}): results that need it are not shown")
+        st.warning(plain("An input in the sidebar cannot be read, so the figures are not all up to date. "
+                         + "; ".join(parts) + "."), icon=":material/warning:")
+
+
+def _dismiss_link_notice() -> None:
+    st.session_state.pop("_link_problems", None)
+    st.session_state.pop("_link_unknown", None)
 
 
 def restore_warning() -> None:
-    """Show, once, why a shared address could not be restored."""
-    message = st.session_state.pop("_restore_warning", None)
-    if message:
-        st.warning(plain(f"The scenario in the address could not be used ({message}); showing the "
-                         "defaults instead."), icon=":material/warning:")
+    """Kept for ``app.py`` callers: see :func:`notices`."""
+    notices()
 
 
-def overridden_fields(s: Scenario) -> list[str]:
-    """Scenario fields whose value differs from the presets' (or the dashboard default)."""
-    preset = preset_values(current_presets())
-    out = []
-    for field in Scenario.field_names():
-        value = getattr(s, field)
-        if field in preset:
-            if not _close(value, preset[field]):
-                out.append(field)
-        elif value is not None:
-            out.append(field)
-    return out
+def status(name: str, origin: Origin | None, value: float | None) -> str:
+    """Where a value came from, in words."""
+    if origin is None:
+        return "not set"
+    filled = st.session_state.get("_filled_sources", {}).get(name)
+    if origin.is_user:
+        if filled is not None and value == filled.value:
+            return "filled from a site preset"
+        if value is None:
+            return "emptied by you"
+        return "yours" + (f" (preset {fmt_assumption(name, origin.preset_value)})"
+                          if origin.preset_value is not None else "")
+    if origin.preset == "dashboard":
+        return "dashboard prefill"
+    if origin.origin == "default":
+        return f"default methodology ({origin.preset})" if origin.preset else "neutral default"
+    return f"{origin.origin} preset ({origin.preset})"
 
 
 def assumptions_rows(s: Scenario) -> list[dict[str, str]]:
     """One row per assumption: value with unit, where it comes from, source, note, confirmed."""
-    sources = preset_sources(current_presets())
+    _, provenance = resolution()
+    filled = st.session_state.get("_filled_sources", {})
     rows = []
-    for field in Scenario.field_names():
-        label, unit = tables.ASSUMPTIONS[field]
-        value = getattr(s, field)
-        src = sources.get(field)
-        if value is None:
-            status = "not set"
-        elif src is not None and _close(value, src.value):
-            status = "dashboard default" if field in APP_DEFAULTS and src is APP_DEFAULTS[field] else "preset"
-        elif src is not None:
-            status = f"overridden (preset {fmt_assumption(field, src.value)})"
-        else:
-            status = "your input"
-        from_preset = src is not None and status != "your input"
+    for f in fields.INPUTS:
+        value = getattr(s, f.name)
+        origin = provenance.get(f.name)
+        state = "not set" if value is None and (origin is None or not origin.is_user) else status(
+            f.name, origin, value)
+        src: Any = filled.get(f.name) if state == "filled from a site preset" else origin
+        sourced = src is not None and not (origin is not None and origin.is_user and src is origin)
         rows.append({
-            "Assumption": label, "Value": fmt_assumption(field, value), "Unit": unit, "Status": status,
-            "Source": src.source if from_preset else "",
-            "Note": src.note if from_preset else "",
-            "Confirmed": ("" if not from_preset else
+            "Assumption": f.label, "Value": fmt_assumption(f.name, value), "Unit": f.unit_text, "Status": state,
+            "Source": src.source if sourced else "",
+            "Note": src.note if sourced else "",
+            "Confirmed": ("" if not sourced or not src.source else
                           "yes" if src.confirmed else "no: secondary source, implied or estimated"),
         })
     return rows
@@ -576,14 +913,16 @@ def fmt_assumption(field: str, value: float | None) -> str:
     """An assumption's value in its own display form."""
     if value is None:
         return "—"
-    unit = tables.ASSUMPTIONS[field][1]
-    if field == "gpus":
-        return units.format_count(value)
+    f = fields.FIELDS.get(field)
+    unit = f.unit if f is not None else tables.ASSUMPTIONS[field][1]
+    if unit == "count":
+        v = float(value)
+        return f"{v:,.0f}" if v.is_integer() else f"{v:,.6g}"
     if unit in ("W", "FLOP/s"):
         return fmt(value, unit)
     if unit == "h":
         return f"{value:,.6g} h ({fmt(value, 'h')})"
-    return f"{value:.6g}" if unit == "ratio" else f"{value:.6g} {unit}"
+    return f"{value:.6g}" if unit == "ratio" else f"{value:.6g} {fields.UNIT_TEXT.get(unit, unit)}"
 
 
 def assumptions_panel(s: Scenario | None, message: str | None = None) -> None:
@@ -603,9 +942,9 @@ def assumptions_panel(s: Scenario | None, message: str | None = None) -> None:
             st.caption(plain("The table returns once the inputs in the sidebar are valid: "
                              f"{message or 'invalid input'}"))
             return
-        st.caption("Every input is an assumption: a dashboard default, a preset (a nominal public figure, "
-                   "not a measurement) or your own value. 'Confirmed: no' marks a figure read only in a "
-                   "secondary source, implied rather than stated, or estimated.")
+        st.caption("Every input is an assumption: a preset (a nominal public figure, not a measurement), a "
+                   "default, a dashboard prefill or your own value. 'Confirmed: no' marks a figure read only "
+                   "in a secondary source, implied rather than stated, or estimated.")
         rows = assumptions_rows(s)
         table("assumptions_table", {k: [r[k] for r in rows] for k in rows[0]}, column_config={
             "Assumption": st.column_config.TextColumn(width="medium"),

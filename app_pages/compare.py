@@ -34,7 +34,7 @@ def _free_name(name: str) -> str:
 
 def _presets_for_file() -> dict:
     presets = common.current_presets()
-    return {k: presets[k] for k in ("accelerator", "methodology", "site", "precision")}
+    return {k: v for k, v in presets.items() if v and v != common.NO_SITE}
 
 
 def _keep() -> None:
@@ -43,7 +43,8 @@ def _keep() -> None:
         return
     typed = (st.session_state.get("keep_name") or "").strip()[:80]
     name = _free_name(typed or f"Scenario {len(kept) + 1}")
-    kept[name] = {"fields": current.to_dict(), "presets": _presets_for_file()}
+    # Its presets and the values typed over them, so that loading it back gives exactly this scenario.
+    kept[name] = {"fields": current.to_dict(), "presets": _presets_for_file(), "typed": common.typed_values()}
     st.session_state["_kept_message"] = (f"Kept as '{name}'" + (f" ('{typed}' was taken)" if typed and typed != name
                                                                else "") + ".")
     st.session_state["keep_name"] = ""
@@ -54,11 +55,7 @@ def _load(name: str | None) -> None:
     if name not in kept:
         return
     entry = kept[name]
-    presets = {**common.current_presets(), **{k: v for k, v in entry["presets"].items() if v}}
-    for k in common.PRESET_WIDGETS:
-        st.session_state[k] = presets[k]
-    st.session_state["_preset_values"] = common.preset_values(presets)
-    common.set_widgets({f: entry["fields"].get(f) for f in common.FIELD_WIDGETS})
+    common.load_state(entry["presets"], entry["typed"])
     st.session_state["_kept_message"] = f"Loaded '{name}' into the sidebar."
 
 
@@ -95,23 +92,32 @@ with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon="
                 if shapes:
                     raise ValueError(f"{shapes[0]} is an array; the dashboard compares one value per "
                                      "assumption (use estimator in Python for arrays)")
-                # Valid for the library but beyond a sidebar input's range (0.5 W, 2.5 accelerators): the
-                # sidebar could not hold it when loaded, so say so now rather than change it silently.
-                common.check_limits(scenario.to_dict())
-                # Already validated by io.loads: only the name and presets are read here.
+                # Valid for the library but beyond a sidebar input's range (0.5 W): the sidebar could not
+                # hold it when opened, so say so now rather than change it silently.
+                problems = common.widget_problems(scenario.to_dict())
+                if problems:
+                    raise ValueError(problems[0])
+                # Already validated by io.loads: only the name is read here.
                 raw = json.loads(data) if fmt_ == "json" else tomllib.loads(data.decode("utf-8-sig"))
                 title = raw.get("name") if isinstance(raw.get("name"), str) else PurePath(upload.name).stem
                 name = _free_name((title.strip() or "Uploaded")[:80])
-                presets = {k: raw[k] for k in ("accelerator", "methodology", "site") if isinstance(raw.get(k), str)}
-                presets = {k: getattr(estimator, k)(v).key for k, v in presets.items()}
-                kept[name] = {"fields": scenario.to_dict(), "presets": presets}
+                presets = {k: v for k, v in scenario.presets.items() if v}
+                if presets.get("accelerator"):
+                    typed = scenario.user_values()
+                else:  # no accelerator preset: every value is the file's, and what it leaves out stays out
+                    typed = scenario.to_dict()
+                kept[name] = {"fields": scenario.to_dict(), "presets": presets, "typed": typed}
                 seen[upload.file_id] = ("ok", f"Kept '{name}' from the file"
-                                        + (f" ('{title}' was taken)" if name != title else "") + ".")
+                                        + (f" ('{title}' was taken)" if name != title else "") + ".", name)
             except (ValueError, TypeError) as exc:
-                seen[upload.file_id] = ("error", f"{upload.name}: {common.error_text(exc)}")
-        status, text = seen[upload.file_id]
+                seen[upload.file_id] = ("error", f"{upload.name}: {common.error_text(exc)}", None)
+        status, text, name = seen[upload.file_id]
         if status == "ok":
             st.success(common.plain(text), icon=":material/check:")
+            if name in kept:
+                st.button("Open in sidebar", key="upload_open", on_click=_load, args=(name,),
+                          icon=":material/open_in_browser:",
+                          help="Put the file's presets and values into the sidebar (it stays kept, too).")
         else:
             common.show_error(text)
 
@@ -126,7 +132,8 @@ for name, entry in kept.items():
 table = tables.comparison(scenarios)
 names = list(scenarios)
 shown = pd.DataFrame({
-    "Quantity": [f"{label} [{unit}]" for label, unit in zip(table["label"], table["unit"], strict=True)],
+    # Each cell carries its own unit (70.0 MW, 1.2 kW): a unit in the header would contradict it.
+    "Quantity": list(table["label"]),
     "Kind": table["kind"],
     **{n: [common.fmt_assumption(q, v) if k == "assumption" else common.fmt(v, u)
            for q, v, u, k in zip(table["quantity"], table[n], table["unit"], table["kind"], strict=True)]
@@ -163,6 +170,8 @@ if kept:
     choice = c1.selectbox("Kept scenario", list(kept), key="kept_select")
     c2.button("Load into the sidebar", key="load_button", on_click=_load, args=(choice,), width="stretch")
     c3.button("Remove", key="remove_button", on_click=_remove, args=(choice,), width="stretch")
+st.caption("Kept scenarios live in this browser session only: a reload or a shared link does not bring them "
+           "back (the link holds the sidebar and the pages' inputs). Download them as JSON to keep them.")
 
 # --------------------------------------------------------------------------- download
 st.subheader("Download")
@@ -188,9 +197,12 @@ st.subheader("Share")
 params = common.share_params(s)
 base = st.context.url or ""
 link = (base.split("?")[0] if base else "") + "?" + urlencode(params)
-st.caption("The address bar always holds the sidebar's scenario; copy it, or this link. Opening it restores "
-           "the presets and every assumption. A link that was altered falls back to the defaults with a "
-           "warning.")
+st.caption("The address bar always holds the dashboard's state; copy it, or this link. Opening it restores "
+           "the presets, the values you typed and every page's inputs. A value in it that cannot be used is "
+           "dropped with a warning (the rest is applied); parameters the dashboard does not know (utm_source, "
+           "...) are ignored.")
 st.code(link, language=None, wrap_lines=True)
 st.caption("Query parameters: " + ", ".join(f"`{k}`" for k in params)
-           + ". Numbers are in the library's units (W, h, FLOP/s, ratios); assumptions not given are left out.")
+           + ". Values are read as files and the command line read them, in the field's unit unless written "
+             "out (`gpus=100k`, `hours=90 days`); page inputs are prefixed by their page "
+             "(`explorer.budget=1 GW`); preset values you did not change are left out.")

@@ -11,13 +11,45 @@ st.caption("What the fleet draws over a period at its average load, and what tha
            "and water. " + common.ASSUMPTION_NOTE)
 
 s = common.require_scenario()
+BASES = {"fleet": "The sidebar's fleet", "budget": "A power budget (facility, full load)"}
+c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+basis = c1.radio("Start from", list(BASES), format_func=BASES.get, key="energy_basis", horizontal=True,
+                 persist_state="session",
+                 help="A power budget is filled with as many of the sidebar's accelerators as fit at full load "
+                      "(the sidebar's overheads and PUE); the rest of the sidebar applies as it is.")
+if basis == "budget":
+    budget_text = c2.text_input("Facility power budget [10 MW to 10 GW]", key="energy_budget",
+                                persist_state="session", help="At the grid connection, full load, e.g. '1 GW'.")
+    budget = common.parse_input(budget_text, "W", "budget")
+    low, high = tables.BUDGET_RANGE_W
+    if budget is not None and not low <= budget <= high:
+        common.show_error(f"budget must be between {common.fmt(low, 'W')} and {common.fmt(high, 'W')} "
+                          f"(got {common.fmt(budget, 'W')})")
+        budget = None
+    if budget is None:
+        common.stop()
+    fit = common.guarded(estimator.gpus_for_power, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
+                         s.pue, whole=True)
+    if not fit >= 1:
+        common.show_error(f"not one accelerator of {common.fmt(s.gpu_watts, 'W')} fits in "
+                          f"{common.fmt(budget, 'W')} with these overheads")
+        common.stop()
+    s = common.guarded(s.replace, gpus=fit)
+    st.caption(f"{common.fmt(budget, 'W')} holds {common.fmt(fit, 'count')} accelerators at full load with the "
+               "sidebar's accelerator power, overheads and PUE; the energy below is theirs.")
 if s.hours is None:
-    st.info("Set a period in the sidebar (under *Period, grid and price*) to see energy.",
-            icon=":material/info:")
+    if "hours" in common.invalid_inputs():
+        st.warning("The period in the sidebar is invalid, so energy, cost, emissions and water are not shown "
+                   "until it is fixed (see the message under *Period*). Power figures on the other pages are "
+                   "not affected.", icon=":material/warning:")
+    else:
+        st.info("Set a period in the sidebar (under *Period, grid and price*) to see energy.",
+                icon=":material/info:")
     common.stop()
 r = estimator.estimate(s)
 
-st.subheader(f"Over {common.fmt(s.hours, 'h')} at {common.fmt(s.utilization, '%')} average utilization")
+st.subheader(f"{common.fmt(s.gpus, 'count')} accelerators over {common.fmt(s.hours, 'h')} at "
+             f"{common.fmt(s.utilization, '%')} average utilization")
 common.kpi_row("kpis_energy", [
     ("Average facility draw", common.fmt(r.average_facility_power_w, "W"), "facility power × utilization"),
     ("Facility energy", common.fmt(r.energy_wh, "Wh"), "average facility draw × period"),

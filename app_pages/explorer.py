@@ -34,13 +34,13 @@ s = common.require_scenario()
 presets = common.current_presets()
 
 c1, c2, c3 = st.columns([1, 1, 1])
-budget_text = c1.text_input("Facility power budget [10 MW to 10 GW]", value="1 GW", key="budget",
+budget_text = c1.text_input("Facility power budget [10 MW to 10 GW]", key="budget",
                             persist_state="session",
                             help="At the grid connection, full load, e.g. '1 GW', '300 MW', '2.5 GW'.")
-days = c2.number_input("Training period [days]", min_value=1, max_value=3650, value=90, step=1,
+days = c2.number_input("Training period [days]", min_value=1, max_value=3650, step=1,
                        key="explorer_days", persist_state="session",
                        help="The fleet trains at its sustained FLOP/s for this long.")
-run_text = c3.text_input("Reference run [FLOP]", value="3.8e25 FLOP", key="run_flop", persist_state="session",
+run_text = c3.text_input("Reference run [FLOP]", key="run_flop", persist_state="session",
                          help="Llama 3 405B: 3.8e25 FLOP (arXiv:2407.21783).")
 
 budget = common.parse_input(budget_text, "W", "budget")
@@ -55,11 +55,12 @@ if run_flop is not None and not run_flop > 0:
     run_flop = None
 if budget is None or run_flop is None:
     common.stop()
-if s.peak_flop_per_s is None:
-    st.info("Set a dense peak per accelerator in the sidebar to see compute.", icon=":material/info:")
+if s.peak_flop_per_s is None or s.mfu is None:
+    st.info("Set a dense peak per accelerator and an MFU in the sidebar to see compute (no MFU is made up; "
+            "the dashboard prefills 0.40 from the Llama 3 paper).", icon=":material/info:")
     common.stop()
 
-hours = float(days * units.HOURS_PER_DAY)
+hours = float(units.to_unit(days, "h", from_unit="days"))
 mine = common.guarded(tables.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
                       s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop)
 part = common.accelerator(presets["accelerator"])
@@ -167,7 +168,9 @@ encoding = {
 common.chart("chart_matrix", vega.chart(
     {"cells": cells}, data={"name": "cells"}, height=320, encoding=encoding,
     layer=[{"mark": {"type": "rect"},
-            "encoding": {"color": vega.field("gpus", title="Accelerators", scale={"type": "log", "scheme": "blues"}),
+            "encoding": {"color": vega.field("gpus", title="Accelerators that fit [count]",
+                                             scale={"type": "log", "scheme": "blues"},
+                                             legend={"orient": "right", "type": "gradient", "format": ",.3~s"}),
                          "tooltip": [vega.tooltip("Accelerator"), vega.tooltip("Methodology"),
                                      vega.tooltip("label", "Accelerators that fit"),
                                      vega.tooltip("per", "All-in per accelerator")]}},

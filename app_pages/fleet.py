@@ -65,12 +65,13 @@ st.latex(r"\text{swing [W]} = \text{gpus} \times \text{job share} \times \text{g
          r"\times (1 - \text{idle fraction})")
 c1, c2 = st.columns(2)
 idle = c1.slider("Idle fraction [waiting ÷ full-load accelerator power]", min_value=0.0, max_value=1.0,
-                 value=common.IDLE_FRACTION_DEFAULT.value, step=0.01, key="idle_fraction", persist_state="session",
+                 step=0.01, key="idle_fraction", persist_state="session",
                  help=f"Assumption. {common.IDLE_FRACTION_DEFAULT.source}. "
                       f"{common.IDLE_FRACTION_DEFAULT.note}")
-share = c2.slider("Share of the fleet in the synchronized job [%]", min_value=1, max_value=100, value=100,
+share = c2.slider("Share of the fleet in the synchronized job [%]", min_value=1, max_value=100,
                   step=1, key="job_share", persist_state="session")
-swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, share / 100, r.facility_power_w)
+swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, units.to_unit(share, "ratio", from_unit="%"),
+                       r.facility_power_w)
 common.kpi_row("kpis_swing", [
     ("Accelerators in the job", common.fmt(swing["job_gpus"], "count"), None),
     ("Load swing", common.fmt(swing["swing_w"], "W"),

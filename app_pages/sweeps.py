@@ -31,15 +31,15 @@ def _grid(fields, x_field, x_values, y_field, y_values, output):
 
 # --------------------------------------------------------------------------- power vs fleet
 st.subheader("Facility power against fleet size")
-PUE_CHOICES = [1.0, 1.08, 1.1, 1.15, 1.2, 1.3, 1.4, 1.54, 1.6, 2.0]
+PUE_CHOICES = list(common.PUE_CHOICES)
 c1, c2, c3 = st.columns([2, 1, 1])
-pues = c1.multiselect("PUE curves [facility W ÷ IT W]", PUE_CHOICES, default=[1.1, 1.2, 1.4, 1.54],
+pues = c1.multiselect("PUE curves [facility W ÷ IT W]", PUE_CHOICES,
                       key="sweep_pues", persist_state="session",
                       help="1.08–1.18: hyperscaler fleet averages; 1.54: industry average (Uptime 2025). "
                            "Your sidebar PUE is always drawn.")
-gmin = c2.number_input("Smallest fleet [count]", min_value=1, max_value=1_000_000_000, value=1_000,
+gmin = c2.number_input("Smallest fleet [count]", min_value=1, max_value=1_000_000_000,
                        step=1000, key="sweep_gpus_min", persist_state="session")
-gmax = c3.number_input("Largest fleet [count]", min_value=2, max_value=1_000_000_000, value=3_000_000,
+gmax = c3.number_input("Largest fleet [count]", min_value=2, max_value=1_000_000_000,
                        step=100_000, key="sweep_gpus_max", persist_state="session")
 if gmax <= gmin:
     common.show_error(f"the largest fleet must be larger than the smallest (got {gmin:,} and {gmax:,})")
@@ -86,6 +86,10 @@ else:
                                                              "color": "black"},
                        "encoding": {"x": x, "y": y, "shape": vega.nominal("basis", title="Reference cluster power"),
                                     "tooltip": tips}})
+        # Each reference cluster named beside its point.
+        layers.append({"data": {"name": "points"}, "mark": {"type": "text", "align": "left", "dx": 7, "dy": -6,
+                                                             "fontSize": 11, "color": "#333"},
+                       "encoding": {"x": x, "y": y, "text": vega.nominal("name")}})
     only = ref["power_only"]
     if len(only["name"]):
         datasets["only"] = vega.table({"name": only["name"], "MW": units.to_unit(only["facility_power_w"], "MW"),
@@ -143,11 +147,6 @@ def _reset_range(axis: str) -> None:
     st.session_state[f"heat_{axis}_max"] = float(high)
 
 
-for axis, default in (("x", "gpus"), ("y", "pue")):
-    if f"heat_{axis}" not in st.session_state:
-        st.session_state[f"heat_{axis}"] = default
-        _reset_range(axis)
-
 c1, c2, c3 = st.columns(3)
 c1.selectbox("Across (x)", list(LABELS), format_func=LABELS.get, key="heat_x", persist_state="session",
              on_change=_reset_range, args=("x",))
@@ -161,7 +160,7 @@ x_lo = c1.number_input(f"x from [{x_unit}]", key="heat_x_min", persist_state="se
 x_hi = c2.number_input(f"x to [{x_unit}]", key="heat_x_max", persist_state="session", format="%.4g")
 y_lo = c3.number_input(f"y from [{y_unit}]", key="heat_y_min", persist_state="session", format="%.4g")
 y_hi = c4.number_input(f"y to [{y_unit}]", key="heat_y_max", persist_state="session", format="%.4g")
-level_text = c5.text_input("Contour [W, MW, GW]", value="1 GW", key="heat_level", persist_state="session",
+level_text = c5.text_input("Contour [W, MW, GW]", key="heat_level", persist_state="session",
                            help="The facility power the dashed contour line follows, with its unit: e.g. '1 GW', "
                                 "'300 MW'.")
 level = common.parse_input(level_text, "W", "contour")
@@ -200,7 +199,9 @@ elif level is not None:
     layers = [{"data": {"name": "cells"}, "mark": {"type": "rect", "strokeWidth": 0.8}, "encoding": {
         "x": vega.field("x0", scale=xscale, title=LABELS[xf]), "x2": {"field": "x1"},
         "y": vega.field("y0", scale=yscale, title=LABELS[yf]), "y2": {"field": "y1"},
-        "color": vega.field("MW", title=f"{OUTPUTS[output]} [MW]", scale=colour),
+        "color": vega.field("MW", title=f"{OUTPUTS[output]} [MW]", scale=colour,
+                            legend={"orient": "right", "type": "gradient", "gradientLength": 300,
+                                    "format": ",.4~g", "titleLimit": 400}),
         "stroke": vega.field("MW", scale=colour, legend=None),
         "tooltip": [vega.tooltip("x", LABELS[xf], "quantitative", format=",.4g"),
                     vega.tooltip("y", LABELS[yf], "quantitative", format=",.4g"),

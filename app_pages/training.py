@@ -13,8 +13,9 @@ st.caption("How long a run takes on the sidebar's fleet at its MFU, what it cost
            + common.ASSUMPTION_NOTE)
 
 s = common.require_scenario()
-if s.peak_flop_per_s is None:
-    st.info("Set a dense peak per accelerator in the sidebar to size training runs.", icon=":material/info:")
+if s.peak_flop_per_s is None or s.mfu is None:
+    st.info("Set a dense peak per accelerator and an MFU in the sidebar to size training runs (no MFU is made "
+            "up; the dashboard prefills 0.40 from the Llama 3 paper).", icon=":material/info:")
     common.stop()
 
 MODES = {"size": "Parameters and tokens (dense model, 6 × N × D)", "flop": "Training compute [FLOP]"}
@@ -23,16 +24,16 @@ mode = st.radio("Describe the run by", list(MODES), format_func=MODES.get, key="
 c1, c2 = st.columns(2)
 flop = None
 if mode == "size":
-    p_text = c1.text_input("Parameters N [count, e.g. 405B, 70e9]", value="405B", key="train_parameters",
+    p_text = c1.text_input("Parameters N [count, e.g. 405B, 70e9]", key="train_parameters",
                            persist_state="session")
-    t_text = c2.text_input("Training tokens D [count, e.g. 15.6T]", value="15.6T", key="train_tokens",
+    t_text = c2.text_input("Training tokens D [count, e.g. 15.6T]", key="train_tokens",
                            persist_state="session")
     n = common.parse_input(p_text, "count", "parameters")
     d = common.parse_input(t_text, "count", "tokens")
     if n is not None and d is not None:
         flop = common.guarded(estimator.training_flop, n, d)
 else:
-    f_text = c1.text_input("Training compute [FLOP, e.g. 3.8e25]", value="3.8e25 FLOP", key="train_flop",
+    f_text = c1.text_input("Training compute [FLOP, e.g. 3.8e25]", key="train_flop",
                            persist_state="session")
     flop = common.parse_input(f_text, "FLOP", "training compute")
 st.caption("Defaults: Llama 3 405B, 405B parameters on 15.6T tokens, 3.8e25 FLOP (arXiv:2407.21783).")
@@ -61,9 +62,9 @@ st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 
            "30.84M H100 GPU-hours for 405B (including restarts and evaluation).")
 
 st.subheader("Finish in a given time: the fleet and power it needs")
-days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, value=90.0, step=1.0,
+days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, step=1.0,
                        key="train_days", persist_state="session", format="%.0f")
-need = common.guarded(tables.training_fleet, s, flop, days * units.SECONDS_PER_DAY)
+need = common.guarded(tables.training_fleet, s, flop, units.to_unit(days, "s", from_unit="days"))
 common.kpi_row("kpis_inverse", [
     ("Accelerators needed", common.fmt(need["gpus"], "count"),
      "compute ÷ (time × peak × MFU), rounded up"),

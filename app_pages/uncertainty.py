@@ -20,7 +20,7 @@ SHAPE_NOTES = {"triangular": "Triangular ranges: most weight at the likely value
                           "used.",
                "lognormal": "Log-normal ranges: P5 at low and P95 at high, median √(low × high) (the likely value "
                             "is not used); tails beyond are possible and are clipped to the valid values."}
-SAMPLES = [10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000]
+SAMPLES = list(common.UNC_SAMPLES)
 #: From this many samples on, the simulation reports its progress.
 PROGRESS_FROM = 200_000
 #: Output → (short label, library unit for common.fmt, chart unit or None for counts, chart title).
@@ -100,6 +100,7 @@ def _sensitivity(table: dict, output: str, n: int, seed: int) -> dict:
 # --------------------------------------------------------------------------- ranges
 defaults = common.guarded(_default_ranges, s.to_dict(), presets["accelerator"])
 seeded = st.session_state.setdefault("_unc_seeded", {})
+linked = st.session_state.setdefault("_unc_link", {})
 for field, d in defaults.items():
     basis = (d["low"], d["likely"], d["high"])
     low_key, high_key = f"unc_low_{field}", f"unc_high_{field}"
@@ -108,6 +109,11 @@ for field, d in defaults.items():
         shown = (_shown(field, d["low"]), _shown(field, d["high"]))
         st.session_state[low_key], st.session_state[high_key] = shown
         seeded[field] = {"basis": basis, "exact": ((shown[0], d["low"]), (shown[1], d["high"]))}
+        # A range from the address (uncertainty.low.<field>, in the unit the row shows) replaces the default once.
+        for key, prefix in ((low_key, "uncertainty.low."), (high_key, "uncertainty.high.")):
+            text = linked.pop(prefix + field, None)
+            if text is not None:
+                st.session_state[key] = float(text)
 
 c1, c2, c3, c4 = st.columns([2.4, 2.4, 1, 1.2], vertical_alignment="bottom")
 shape = c1.radio("Shape of every range", list(SHAPES), format_func=SHAPES.get, key="unc_distribution",
@@ -115,11 +121,11 @@ shape = c1.radio("Shape of every range", list(SHAPES), format_func=SHAPES.get, k
                  help="Triangular: most weight at the likely value. Uniform: every value from low to high "
                       "equally likely (the likely value is not used). Log-normal: P5 at low and P95 at high, "
                       "median √(low × high), tails beyond clipped to the valid values.")
-n = c2.select_slider("Samples [count]", SAMPLES, value=100_000, key="unc_samples", persist_state="session",
+n = c2.select_slider("Samples [count]", SAMPLES, key="unc_samples", persist_state="session",
                      format_func=lambda v: f"{v:,}",
                      help="More samples, steadier percentiles: at 10⁵ they move by about 0.1–0.3 % between "
                           "seeds.")
-seed = c3.number_input("Seed", min_value=0, max_value=2**32 - 1, value=0, step=1, key="unc_seed",
+seed = c3.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key="unc_seed",
                        persist_state="session", help="The same seed gives the same samples.")
 c4.button("Reset the ranges", key="unc_reset", on_click=_reset_ranges, width="stretch",
           help="Back to the default range of every assumption.")
@@ -222,7 +228,7 @@ def _histogram(output: str) -> dict:
     h = summary["histograms"][output]
     p = summary["percentiles"][output]
     bins = vega.table({
-        "start": _axis(output, h["start"]), "end": _axis(output, h["end"]), "share": h["share"] * 100,
+        "start": _axis(output, h["start"]), "end": _axis(output, h["end"]), "share": units.to_unit(h["share"], "%"),
         "range": [f"{common.fmt(a, unit)} to {common.fmt(b, unit)}" for a, b in zip(h["start"], h["end"],
                                                                                    strict=True)],
         "samples": h["count"]})
@@ -258,6 +264,8 @@ st.caption("Share of the samples in each bin; the red lines are P5 and P95 (dash
 
 # --------------------------------------------------------------------------- sensitivity
 st.subheader("Which assumption matters most")
+if st.session_state.get("unc_output") not in outputs:
+    st.session_state["unc_output"] = outputs[0]
 choice = st.selectbox("Output", list(outputs), format_func=lambda k: OUTPUTS[k][0], key="unc_output",
                       persist_state="session")
 label, unit, _, title = OUTPUTS[choice]

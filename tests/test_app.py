@@ -66,6 +66,18 @@ def _assumptions(at: AppTest):
     return _table(at, "assumptions_table")
 
 
+def _has(at: AppTest, key: str) -> bool:
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+def _params(at: AppTest) -> dict[str, str]:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
 def _texts(elements) -> list[str]:
     # Messages are shown with Markdown escaped; undo the escaping to read them.
     return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
@@ -90,9 +102,11 @@ def test_page_runs_without_exception(page):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_bad_period_shows_error_not_exception(page):
     at = _run(page)
-    at.text_input(key="period").set_value("forever").run()
+    at.text_input(key="hours").set_value("forever").run()
     _ok(at)
-    assert any("period" in t for t in _texts(at.error))
+    assert any("Period (hours) = 'forever'" in t for t in _texts(at.sidebar.error)), _texts(at.error)
+    # The page says plainly that what needs the period is not shown.
+    assert any("Period (hours): results that need it are not shown" in t for t in _texts(at.warning))
 
 
 # --------------------------------------------------------------------------- fleet → power
@@ -116,7 +130,7 @@ def test_fleet_default_figures_equal_library():
 
 def test_fleet_overrides_change_figures():
     at = _run()
-    at.number_input(key="gpus").set_value(24_576)
+    at.text_input(key="gpus").set_value("24,576")
     at.number_input(key="pue").set_value(1.1)
     at.number_input(key="utilization").set_value(0.75).run()
     _ok(at)
@@ -130,7 +144,7 @@ def test_fleet_overrides_change_figures():
 
 def test_fleet_load_swing_formula():
     at = _run()
-    at.number_input(key="gpus").set_value(24_576)
+    at.text_input(key="gpus").set_value("24576")
     at.slider(key="idle_fraction").set_value(0.1)
     at.slider(key="job_share").set_value(50).run()
     _ok(at)
@@ -150,14 +164,14 @@ def test_breakdown_chart_present():
 
 def test_preset_change_fills_inputs_and_keeps_fleet():
     at = _run()
-    at.number_input(key="gpus").set_value(50_000).run()
+    at.text_input(key="gpus").set_value("50k").run()
     at.selectbox(key="accelerator").set_value("b200").run()
     _ok(at)
     part = catalog.accelerator("b200")
     assert at.number_input(key="gpu_watts").value == part.gpu_watts.value
     assert at.number_input(key="server_overhead").value == part.server_overhead.value
-    assert at.number_input(key="peak_tflops").value == pytest.approx(part.peak_flop_per_s.value / 1e12)
-    assert at.number_input(key="gpus").value == 50_000
+    assert at.number_input(key="peak_flop_per_s").value == pytest.approx(part.peak_flop_per_s.value / 1e12)
+    assert at.text_input(key="gpus").value == "50,000"
     r = estimator.estimate(Scenario(**{**preset_assumptions("b200", "nameplate"), "gpus": 50_000}))
     assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
 
@@ -197,12 +211,17 @@ def test_assumptions_table_lists_sources():
     table = _assumptions(at)
     row = table[table["Assumption"].str.startswith("Server overhead")].iloc[0]
     assert "DGX H100" in row["Source"]
-    assert row["Status"] == "preset"
+    assert row["Status"] == "accelerator preset (h100-sxm)"
     assert set(table["Confirmed"]) >= {"yes"}
+    pue = table[table["Assumption"] == "PUE"].iloc[0]
+    assert pue["Status"] == "default methodology (nameplate)"
+    mfu = table[table["Assumption"] == "MFU"].iloc[0]
+    assert mfu["Status"] == "dashboard prefill" and "arXiv:2407.21783" in mfu["Source"]
+    assert "not a preset" in mfu["Source"]
     at.number_input(key="gpu_watts").set_value(650.0).run()
     table = _assumptions(at)
     row = table[table["Assumption"].str.startswith("Accelerator power")].iloc[0]
-    assert row["Status"].startswith("overridden")
+    assert row["Status"] == "yours (preset 700 W)"
 
 
 def test_assumptions_panel_is_built_only_while_open():
@@ -219,24 +238,22 @@ def test_assumptions_panel_is_built_only_while_open():
 
 
 @pytest.mark.parametrize(("page", "key", "value"), [
-    ("energy", "period", ""),  # the page stops at "set a period"
-    ("training", "peak_tflops", None),  # stops at "no peak"
+    ("energy", "hours", ""),  # the page stops at "set a period"
+    ("training", "peak_flop_per_s", None),  # stops at "no peak"
     ("explorer", "budget", "5 kW"),  # stops at a rejected page input
-    ("fleet", "period", "forever"),  # an invalid sidebar input
+    ("energy", "hours", "forever"),  # an invalid sidebar input: the energy page says the period is invalid
+    ("fleet", "gpus", "lots"),  # an invalid required input: the last valid value is used, and said so
 ])
 def test_assumptions_panel_shown_when_a_page_stops_early(page, key, value):
     at = _run(page)
-    widget = at.number_input(key=key) if key == "peak_tflops" else at.text_input(key=key)
+    widget = at.number_input(key=key) if key == "peak_flop_per_s" else at.text_input(key=key)
     widget.set_value(value).run()
     _ok(at)
     assert any(e.label == "Assumptions and sources" for e in at.expander)
     at.session_state["assumptions_panel"] = True
     at.run()
     _ok(at)
-    if key == "period" and value == "forever":
-        assert any("inputs in the sidebar are valid" in c.value for c in at.caption)
-    else:
-        assert len(_table(at, "assumptions_table")) == len(Scenario.field_names())
+    assert len(_table(at, "assumptions_table")) == len(Scenario.field_names())
 
 
 def test_unconfirmed_preset_is_flagged():
@@ -249,12 +266,12 @@ def test_unconfirmed_preset_is_flagged():
 
 def test_sidebar_and_page_inputs_persist_across_pages():
     at = _run("explorer")
-    at.number_input(key="gpus").set_value(2_000)
+    at.text_input(key="gpus").set_value("2000")
     at.text_input(key="budget").set_value("300 MW").run()
     at.switch_page("app_pages/energy.py").run()
     at.switch_page("app_pages/explorer.py").run()
     _ok(at)
-    assert at.number_input(key="gpus").value == 2_000
+    assert at.text_input(key="gpus").value == "2,000"
     assert at.text_input(key="budget").value == "300 MW"
 
 
@@ -314,7 +331,7 @@ def test_explorer_fp8_precision():
     at = _run("explorer")
     at.selectbox(key="precision").set_value("fp8").run()
     _ok(at)
-    assert at.number_input(key="peak_tflops").value == pytest.approx(1978.9)
+    assert at.number_input(key="peak_flop_per_s").value == pytest.approx(1978.9)
 
 
 # --------------------------------------------------------------------------- sweeps
@@ -362,7 +379,7 @@ def test_energy_figures_equal_library():
     at.number_input(key="electricity_price").set_value(0.08)
     at.number_input(key="carbon_intensity").set_value(0.4)
     at.number_input(key="wue").set_value(0.3)
-    at.text_input(key="period").set_value("90 days").run()
+    at.text_input(key="hours").set_value("90 days").run()
     _ok(at)
     r = estimator.estimate(_default(hours=2160, electricity_price=0.08, carbon_intensity=0.4, wue=0.3))
     shown = {**_metrics(at, "kpis_energy"), **_metrics(at, "kpis_impact")}
@@ -394,7 +411,7 @@ def test_energy_missing_figures_are_absent_then_filled_from_sites():
 
 def test_energy_without_period():
     at = _run("energy")
-    at.text_input(key="period").set_value("").run()
+    at.text_input(key="hours").set_value("").run()
     _ok(at)
     assert at.info and not at.error
 
@@ -403,7 +420,7 @@ def test_energy_without_period():
 
 def test_training_run_figures_equal_library():
     at = _run("training")
-    at.number_input(key="gpus").set_value(16_384)
+    at.text_input(key="gpus").set_value("16,384")
     at.number_input(key="mfu").set_value(0.41).run()
     _ok(at)
     s = _default(gpus=16_384, mfu=0.41)
@@ -444,9 +461,17 @@ def test_training_bad_size_shows_error(key, text):
 
 def test_training_without_peak_is_explained():
     at = _run("training")
-    at.number_input(key="peak_tflops").set_value(None).run()
+    at.number_input(key="peak_flop_per_s").set_value(None).run()
     _ok(at)
     assert at.info and not at.error
+
+
+def test_training_without_mfu_is_explained_no_mfu_is_invented():
+    at = _run("training")
+    at.number_input(key="mfu").set_value(None).run()
+    _ok(at)
+    assert any("MFU" in i.value for i in at.info) and not at.error
+    assert not _has(at, "kpis_run")
 
 
 # --------------------------------------------------------------------------- compare, files, URL
@@ -476,11 +501,11 @@ def test_compare_keep_never_overwrites():
 def test_compare_load_and_remove():
     at = _run("compare")
     at.button(key="keep_button").click().run()
-    at.number_input(key="gpus").set_value(1_000).run()
+    at.text_input(key="gpus").set_value("1,000").run()
     at.selectbox(key="kept_select").set_value("Scenario 1")
     at.button(key="load_button").click().run()
     _ok(at)
-    assert at.number_input(key="gpus").value == 100_000
+    assert at.text_input(key="gpus").value == "100,000"
     at.button(key="remove_button").click().run()
     _ok(at)
     assert not at.session_state["kept"]
@@ -497,8 +522,15 @@ def test_upload_valid_file_and_name_clash():
     kept = at.session_state["kept"]
     assert list(kept) == ["Llama", "Llama (2)"]
     assert kept["Llama (2)"]["fields"]["gpus"] == 16_384
-    assert kept["Llama (2)"]["presets"] == {"accelerator": "h100-sxm", "methodology": "epoch-ai"}
+    assert kept["Llama (2)"]["presets"].items() >= {"accelerator": "h100-sxm", "methodology": "epoch-ai"}.items()
+    assert kept["Llama (2)"]["typed"] == {"gpus": 16_384, "hours": 54 * 24}
     assert at.success
+    # Opened into the sidebar, not only kept.
+    at.button(key="upload_open").click().run()
+    _ok(at)
+    assert at.selectbox(key="methodology").value == "epoch-ai"
+    assert at.text_input(key="gpus").value == "16,384"
+    assert at.text_input(key="hours").value == "54 days"
 
 
 def test_upload_json_round_trip():
@@ -513,11 +545,12 @@ def test_upload_json_round_trip():
 
 
 @pytest.mark.parametrize(("content", "fragment"), [
-    (b"gpus = 1000\ngpu_watts = 700\npue = 0.5\n", "pue must be >= 1"),
+    (b"gpus = 1000\ngpu_watts = 700\nserver_overhead = 1.5\npue = 0.5\n", "pue must be >= 1"),
     (b"gpus = 1000\ngpu_wats = 700\n", "did you mean 'gpu_watts'"),
     (b"\xff\xfe\x00", "not UTF-8"),
     (b"gpus = [", "not valid TOML"),
-    (b"gpus = 1000\ngpu_watts = 700\npue = [1.1, 1.2]\n", "array"),
+    (b"gpus = 1000\ngpu_watts = 700\nserver_overhead = 1.5\npue = [1.1, 1.2]\n", "array"),
+    (b"gpus = 1000\ngpu_watts = 0.5\nserver_overhead = 1.5\n", "in the dashboard"),
     (b"", "empty"),
     (b"x" * (io.MAX_BYTES + 1), "more than the limit"),
 ])
@@ -546,7 +579,7 @@ def test_share_url_restores_scenario():
     params = links.query_from_scenario(s, {"accelerator": "h100-sxm", "methodology": "nameplate"})
     at = _run("fleet", params)
     assert not at.warning
-    assert at.number_input(key="gpus").value == 16_384
+    assert at.text_input(key="gpus").value == "16,384"
     assert at.number_input(key="electricity_price").value == 0.05
     assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(
         estimator.estimate(s).facility_power_w)
@@ -561,7 +594,7 @@ def test_share_url_restores_presets_and_period():
     assert not at.warning
     assert at.selectbox(key="accelerator").value == "gb200"
     assert at.selectbox(key="site").value == "meta-fleet"
-    assert at.text_input(key="period").value == "90 days"
+    assert at.text_input(key="hours").value == "90 days"
 
 
 def test_share_url_keeps_a_cleared_preset_value_cleared():
@@ -586,35 +619,397 @@ def test_short_url_fills_the_rest_from_the_default_presets():
     # The same as picking the presets by hand and typing the two values.
     by_hand = _run("energy")
     by_hand.selectbox(key="accelerator").set_value("b200").run()
-    by_hand.number_input(key="gpus").set_value(50_000)
+    by_hand.text_input(key="gpus").set_value("50000")
     by_hand.number_input(key="pue").set_value(1.3).run()
     _ok(by_hand)
     for key in ("gpu_watts", "server_overhead", "network_overhead", "pue", "utilization", "mfu",
-                "peak_tflops", "gpus"):
+                "peak_flop_per_s"):
         assert at.number_input(key=key).value == by_hand.number_input(key=key).value, key
+    assert at.text_input(key="gpus").value == by_hand.text_input(key="gpus").value == "50,000"
     assert at.number_input(key="network_overhead").value == 1.1
     assert at.number_input(key="mfu").value == 0.4
-    assert at.text_input(key="period").value == "1 year"
+    assert at.text_input(key="hours").value == "1 year"
     assert _metrics(at, "kpis_energy") == _metrics(by_hand, "kpis_energy")
-    changed = [c.value for c in at.caption if c.value.startswith("Changed from the presets")]
-    assert changed == ["Changed from the presets: gpus, pue"]
+    changed = [c.value for c in at.caption if c.value.startswith("Your values")]
+    assert changed == ["Your values, kept when a preset changes: gpus, pue"]
+    assert {k: at.query_params[k] for k in at.query_params} == {
+        k: by_hand.query_params[k] for k in by_hand.query_params}
 
 
-@pytest.mark.parametrize("params", [
-    {"gpus": "abc", "gpu_watts": "700"},
-    {"gpus": "1000", "gpu_watts": "700", "pue": "0.5"},
-    {"gpus": "1000", "gpu_watts": "nan"},
-    {"gpus": "1e400", "gpu_watts": "700"},
-    {"gpus": "1000", "gpu_watts": "700", "accelerator": "<script>alert(1)</script>"},
-    {"gpus": "1000", "gpu_watts": "700", "evil": "[x](http://example.com)"},
-    {"gpus": "", "pue": "1.2"},  # an empty value means "not given", and gpus has no preset
+
+
+# --------------------------------------------------------------------------- links: tampered, tracking, short
+
+@pytest.mark.parametrize(("params", "dropped", "kept"), [
+    ({"gpus": "abc", "gpu_watts": "650"}, ["gpus='abc'", "count"], {"gpu_watts": 650.0}),
+    ({"gpus": "5000", "pue": "0.9"}, ["pue='0.9'", "pue must be >= 1 (got 0.9)"], {"gpus": 5000.0}),
+    ({"gpus": "5000", "gpu_watts": "nan"}, ["gpu_watts='nan'"], {"gpus": 5000.0}),
+    ({"gpus": "1e400", "pue": "1.3"}, ["gpus='1e400'"], {"pue": 1.3}),
+    ({"gpus": "5000", "gpu_watts": "0.5"}, ["gpu_watts='0.5'", "gpu_watts must be between 1 and 1e+06 in the "
+                                            "dashboard (got 0.5)"], {"gpus": 5000.0}),
+    ({"gpus": "0.999"}, ["gpus must be between 1 and 1e+09 in the dashboard (got 0.999)"], {}),
+    ({"gpus": "nan", "pue": "1.3"}, ["gpus='nan'", "gpus must be > 0 and finite (got nan)"], {"pue": 1.3}),
+    ({"gpus": "", "pue": "1.3"}, ["gpus=''", "gpus is required in a shared address"], {"pue": 1.3}),
+    ({"gpus": "5000", "accelerator": "<script>alert(1)</script>"}, ["accelerator=", "unknown accelerator"],
+     {"gpus": 5000.0}),
+    ({"accelerator": "a100-sxm", "precision": "fp8", "pue": "1.3"}, ["precision='fp8'", "no published FP8"],
+     {"pue": 1.3}),
 ])
-def test_tampered_url_warns_and_uses_defaults(params):
+def test_bad_link_value_drops_only_that_value(params, dropped, kept):
     at = _run("fleet", params)
-    assert at.warning
-    assert "defaults" in at.warning[0].value
+    (warning,) = _texts(at.warning)
+    assert "could not be used" in warning
+    for fragment in dropped:
+        assert fragment in warning, warning
     assert "<script>" not in at.warning[0].value  # escaped, never rendered as markup
-    assert at.number_input(key="gpus").value == 100_000
+    assert at.session_state["_typed"] == kept  # the rest of the link is applied
+    values = {**preset_assumptions(at.session_state["accelerator"], "nameplate"),
+              "gpus": 100_000, "mfu": 0.4, "hours": 8760, **kept}
+    r = estimator.estimate(Scenario(**values))
+    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
+    # The address is rewritten without the dropped value.
+    again = _params(at)
+    for key, value in params.items():
+        if (key not in kept and key != "accelerator") or "<" in value:
+            assert again.get(key) != value, key
+
+
+def test_link_with_tracking_parameters_restores_exactly_and_names_them():
+    at = _run("explorer")
+    at.selectbox(key="site").set_value("meta-fleet").run()
+    at.number_input(key="gpu_watts").set_value(650.0)
+    at.text_input(key="budget").set_value("300 MW").run()
+    _ok(at)
+    params = _params(at)
+    assert params["explorer.budget"] == "300 MW" and params["gpu_watts"] == "650"
+    shared = {**params, "utm_source": "newsletter", "fbclid": "IwAR0abc", "puee": "1.3"}
+    again = _run("explorer", shared)
+    assert not again.warning
+    notice = " ".join(_texts(again.caption))
+    assert "Ignored in the address" in notice
+    for name in ("utm_source", "fbclid", "puee"):
+        assert f"'{name}'" in notice
+    assert "did you mean 'pue'?" in notice
+    assert _params(again) == params  # exactly: the tracking parameters are gone, the rest is unchanged
+    assert _metrics(again, "kpis_budget") == _metrics(at, "kpis_budget")
+
+
+def test_link_reads_units_like_files_and_the_cli():
+    at = _run("energy", {"gpus": "100k", "hours": "90 days", "gpu_watts": "1.2 kW", "electricity_price": "80 USD/MWh"})
+    assert not at.warning
+    assert at.text_input(key="gpus").value == "100,000"
+    assert at.text_input(key="hours").value == "90 days"
+    assert at.number_input(key="gpu_watts").value == 1200.0
+    assert at.number_input(key="electricity_price").value == pytest.approx(0.08)
+    r = estimator.estimate(_default(hours=2160, gpu_watts=1200, electricity_price=0.08))
+    assert _metrics(at, "kpis_energy")["Facility energy"] == units.format_energy(r.energy_wh)
+    assert _params(at)["gpus"] == "100000"
+
+
+def test_link_holds_presets_and_typed_values_only():
+    at = _run()
+    assert _params(at) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+    at.selectbox(key="accelerator").set_value("b200").run()
+    at.number_input(key="pue").set_value(1.3).run()
+    assert _params(at) == {"accelerator": "b200", "methodology": "nameplate", "pue": "1.3"}
+
+
+def _set_every_page_input(at: AppTest) -> dict[str, object]:
+    """Change every page's inputs from their defaults, through their widgets; the values set, by key."""
+    at.switch_page("app_pages/fleet.py").run()
+    at.slider(key="idle_fraction").set_value(0.3)
+    at.slider(key="job_share").set_value(50).run()
+    at.switch_page("app_pages/explorer.py").run()
+    at.text_input(key="budget").set_value("300 MW")
+    at.number_input(key="explorer_days").set_value(30)
+    at.text_input(key="run_flop").set_value("1e25").run()
+    at.switch_page("app_pages/sweeps.py").run()
+    at.multiselect(key="sweep_pues").set_value([1.1, 2.0])
+    at.number_input(key="sweep_gpus_min").set_value(2_000)
+    at.number_input(key="sweep_gpus_max").set_value(1_000_000).run()
+    at.selectbox(key="heat_x").set_value("gpu_watts").run()
+    at.number_input(key="heat_x_min").set_value(500.0)
+    at.selectbox(key="heat_output").set_value("it_power_w")
+    at.text_input(key="heat_level").set_value("500 MW").run()
+    at.switch_page("app_pages/energy.py").run()
+    at.radio(key="energy_basis").set_value("budget").run()
+    at.text_input(key="energy_budget").set_value("2 GW").run()
+    at.switch_page("app_pages/training.py").run()
+    at.text_input(key="train_parameters").set_value("70B")
+    at.text_input(key="train_tokens").set_value("2T")
+    at.number_input(key="train_days").set_value(30.0).run()
+    at.radio(key="train_mode").set_value("flop").run()
+    at.text_input(key="train_flop").set_value("1e26 FLOP").run()
+    at.switch_page("app_pages/uncertainty.py").run()
+    at.radio(key="unc_distribution").set_value("uniform")
+    at.select_slider(key="unc_samples").set_value(10_000)
+    at.number_input(key="unc_seed").set_value(7)
+    at.number_input(key="unc_low_pue").set_value(1.05).run()
+    at.selectbox(key="unc_output").set_value("average_facility_power_w").run()
+    at.switch_page("app_pages/compare.py").run()
+    at.button(key="keep_button").click().run()
+    at.toggle(key="compare_diff_only").set_value(True).run()
+    _ok(at)
+    return {"idle_fraction": 0.3, "job_share": 50, "budget": "300 MW", "explorer_days": 30, "run_flop": "1e25",
+            "sweep_pues": [1.1, 2.0], "sweep_gpus_min": 2_000, "sweep_gpus_max": 1_000_000, "heat_x": "gpu_watts",
+            "heat_x_min": 500.0, "heat_x_max": sweep.SWEEP_RANGES["gpu_watts"][1], "heat_output": "it_power_w",
+            "heat_level": "500 MW", "energy_basis": "budget", "energy_budget": "2 GW", "train_mode": "flop",
+            "train_parameters": "70B", "train_tokens": "2T", "train_days": 30.0, "train_flop": "1e26 FLOP",
+            "unc_distribution": "uniform", "unc_samples": 10_000, "unc_seed": 7, "unc_low_pue": 1.05,
+            "unc_output": "average_facility_power_w", "compare_diff_only": True}
+
+
+def test_every_page_input_round_trips_through_the_link():
+    from app_pages import common
+
+    at = _run()
+    at.selectbox(key="accelerator").set_value("gb200").run()
+    at.number_input(key="pue").set_value(1.15).run()
+    wanted = _set_every_page_input(at)
+    params = _params(at)
+    # Every page input is in the link (prefixed by its page), and so are the presets and typed values.
+    assert {p.param for p in common.PAGE_INPUTS} - {"sweeps.y", "sweeps.y_min", "sweeps.y_max",
+                                                    "sweeps.x_max"} <= set(params)
+    assert params["explorer.budget"] == "300 MW" and params["uncertainty.low.pue"] == "1.05"
+    assert params["accelerator"] == "gb200" and params["pue"] == "1.15"
+    again = _run("fleet", params)
+    assert not again.warning
+    for key, value in wanted.items():
+        if key != "unc_low_pue":
+            assert again.session_state[key] == value, key
+    assert _params(again) == params
+    again.switch_page("app_pages/uncertainty.py").run()
+    _ok(again)
+    assert again.number_input(key="unc_low_pue").value == 1.05
+    assert _params(again) == params
+    again.switch_page("app_pages/energy.py").run()
+    _ok(again)
+    assert _metrics(again, "kpis_energy") == _metrics(at.switch_page("app_pages/energy.py").run(), "kpis_energy")
+
+
+def test_bad_page_parameter_drops_only_that_value():
+    at = _run("explorer", {"explorer.budget": "5 kW", "explorer.days": "30", "sweeps.x": "banana",
+                           "training.mode": "flop"})
+    (warning,) = _texts(at.warning)
+    assert "explorer.budget='5 kW'" in warning and "between" in warning
+    assert "sweeps.x='banana'" in warning and "must be one of" in warning
+    assert at.text_input(key="budget").value == "1 GW"
+    assert at.number_input(key="explorer_days").value == 30
+    assert at.session_state["train_mode"] == "flop"
+
+
+# --------------------------------------------------------------------------- typed values and presets
+
+def _type_three(at: AppTest) -> None:
+    at.number_input(key="gpu_watts").set_value(650.0)
+    at.number_input(key="pue").set_value(1.35)
+    at.number_input(key="utilization").set_value(0.8).run()
+    _ok(at)
+
+
+@pytest.mark.parametrize(("preset", "value", "follows"), [
+    ("precision", "fp8", {"peak_flop_per_s": 1978.9}),
+    ("accelerator", "b200", {"server_overhead": catalog.accelerator("b200").server_overhead.value,
+                             "peak_flop_per_s": 2250.0}),
+    ("site", "meta-fleet", {"wue": 0.26}),
+    ("methodology", "epoch-ai", {"mfu": 0.375}),
+])
+def test_typed_values_survive_every_preset_change(preset, value, follows):
+    at = _run()
+    _type_three(at)
+    at.selectbox(key=preset).set_value(value).run()
+    _ok(at)
+    assert at.number_input(key="gpu_watts").value == 650.0
+    assert at.number_input(key="pue").value == 1.35
+    assert at.number_input(key="utilization").value == 0.8
+    for key, expected in follows.items():  # what the preset owns and the user did not type follows it
+        assert at.number_input(key=key).value == pytest.approx(expected), key
+    assert at.session_state["_typed"] == {"gpu_watts": 650.0, "pue": 1.35, "utilization": 0.8}
+    r = estimator.estimate(Scenario.from_accelerator(
+        at.session_state["accelerator"], 100_000, methodology=at.session_state["methodology"],
+        site=None if at.session_state["site"] == "none" else at.session_state["site"],
+        precision=at.session_state["precision"], gpu_watts=650, pue=1.35, utilization=0.8, hours=8760,
+        mfu=0.375 if at.session_state["methodology"] == "epoch-ai" else 0.4))
+    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
+
+
+def test_typed_values_survive_all_preset_changes_in_a_row_and_are_marked():
+    at = _run()
+    _type_three(at)
+    for preset, value in (("precision", "fp8"), ("accelerator", "gb200"), ("site", "meta-fleet"),
+                          ("methodology", "epoch-ai"), ("accelerator", "h100-sxm")):
+        at.selectbox(key=preset).set_value(value).run()
+        _ok(at)
+        assert (at.number_input(key="gpu_watts").value, at.number_input(key="pue").value,
+                at.number_input(key="utilization").value) == (650.0, 1.35, 0.8), preset
+    marks = [c.value for c in at.sidebar.caption if c.value.startswith("✎ Yours")]
+    assert marks == ["✎ Yours (preset: 700 W)", "✎ Yours (preset: 1.08)", "✎ Yours (preset: 0.75)"]
+    assert any(c.value == "Your values, kept when a preset changes: gpu_watts, pue, utilization"
+               for c in at.sidebar.caption)
+
+
+def test_reset_one_value_and_reset_all():
+    at = _run()
+    _type_three(at)
+    at.button(key="reset_pue").click().run()
+    _ok(at)
+    assert at.number_input(key="pue").value == 1.2
+    assert at.number_input(key="gpu_watts").value == 650.0
+    assert set(at.session_state["_typed"]) == {"gpu_watts", "utilization"}
+    at.button(key="reset_presets").click().run()
+    _ok(at)
+    assert at.number_input(key="gpu_watts").value == 700.0 and at.number_input(key="utilization").value == 1.0
+    assert at.session_state["_typed"] == {}
+    assert _params(at) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+
+
+def test_fp8_offered_only_where_published():
+    at = _run()
+    assert at.selectbox(key="precision").options == ["BF16 (dense)", "FP8 (dense)"]
+    at.selectbox(key="precision").set_value("fp8").run()
+    at.selectbox(key="accelerator").set_value("a100-sxm").run()
+    _ok(at)
+    assert at.selectbox(key="precision").value == "bf16"
+    assert at.selectbox(key="precision").options == ["BF16 (dense)"]
+    assert any("no published FP8 peak" in c.value for c in at.sidebar.caption)
+    part = catalog.accelerator("a100-sxm")
+    assert at.number_input(key="peak_flop_per_s").value == pytest.approx(part.peak_flop_per_s.value / 1e12)
+
+
+def test_mfu_prefill_is_visible_labelled_and_not_a_preset():
+    at = _run()
+    assert at.number_input(key="mfu").value == 0.4
+    assert any("Dashboard prefill 0.40, not a preset" in c.value and "arXiv:2407.21783" in c.value
+               for c in at.sidebar.caption)
+    assert "mfu" not in _params(at)  # a prefill is not the user's, so not in the link
+
+
+def test_gpus_text_box_takes_units_and_shows_separators():
+    at = _run()
+    assert at.text_input(key="gpus").value == "100,000"
+    at.text_input(key="gpus").set_value("594177").run()
+    _ok(at)
+    assert at.text_input(key="gpus").value == "594,177"
+    at.text_input(key="gpus").set_value("1.2 million").run()
+    assert at.text_input(key="gpus").value == "1,200,000"
+    assert _params(at)["gpus"] == "1200000"
+
+
+# --------------------------------------------------------------------------- invalid widget input
+
+@pytest.mark.parametrize("text", ["abc", "-5", "0", "1e12"])
+def test_invalid_gpus_shows_message_and_stale_notice(text):
+    at = _run()
+    at.text_input(key="gpus").set_value("24576").run()
+    before = _metrics(at, "kpis_power")
+    at.text_input(key="gpus").set_value(text).run()
+    _ok(at)
+    (error,) = _texts(at.sidebar.error)
+    assert f"Accelerators in the fleet (gpus) = {text!r} cannot be used" in error
+    assert "results use the last valid value, 24,576" in error
+    (warning,) = _texts(at.warning)
+    assert "the results below use the last valid value, 24,576" in warning
+    assert _metrics(at, "kpis_power") == before  # the last valid value, and said so
+    assert at.text_input(key="gpus").value == text  # the text stays for the user to fix
+    assert _params(at)["gpus"] == "24576"
+    at.text_input(key="gpus").set_value("30k").run()
+    assert not at.warning and not at.sidebar.error
+
+
+def test_bad_period_keeps_power_and_says_energy_is_invalid():
+    at = _run("energy")
+    at.text_input(key="hours").set_value("3 parsecs").run()
+    _ok(at)
+    assert any("Period (hours) = '3 parsecs'" in t and "unknown unit 'parsecs'" in t for t in _texts(at.error))
+    assert any("period in the sidebar is invalid" in t for t in _texts(at.warning))
+    assert not _has(at, "kpis_energy")
+    at.switch_page("app_pages/fleet.py").run()
+    _ok(at)
     r = estimator.estimate(_default())
     assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
-    assert at.query_params["gpus"] == "100000"  # the address is rewritten with the defaults
+
+
+def test_number_box_emptied_where_required_is_explained():
+    at = _run()
+    at.number_input(key="gpu_watts").set_value(None)
+    at.run()
+    _ok(at)
+    # gpu_watts has no empty state: a number box without value=None keeps its value
+    assert at.number_input(key="gpu_watts").value is not None
+
+
+# --------------------------------------------------------------------------- compare, upload, energy from a budget
+
+def test_kept_scenario_keeps_its_presets_and_typed_values():
+    at = _run("compare")
+    at.selectbox(key="accelerator").set_value("gb200").run()
+    at.number_input(key="pue").set_value(1.15).run()
+    at.text_input(key="keep_name").set_value("GB200 PUE 1.15").run()
+    at.button(key="keep_button").click().run()
+    _ok(at)
+    entry = at.session_state["kept"]["GB200 PUE 1.15"]
+    assert entry["fields"]["pue"] == 1.15 and entry["typed"] == {"pue": 1.15}
+    assert entry["presets"]["accelerator"] == "gb200"
+    table = _table(at, "table_compare")
+    assert table[table["Quantity"].str.startswith("PUE")].iloc[0]["GB200 PUE 1.15"] == "1.15"
+    at.button(key="reset_presets").click().run()
+    at.selectbox(key="accelerator").set_value("h100-sxm").run()
+    assert at.number_input(key="pue").value == 1.2
+    at.selectbox(key="kept_select").set_value("GB200 PUE 1.15")
+    at.button(key="load_button").click().run()
+    _ok(at)
+    assert at.selectbox(key="accelerator").value == "gb200"
+    assert at.number_input(key="pue").value == 1.15
+    assert at.session_state["_typed"] == {"pue": 1.15}
+    assert any("session only" in c.value for c in at.caption)  # says plainly a reload will not keep them
+
+
+def test_compare_headers_do_not_contradict_their_cells():
+    at = _run("compare")
+    table = _table(at, "table_compare")
+    assert not any("[W]" in q or "[Wh]" in q for q in table["Quantity"])
+    row = table[table["Quantity"] == "Accelerator power, full load"].iloc[0]
+    assert row["Current (sidebar)"] == "70.0 MW"
+
+
+def test_energy_from_a_power_budget():
+    at = _run("energy")
+    at.radio(key="energy_basis").set_value("budget").run()
+    _ok(at)
+    fit = estimator.gpus_for_power(1e9, 700, preset_assumptions("h100-sxm")["server_overhead"], 1.1, 1.2,
+                                   whole=True)
+    r = estimator.estimate(_default(gpus=fit))
+    assert _metrics(at, "kpis_energy")["Facility energy"] == units.format_energy(r.energy_wh)
+    assert at.subheader[0].value.startswith(units.format_count(fit))
+    at.text_input(key="energy_budget").set_value("5 kW").run()
+    _ok(at)
+    assert any("budget must be between" in t for t in _texts(at.error))
+
+
+# --------------------------------------------------------------------------- the registry drives the sidebar
+
+@pytest.fixture
+def knob():
+    from estimator import fields
+
+    field = fields.register(fields.Field(
+        "test_knob", "W", "Test knob", "a field added in a test fixture", rule="positive", maximum=1e6,
+        group="chain", widget_range=(1.0, 1e6), step=1.0, decimals=0))
+    yield field
+    fields.unregister("test_knob")
+
+
+def test_a_field_added_to_the_registry_is_a_sidebar_widget_and_in_the_link(knob):
+    at = _run()
+    widget = at.number_input(key="test_knob")
+    assert widget.label == "Test knob [W]"
+    assert widget.value is None  # no preset gives it
+    widget.set_value(5.0).run()
+    _ok(at)
+    assert _params(at)["test_knob"] == "5"
+    again = _run("fleet", {"test_knob": "7 W"})
+    assert not again.warning
+    assert again.number_input(key="test_knob").value == 7.0
+    assert again.session_state["_typed"] == {"test_knob": 7.0}
+    bad = _run("fleet", {"test_knob": "-1"})
+    assert "test_knob" in _texts(bad.warning)[0]

@@ -245,9 +245,12 @@ def test_fixed_rows_and_every_range_fixed():
 
 def test_invalid_sidebar_stops_with_message():
     at = _run()
-    at.text_input(key="period").set_value("forever").run()
+    at.text_input(key="hours").set_value("forever").run()
     _ok(at)
-    assert any("period" in e for e in _errors(at))
+    assert any("hours" in e for e in _errors(at))
+    # The page says plainly that results needing the period are not shown (never stale figures).
+    assert any("not shown" in w.value for w in at.warning)
+    assert not _has(at, "unc_kpis_energy_wh")
 
 
 def test_page_url_is_uncertainty():

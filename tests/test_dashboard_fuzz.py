@@ -34,7 +34,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages import common
-from estimator import Scenario, catalog, io, links, sweep
+from estimator import Scenario, catalog, fields, io, links, sweep
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["fleet", "explorer", "sweeps", "energy", "training", "compare"]
@@ -45,7 +45,10 @@ NON_FINITE = re.compile(r"(?<![\w.])-?(nan|inf|infinity)(?![\w])", re.IGNORECASE
 
 # What people type into the text boxes: valid entries per box, and hostile ones for any box.
 VALID_TEXT = {
-    "period": ["1 year", "90 days", "2160 h", "", "54 days", "1 week", "0.5 h", "10 years"],
+    "hours": ["1 year", "90 days", "2160 h", "", "54 days", "1 week", "0.5 h", "10 years"],
+    "gpus": ["100000", "100k", "594,177", "1,000", "1.2 million", "24576", "1e9", "1"],
+    "date": ["", "2025-01-01", "2024-03-12", "1999-12-31"],
+    "energy_budget": ["1 GW", "300 MW", "10 MW", "10 GW"],
     "budget": ["1 GW", "300 MW", "10 GW", "10 MW", "2.5 GW", "1,000 MW"],
     "run_flop": ["3.8e25 FLOP", "1e24", "38 YFLOP", "2e26 FLOP"],
     "train_parameters": ["405B", "70e9", "8 billion", "1T"],
@@ -61,11 +64,15 @@ HOSTILE_TEXT = [
     "90 days ago", "1 x 10^25", "−3 h",
 ]
 NUMBER_EDGES = [0, 1e-9, 1e-300, 5e-324]
-BUTTONS = ["keep_button", "reset_presets", "fill_missing", "load_button", "remove_button"]
-RADIO_VALUES = {"train_mode": ["size", "flop"]}
+BUTTONS = ["keep_button", "reset_presets", "fill_missing", "load_button", "remove_button", "upload_open",
+           "dismiss_link_notice"]
+RADIO_VALUES = {"train_mode": ["size", "flop"], "energy_basis": ["fleet", "budget"]}
 UPLOADS = [
-    ("plan.toml", io.dumps(Scenario(gpus=16_384, gpu_watts=700, pue=1.1, hours=1296), "toml", name="Llama run")),
-    ("plan.json", io.dumps(Scenario(gpus=1e6, gpu_watts=1200, pue=1.3, mfu=0.4), "json", name="Plan A")),
+    ("plan.toml", io.dumps(Scenario(gpus=16_384, gpu_watts=700, server_overhead=1.8, pue=1.1, hours=1296), "toml",
+                           name="Llama run")),
+    ("plan.json", io.dumps(Scenario(gpus=1e6, gpu_watts=1200, server_overhead=1.7, pue=1.3, mfu=0.4), "json",
+                           name="Plan A")),
+    ("noserver.toml", "gpus = 1000\ngpu_watts = 700\n"),
     ("preset.toml", 'accelerator = "gb200"\nmethodology = "nameplate"\nsite = "industry-average"\ngpus = "200k"\n'),
     ("bad.toml", "gpus = nan\ngpu_watts = 700\n"),
     ("bad.json", '{"gpus": 1, "gpu_watts": 700, "pue": 0.5}'),
@@ -166,7 +173,7 @@ def select_values(at: AppTest, widget) -> list[Any]:
     """The values behind a selectbox's labels (AppTest's select_index passes the label, not the value)."""
     candidates = [*catalog.accelerators(), *catalog.methodologies(), *catalog.sites(), "none", "bf16", "fp8",
                   *sweep.CHAIN_FIELDS, "facility_power_w", "average_facility_power_w", "it_power_w",
-                  *at.session_state["kept"]]
+                  *(at.session_state["kept"] if "kept" in at.session_state else ())]
     labels = set(widget.options)
     return [v for v in candidates if str(widget.format_func(v)) in labels] or [widget.value]
 
@@ -180,8 +187,9 @@ def random_setting(rng: random.Random, at: AppTest) -> str:
     choices += [("multi", w) for w in at.multiselect if w.key]
     choices += [("slider", w) for w in at.slider if w.key]
     choices += [("radio", w) for w in at.radio if w.key in RADIO_VALUES]
-    choices += [("button", w) for w in at.button if w.key in BUTTONS]
+    choices += [("button", w) for w in at.button if w.key in BUTTONS or (w.key or "").startswith("reset_")]
     choices += [("upload", w) for w in at.file_uploader if w.key]
+    choices = [(k, w) for k, w in choices if not getattr(w, "disabled", False)]  # as a person cannot
     kind, widget = rng.choice(choices)
     if kind == "number":
         value: Any = _number(rng, widget)
@@ -231,33 +239,43 @@ def test_random_widget_settings(page_name):
         check(at, history)
 
 
-LINK_PARAMS = ("gpus", "gpu_watts", "server_overhead", "network_overhead", "pue", "utilization", "hours",
-               "electricity_price", "carbon_intensity", "wue", "peak_flop_per_s", "mfu")
+LINK_PARAMS = (*(f.name for f in fields.INPUTS), *(p.param for p in common.PAGE_INPUTS))
 TAMPERED_VALUES = ["nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1", "0", "-0", "", " ", "1e15", "1e-320",
                    "0x10", "1_000", "1,000", "100k", "700 W", "１０", "true", "None", "[1,2]", "<b>1</b>",
-                   "**1**", "1" * 5000, "1e308", "\u0000", "%00", "💥", "0.5", "0.999", "10", "10.0000001"]
-TAMPERED_KEYS = ["PUE", "gpu-watts", "gpus ", "foo", "__proto__", "accelerator[]", "", "hours\x00"]
+                   "**1**", "1" * 5000, "1e308", "\u0000", "%00", "💥", "0.5", "0.999", "10", "10.0000001",
+                   "90 days", "1 GW", "fp8", "1.1,2", "gpus"]
+TAMPERED_KEYS = ["PUE", "gpu-watts", "gpus ", "foo", "__proto__", "accelerator[]", "", "hours\x00", "utm_source",
+                 "fbclid", "explorer.budgett", "uncertainty.low.pue", "uncertainty.high.nope"]
+#: A typed value in range for its sidebar input, per field.
+RANGES = {"gpus": (1, 1e9), "gpu_watts": (1, 1e6), "server_overhead": (1, 10), "network_overhead": (1, 10),
+          "pue": (1, 10), "utilization": (0.01, 1), "mfu": (0.01, 1), "hours": (0.01, 1e6),
+          "peak_flop_per_s": (1e9, 1e18), "electricity_price": (0, 1000), "carbon_intensity": (0, 10),
+          "wue": (0, 100)}
+PAGE_VALUES = {"explorer.budget": ["300 MW", "1 GW", "2.5 GW"], "explorer.days": ["30", "365"],
+               "sweeps.pues": ["1.1,2", "", "1.54"], "sweeps.x": ["gpu_watts", "utilization"],
+               "training.mode": ["flop"], "training.flop": ["1e26 FLOP"], "energy.basis": ["budget"],
+               "uncertainty.samples": ["10000"], "uncertainty.seed": ["7"], "compare.diff_only": ["true"],
+               "fleet.job_share": ["50"]}
 
 
-def random_scenario(rng: random.Random) -> tuple[Scenario, dict[str, str | None]]:
-    """A scenario the sidebar can hold, with presets, as a shared link writes it."""
-    values = {
-        "gpus": float(rng.choice([1, 8, 1000, 16_384, 100_000, rng.randint(1, 10**9)])),
-        "gpu_watts": rng.choice([700.0, 1200.0, round(rng.uniform(1, 1e6), 3)]),
-        "server_overhead": rng.uniform(1, 10), "network_overhead": rng.uniform(1, 10), "pue": rng.uniform(1, 10),
-        "utilization": rng.uniform(0.01, 1), "mfu": rng.uniform(0.01, 1),
-    }
-    if rng.random() < 0.8:
-        values["hours"] = rng.choice([8760.0, 2160.0, rng.uniform(0.01, 1e6)])
-    if rng.random() < 0.8:
-        values["peak_flop_per_s"] = rng.uniform(1e9, 1e18)
-    for name, high in (("electricity_price", 1000.0), ("carbon_intensity", 10.0), ("wue", 100.0)):
-        if rng.random() < 0.5:
-            values[name] = rng.uniform(0, high)
-    presets = {"accelerator": rng.choice(sorted(catalog.accelerators())),
-               "methodology": rng.choice(sorted(catalog.methodologies())),
-               "site": rng.choice([None, *sorted(catalog.sites())]), "precision": rng.choice(["bf16", "fp8"])}
-    return Scenario(**values), presets
+def random_state(rng: random.Random) -> tuple[dict, dict, dict]:
+    """Presets, typed values (each in its input's range, or emptied) and page inputs, as a link writes them."""
+    part = rng.choice(sorted(catalog.accelerators()))
+    fp8 = catalog.accelerator(part).peak_flop_per_s_fp8 is not None
+    presets = {"accelerator": part, "methodology": rng.choice(sorted(catalog.methodologies())),
+               "site": rng.choice([None, *sorted(catalog.sites())]),
+               "precision": rng.choice(["bf16", "fp8"] if fp8 else ["bf16"])}
+    typed: dict[str, float | None] = {}
+    for name, (low, high) in RANGES.items():
+        roll = rng.random()
+        if roll < 0.4:
+            typed[name] = float(rng.choice([low, high, rng.uniform(low, high)]))
+            if name == "gpus" and rng.random() < 0.5:
+                typed[name] = float(round(typed[name]))
+        elif roll < 0.45 and fields.FIELDS[name].optional:
+            typed[name] = None
+    extra = {k: rng.choice(v) for k, v in PAGE_VALUES.items() if rng.random() < 0.4}
+    return presets, typed, extra
 
 
 def tamper(rng: random.Random, params: dict[str, str]) -> dict[str, str]:
@@ -271,25 +289,20 @@ def tamper(rng: random.Random, params: dict[str, str]) -> dict[str, str]:
         elif roll < 0.8:
             params[rng.choice(TAMPERED_KEYS)] = rng.choice(TAMPERED_VALUES)
         else:
-            params[rng.choice(["accelerator", "methodology", "site", "precision"])] = rng.choice(
-                ["H100-SXM", "h100", "", "fp16", "../../etc/passwd", "<script>", "nameplate", "gb200", "none"])
+            params[rng.choice(["accelerator", "methodology", "site", "precision", "date"])] = rng.choice(
+                ["H100-SXM", "h100", "", "fp16", "../../etc/passwd", "<script>", "nameplate", "gb200", "none",
+                 "fp8", "2025-13-01", "2024-03-12"])
     return params
-
-
-def _address_scenario(params) -> Scenario:
-    # Read as the dashboard reads a link: what it leaves out comes from the dashboard's defaults.
-    fields, _ = links.scenario_from_query({k: params[k] for k in params}, common.LINK_DEFAULTS,
-                                          common.LINK_PRESETS)
-    return Scenario(**{k: v for k, v in fields.items() if v is not None})
 
 
 @pytest.mark.parametrize("chunk", range(4))
 def test_random_and_tampered_addresses(chunk):
-    """Each address: no exception and no NaN shown; a link that is not restored says so."""
+    """Each address: no exception and no NaN shown; what it holds is applied exactly, less only the values
+    that cannot be used (each named in a warning)."""
     rng = random.Random(f"{SEED}-address-{chunk}")
     for i in range(ADDRESSES // 4):
-        s, presets = random_scenario(rng)
-        params = links.query_from_scenario(s, presets, common.LINK_DEFAULTS)
+        presets, typed, extra = random_state(rng)
+        params = links.write(presets, typed, extra)
         tampered = rng.random() < 0.7
         if tampered:
             params = tamper(rng, params)
@@ -298,17 +311,23 @@ def test_random_and_tampered_addresses(chunk):
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
-        warned = any("could not be used" in w.value for w in at.warning)  # shown once, on the first run
+        warned = any("could not be used" in w.value for w in at.warning)
         history = [f"seed {SEED}, address {chunk}.{i} on {page}: {params!r:.600}"]
         check(at, history)
         if page != "fleet":
             at.switch_page(f"app_pages/{page}.py").run()
             check(at, history)
+        expected = links.read(params, common._link_extra(), common.check_widget)
         if not tampered:
             assert not warned, [w.value for w in at.warning]
-        if not warned:
-            # Restored: the sidebar (and the address it writes back) holds the linked scenario, exactly.
-            assert _address_scenario(at.query_params) == _address_scenario(params), history[0]
+            assert expected.values == typed
+        assert warned == bool(expected.problems), history[0]
+        # Restored exactly: the typed values are the link's, less the dropped ones.
+        assert at.session_state["_typed"] == expected.values, history[0]
+        for param, text in expected.extra.items():
+            if param in common.PAGE_PARAMS:
+                p = common.PAGE_PARAMS[param]
+                assert at.session_state[p.key] == p.read(text), (param, history[0])
 
 
 def test_every_input_at_its_maximum_on_every_page():
@@ -316,9 +335,10 @@ def test_every_input_at_its_maximum_on_every_page():
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     for widget in at.number_input:
-        if widget.max is not None and widget.key in ("gpus", "gpu_watts", "server_overhead", "network_overhead",
-                                                     "pue", "utilization", "mfu", "peak_tflops"):
+        if widget.max is not None and widget.key in ("gpu_watts", "server_overhead", "network_overhead",
+                                                     "pue", "utilization", "mfu", "peak_flop_per_s"):
             widget.set_value(widget.max)
+    at.text_input(key="gpus").set_value("1e9")
     at.run()
     for page in PAGES:
         if page != "fleet":
@@ -330,11 +350,12 @@ def test_every_input_at_its_minimum_on_every_page():
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     for widget in at.number_input:
-        if widget.min is not None and widget.key in ("gpus", "gpu_watts", "server_overhead", "network_overhead",
-                                                     "pue", "utilization", "mfu", "peak_tflops",
+        if widget.min is not None and widget.key in ("gpu_watts", "server_overhead", "network_overhead",
+                                                     "pue", "utilization", "mfu", "peak_flop_per_s",
                                                      "electricity_price", "carbon_intensity", "wue"):
             widget.set_value(widget.min)
-    at.text_input(key="period").set_value("1 s")
+    at.text_input(key="gpus").set_value("1")
+    at.text_input(key="hours").set_value("1 s")
     at.run()
     for page in PAGES:
         if page != "fleet":

@@ -2,7 +2,7 @@
 
 import pytest
 
-from estimator import links
+from estimator import fields, links, units
 from estimator.scenario import Scenario, preset_assumptions
 
 
@@ -95,6 +95,95 @@ def test_scenario_from_query_presets_cached_and_not_shared():
     a[0]["pue"] = 99.0
     b = links.scenario_from_query({"accelerator": "h100-sxm", "gpus": "10"})
     assert b[1]["accelerator"] == "h100-sxm"
-    assert b[0]["gpu_watts"] == 700.0 and b[0]["pue"] == 1.0
+    # Without a methodology the default one ("nameplate") applies, as at every preset door.
+    assert b[0]["gpu_watts"] == 700.0 and b[0]["pue"] == 1.2
     with pytest.raises(TypeError, match="must be a str"):
         links.scenario_from_query({"accelerator": ["h100-sxm"], "gpus": "10", "gpu_watts": "700"})
+
+
+# --------------------------------------------------------------------------- read / write: links that travel
+
+def test_write_then_read_round_trips_presets_typed_values_and_page_parameters():
+    presets = {"accelerator": "gb200", "methodology": "epoch-ai", "site": "meta-fleet", "precision": "fp8",
+               "date": "2025-03-01"}
+    values = {"gpus": 72_000.0, "pue": 1.15, "hours": 2160.0, "wue": None, "mfu": 0.41234567890123}
+    extra = {"explorer.budget": "1 GW", "sweeps.pues": "1.1,1.2"}
+    params = links.write(presets, values, extra)
+    assert all(isinstance(v, str) for v in params.values())
+    assert params["wue"] == "" and params["gpus"] == "72000"
+    state = links.read(params, {"explorer.budget": lambda t: units.parse(t, "W"), "sweeps.pues": str})
+    assert state.presets == presets
+    assert state.values == values  # exactly: numbers are written with repr
+    assert state.extra == extra
+    assert not state.unknown and not state.problems
+
+
+def test_read_takes_units_as_files_and_the_cli_do():
+    state = links.read({"gpus": "100k", "hours": "90 days", "gpu_watts": "1.2 kW", "electricity_price": "80 USD/MWh",
+                        "peak_flop_per_s": "989 TFLOP/s", "mfu": "40%"})
+    assert state.values == {"gpus": 100_000.0, "hours": 2160.0, "gpu_watts": 1200.0,
+                            "electricity_price": pytest.approx(0.08), "peak_flop_per_s": 989e12, "mfu": 0.4}
+    assert not state.problems
+
+
+def test_read_ignores_unknown_parameters_and_names_the_closest_key():
+    state = links.read({"utm_source": "newsletter", "fbclid": "IwAR", "puee": "1.3", "GPU-Watts": "700",
+                        "pue": "1.2"})
+    assert state.values == {"pue": 1.2}
+    assert dict(state.unknown) == {"utm_source": None, "fbclid": None, "puee": "pue", "GPU-Watts": "gpu_watts"}
+    assert not state.problems
+
+
+@pytest.mark.parametrize(("params", "fragment"), [
+    ({"pue": "0.9"}, "pue='0.9' was dropped: pue must be >= 1 (got 0.9)"),
+    ({"gpus": "abc"}, "gpus='abc' was dropped: gpus: cannot read 'abc'"),
+    ({"gpus": "nan"}, "gpus='nan' was dropped: gpus must be > 0 and finite (got nan)"),
+    ({"hours": "inf"}, "hours='inf' was dropped: hours must be > 0 and finite (got inf)"),
+    ({"gpus": "1e400"}, "gpus='1e400' was dropped"),
+    ({"gpus": ""}, "gpus='' was dropped: gpus is required in a shared address"),
+    ({"mfu": "2"}, "mfu='2' was dropped"),
+    ({"accelerator": "h1000"}, "accelerator='h1000' was dropped: unknown accelerator"),
+    ({"precision": "fp4"}, "precision='fp4' was dropped: precision must be one of bf16, fp8"),
+    ({"date": "yesterday"}, "date='yesterday' was dropped"),
+    ({"accelerator": "a100-sxm", "precision": "fp8"}, "precision='fp8' was dropped: accelerator 'a100-sxm' has no"),
+])
+def test_read_drops_only_the_bad_value(params, fragment):
+    state = links.read({**params, "network_overhead": "1.1"})
+    (problem,) = state.problems
+    assert problem.startswith(fragment), problem
+    assert state.values.get("network_overhead") == 1.1  # the rest is kept
+
+
+def test_read_applies_the_callers_check_and_page_checkers():
+    def widget(name, value):
+        if name == "gpu_watts" and value < 1:
+            raise ValueError("gpu_watts must be between 1 and 1e+06 W in the dashboard (got 0.5 W)")
+
+    def budget(text):
+        if units.parse(text, "W") < 1e7:
+            raise ValueError(f"explorer.budget must be between 10 MW and 10 GW (got {text})")
+
+    state = links.read({"gpu_watts": "0.5", "explorer.budget": "5 kW", "explorer.days": "9"},
+                       {"explorer.budget": budget, "explorer.days": int}, widget)
+    assert state.values == {} and state.extra == {"explorer.days": "9"}
+    assert [p.split(" was")[0] for p in state.problems] == ["gpu_watts='0.5'", "explorer.budget='5 kW'"]
+
+
+def test_read_never_raises_on_hostile_text():
+    hostile = ["<script>", "\x00", "1" * 5000, "💥", "1e308", "-inf", "[1,2]", "**1**"]
+    for text in hostile:
+        state = links.read({"gpus": text, "accelerator": text, "site": text, text: "1"})
+        assert "gpus" not in state.values or state.values["gpus"] > 0
+        assert all(len(p) < 500 for p in state.problems)  # user text and messages are cut short
+
+
+def test_a_field_added_to_the_registry_travels_in_a_link():
+    fields.register(fields.Field("test_knob", "W", "Test knob", "test", rule="positive", maximum=1e6))
+    try:
+        params = links.write({"accelerator": "h100-sxm"}, {"test_knob": 5.0})
+        assert params == {"accelerator": "h100-sxm", "test_knob": "5"}
+        assert links.read({**params, "test_knob": "7 kW"}).values == {"test_knob": 7000.0}
+        assert links.read({"test_knob": "-1"}).problems
+    finally:
+        fields.unregister("test_knob")
+    assert links.read({"test_knob": "5"}).unknown == [("test_knob", None)]

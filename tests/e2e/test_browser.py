@@ -124,9 +124,14 @@ def query(page: Page) -> dict[str, str]:
 
 
 def expected_facility_power(params: dict[str, str]) -> str:
-    """The facility power text the library gives for the scenario in a query string."""
-    fields, _ = links.scenario_from_query(params)
-    s = estimator.Scenario(**{k: v for k, v in fields.items() if v is not None})
+    """The facility power text the library gives for the dashboard's address: its presets and typed values
+    over the dashboard's prefills (100,000 accelerators)."""
+    state = links.read(params)
+    p = state.presets
+    typed = {k: v for k, v in state.values.items() if v is not None}
+    s = estimator.Scenario.from_accelerator(p.get("accelerator", "h100-sxm"), typed.pop("gpus", 100_000),
+                                            methodology=p.get("methodology"), site=p.get("site"),
+                                            precision=p.get("precision", "bf16"), **typed)
     return units.format_power(estimator.estimate(s).facility_power_w)
 
 
@@ -167,7 +172,7 @@ def test_pue_input_changes_facility_power(page: Page, app_url: str) -> None:
     expect(page).to_have_url(re.compile(rf"[?&]pue={re.escape(new_pue)}(&|$)"), timeout=TIMEOUT_MS)
     assert facility.inner_text() == expected_facility_power(query(page))
     sidebar = page.locator('[data-testid="stSidebar"]')
-    expect(sidebar.get_by_text(re.compile(r"Changed from the presets: .*\bpue\b"))).to_be_visible()
+    expect(sidebar.get_by_text(re.compile(r"Your values, kept when a preset changes: .*\bpue\b"))).to_be_visible()
     no_exception(page)
 
 
@@ -221,7 +226,7 @@ def test_shared_url_restores_the_sidebar(page: Page, app_url: str) -> None:
     open_page(page, app_url + "/?accelerator=b200&gpus=50000&pue=1.3")
     no_exception(page)
     expect(page.locator(ALERT).filter(has_text="could not be used")).to_have_count(0)
-    expect(keyed(page, "gpus").locator("input")).to_have_value("50000")
+    expect(keyed(page, "gpus").locator("input")).to_have_value("50,000")
     expect(keyed(page, "pue").locator("input")).to_have_value(re.compile(r"^1\.30*$"))
     expect(keyed(page, "gpu_watts").locator("input")).to_have_value(re.compile(r"^1000(\.0*)?$"))
     expect(keyed(page, "accelerator").get_by_role("combobox")).to_have_value(estimator.accelerator("b200").name)
@@ -239,9 +244,29 @@ def test_tampered_url_warns_and_falls_back(page: Page, app_url: str) -> None:
     expect(warning.first).to_contain_text("banana")
     no_exception(page)
     # The defaults are shown instead, and the address bar no longer holds the bad value.
-    expect(keyed(page, "gpus").locator("input")).to_have_value("100000")
+    expect(keyed(page, "gpus").locator("input")).to_have_value("100,000")
     expect(page.locator(METRIC_VALUE).first).to_be_visible()
     assert query(page).get("pue") != "banana"
+
+
+def test_link_with_tracking_parameters_units_and_page_inputs(page: Page, app_url: str) -> None:
+    open_page(page, app_url + "/explorer?gpus=100k&pue=1.3&explorer.budget=300%20MW&utm_source=newsletter&fbclid=abc")
+    no_exception(page)
+    expect(page.locator(ALERT).filter(has_text="could not be used")).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"Ignored in the address.*'utm_source'.*'fbclid'"))).to_be_visible()
+    expect(keyed(page, "gpus").locator("input")).to_have_value("100,000")
+    expect(keyed(page, "budget").locator("input")).to_have_value("300 MW")
+    expect(page).to_have_url(re.compile(r"[?&]explorer\.budget=300(\+|%20)MW(&|$)"), timeout=TIMEOUT_MS)
+    params = query(page)
+    assert "utm_source" not in params and "fbclid" not in params
+    assert (params["gpus"], params["pue"], params["explorer.budget"]) == ("100000", "1.3", "300 MW")
+    # The GPU count is a text box read by the unit parser, shown with thousands separators.
+    box = keyed(page, "gpus").locator("input")
+    box.fill("24k")
+    box.press("Enter")
+    expect(box).to_have_value("24,000", timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"[?&]gpus=24000(&|$)"), timeout=TIMEOUT_MS)
+    no_exception(page)
 
 
 # --------------------------------------------------------------------------- 1 and 5. every page, and its picture
