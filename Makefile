@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-docs bench lint clean
+.PHONY: run test test-fast test-docs bench lint clean docs-fields
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -93,52 +92,15 @@ ASSUMPTION_NOTE = ("Every input is an assumption. Presets are nominal public fig
 
 # --------------------------------------------------------------------------- formatting
 
-#: One (a ratio) in percent, from estimator.units once: its lookup of '%' is slow for a call per figure.
-_PERCENT = units.to_unit(1.0, "%")
 
 
 def fmt(value: float | None, unit: str) -> str:
-    """Display text of one number in a library unit: the dashboard's one formatter.
+    """Display text of one number in a library unit: :func:`estimator.units.format_value`.
 
-    Every figure the dashboard shows goes through here, and from here through
-    the library's formatters in :mod:`estimator.units` (to be pointed at
-    ``estimator.units.format_value`` once it lands), so a figure reads the same
-    on every page and at every door.
+    Every figure the dashboard shows goes through the library's one formatter,
+    so a figure reads the same on every page and at every door.
     """
-    if value is None:
-        return "—"
-    v = float(value)
-    if not math.isfinite(v):
-        return "—"
-    if unit == "W":
-        return units.format_power(v)
-    if unit == "Wh":
-        return units.format_energy(v)
-    if unit == "FLOP/s":
-        return units.format_flop_rate(v)
-    if unit == "FLOP":
-        return units.format_flop(v)
-    if unit == "count":
-        return units.format_count(v)
-    if unit in ("kg", "kg CO2e"):
-        return units.format_mass(v) + (" CO2e" if unit == "kg CO2e" else "")
-    if unit == "L":
-        return units.format_volume(v)
-    if unit in ("currency", "$"):
-        return units.format_money(v)
-    if unit == "s":
-        return units.format_duration(v)
-    if unit == "h":
-        return units.format_duration(units.to_unit(v, "s", from_unit="h"))
-    if unit == "ratio":
-        return f"{v:.3g}"
-    if unit == "%":
-        return f"{v * _PERCENT:.3g} %"
-    if unit == "runs":
-        return f"{v:,.1f}" if v < 1000 else units.format_count(v)
-    if unit == "GPU-h":
-        return units.format_count(v) + " GPU-h"
-    return f"{v:.4g} {fields.UNIT_TEXT.get(unit, unit)}"
+    return units.format_value(value, unit)
 
 
 def hours_text(hours: float | None) -> str:
