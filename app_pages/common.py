@@ -875,8 +875,7 @@ def fmt_assumption(field: str, value: float | None) -> str:
     """An assumption's value in its own display form."""
     if value is None:
         return "—"
-    f = fields.FIELDS.get(field)
-    unit = f.unit if f is not None else tables.ASSUMPTIONS[field][1]
+    unit = fields.unit(field)
     if unit == "count":
         v = float(value)
         return f"{v:,.0f}" if v.is_integer() else f"{v:,.6g}"
@@ -978,8 +977,7 @@ def scenario_json(items: Mapping[str, tuple[Scenario, Mapping[str, str | None]]]
         })
     doc = {
         "note": "Every assumption is a user input or a nominal public figure, not a measurement.",
-        "units": {**{k: u for k, (_, u) in tables.ASSUMPTIONS.items()},
-                  **{k: u for k, (_, u) in tables.RESULTS.items()}},
+        "units": {f.name: f.unit_text for f in (*fields.INPUTS, *fields.OUTPUTS)},
         "scenarios": out,
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

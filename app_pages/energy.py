@@ -4,7 +4,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import tables, units
+from estimator import fields, tables, units
 
 st.title("Energy & emissions")
 st.caption("What the fleet draws over a period at its average load, and what that costs in money, carbon "
@@ -74,7 +74,7 @@ if absent:
     offers = common.suggested_sources()
     st.button("Fill the missing figures from site presets", key="fill_missing", on_click=common.fill_missing,
               icon=":material/auto_fix_high:",
-              help="; ".join(f"{tables.ASSUMPTIONS[f][0]}: {common.fmt_assumption(f, v.value)} from '{name}'"
+              help="; ".join(f"{fields.label(f)}: {common.fmt_assumption(f, v.value)} from '{name}'"
                              for f, (name, v) in offers.items()) + ". Each is listed with its source under "
                              "Assumptions and sources.")
 

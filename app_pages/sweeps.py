@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, vega
-from estimator import sweep, tables, units
+from estimator import fields, sweep, tables, units
 
 st.title("Sweeps")
 st.caption("How facility power moves with fleet size and with any two assumptions, against the 1 GW line "
@@ -126,7 +126,7 @@ else:
 
 # --------------------------------------------------------------------------- heatmap
 st.subheader("Two assumptions at once")
-LABELS = {f: f"{tables.ASSUMPTIONS[f][0]} [{tables.ASSUMPTIONS[f][1]}]" for f in sweep.CHAIN_FIELDS}
+LABELS = {f: fields.FIELDS[f].widget_label for f in sweep.CHAIN_FIELDS}
 LOG_FIELDS = ("gpus", "gpu_watts")
 OUTPUTS = {"facility_power_w": "Facility power, full load", "average_facility_power_w": "Average facility draw",
            "it_power_w": "IT power, full load"}
@@ -155,7 +155,7 @@ c2.selectbox("Up (y)", list(LABELS), format_func=LABELS.get, key="heat_y", persi
 output = c3.selectbox("Colour", list(OUTPUTS), format_func=OUTPUTS.get, key="heat_output", persist_state="session")
 c1, c2, c3, c4, c5 = st.columns(5)
 xf, yf = st.session_state["heat_x"], st.session_state["heat_y"]
-x_unit, y_unit = tables.ASSUMPTIONS[xf][1], tables.ASSUMPTIONS[yf][1]
+x_unit, y_unit = fields.unit(xf), fields.unit(yf)
 x_lo = c1.number_input(f"x from [{x_unit}]", key="heat_x_min", persist_state="session", format="%.4g")
 x_hi = c2.number_input(f"x to [{x_unit}]", key="heat_x_max", persist_state="session", format="%.4g")
 y_lo = c3.number_input(f"y from [{y_unit}]", key="heat_y_min", persist_state="session", format="%.4g")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common, vega
-from estimator import distributions, tables, uncertainty, units
+from estimator import distributions, fields, uncertainty, units
 
 st.title("Uncertainty")
 st.caption("No assumption is known exactly. Give each one a low, likely and high value (the likely value is the "
@@ -55,7 +55,7 @@ def _exact(field: str, shown: float | None) -> float | None:
         if shown == seeded_shown:
             return exact  # to_unit and back need not give the same float
     unit = INPUTS[field][0]
-    return float(shown) if unit is None else float(units.to_unit(shown, tables.ASSUMPTIONS[field][1],
+    return float(shown) if unit is None else float(units.to_unit(shown, fields.unit(field),
                                                                  from_unit=unit))
 
 
@@ -140,7 +140,7 @@ with st.container(key="unc_ranges"):
                          strict=True):
         col.markdown(f"**{text}**")
     for field, d in defaults.items():
-        label, unit = tables.ASSUMPTIONS[field]
+        label, unit = fields.label(field), fields.FIELDS[field].unit_text
         shown_unit = INPUTS[field][0] or unit
         _, fmt_, step = INPUTS[field]
         row = st.columns(widths, vertical_alignment="center")
@@ -214,7 +214,7 @@ for output in outputs:
 clipped = {k: v for k, v in summary["clipped"].items() if v > 0}
 if clipped:
     st.caption("Log-normal tails clipped to the valid values: " + "; ".join(
-        f"{tables.ASSUMPTIONS[k][0]}: {common.fmt(v, '%')} of the samples" for k, v in clipped.items()) + ".")
+        f"{fields.label(k)}: {common.fmt(v, '%')} of the samples" for k, v in clipped.items()) + ".")
 
 
 def _axis(output: str, values):
@@ -278,7 +278,7 @@ if not rows:
             else f"None of the ranges moves {label.lower()}.", icon=":material/info:")
     common.stop()
 
-names = [tables.ASSUMPTIONS[r["field"]][0] for r in rows]
+names = [fields.label(r["field"]) for r in rows]
 ENDS = ["Assumption at its low value", "Assumption at its high value"]
 bars = {"assumption": [], "from": [], "to": [], "end": [], "value": [], "output": []}
 for name, r in zip(names, rows, strict=True):
@@ -321,7 +321,7 @@ st.caption(f"Tornado: each assumption moved alone from its low to its high value
            "at the likely value. It shows each assumption's reach alone, not their interactions.")
 
 first, total = sens["first"], sens["total"]
-shares = {"Assumption": [tables.ASSUMPTIONS[k][0] for k in first],
+shares = {"Assumption": [fields.label(k) for k in first],
           "First-order share S_i [%]": [100 * v for v in first.values()],
           "Total share S_Ti [%]": [100 * total[k] for k in first]}
 common.table("unc_table_sobol", shares, column_config={

@@ -1,7 +1,7 @@
 """estimator: what an AI datacenter means in power, energy and compute.
 
 Every input is an assumption; presets are nominal public figures with sources.
-See DESIGN.md and docs/methodology.md for the model.
+See docs/methodology.md for the model and docs/fields.md for every field.
 
 Examples
 --------

@@ -9,7 +9,7 @@ override the presets. A value is a number in the field's unit (see
 dimensions), or text with a unit as a person would write it, read by
 :func:`estimator.units.parse`::
 
-    # 100k H100 for a year (DESIGN.md's worked example)
+    # 100k H100 for a year (the worked example of docs/methodology.md)
     name = "100k H100, one year"
     accelerator = "h100-sxm"      # preset: gpu_watts, peak_flop_per_s, server_overhead
     methodology = "nameplate"     # preset: network_overhead, pue, utilization

@@ -365,7 +365,7 @@ def estimate(scenario: Scenario) -> Estimate:
 
     Notes
     -----
-    The chain (DESIGN.md, docs/methodology.md)::
+    The chain (docs/methodology.md)::
 
         accelerator = gpus × gpu_watts
         server      = accelerator × server_overhead

@@ -49,7 +49,7 @@ def gpus_for_power(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_ove
 
     Examples
     --------
-    DESIGN.md's worked example (DGX H100 ratio 1.82, network 1.10, PUE 1.2):
+    The worked example of docs/methodology.md (DGX H100 ratio 1.82, network 1.10, PUE 1.2):
 
     >>> int(gpus_for_power(1e9, 700, 1.82, 1.10, 1.2, whole=True))
     594643

@@ -121,7 +121,7 @@ def test_fleet_default_figures_equal_library():
     assert shown["Facility power (full load)"] == units.format_power(r.facility_power_w)
     assert shown["Average facility draw"] == units.format_power(r.average_facility_power_w)
     assert shown["All-in power per accelerator"] == units.format_power(r.watts_per_gpu)
-    assert shown["Share of 1 GW"] == f"{r.facility_power_w / 1e9 * 100:.3g} %"
+    assert shown["Share of 1 GW"] == units.format_value(r.facility_power_w / 1e9, "%")
     # DESIGN.md worked example: 1 GW holds about 595,000 H100
     fit = estimator.gpus_for_power(1e9, 700, preset_assumptions("h100-sxm")["server_overhead"], 1.1, 1.2,
                                    whole=True)

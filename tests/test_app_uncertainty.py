@@ -19,7 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from estimator import distributions, tables, uncertainty, units
+from estimator import distributions, fields, uncertainty, units
 from estimator.scenario import Scenario, preset_assumptions
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -97,7 +97,7 @@ def test_page_runs_and_shows_every_part():
     for key in ("unc_chart_facility_power", "unc_chart_gpus_per_gigawatt", "unc_chart_tornado"):
         assert at.get_by_key(key).get("vega_lite_chart")
     sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
-    assert set(sobol["Assumption"]) >= {"PUE (facility ÷ IT power)", "Accelerator power at full load"}
+    assert set(sobol["Assumption"]) >= {fields.label("pue"), fields.label("gpu_watts")}
     assert any("Saltelli" in c.value and "10.1016/j.cpc.2009.09.018" in c.value for c in at.caption)
     # every assumption of the scenario has a row, with its default range
     d = uncertainty.default_ranges(_default(), "h100-sxm")
@@ -171,7 +171,7 @@ def test_emissions_shown_when_grid_intensity_given():
 def test_tornado_and_sobol_follow_the_chosen_output():
     at = _run()
     sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
-    assert "Utilization (average ÷ full-load draw)" in set(sobol["Assumption"])
+    assert fields.label("utilization") in set(sobol["Assumption"])
     at.selectbox(key="unc_output").set_value("gpus_per_gigawatt").run()
     _ok(at)
     assert any("accelerators per 1 gw" in c.value.lower() for c in at.caption)
@@ -180,7 +180,7 @@ def test_tornado_and_sobol_follow_the_chosen_output():
     sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
     top = sobol.iloc[0]
     field = next(iter(expected.first_order))
-    assert top["Assumption"] == tables.ASSUMPTIONS[field][0]
+    assert top["Assumption"] == fields.label(field)
     assert top["First-order share S_i [%]"] == pytest.approx(100 * expected.first_order[field])
 
 

@@ -398,24 +398,24 @@ DASHBOARD = [
          r"utilization must be in \(0, 1\] \(got 2\.0\)"),
     Case("dashboard", "url-gpus-1e15", url(gpus="1e15"), ValueError, r"gpus must be <= 1e\+09"),
     Case("dashboard", "url-gpu_watts-text", url(gpu_watts="700W<script>"), ValueError,
-         r"gpu_watts must be a number \(got '700W<script>'\)"),
+         r"gpu_watts='700W<script>' was dropped: gpu_watts: unknown unit 'W<script>'"),
     Case("dashboard", "url-unknown-parameter", url(PUE="1.2"), ValueError,
-         r"unknown parameter 'PUE' in the address \(valid: .*\); did you mean 'pue'\?"),
+         r"Ignored in the address \(not dashboard parameters\): 'PUE' \(did you mean 'pue'\?\)"),
     Case("dashboard", "url-unknown-accelerator", url(accelerator="h100"), ValueError,
          r"unknown accelerator 'h100' \(valid: "),
     Case("dashboard", "url-unknown-precision", url(precision="fp4"), ValueError,
-         r"precision must be 'bf16' or 'fp8' \(got 'fp4'\)"),
+         r"precision='fp4' was dropped: precision must be one of bf16, fp8 \(got 'fp4'\)"),
     Case("dashboard", "url-gpus-empty", url(gpus=""), ValueError, r"gpus is required in a shared address"),
     Case("dashboard", "url-gpus-not-whole", url(gpus="0.999"), ValueError,
          r"gpus must be between 1 and 1e\+09 in the dashboard \(got 0\.999\)"),
     Case("dashboard", "url-gpu_watts-below-input", url(gpu_watts="0.5"), ValueError,
          r"gpu_watts must be between 1 and 1e\+06 in the dashboard \(got 0\.5\)"),
-    Case("dashboard", "type-period-negative", typed("fleet", "period", "-5 days"), ValueError,
+    Case("dashboard", "type-period-negative", typed("fleet", "hours", "-5 days"), ValueError,
          r"hours must be > 0 \(got -120\.0\)"),
-    Case("dashboard", "type-period-unknown-unit", typed("energy", "period", "3 fortnights"), ValueError,
-         r"period: unknown unit 'fortnights' in '3 fortnights'"),
-    Case("dashboard", "type-period-overflow", typed("fleet", "period", "1e400 h"), ValueError,
-         r"period: cannot read '1e400 h' as a duration \(the number overflows to infinity"),
+    Case("dashboard", "type-period-unknown-unit", typed("energy", "hours", "3 fortnights"), ValueError,
+         r"hours: unknown unit 'fortnights' in '3 fortnights'"),
+    Case("dashboard", "type-period-overflow", typed("fleet", "hours", "1e400 h"), ValueError,
+         r"hours: cannot read '1e400 h' as a duration \(the number overflows to infinity"),
     Case("dashboard", "type-budget-too-small", typed("explorer", "budget", "5 kW"), ValueError,
          r"budget must be between 10\.0 MW and 10\.0 GW \(got 5\.00 kW\)"),
     Case("dashboard", "type-budget-energy", typed("explorer", "budget", "1 GWh"), ValueError,
@@ -518,8 +518,9 @@ def app():
 
 
 def messages(at) -> list[str]:
-    """Text of the error and warning boxes, Markdown escaping undone."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in [*at.error, *at.warning]]
+    """Text of the error and warning boxes and of the link notice, Markdown escaping undone."""
+    notices = [c for c in at.caption if c.value.startswith("Ignored in the address")]
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in [*at.error, *at.warning, *notices]]
 
 
 @pytest.mark.parametrize("case", DASHBOARD, ids=lambda c: c.id)

@@ -20,14 +20,14 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import pytest  # noqa: E402
-from numpy.testing import assert_allclose  # noqa: E402
+import pytest
+from numpy.testing import assert_allclose
 
-from estimator import cli, estimate, links, resolve, tables, units  # noqa: E402
-from estimator.scenario import Scenario  # noqa: E402
+from estimator import cli, estimate, links, resolve, tables, units
+from estimator.scenario import Scenario
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RTOL = 1e-12  # machine doors: the same float64 arithmetic, so agreement to rounding

@@ -395,7 +395,7 @@ def test_loaded_upload_keeps_every_value():
     assert not at.exception
     sidebar = {f: at.session_state[w] for f, w in (("gpus", "gpus"), ("gpu_watts", "gpu_watts"),
                                                     ("utilization", "utilization"), ("mfu", "mfu"),
-                                                    ("peak_flop_per_s", "peak_tflops"))}
+                                                    ("peak_flop_per_s", "peak_flop_per_s"))}
     expected = {"gpus": 2.5, "gpu_watts": 0.5, "utilization": 0.005, "mfu": 0.005, "peak_flop_per_s": 5e8 / 1e12}
     told = [m.value for m in [*at.error, *at.warning]]
     assert sidebar == expected or told, f"loaded silently as {sidebar}, uploaded {expected}"
