@@ -131,19 +131,21 @@ PRESETS = st.fixed_dictionaries({
     "accelerator": st.sampled_from(sorted(catalog.accelerators())),
     "methodology": st.sampled_from(sorted(catalog.methodologies())),
     "site": st.none() | st.sampled_from(sorted(catalog.sites())),
-    "precision": st.sampled_from(["bf16", "fp8"]),
 })
 
 
 @EXAMPLES
 @given(s=scenarios(shapes=((),)), presets=PRESETS)
 def test_url_round_trip_exact(s, presets):
-    query = urlencode(links.query_from_scenario(s, presets))
+    # Every value typed by the user on top of presets: the link restores the same scenario exactly.
+    params = links.write(presets, s.to_dict())
+    query = urlencode(params)
     assert len(query) < 2000  # fits any browser's address bar
-    fields, restored = links.scenario_from_query(dict(parse_qsl(query, keep_blank_values=True)))
-    assert Scenario(**{k: v for k, v in fields.items() if v is not None}) == s
-    assert fields == s.to_dict()
-    assert restored == presets
+    state = links.read(dict(parse_qsl(query, keep_blank_values=True)))
+    assert not state.problems and not state.unknown
+    assert {k: v for k, v in state.presets.items() if v} == {k: v for k, v in presets.items() if v}
+    assert state.values == s.to_dict()  # exactly: numbers travel with repr, "not given" as empty
+    assert Scenario(**{k: v for k, v in state.values.items() if v is not None}) == s
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
