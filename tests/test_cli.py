@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from estimator import Scenario, catalog, compute, estimate, io, solve
+from estimator import Scenario, catalog, compute, estimate, fields, io, solve, tables
 from estimator.cli import main
 
 # The DESIGN.md worked example: DGX H100 10.2 kW for 8 × 700 W gives a server
@@ -145,8 +145,8 @@ def test_main_power_text_labels(capsys):
     assert code == 0
     assert out.index("Assumptions") < out.index("Results")
     assert "(accelerator h100-sxm)" in out and "(methodology nameplate)" in out and "(given)" in out
-    assert "facility power, full load (grid connection)" in out
-    assert "facility power, average" in out
+    assert "Facility power, full load" in out  # the registry's labels (estimator.fields)
+    assert "Facility power, average" in out
     assert "168 MW" in out  # 1e5 × 1,683 W (nameplate, DGX-rated 1.821 server ratio)
     assert "TWh" in out
 
@@ -176,10 +176,13 @@ def test_main_train_days_equals_library(capsys):
     results = json.loads(out)["results"]
     seconds = 90 * 86_400
     so = 10_200 / 5_600  # DGX H100 user guide (accelerators.toml)
-    assert_allclose(results["gpus"], solve.gpus_for_training(3.8e25, seconds, 989.4e12, 0.4), rtol=1e-15)
-    assert_allclose(results["facility_power_w"],
-                    solve.facility_power_for_training(3.8e25, seconds, 989.4e12, 0.4, 700, so, 1.10, 1.2),
-                    rtol=1e-15)
+    # Whole accelerators, rounded up, as the dashboard's training table (tables.training_fleet) gives them.
+    gpus = math.ceil(solve.gpus_for_training(3.8e25, seconds, 989.4e12, 0.4))
+    assert results["gpus"] == gpus
+    assert_allclose(results["facility_power_w"], gpus * 700 * so * 1.10 * 1.2, rtol=1e-15)
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, methodology="nameplate", mfu=0.4)
+    table = tables.training_fleet(s, 3.8e25, seconds)
+    assert results == {k: v for k, v in table.items() if v is not None}
 
 
 def test_main_train_days_text_rounds_up(capsys):
@@ -187,7 +190,7 @@ def test_main_train_days_text_rounds_up(capsys):
     assert code == 0
     gpus = solve.gpus_for_training(3.8e25, 90 * 86_400, 989.4e12, 0.4)
     assert f"{math.ceil(gpus):,}" in out
-    assert "accelerators needed (rounded up)" in out
+    assert "accelerators rounded up" in out
 
 
 def test_main_run_files(capsys, tmp_path):
