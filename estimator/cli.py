@@ -161,7 +161,7 @@ def _format(unit: str, value: Any, echo_hours: bool = False) -> str:
         return str(value)
     v = None if value is None else float(value)
     text = units.format_value(v, unit)
-    if unit == "h" and echo_hours and v is not None:
+    if unit == "h" and echo_hours and v is not None and not text.endswith(" h"):
         return f"{text} ({v:,.6g} h)"
     return text
 

@@ -271,6 +271,9 @@ def accelerator_table(facility_power_w: float, methodology: str | None = None, s
     parts = catalog.accelerators()
     keys = list(parts) if accelerators is None else [catalog.accelerator(k).key for k in accelerators]
     given = {"network_overhead": network_overhead, "pue": pue, "mfu": mfu, "hours": hours, **overrides}
+    for name, value in given.items():  # named as given, not as a row of the table; unknown names: resolve's message
+        if value is not None and name in fields.inputs():
+            given[name] = validate.field(name, value)
     rows, mfus = [], []
     for key in keys:
         used = _precision_for(parts[key], precision)

@@ -216,6 +216,40 @@ def test_options_override_the_file(capsys, ranges_file):
     assert doc["assumptions"]["gpu_watts"]["distribution"] == "uniform"  # the file's explicit range stays
 
 
+def test_provenance_in_json(capsys, ranges_file):
+    doc = run_json(capsys, "mc", ranges_file, "--pue", "1.3", "--samples", 10)
+    p = doc["provenance"]
+    assert (p["accelerator"], p["methodology"], p["precision"]) == ("file", "file", "default")
+    assert (p["pue"], p["gpus"], p["server_overhead"]) == ("given", "file", "accelerator h100-sxm")
+    doc = run_json(capsys, "mc", "--gpus", "1k", "--accelerator", "h100-sxm", "--pue", "1.1..1.3", "--samples", 10)
+    p = doc["provenance"]
+    assert (p["methodology"], p["network_overhead"], p["pue"]) == ("default", "nameplate (default)", "given")
+    assert doc["assumptions"]["methodology"] == "nameplate"  # the default methodology, as at every door
+
+
+def test_same_resolution_as_power(capsys):
+    """The single estimate of `uncertainty` is `power`'s: presets, default methodology, precision, date."""
+    for extra in ([], ["--precision", "fp8"], ["--methodology", "epoch-ai", "--date", "2024-03-12"],
+                  ["--site", "meta-fleet"]):
+        argv = ["--gpus", "1k", "--accelerator", "h100-sxm", "--mfu", "0.4", *extra]
+        power = json.loads(run(capsys, "power", *argv, "--format", "json")[1])
+        doc = run_json(capsys, "mc", *argv, "--samples", 10, "--outputs", "facility_power_w", "sustained_flop_per_s")
+        assert doc["assumptions"] == power["assumptions"], extra
+        assert doc["provenance"] == power["provenance"], extra
+        for name in ("facility_power_w", "sustained_flop_per_s"):
+            assert doc["results"][name]["likely"] == power["results"][name], (extra, name)
+
+
+def test_methodology_without_accelerator_as_power(capsys):
+    # Without an accelerator a methodology still sets what it sets for any part (network, PUE, utilization);
+    # server_overhead must be given, as at every preset door.
+    argv = ["--gpus", "1k", "--gpu-watts", "700", "--server-overhead", "1.5", "--methodology", "nameplate"]
+    power = json.loads(run(capsys, "power", *argv, "--format", "json")[1])
+    doc = run_json(capsys, "mc", *argv, "--samples", 10)
+    assert doc["results"]["facility_power_w"]["likely"] == power["results"]["facility_power_w"]
+    assert doc["provenance"]["pue"] == power["provenance"]["pue"] == "methodology nameplate"
+
+
 def test_help_mentions_ranges_and_saltelli(capsys):
     code, out, _ = run(capsys, "uncertainty", "--help")
     assert code == 0
