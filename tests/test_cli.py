@@ -488,6 +488,7 @@ def test_registered_field_is_accepted(capsys, registered, tmp_path):
 
 def test_options_follow_the_registry(capsys):
     code, out, _ = run(capsys, "power", "--help")
+    assert code == 0
     text = " ".join(out.split())
     for spec in fields.INPUTS:
         assert spec.option in out, spec.name
