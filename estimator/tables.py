@@ -173,6 +173,16 @@ def _precision_for(part: catalog.Accelerator, precision: str) -> str:
     return precision
 
 
+def _peak(part: catalog.Accelerator, precision: str) -> tuple[float, str]:
+    """Dense peak at ``precision`` and its name, BF16 where FP8 is not published (as the table rows use it).
+
+    Kept for :mod:`estimator.links`; the tables resolve presets through :mod:`estimator.resolve`.
+    """
+    used = _precision_for(part, resolve.check_precision(precision))
+    peak = part.peak_flop_per_s_fp8 if used == "fp8" else part.peak_flop_per_s
+    return peak.value, used.upper()
+
+
 def _mfu_columns(table: dict[str, Any], mfus: Sequence[float | None], facility_power_w: ArrayLike,
                  hours: ArrayLike | None, training_flop: ArrayLike) -> None:
     """Add ``mfu`` and the columns that need it, from the rows' MFUs (None: not given).
