@@ -285,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="What an AI datacenter means in power, energy and compute. Every input is an "
                     "assumption; presets are nominal public figures with sources.",
         epilog="Values take units as you would write them: 700W, '1.5 GW', '90 days', '989 TFLOP/s', "
-               "100k, 75%%. Without --methodology the 'nameplate' methodology applies (marked as default). "
+               "100k, 75%. Without --methodology the 'nameplate' methodology applies (marked as default). "
                "Errors print one line and exit with status 2.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
