@@ -2,11 +2,11 @@
 
 Subcommands::
 
-    estimator power   --gpus 100k --accelerator h100-sxm --methodology nameplate --hours "1 year"
+    estimator power   --gpus 100k --accelerator h100-sxm --hours "1 year"
     estimator fit     --power 1GW --accelerator h100-sxm --server-overhead 1.82 \\
                       --network-overhead 1.10 --pue 1.2
-    estimator fit     --power 1GW --methodology nameplate          # one row per accelerator
-    estimator train   --parameters 405e9 --tokens 15.6e12 --gpus 16384 --accelerator h100-sxm --mfu 0.4
+    estimator fit     --power 1GW --mfu 0.4                         # every accelerator side by side
+    estimator train   --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41
     estimator train   --flop 3.8e25 --days 90 --accelerator h100-sxm --mfu 0.4
     estimator run     scenario.toml other.json
     estimator uncertainty --gpus 100k --accelerator h100-sxm --pue 1.1/1.2/1.4 \\
@@ -14,16 +14,35 @@ Subcommands::
     estimator uncertainty ranges.toml --samples 1e6 --seed 7 --format json
     estimator presets accelerators
 
-Every value may carry a unit as a person writes it ("700 W", "1 GW", "90 days",
-"989 TFLOP/s", "100k", "75%"); a bare number is in the field's own unit (see
-:data:`estimator.io.FIELD_UNITS`). Giving several values (``--pue 1.1 1.2 1.3``)
-computes one result per value, broadcast like numpy arrays.
+The options are the field registry's (:mod:`estimator.fields`): one option per
+Scenario field (``--gpu-watts``, ``--pue``, ...), with its help text and unit,
+built when the command runs, so a field added with :func:`estimator.fields.register`
+is an option of ``power``, ``fit``, ``train``, ``run`` and ``uncertainty`` at
+once. Every value may carry a unit as a person writes it ("700 W", "1 GW",
+"90 days", "989 TFLOP/s", "100k", "75%"); a bare number is in the field's own
+unit (:data:`estimator.fields.INPUT_UNITS`). Giving several values (``--pue
+1.1 1.2 1.3``) computes one result per value, broadcast like numpy arrays.
 
-``--format text`` (the default) is for people: units chosen for reading (MW,
-TWh, days), full-load and average power labelled apart, the assumptions
-echoed above the results with where each came from. ``--format json`` and
-``--format csv`` are for programs: every number in the base unit of its field
-name (W, Wh, h, s, FLOP, FLOP/s, kg, L, currency), at full float precision.
+Presets are resolved as at every door (:mod:`estimator.resolve`): accelerator
+(at ``--precision``), methodology (at ``--date``), site, then the options.
+Without ``--methodology`` the default one, ``nameplate``, applies; the output
+says which values are defaults. Without ``--accelerator``, ``--server-overhead``
+must be given. No MFU is invented: sustained compute needs ``--mfu`` (or a
+methodology that sets one), and ``train`` refuses to run without it.
+
+``--format text`` (the default) is for people: every value formatted by
+:func:`estimator.units.format_value`, labels from the registry (full load and
+average apart), the assumptions echoed above the results with where each came
+from. ``--format json`` and ``--format csv`` are for programs: every number in
+the base unit of its field name (W, Wh, h, s, FLOP, FLOP/s, kg, L, currency), at
+full float precision; JSON adds ``provenance`` (assumption → where it came
+from, e.g. ``"nameplate (default)"``).
+
+The tables are the library's (:mod:`estimator.tables`), the ones the dashboard
+shows: ``fit`` is :func:`~estimator.tables.budget_fleet` (one fleet) or
+:func:`~estimator.tables.accelerator_table` (every accelerator), ``train`` is
+:func:`~estimator.tables.training_run` or :func:`~estimator.tables.training_fleet`.
+The command line only formats them.
 
 Ranges. ``estimator uncertainty`` (alias ``mc``) takes any assumption as a
 range, on the command line or in a scenario file (see :mod:`estimator.io`):
@@ -50,6 +69,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,9 +80,9 @@ from typing import Any
 
 import numpy as np
 
-from estimator import catalog, compute, distributions, fields, resolve, solve, uncertainty, units, validate
+from estimator import catalog, compute, distributions, fields, resolve, tables, uncertainty, units, validate
 from estimator import io as scenario_io
-from estimator.scenario import Estimate, Scenario, estimate
+from estimator.scenario import Scenario, estimate
 
 __all__ = ["main"]
 
@@ -80,58 +100,70 @@ MAX_SOBOL_SAMPLES = 1_000_000
 DEFAULT_OUTPUTS: tuple[str, ...] = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt")
 PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "emissions_kg", "water_l")
 
-# Option text of each scenario field: metavar and help (the unit in brackets).
-_FIELD_HELP: dict[str, tuple[str, str]] = {
-    "gpus": ("N", "accelerators in the fleet [count], e.g. 100000, 100,000, 100k"),
-    "gpu_watts": ("W", "power of one accelerator at full load [W], e.g. 700, 700W, '1.2 kW'"),
-    "server_overhead": ("RATIO", "server wall power ÷ accelerator power [>= 1], e.g. 1.82"),
-    "network_overhead": ("RATIO", "cluster IT power ÷ server power [>= 1], e.g. 1.10"),
-    "pue": ("RATIO", "facility power ÷ IT power [>= 1], e.g. 1.2"),
-    "utilization": ("FRACTION", "average ÷ full-load IT draw over the period [0-1], e.g. 0.75 or 75%%"),
-    "hours": ("DURATION", "length of the period [h], e.g. 8760, '1 year', '90 days'"),
-    "electricity_price": ("PRICE", "price of energy [currency/kWh], e.g. 0.08 or '80 USD/MWh'"),
-    "carbon_intensity": ("KG_PER_KWH", "grid emissions factor [kg CO2e/kWh], e.g. 0.4 or '400 g/kWh'"),
-    "wue": ("L_PER_KWH", "water usage effectiveness [L/kWh], e.g. 0.3"),
-    "peak_flop_per_s": ("FLOP_PER_S", "dense peak of one accelerator [FLOP/s], e.g. '989 TFLOP/s'"),
-    "mfu": ("FRACTION", "model FLOPs utilization, achieved ÷ peak [0-1], e.g. 0.4 or 40%%"),
-}
-
-# Display of each output: how to format it and its label. Labels say full load
-# or average wherever both exist.
-_RESULTS: dict[str, tuple[str, str]] = {
-    "gpus": ("count", "accelerators"),
-    "accelerator_power_w": ("W", "accelerator power, full load"),
-    "server_power_w": ("W", "server power, full load"),
-    "it_power_w": ("W", "IT power, full load"),
-    "facility_power_w": ("W", "facility power, full load (grid connection)"),
-    "host_power_w": ("W", "  of which host: CPUs, memory, fans, PSU loss"),
-    "network_storage_power_w": ("W", "  of which network and storage"),
-    "cooling_conversion_power_w": ("W", "  of which cooling and power conversion"),
-    "average_it_power_w": ("W", "IT power, average (× utilization)"),
-    "average_facility_power_w": ("W", "facility power, average (× utilization)"),
-    "watts_per_gpu": ("W", "facility power per accelerator, full load (all-in)"),
-    "energy_wh": ("Wh", "facility energy over the period (average draw)"),
-    "it_energy_wh": ("Wh", "IT energy over the period (average draw)"),
-    "cost": ("$", "electricity cost over the period"),
-    "emissions_kg": ("kg", "emissions over the period (location-based)"),
-    "water_l": ("L", "site water over the period"),
-    "peak_cluster_flop_per_s": ("FLOP/s", "peak compute of the fleet (dense)"),
-    "sustained_flop_per_s": ("FLOP/s", "sustained compute (peak × MFU)"),
-    "flop_in_period": ("FLOP", "compute delivered over the period"),
-    "training_flop": ("FLOP", "training compute"),
-    "training_time_s": ("s", "training time (wall clock, no downtime)"),
-    "gpu_hours": ("GPU-h", "accelerator-hours"),
-    "gpus_per_gigawatt": ("count", "accelerators 1 GW holds (facility, full load)"),
-}
-
-# Kind of each input for display (Scenario fields and the commands' own inputs).
-_INPUT_KINDS: dict[str, str] = {
-    "gpus": "count", "gpu_watts": "W", "server_overhead": "ratio", "network_overhead": "ratio",
-    "pue": "ratio", "utilization": "ratio", "hours": "h", "electricity_price": "$/kWh",
-    "carbon_intensity": "kg/kWh", "wue": "L/kWh", "peak_flop_per_s": "FLOP/s", "mfu": "ratio",
-    "power_budget_w": "W", "parameters": "count", "tokens": "count", "training_flop": "FLOP",
-    "training_time_s": "s",
+#: Metavar of an option, by the field's unit (a fraction says so).
+_METAVARS: dict[str, str] = {
+    "count": "N", "W": "W", "ratio": "RATIO", "h": "DURATION", "s": "DURATION", "$/kWh": "PRICE",
+    "kg/kWh": "KG_PER_KWH", "L/kWh": "L_PER_KWH", "FLOP/s": "FLOP_PER_S", "FLOP": "FLOP",
 }  # fmt: skip
+
+#: The commands' own inputs (the registry's COMMAND_INPUTS) each command takes, and shorter
+#: spellings kept from earlier versions (the first spelling names the value in messages).
+_COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
+    "fit": ("power_budget_w", "training_flop"),
+    "train": ("parameters", "tokens", "training_flop", "training_time_s"),
+}
+_ALIASES: dict[str, tuple[str, ...]] = {"power_budget_w": ("--power",), "training_flop": ("--flop",)}
+
+#: How a text output shows a quantity where its registry unit reads worse (a share of 1 GW in %).
+_DISPLAY_UNITS: dict[str, str] = {"share_of_gigawatt": "%"}
+
+_ASSUMPTIONS_HEADING = "Assumptions (chosen inputs and presets, not measurements; '(default)' marks the defaults):"
+
+#: Where the full-load breakdown ("of which ...") is listed: after the total it splits.
+_BREAKDOWN_OF = "facility_power_w"
+
+
+def _unit(name: str) -> str:
+    """The unit :func:`estimator.units.format_value` shows a field in ("kg CO2e", "currency", "W", ...)."""
+    if name in _DISPLAY_UNITS:
+        return _DISPLAY_UNITS[name]
+    spec = fields.FIELDS.get(name)
+    if spec is None:  # e.g. a preset's extra figure (peak_flop_per_s_fp8): the unit in its name
+        for suffix, unit in (("_flop_per_s", "FLOP/s"), ("_wh", "Wh"), ("_w", "W"), ("_s", "s"), ("_kg", "kg CO2e"),
+                             ("_l", "L")):
+            if name.endswith(suffix):
+                return unit
+        return "ratio"
+    return spec.unit if spec.unit_text == "unitless" else spec.unit_text
+
+
+def _label(name: str) -> str:
+    """A result's label, from the registry (a breakdown row indented under its total)."""
+    spec = fields.FIELDS.get(name)
+    if spec is None:
+        return name
+    return f"  {spec.label}" if spec.label.startswith("of which") else spec.label
+
+
+def _metavar(spec: fields.Field) -> str:
+    if spec.rule == "fraction":
+        return "FRACTION"
+    return _METAVARS.get(spec.unit) or re.sub(r"\W+", "_", spec.unit).strip("_").upper() or "VALUE"
+
+
+def _help(spec: fields.Field, extra: str = "") -> str:
+    return (spec.help_with_unit + extra).replace("%", "%%")  # argparse formats help with %
+
+
+def _format(unit: str, value: Any, echo_hours: bool = False) -> str:
+    """One value for people, by the one formatter (the period also in hours where it is an assumption)."""
+    if unit == "text" or isinstance(value, str):
+        return str(value)
+    v = None if value is None else float(value)
+    text = units.format_value(v, unit)
+    if unit == "h" and echo_hours and v is not None and not text.endswith(" h"):
+        return f"{text} ({v:,.6g} h)"
+    return text
 
 
 @dataclass
@@ -140,19 +172,21 @@ class Item:
 
     key: str
     value: Any  # float, ndarray or str
-    kind: str = "text"
+    unit: str = "text"
     label: str = ""
     origin: str = ""
 
 
 @dataclass
 class Record:
-    """What one evaluation produced: its labels, the assumptions and the results."""
+    """What one evaluation produced: its labels, the assumptions, the results and notes."""
 
     title: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     assumptions: list[Item] = field(default_factory=list)
     results: list[Item] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    heading: str = "Results:"
 
     def items(self) -> list[Item]:
         return [*self.assumptions, *self.results]
@@ -178,10 +212,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{PROG}: error: {' '.join(message.split())}\n")
 
 
-def _option(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="output format (default: text; json and csv give base units)")
@@ -189,48 +219,63 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="write the output to FILE (atomically) instead of the screen")
 
 
-def _add_presets(parser: argparse.ArgumentParser, accelerator_help: str) -> None:
+def _add_presets(parser: argparse.ArgumentParser, accelerator_help: str | None = None) -> None:
     group = parser.add_argument_group("presets (nominal public figures; explicit options override them)")
-    group.add_argument("--accelerator", metavar="KEY", help=accelerator_help)
-    group.add_argument("--methodology", metavar="KEY",
-                       help="overheads, PUE and utilization from a published methodology "
-                            "(see `estimator presets methodologies`)")
-    group.add_argument("--site", metavar="KEY",
-                       help="PUE and, where known, WUE, grid carbon and price of a site "
-                            "(see `estimator presets sites`)")
-    group.add_argument("--precision", choices=fields.PRESETS["precision"].choices,
-                       help=fields.PRESETS["precision"].help + " (default: bf16)")
-    group.add_argument("--date", metavar="YYYY-MM-DD", help=fields.PRESETS["date"].help)
+    p = fields.PRESETS
+    group.add_argument(p["accelerator"].option, metavar="KEY", help=(accelerator_help or p["accelerator"].help)
+                       + " (see `estimator presets accelerators`)")
+    group.add_argument(p["methodology"].option, metavar="KEY",
+                       help=p["methodology"].help + " (see `estimator presets methodologies`)")
+    group.add_argument(p["site"].option, metavar="KEY", help=p["site"].help + " (see `estimator presets sites`)")
+    group.add_argument(p["precision"].option, choices=p["precision"].choices,
+                       help=p["precision"].help + " (default: bf16)")
+    group.add_argument(p["date"].option, metavar="YYYY-MM-DD", help=p["date"].help)
 
 
-def _add_fields(parser: argparse.ArgumentParser, skip: Sequence[str] = (), days_help: str | None = None) -> None:
-    group = parser.add_argument_group("assumptions (several values give one result per value)")
-    for name in Scenario.field_names():
-        if name in skip:
+def _add_fields(parser: argparse.ArgumentParser, skip: Sequence[str] = (), days: bool = True,
+                ranges: bool = False) -> None:
+    """One option per Scenario field of the registry (read when the parser is built)."""
+    title = ("assumptions (one value or one range each: LOW..HIGH, LOW/LIKELY/HIGH, NAME:...)" if ranges
+             else "assumptions (several values give one result per value)")
+    group = parser.add_argument_group(title)
+    nargs = None if ranges else "+"
+    for spec in fields.INPUTS:
+        if spec.name in skip:
             continue
-        metavar, text = _FIELD_HELP[name]
         target = group
-        if name == "hours" and days_help is not None:
+        if spec.name == "hours" and days:
             target = group.add_mutually_exclusive_group()
-        target.add_argument(_option(name), dest=name, metavar=metavar, nargs="+", help=text)
-        if name == "hours" and days_help is not None:
-            target.add_argument("--days", metavar="DAYS", nargs="+", help=days_help)
+        target.add_argument(spec.option, dest=spec.name, metavar=_metavar(spec), nargs=nargs, help=_help(spec))
+        if spec.name == "hours" and days:
+            target.add_argument("--days", metavar="DAYS", nargs=nargs,
+                                help="length of the period in days (instead of --hours), e.g. 90"
+                                     + (", or a range, e.g. 60..120" if ranges else ""))
 
 
-def _add_range_fields(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "assumptions (one value or one range each: LOW..HIGH, LOW/LIKELY/HIGH, NAME:...)")
-    hours = group.add_mutually_exclusive_group()
-    for name in Scenario.field_names():
-        metavar, text = _FIELD_HELP[name]
-        target = hours if name == "hours" else group
-        target.add_argument(_option(name), dest=name, metavar=metavar, help=text)
-    hours.add_argument("--days", metavar="DAYS",
-                       help="length of the period in days (instead of --hours), or a range, e.g. 60..120")
+def _add_command_fields(parser: argparse.ArgumentParser, command: str, title: str) -> argparse._ArgumentGroup:
+    """The command's own inputs (budgets, the training run), from the registry."""
+    group = parser.add_argument_group(title)
+    deadline = None
+    for name in _COMMAND_FIELDS[command]:
+        spec = fields.FIELDS.get(name)
+        if spec is None:
+            continue
+        target = group
+        if name == "training_time_s":  # or --days: the time in days
+            deadline = target = group.add_mutually_exclusive_group()
+        extra = ""
+        if command == "fit" and name == "training_flop":
+            extra = " of the reference run that 'runs in the period' counts (default: Llama 3 405B, 3.8e25)"
+        target.add_argument(*_ALIASES.get(name, ()), spec.option, dest=name, metavar=_metavar(spec), nargs="+",
+                            help=_help(spec, extra))
+    if deadline is not None:
+        deadline.add_argument("--days", dest="deadline", metavar="DAYS", nargs="+",
+                              help="wall-clock time allowed, in days: gives the fleet needed (instead of --gpus)")
+    return group
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``estimator`` command."""
+    """The argument parser of the ``estimator`` command, built from the field registry as it is now."""
     try:
         version = metadata.version("estimator")
     except metadata.PackageNotFoundError:  # running from a source tree that is not installed
@@ -240,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="What an AI datacenter means in power, energy and compute. Every input is an "
                     "assumption; presets are nominal public figures with sources.",
         epilog="Values take units as you would write them: 700W, '1.5 GW', '90 days', '989 TFLOP/s', "
-               "100k, 75%. Errors print one line and exit with status 2.",
+               "100k, 75%. Without --methodology the 'nameplate' methodology applies (marked as default). "
+               "Errors print one line and exit with status 2.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
@@ -248,42 +294,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     power = commands.add_parser("power", help="fleet → power, energy, cost, emissions, water, compute",
                                 description="Power, energy and compute of a fleet of accelerators.")
-    _add_presets(power, "accelerator preset: gpu_watts, peak_flop_per_s, server_overhead "
-                        "(see `estimator presets accelerators`)")
-    _add_fields(power, days_help="length of the period in days (instead of --hours), e.g. 90")
+    _add_presets(power)
+    _add_fields(power)
     _add_common(power)
     power.set_defaults(handler=_power)
 
     fit = commands.add_parser("fit", help="power budget → how many accelerators fit, and their compute",
                               description="How many accelerators a facility power budget holds at full "
-                                          "load, and their compute.")
-    fit.add_argument("--power", metavar="POWER", nargs="+", required=True,
-                     help="facility power budget (grid connection) [W], e.g. 1GW, '150 MW'")
-    _add_presets(fit, "accelerator preset, or 'all' for one row per catalogue accelerator "
+                                          "load, and their compute (tables.budget_fleet); with no accelerator, "
+                                          "or --accelerator all, every catalogue accelerator side by side "
+                                          "(tables.accelerator_table).")
+    _add_command_fields(fit, "fit", "the budget")
+    _add_presets(fit, fields.PRESETS["accelerator"].help + "; or 'all' for one row per catalogue accelerator "
                       "(the default when neither --accelerator nor --gpu-watts is given)")
-    _add_fields(fit, skip=("gpus",), days_help="length of the period in days (instead of --hours)")
+    _add_fields(fit, skip=("gpus",))
     _add_common(fit)
     fit.set_defaults(handler=_fit)
 
     train = commands.add_parser("train", help="a training run: time, energy and cost, or the fleet it needs",
                                 description="A training run: with --gpus, how long it takes and what it "
-                                            "costs; with --days, the fleet and facility power it needs.")
-    run_group = train.add_argument_group("the run (give --flop, or --parameters and --tokens)")
-    run_group.add_argument("--parameters", metavar="N", nargs="+",
-                           help="model parameters [count], e.g. 405e9, 405B")
-    run_group.add_argument("--tokens", metavar="N", nargs="+", help="training tokens [count], e.g. 15.6T")
-    run_group.add_argument("--flop", metavar="FLOP", nargs="+",
-                           help="training compute [FLOP], e.g. 3.8e25 (instead of 6 × parameters × tokens)")
-    run_group.add_argument("--days", dest="deadline", metavar="DAYS", nargs="+",
-                           help="wall-clock time allowed, in days: gives the fleet needed (instead of --gpus)")
-    _add_presets(train, "accelerator preset: gpu_watts, peak_flop_per_s, server_overhead")
-    _add_fields(train, skip=("hours",))
+                                            "costs (tables.training_run); with --days, the fleet and facility "
+                                            "power it needs (tables.training_fleet). Needs an MFU: --mfu, or a "
+                                            "methodology that sets one.")
+    _add_command_fields(train, "train", "the run (give --flop, or --parameters and --tokens)")
+    _add_presets(train)
+    _add_fields(train, skip=("hours",), days=False)
     _add_common(train)
     train.set_defaults(handler=_train)
 
     run = commands.add_parser("run", help="evaluate scenario files (.toml or .json)",
-                              description="Evaluate scenario files; see `estimator.io` for their keys.")
+                              description="Evaluate scenario files; see `estimator.io` for their keys. "
+                                          "Options override every file's value (a preset option its preset).")
     run.add_argument("files", metavar="FILE", nargs="+", help="scenario file, .toml or .json")
+    _add_presets(run)
+    _add_fields(run)
     _add_common(run)
     run.set_defaults(handler=_run)
 
@@ -301,9 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
                "too; the percentiles describe them, not measurements.")
     mc.add_argument("file", metavar="FILE", nargs="?",
                     help="scenario file (.toml or .json) whose values may be ranges")
-    _add_presets(mc, "accelerator preset: gpu_watts, peak_flop_per_s, server_overhead "
-                     "(see `estimator presets accelerators`)")
-    _add_range_fields(mc)
+    _add_presets(mc)
+    _add_fields(mc, ranges=True)
     analysis = mc.add_argument_group("analysis")
     analysis.add_argument("--samples", metavar="N", default="100000",
                           help=f"Monte Carlo samples, 1 to {MAX_SAMPLES:,} (default: 100,000), e.g. 1e6")
@@ -356,217 +399,283 @@ def _no_range(args: argparse.Namespace, label: str, texts: Sequence[str]) -> Non
                              "options for percentiles")
 
 
+def _command_value(args: argparse.Namespace, name: str) -> float | np.ndarray | None:
+    """A command input (budget, run size, time) read in its unit and checked against its rule, or None."""
+    texts = getattr(args, name, None)
+    if texts is None:
+        return None
+    spec = fields.FIELDS[name]
+    label = _ALIASES[name][0].removeprefix("--") if name in _ALIASES else name
+    _no_range(args, label, texts)
+    return validate.field(name, _parse(texts, spec.unit, label), label=label)
+
+
 def _given_fields(args: argparse.Namespace) -> dict[str, float | np.ndarray]:
-    """The Scenario fields set on the command line, read in their units."""
+    """The Scenario fields set on the command line, read in their units, checked, broadcast together."""
     out: dict[str, float | np.ndarray] = {}
-    for name in Scenario.field_names():
-        texts = getattr(args, name, None)
+    for spec in fields.INPUTS:
+        texts = getattr(args, spec.name, None)
         if texts is not None:
-            _no_range(args, name, texts)
-            out[name] = _parse(texts, scenario_io.FIELD_UNITS[name], name)
-    days = getattr(args, "days", None)  # power and fit: the period in days
+            _no_range(args, spec.name, texts)
+            out[spec.name] = validate.field(spec.name, _parse(texts, spec.unit, spec.name))
+    days = getattr(args, "days", None)  # the period in days
     if days is not None:
         _no_range(args, "days", days)
-        out["hours"] = _parse(days, "days", "days") * units.HOURS_PER_DAY
+        out["hours"] = validate.field("hours", _parse(days, "days", "days") * units.HOURS_PER_DAY)
+    validate.broadcast(**out)
     return out
 
 
-@dataclass
-class _Inputs:
-    """Scenario fields and where each came from, plus the preset keys used."""
-
-    values: dict[str, Any]
-    origins: dict[str, str]
-    presets: dict[str, str]
+def _preset_names(args: argparse.Namespace) -> dict[str, Any]:
+    return {p.name: getattr(args, p.name, None) for p in fields.PRESET_KEYS}
 
 
-def _preset_values(accelerator: str | None, methodology: str | None, site: str | None,
-                   precision: str | None = None, date: str | None = None) -> _Inputs:
-    """The presets' values, by the one resolution every door uses, remembering each value's origin."""
-    layers, applied = resolve.preset_layers(accelerator, methodology, site, precision or "bf16", date)
-    presets = {k: v for k, v in applied.items() if v is not None and (k != "precision" or accelerator)}
-    return _Inputs({k: o.value for k, o in layers.items()}, {k: o.describe() for k, o in layers.items()}, presets)
+def _scenario(args: argparse.Namespace, accelerator: str | None, command: str,
+              gpus: Any = None) -> tuple[Scenario, set[str]]:
+    """The scenario of the options, by the one resolution (Scenario.from_accelerator), and the presets given.
 
-
-def _inputs(args: argparse.Namespace, accelerator: str | None) -> _Inputs:
-    inputs = _preset_values(accelerator, args.methodology, args.site, getattr(args, "precision", None),
-                            getattr(args, "date", None))
-    for name, value in _given_fields(args).items():
-        inputs.values[name], inputs.origins[name] = value, "given"
-    return inputs
-
-
-def _scenario(inputs: _Inputs, command: str) -> Scenario:
-    if "gpu_watts" not in inputs.values:
+    ``gpus`` stands in for a fleet size the question leaves open (fit, train --days).
+    """
+    given = _given_fields(args)
+    if accelerator is None and "gpu_watts" not in given:
         raise ValueError(f"{command} needs gpu_watts: give --accelerator KEY or --gpu-watts W")
-    return Scenario(**inputs.values)
+    if gpus is not None:
+        given["gpus"] = gpus
+    elif "gpus" not in given:
+        raise ValueError(f"{command} needs --gpus N (accelerators in the fleet)")
+    names = _preset_names(args)
+    s = Scenario.from_accelerator(accelerator, given.pop("gpus"), names["methodology"], names["site"],
+                                  names["precision"] or "bf16", names["date"], **given)
+    return s, {k for k, v in names.items() if v is not None}
 
 
-def _assumptions(s: Scenario, inputs: _Inputs, skip: Sequence[str] = ()) -> list[Item]:
-    """Echo of the presets used and every Scenario field that is set, with its origin."""
-    items = [Item(key, value, "text", key) for key, value in inputs.presets.items()]
-    for name in Scenario.field_names():
-        value = getattr(s, name)
-        if value is None or name in skip:
-            continue
-        items.append(Item(name, value, _INPUT_KINDS[name], name, inputs.origins.get(name, "default")))
-    return items
+def _origin(s: Scenario, name: str, user: str | Callable[[str], str] = "given") -> str:
+    """Where a value came from, as people read it: "given", "accelerator h100-sxm", "nameplate (default)"."""
+    origin = s.provenance.get(name)
+    if origin is None:
+        return "default"
+    if origin.is_user:
+        return user if isinstance(user, str) else user(name)
+    return origin.describe()
 
 
-def _kind_of(name: str) -> tuple[str, str]:
-    """Display of an output: from the table, else guessed from the unit in its name."""
-    if name in _RESULTS:
-        return _RESULTS[name]
-    for suffix, kind in (("_flop_per_s", "FLOP/s"), ("_wh", "Wh"), ("_w", "W"), ("_s", "s"), ("_kg", "kg"),
-                         ("_l", "L")):
-        if name.endswith(suffix):
-            return kind, name
-    return "ratio", name
-
-
-def _results(r: Estimate, skip: Sequence[str] = ()) -> list[Item]:
-    """Every output of an estimate that is not None: the facility breakdown after its total."""
-    names = [n for n in _RESULTS if n in Estimate.field_names()]
-    names += [n for n in Estimate.field_names() if n not in names]
+def _preset_items(s: Scenario, given: set[str], file: set[str] = frozenset()) -> list[Item]:
+    """The presets applied, each marked given (or file) or default (the default methodology, BF16)."""
     items = []
-    for name in names:
-        value = getattr(r, name)
-        if value is not None and name not in skip:
-            items.append(Item(name, value, *_kind_of(name)))
+    for key, value in s.presets.items():
+        if value is None or (key == "precision" and s.presets.get("accelerator") is None):
+            continue  # a precision picks an accelerator preset's peak: nothing without one
+        origin = "given" if key in given else "file" if key in file else "default"
+        items.append(Item(key, value, "text", key, origin))
     return items
 
 
-def _result(key: str, value: Any, label: str | None = None) -> Item:
-    kind, default = _RESULTS[key]
-    return Item(key, value, kind, label or default)
+def _assumptions(s: Scenario, given: set[str], skip: Sequence[str] = (), file: set[str] = frozenset(),
+                 user: str | Callable[[str], str] = "given") -> list[Item]:
+    """Echo of the presets used and every Scenario field that is set, with its origin."""
+    items = _preset_items(s, given, file)
+    for spec in fields.INPUTS:
+        value = getattr(s, spec.name)
+        if value is None or spec.name in skip:
+            continue
+        items.append(Item(spec.name, value, _unit(spec.name), spec.name, _origin(s, spec.name, user)))
+    return items
+
+
+def _ordered_outputs() -> list[str]:
+    """Estimate's outputs in registry order, the full-load breakdown right after the total it splits."""
+    names = [f.name for f in fields.OUTPUTS]
+    breakdown = [n for n in names if fields.FIELDS[n].label.startswith("of which")]
+    rest = [n for n in names if n not in breakdown]
+    at = rest.index(_BREAKDOWN_OF) + 1 if _BREAKDOWN_OF in rest else len(rest)
+    return [*rest[:at], *breakdown, *rest[at:]]
+
+
+def _item(name: str, value: Any) -> Item:
+    return Item(name, value, _unit(name), _label(name))
+
+
+def _results(values: dict[str, Any] | Any, names: Sequence[str] | None = None, skip: Sequence[str] = ()) -> list[Item]:
+    """Items of the results that are not None, in ``names`` order (an Estimate's outputs by default)."""
+    get = values.get if isinstance(values, dict) else (lambda n: getattr(values, n, None))
+    return [_item(n, get(n)) for n in (names or _ordered_outputs()) if get(n) is not None and n not in skip]
+
+
+def _absent(given: dict[str, Any], shown: set[str], candidates: Sequence[str]) -> list[str]:
+    """Notes on outputs left out for an input not given, where some of what they need was given."""
+    out = []
+    for name in candidates:
+        needs = fields.FIELDS[name].needs
+        missing = fields.missing_for(name, given)
+        if name not in shown and missing and len(missing) < len(needs):
+            out.append(f"{_label(name).strip()} not shown: {fields.needs_text(name, given)}")
+    return out
 
 
 def _power(args: argparse.Namespace) -> Report:
-    inputs = _inputs(args, args.accelerator)
-    if "gpus" not in inputs.values:
-        raise ValueError("power needs --gpus N (accelerators in the fleet)")
-    s = _scenario(inputs, "power")
-    return Report([Record(title="power", assumptions=_assumptions(s, inputs), results=_results(estimate(s)))])
+    s, given = _scenario(args, args.accelerator, "power")
+    results = _results(estimate(s))
+    notes = _absent(s.to_dict(), {i.key for i in results}, fields.outputs())
+    return Report([Record(title="power", assumptions=_assumptions(s, given), results=results, notes=notes)])
 
 
-def _fit_one(budget: float | np.ndarray, inputs: _Inputs, budget_item: Item) -> Record:
-    if "gpu_watts" not in inputs.values:
-        raise ValueError("fit needs gpu_watts: give --accelerator KEY (or all) or --gpu-watts W")
-    s = Scenario(**{**inputs.values, "gpus": 1.0})  # validates the chain; the fleet size comes next
-    chain = {k: getattr(s, k) for k in ("gpu_watts", "server_overhead", "network_overhead", "pue")}
-    gpus = solve.gpus_for_power(budget, whole=True, **chain)
-    if np.any(np.asarray(gpus) < 1):
-        per_gpu = np.min(np.asarray(budget / solve.gpus_for_power(budget, **chain)))
-        raise ValueError(f"power budget holds no whole accelerator: one needs "
-                         f"{units.format_power(float(per_gpu))} at the facility at full load")
-    fleet = s.replace(gpus=gpus)
-    label = "accelerators that fit (whole, full load)"
-    # Sustained compute is known only if an MFU was given; Scenario's 1.0 is no estimate of one.
-    unknown = () if "mfu" in inputs.values else ("mfu", "sustained_flop_per_s", "flop_in_period")
-    return Record(
-        title=inputs.presets.get("accelerator", "fit"),
-        assumptions=[budget_item, *_assumptions(fleet, inputs, skip=("gpus", *unknown))],
-        results=[_result("gpus", gpus, label), *_results(estimate(fleet), skip=unknown)],
-    )
+#: What the budget tables give, in the order fit shows them (and the columns of every accelerator side by side).
+_FIT_COLUMNS = ("gpu_watts", "server_overhead", "watts_per_gpu", "gpus", "peak_cluster_flop_per_s",
+                "sustained_flop_per_s", "flop_in_period", "runs")
+_FIT_RESULTS = ("gpus", "watts_per_gpu", "peak_cluster_flop_per_s", "sustained_flop_per_s", "flop_in_period",
+                "runs")
+_FIT_HEADING = "Results (whole accelerators that fit the budget at full load):"
 
 
 def _fit(args: argparse.Namespace) -> Report:
-    budget = validate.field("facility_power_w", _parse(args.power, "W", "power"), label="power")
-    budget_item = Item("power_budget_w", budget, "W", "power budget (facility, full load)", "given")
+    budget = _command_value(args, "power_budget_w")
+    if budget is None:
+        raise ValueError("fit needs --power POWER (facility power budget at the grid connection), e.g. 1GW")
+    flop = _command_value(args, "training_flop")
+    run_flop = tables.LLAMA3_405B_TRAINING_FLOP if flop is None else flop
+    budget_item = Item("power_budget_w", budget, "W", "power_budget_w", "given")
     every = (args.accelerator is None and args.gpu_watts is None) or (
         args.accelerator is not None and args.accelerator.strip().lower() == "all")
-    if not every:
-        return Report([_fit_one(budget, _inputs(args, args.accelerator), budget_item)], single=False)
-    records = [_fit_one(budget, _inputs(args, key), budget_item) for key in catalog.accelerators()]
+    if every:
+        return _fit_every(args, budget, run_flop, budget_item, flop is not None)
+    s, given = _scenario(args, args.accelerator, "fit", gpus=1.0)  # the fleet size is the answer
+    fleet = tables.budget_fleet(budget, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+                                s.peak_flop_per_s, s.mfu, s.hours, run_flop)
+    if np.any(np.asarray(fleet["gpus"]) < 1):
+        raise ValueError(f"power budget holds no whole accelerator: one needs "
+                         f"{units.format_value(float(np.max(fleet['watts_per_gpu'])), 'W')} at the facility at "
+                         "full load")
+    chain = estimate(s.replace(gpus=fleet["gpus"]))  # the fleet that fits, through the whole chain
+    results = _results(fleet, _FIT_RESULTS)
+    results += _results(chain, skip=[i.key for i in results])
+    assumptions = [budget_item, *_assumptions(s, given, skip=("gpus",))]
+    if "runs" in fleet:
+        assumptions.insert(1, Item("training_flop", run_flop, "FLOP", "training_flop",
+                                   "given" if flop is not None else "default: Llama 3 405B"))
+    notes = _absent(s.to_dict(), {i.key for i in results}, ["sustained_flop_per_s", "flop_in_period"])
+    return Report([Record(title=s.presets.get("accelerator") or "fit", assumptions=assumptions, results=results,
+                          notes=notes, heading=_FIT_HEADING)], single=False)
+
+
+def _fit_every(args: argparse.Namespace, budget: Any, run_flop: float, budget_item: Item,
+               flop_given: bool) -> Report:
+    """Every catalogue accelerator side by side: tables.accelerator_table, formatted."""
+    given = _given_fields(args)
+    several = [k for k, v in {"power": budget, **given}.items() if np.ndim(v) != 0]
+    if several:
+        raise ValueError(f"{several[0]}: with every accelerator side by side each option takes one value "
+                         "(name one accelerator with --accelerator KEY for one result per value)")
+    names = _preset_names(args)
+    precision = names["precision"] or "bf16"
+    shared = {k: given.pop(k, None) for k in ("network_overhead", "pue", "mfu", "hours")}
+    table = tables.accelerator_table(budget, names["methodology"], names["site"], precision=precision,
+                                     date=names["date"], training_flop=run_flop, **shared, **given)
+    preset_given = {k for k, v in names.items() if v is not None and k != "accelerator"}
+    records = []
+    for i, key in enumerate(table["key"]):
+        provenance = table["provenance"][i]
+        presets = {"accelerator": key, "methodology": names["methodology"] or _default_methodology(provenance),
+                   "site": names["site"], "precision": table["precision"][i].lower(), "date": names["date"]}
+        assumptions = [budget_item]
+        if "runs" in table:
+            assumptions.append(Item("training_flop", run_flop, "FLOP", "training_flop",
+                                    "given" if flop_given else "default: Llama 3 405B"))
+        assumptions += [Item(k, v, "text", k, "catalogue" if k == "accelerator" else
+                             "given" if k in preset_given else "default")
+                        for k, v in presets.items() if v is not None]
+        assumptions += [Item(f.name, provenance[f.name].value, _unit(f.name), f.name,
+                             "given" if provenance[f.name].is_user else provenance[f.name].describe())
+                        for f in fields.INPUTS if f.name in provenance]
+        results = [_item(n, table[n][i]) for n in _FIT_RESULTS if n in table and table[n][i] is not None]
+        notes = []
+        if precision == "fp8" and table["precision"][i] != "FP8":
+            notes.append(f"{key} has no published FP8 peak: its row uses the BF16 peak")
+        records.append(Record(title=key, assumptions=assumptions, results=results, notes=notes,
+                              heading=_FIT_HEADING))
     return Report(records, single=False, text=_fit_table)
 
 
-def _train(args: argparse.Namespace) -> Report:
-    inputs = _inputs(args, args.accelerator)
-    run: list[Item] = []
-    if args.flop is not None:
-        if args.parameters is not None or args.tokens is not None:
+def _default_methodology(provenance: dict[str, Any]) -> str | None:
+    return next((o.preset for o in provenance.values() if o.origin == "default" and o.preset), None)
+
+
+def _run_size(args: argparse.Namespace) -> tuple[Any, list[Item], bool]:
+    """The run's compute: --flop, or 6 × --parameters × --tokens; the items echoed; whether it was derived."""
+    flop = _command_value(args, "training_flop")
+    parameters, tokens = _command_value(args, "parameters"), _command_value(args, "tokens")
+    if flop is not None:
+        if parameters is not None or tokens is not None:
             raise ValueError("give either --flop or --parameters and --tokens, not both")
-        flop = validate.field("training_flop", _parse(args.flop, "FLOP", "flop"), label="flop")
-        run.append(Item("training_flop", flop, "FLOP", "training_flop", "given"))
-    elif args.parameters is not None and args.tokens is not None:
-        parameters = _parse(args.parameters, "count", "parameters")
-        tokens = _parse(args.tokens, "count", "tokens")
-        flop = compute.training_flop(parameters, tokens)
-        run += [Item("parameters", validate.field("parameters", parameters), "count", "parameters", "given"),
-                Item("tokens", validate.field("tokens", tokens), "count", "tokens", "given")]
-    else:
+        return flop, [Item("training_flop", flop, "FLOP", "training_flop", "given")], False
+    if parameters is None or tokens is None:
         raise ValueError("train needs the run's size: --flop, or --parameters and --tokens")
-    if (args.gpus is None) == (args.deadline is None):
-        raise ValueError("train needs exactly one of --gpus (→ time) or --days (→ fleet needed)")
-    if "mfu" not in inputs.values:
-        raise ValueError("train needs mfu: give --mfu (e.g. 0.4; Llama 3 405B reached 0.38-0.43) "
-                         "or a methodology that sets it")
-    if "peak_flop_per_s" not in inputs.values:
-        raise ValueError("train needs peak_flop_per_s: give --accelerator KEY or --peak-flop-per-s")
+    items = [Item("parameters", parameters, "count", "parameters", "given"),
+             Item("tokens", tokens, "count", "tokens", "given")]
+    return compute.training_flop(parameters, tokens), items, True
+
+
+def _train(args: argparse.Namespace) -> Report:
+    flop, run, derived = _run_size(args)
+    deadline = None
     if args.deadline is not None:
-        return _train_deadline(args, inputs, run, flop)
-    s = _scenario(inputs, "train")
-    seconds = compute.training_time_s(flop, s.gpus, s.peak_flop_per_s, s.mfu)
-    fleet = s.replace(hours=_run_hours(seconds))
-    results = [_result("training_flop", flop)] if args.flop is None else []
-    results += [_result("training_time_s", seconds),
-                _result("gpu_hours", compute.gpu_hours(s.gpus, seconds)),
-                *_results(estimate(fleet), skip=("flop_in_period",))]
-    return Report([Record(title="train", assumptions=[*run, *_assumptions(s, inputs, skip=("hours",))],
-                          results=results)])
-
-
-def _train_deadline(args: argparse.Namespace, inputs: _Inputs, run: list[Item], flop: Any) -> Report:
-    days = _parse(args.deadline, "days", "days")
-    seconds = validate.field("training_time_s", days * units.SECONDS_PER_DAY, label="days")
-    values = inputs.values
-    if "gpu_watts" not in values:
-        raise ValueError("train needs gpu_watts: give --accelerator KEY or --gpu-watts W")
-    chain = {k: values[k] for k in ("server_overhead", "network_overhead", "pue") if k in values}
-    gpus = solve.gpus_for_training(flop, seconds, values["peak_flop_per_s"], values["mfu"])
-    facility = solve.facility_power_for_training(flop, seconds, values["peak_flop_per_s"], values["mfu"],
-                                                 values["gpu_watts"], **chain)
-    fleet = Scenario(**{**values, "gpus": gpus, "hours": _run_hours(seconds)})
-    results = [_result("training_flop", flop)] if args.flop is None else []
-    needed = "facility power needed, full load (grid connection)"
-    results += [Item("gpus", gpus, "count_up", "accelerators needed (rounded up)"),
-                _result("gpu_hours", compute.gpu_hours(gpus, seconds))]
-    for item in _results(estimate(fleet), skip=("flop_in_period",)):
-        if item.key == "facility_power_w":  # the solver's own number, under the question's name
-            item = Item(item.key, facility, item.kind, needed)
-        results.append(item)
-    run.append(Item("training_time_s", seconds, "s", "training_time_s", "given"))
-    return Report([Record(title="train", assumptions=[*run, *_assumptions(fleet, inputs,
-                                                                          skip=("gpus", "hours"))],
-                          results=results)])
-
-
-def _run_hours(seconds: Any) -> Any:
-    """The run's length as the scenario's period [h], refused beyond the model's limit."""
-    hours = np.divide(seconds, units.SECONDS_PER_HOUR)
-    limit = validate.FIELDS["hours"][1]
-    if limit is not None and np.max(hours) > limit:
-        longest = units.format_duration(float(np.max(seconds)))
-        raise ValueError(f"the run would take {longest}, longer than the model's period limit "
-                         f"of {limit:g} h; check the fleet size and units")
-    return float(hours) if np.ndim(hours) == 0 else hours
+        _no_range(args, "days", args.deadline)
+        deadline = validate.field("training_time_s", _parse(args.deadline, "days", "days") * units.SECONDS_PER_DAY,
+                                  label="days")
+    elif args.training_time_s is not None:
+        deadline = _command_value(args, "training_time_s")
+    if (args.gpus is None) == (deadline is None):
+        raise ValueError("train needs exactly one of --gpus (→ time) or --days (→ fleet needed)")
+    s, given = _scenario(args, args.accelerator, "train", gpus=None if deadline is None else 1.0)
+    if s.mfu is None:
+        raise ValueError("train needs mfu: give --mfu (e.g. 0.4; Llama 3 405B reached 0.38-0.43 in BF16) "
+                         "or a methodology that sets it; no MFU is assumed")
+    if s.peak_flop_per_s is None:
+        raise ValueError("train needs peak_flop_per_s: give --accelerator KEY or --peak-flop-per-s")
+    first = [_item("training_flop", flop)] if derived else []
+    if deadline is None:
+        table = tables.training_run(s, flop)
+        results = [*first, *_results(table, [n for n in table if n != "training_flop"])]
+        notes = []
+        if tables.longer_than_a_period(table["training_time_s"]):
+            limit = fields.FIELDS["hours"].maximum
+            notes.append(f"the run takes {units.format_value(float(np.max(table['training_time_s'])), 's')}, "
+                         f"longer than the model's longest period ({limit:,.0f} h, about "
+                         f"{units.format_value(limit, 'h')}): check the fleet size and units; its energy is "
+                         "over the whole run")
+        return Report([Record(title="train", assumptions=[*run, *_assumptions(s, given, skip=("hours",))],
+                              results=results, notes=notes,
+                              heading="Results (the run on this fleet, wall clock, no downtime):")])
+    table = tables.training_fleet(s, flop, deadline)
+    order = ["gpus", "facility_power_w", "share_of_gigawatt", "accelerator_power_w", "it_power_w",
+             "average_facility_power_w", "gpu_hours", *table]
+    results = [*first, *_results(table, list(dict.fromkeys(order)))]
+    run.append(Item("training_time_s", deadline, "s", "training_time_s", "given"))
+    return Report([Record(title="train", assumptions=[*run, *_assumptions(s, given, skip=("gpus", "hours"))],
+                          results=results,
+                          heading="Results (the fleet that finishes the run in the time allowed, accelerators "
+                                  "rounded up; energy over that time):")])
 
 
 def _run(args: argparse.Namespace) -> Report:
+    given = _given_fields(args)  # checked here, so that a wrong option is not blamed on a file
+    names = {k: v for k, v in _preset_names(args).items() if v is not None}
     records = []
     for path in args.files:
         mapping = scenario_io.load_mapping(path)
+        in_file = {k for k in mapping if k in fields.PRESETS}
+        mapping.update(names)
+        mapping.update({k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in given.items()})
         try:
             s = scenario_io.scenario_from_dict(mapping)
-            # Validated above: the same presets again, to say where each value came from.
-            inputs = _preset_values(**{k: mapping.get(k) for k in scenario_io.PRESET_KEYS})
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"{path}: {exc}") from None
-        inputs.origins.update(dict.fromkeys((k for k in mapping if k in Scenario.field_names()), "file"))
         metadata = {k: mapping[k] for k in scenario_io.METADATA_KEYS if k in mapping}
+        assumptions = _assumptions(s, set(names), file=in_file - set(names),
+                                   user=lambda n: "given" if n in given else "file")
+        results = _results(estimate(s))
         records.append(Record(title=metadata.get("name", str(path)), labels={"file": str(path), **metadata},
-                              assumptions=_assumptions(s, inputs), results=_results(estimate(s))))
+                              assumptions=assumptions, results=results,
+                              notes=_absent(s.to_dict(), {i.key for i in results}, fields.outputs())))
     return Report(records, single=False)
 
 
@@ -639,10 +748,14 @@ def _uncertain_inputs(args: argparse.Namespace) -> tuple[dict[str, Any], dict[st
         labels = {"file": str(path), **{k: mapping[k] for k in scenario_io.METADATA_KEYS
                                         if isinstance(mapping.get(k), str)}}
         origins = dict.fromkeys((k for k in mapping if k in Scenario.field_names()), "file")
-    for key in scenario_io.PRESET_KEYS:  # checked here, so that a wrong name is not blamed on the file
+    for key in ("accelerator", "methodology", "site"):  # checked here: a wrong name is not the file's
         name = getattr(args, key)
         if name is not None:
             mapping[key] = getattr(catalog, key)(name).key
+    if args.precision is not None:
+        mapping["precision"] = args.precision
+    if args.date is not None:
+        mapping["date"] = resolve.check_date(args.date)
     for name in Scenario.field_names():
         text = getattr(args, name)
         if text is not None:
@@ -656,30 +769,25 @@ def _uncertain_inputs(args: argparse.Namespace) -> tuple[dict[str, Any], dict[st
     if "gpu_watts" not in mapping and "accelerator" not in mapping:
         raise ValueError("uncertainty needs gpu_watts: give --accelerator KEY or --gpu-watts W or a range "
                          f"(e.g. --gpu-watts 650W..750W), or {where}")
-    if "methodology" in mapping and "accelerator" not in mapping:
-        raise ValueError(f"methodology {mapping['methodology']!r} needs --accelerator too: "
-                         "its server overhead depends on the accelerator")
     return mapping, origins, labels
 
 
-def _short(kind: str, value: float) -> str:
+def _short(unit: str, value: float) -> str:
     """A value for a range's description: as in the tables, durations without the hours."""
-    if kind == "h":
-        return units.format_duration(value * units.SECONDS_PER_HOUR)
-    return _format_value(kind, value)
+    return _format(unit, value)
 
 
-def _describe(kind: str, spec: distributions.Spec) -> str:
+def _describe(unit: str, spec: distributions.Spec) -> str:
     """A range for people: its distribution and the values that define it."""
     if isinstance(spec, distributions.Fixed):
         return "fixed"
     if isinstance(spec, distributions.Uniform):
-        return f"uniform {_short(kind, spec.low)} .. {_short(kind, spec.high)}"
+        return f"uniform {_short(unit, spec.low)} .. {_short(unit, spec.high)}"
     if isinstance(spec, distributions.Triangular):
-        return (f"triangular {_short(kind, spec.low)} / {_short(kind, spec.likely)} / "
-                f"{_short(kind, spec.high)} (low / likely / high)")
-    return (f"lognormal median {_short(kind, spec.median)}, P95 {_short(kind, spec.high)} "
-            f"(P5 {_short(kind, spec.low)})")
+        return (f"triangular {_short(unit, spec.low)} / {_short(unit, spec.likely)} / "
+                f"{_short(unit, spec.high)} (low / likely / high)")
+    return (f"lognormal median {_short(unit, spec.median)}, P95 {_short(unit, spec.high)} "
+            f"(P5 {_short(unit, spec.low)})")
 
 
 @dataclass
@@ -712,15 +820,16 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     sobol_n = _whole("sobol-samples", args.sobol_samples, 2, MAX_SOBOL_SAMPLES)
     mapping, origins, labels = _uncertain_inputs(args)
     try:
-        s, specs = scenario_io.uncertain_from_dict(mapping)
-        inputs = _preset_values(**{k: mapping.get(k) for k in scenario_io.PRESET_KEYS})
+        s, specs = scenario_io.uncertain_from_dict(mapping)  # the one resolution, with provenance
     except (ValueError, TypeError) as exc:  # what is left to go wrong came from the file
         raise type(exc)(f"{args.file}: {exc}" if args.file else str(exc)) from None
     for name in Scenario.field_names():
         if np.ndim(getattr(s, name)) != 0:
             raise ValueError(f"{args.file}: {name} is an array; `estimator uncertainty` takes one value or one "
                              f"range per assumption (e.g. {name} = \"LOW..HIGH\")")
-    inputs.origins.update(origins)
+    given = {k for k in scenario_io.PRESET_KEYS if getattr(args, k) is not None}
+    presets = {i.key: (i.value, i.origin) for i in _preset_items(s, given, set(mapping) - given)}
+    field_origins = {name: _origin(s, name, lambda n: origins.get(n, "given")) for name in s.provenance}
     available = uncertainty.evaluate(s)
     outputs = list(args.outputs) if args.outputs else [
         *DEFAULT_OUTPUTS, *(o for o in PERIOD_OUTPUTS if o in available)]
@@ -731,8 +840,8 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     progress = None if n <= uncertainty.PROGRESS_BLOCK else (lambda done, total: None)
     analysis = _Analysis(
         labels=labels,
-        presets={k: (v, "given" if getattr(args, k) is not None else "file") for k, v in inputs.presets.items()},
-        scenario=s, specs=specs, origins=inputs.origins, outputs=outputs, percentiles=percentiles, likely=likely,
+        presets=presets, scenario=s, specs=specs, origins=field_origins, outputs=outputs, percentiles=percentiles,
+        likely=likely,
         result=uncertainty.monte_carlo(specs, n=n, seed=seed, outputs=outputs, percentiles=percentiles, base=s,
                                        progress=progress),
         sensitivity=sensitivity,
@@ -754,9 +863,11 @@ def _uncertainty_document(a: _Analysis) -> dict[str, Any]:
     """JSON: base units; each range as the table a scenario file takes."""
     assumptions: dict[str, Any] = {k: v for k, (v, _) in a.presets.items()}
     assumptions.update((name, value if spec is None else spec.to_dict()) for name, value, spec, _ in a.fields())
+    provenance = {k: origin for k, (_, origin) in a.presets.items()}
+    provenance.update((name, origin) for name, _, _, origin in a.fields())
     document: dict[str, Any] = {**a.labels, "samples": a.result.n, "seed": a.result.seed,
                                 "percentiles": a.percentiles, "assumptions": assumptions,
-                                "results": _uncertainty_results(a)}
+                                "provenance": provenance, "results": _uncertainty_results(a)}
     if a.result.clipped:
         document["clipped"] = a.result.clipped
     if a.tornado is not None:
@@ -798,16 +909,16 @@ def _uncertainty_text(a: _Analysis) -> str:
     rows = [["", "value", "range", ""]]
     rows += [[key, value, "", f"({origin})"] for key, (value, origin) in a.presets.items()]
     for name, value, spec, origin in a.fields():
-        kind = _INPUT_KINDS[name]
-        rows.append([name, _short(kind, value), "" if spec is None else _describe(kind, spec), f"({origin})"])
+        unit = _unit(name)
+        rows.append([name, _short(unit, value), "" if spec is None else _describe(unit, spec), f"({origin})"])
     lines += _table(rows)
     lines.append(f"Results (Monte Carlo, {a.result.n:,} samples, seed {a.result.seed}; percentiles of the outputs "
                  "given the assumed ranges):")
     rows = [["", "at likely values", *(f"P{p:g}" for p in a.percentiles)]]
     for name in a.outputs:
-        kind, label = _kind_of(name)
-        rows.append([label, _format_value(kind, a.likely[name]),
-                     *(_format_value(kind, a.result.percentiles[name][p]) for p in a.percentiles)])
+        unit, label = _unit(name), _label(name)
+        rows.append([label, _format(unit, a.likely[name]),
+                     *(_format(unit, a.result.percentiles[name][p]) for p in a.percentiles)])
     lines += _table(rows)
     if all(isinstance(spec, distributions.Fixed) for spec in a.specs.values()):
         lines.append("  (no ranges given: every percentile is the single estimate)")
@@ -815,16 +926,16 @@ def _uncertainty_text(a: _Analysis) -> str:
         if share > 0:
             lines.append(f"  note: {share:.2%} of the {name} samples fell outside its valid values and were "
                          "moved to the nearest valid value (a log-normal tail)")
-    kind, label = _kind_of(a.sensitivity)
+    unit, label = _unit(a.sensitivity), _label(a.sensitivity).strip()
     if a.tornado is not None:
         lines.append(f"Tornado for {label}: each range from low to high, the others at their likely values, "
                      "largest swing first:")
         rows = [["", "low .. high", "output at low", "output at high", "swing"]]
         for row in a.tornado:
-            field_kind = _INPUT_KINDS[row.field]
-            rows.append([row.field, f"{_short(field_kind, row.low_value)} .. {_short(field_kind, row.high_value)}",
-                         _format_value(kind, row.output_at_low), _format_value(kind, row.output_at_high),
-                         _format_value(kind, row.swing)])
+            field_unit = _unit(row.field)
+            rows.append([row.field, f"{_short(field_unit, row.low_value)} .. {_short(field_unit, row.high_value)}",
+                         _format(unit, row.output_at_low), _format(unit, row.output_at_high),
+                         _format(unit, row.swing)])
         lines += _table(rows) if a.tornado else ["  (no ranges given)"]
     if a.sobol is not None:
         lines.append(f"Sobol variance shares of {label} (first-order S_i: that range alone; total S_Ti: with its "
@@ -878,44 +989,6 @@ def _presets(args: argparse.Namespace) -> Report:
     return Report([], single=False, text=_presets_text, rows=rows)
 
 
-def _format_value(kind: str, value: Any) -> str:
-    """One value for people: units chosen by estimator.units."""
-    if kind == "text" or isinstance(value, str):
-        return str(value)
-    v = float(value)
-    if kind == "W":
-        return units.format_power(v)
-    if kind == "Wh":
-        return units.format_energy(v)
-    if kind == "s":
-        return units.format_duration(v)
-    if kind == "h":
-        return f"{units.format_duration(v * units.SECONDS_PER_HOUR)} ({v:,.6g} h)"
-    if kind == "FLOP":
-        return units.format_flop(v)
-    if kind == "FLOP/s":
-        return units.format_flop_rate(v)
-    if kind == "count":
-        return units.format_count(v)
-    if kind == "count_up":
-        return units.format_count(math.ceil(v))
-    if kind == "GPU-h":
-        return f"{units.format_count(v)} GPU-h"
-    if kind == "$":
-        return units.format_money(v)
-    if kind == "$/kWh":
-        return f"{units.format_money(v)}/kWh"
-    if kind == "kg":
-        return f"{units.format_mass(v)} CO2e"
-    if kind == "kg/kWh":
-        return f"{v:.4g} kg CO2e/kWh"
-    if kind == "L":
-        return units.format_volume(v)
-    if kind == "L/kWh":
-        return f"{v:.4g} L/kWh"
-    return f"{v:.4g}"  # ratios
-
-
 def _shape(items: Sequence[Item]) -> tuple[int, ...]:
     return np.broadcast_shapes(*(np.shape(i.value) for i in items if not isinstance(i.value, str)))
 
@@ -923,9 +996,9 @@ def _shape(items: Sequence[Item]) -> tuple[int, ...]:
 def _cells(item: Item, shape: tuple[int, ...]) -> list[str]:
     """The item formatted once per case of the broadcast shape."""
     if isinstance(item.value, str) or shape == ():
-        return [_format_value(item.kind, item.value)] * max(1, math.prod(shape))
+        return [_format(item.unit, item.value, echo_hours=True)] * max(1, math.prod(shape))
     flat = np.broadcast_to(item.value, shape).ravel()
-    return [_format_value(item.kind, x) for x in flat]
+    return [_format(item.unit, x, echo_hours=True) for x in flat]
 
 
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
@@ -944,38 +1017,53 @@ def _record_text(record: Record) -> str:
     if shape != ():
         header = [["", *[f"case {list(i)}" if len(shape) > 1 else f"case {i[0]}" for i in np.ndindex(shape)],
                    ""]]
-    lines.append("Assumptions (chosen inputs and presets, not measurements):")
+    lines.append(_ASSUMPTIONS_HEADING)
     rows = [[i.label or i.key, *_cells(i, shape), f"({i.origin})" if i.origin else ""]
             for i in record.assumptions]
     lines += _table(header + rows) if rows else []
-    lines.append("Results:")
+    lines.append(record.heading)
     rows = [[i.label or i.key, *_cells(i, shape), ""] for i in record.results]
     lines += _table(header + rows)
+    lines += [f"  note: {note}" for note in record.notes]
     return "\n".join(lines) + "\n"
 
 
 def _fit_table(report: Report) -> str:
+    """Every accelerator side by side: the assumptions they share once, then one row each."""
     first = report.records[0]
-    shared = [i for i in first.assumptions
-              if i.key not in ("accelerator", "gpu_watts", "server_overhead", "peak_flop_per_s")]
-    lines = ["Assumptions (chosen inputs and presets, not measurements):"]
-    lines += _table([[i.label or i.key, " | ".join(_cells(i, _shape([i]))),
-                      f"({i.origin})" if i.origin else ""] for i in shared])
-    lines.append("Results (one row per catalogue accelerator, its own preset values):")
-    header = ["accelerator", "board power", "server ratio", "all-in per accelerator",
-              "accelerators that fit", "peak compute", "sustained compute"]
-    rows = [header]
+    per_row = {"accelerator", "precision", *_FIT_COLUMNS}
+    values = {i.key: [] for i in first.assumptions}
     for record in report.records:
-        values = {i.key: i for i in record.items()}
-
-        def cell(key: str, values: dict[str, Item] = values) -> str:
-            item = values.get(key)
-            return "-" if item is None else " | ".join(_cells(item, _shape([item])))
-
-        rows.append([cell("accelerator"), cell("gpu_watts"), cell("server_overhead"),
-                     cell("watts_per_gpu"), cell("gpus"), cell("peak_cluster_flop_per_s"),
-                     cell("sustained_flop_per_s")])
+        for i in record.assumptions:
+            values.setdefault(i.key, []).append(i.value)
+    lines = [_ASSUMPTIONS_HEADING]
+    rows = []
+    for i in first.assumptions:
+        if i.key in per_row:
+            continue
+        same = all(np.array_equal(v, i.value) for v in values[i.key]) and len(values[i.key]) == len(report.records)
+        shown = " | ".join(_cells(i, _shape([i]))) if same else "(by accelerator)"
+        rows.append([i.label or i.key, shown, f"({i.origin})" if i.origin and same else ""])
     lines += _table(rows)
+    lines.append("Results (one row per catalogue accelerator, its own preset values; whole accelerators that fit "
+                 "the budget at full load):")
+    columns = [k for k in _FIT_COLUMNS if any(k in {i.key for i in r.items()} for r in report.records)]
+    fp8 = any(i.key == "precision" and i.value != "bf16" for r in report.records for i in r.assumptions) or any(
+        r.notes for r in report.records)
+    header = ["accelerator", *(["precision"] if fp8 else []), *(_label(k).strip() for k in columns)]
+    table = [header]
+    for record in report.records:
+        items = {i.key: i for i in record.items()}
+
+        def cell(key: str, items: dict[str, Item] = items) -> str:
+            item = items.get(key)
+            return _format("text", None) if item is None else " | ".join(_cells(item, _shape([item])))
+
+        table.append([cell("accelerator"), *([cell("precision")] if fp8 else []), *(cell(k) for k in columns)])
+    lines += _table(table)
+    lines += [f"  note: {note}" for r in report.records for note in r.notes]
+    given = {i.key: i.value for i in first.assumptions}
+    lines += [f"  note: {note}" for note in _absent(given, set(columns), ["sustained_flop_per_s", "flop_in_period"])]
     return "\n".join(lines) + "\n"
 
 
@@ -986,8 +1074,8 @@ def _presets_text(report: Report) -> str:
         if (row["kind"], row["key"]) != current:
             current = (row["kind"], row["key"])
             lines.append(f"{row['kind']} {row['key']}: {row['name']}")
-        kind = _INPUT_KINDS.get(row["field"].split("[")[0], "W" if row["unit"] == "W" else "ratio")
-        shown = _format_value(kind, row["value"])
+        name = row["field"].split("[")[0]
+        shown = _format(_unit(name), row["value"])
         flag = "" if row["confirmed"] else " (unconfirmed: secondary source or derived)"
         lines.append(f"  {row['field']} = {shown}{flag}")
         lines.append(f"      source: {row['source']}")
@@ -1000,9 +1088,13 @@ def _plain(value: Any) -> Any:
 
 
 def _json_record(record: Record) -> dict[str, Any]:
-    return {**record.labels,
-            "assumptions": {i.key: _plain(i.value) for i in record.assumptions},
-            "results": {i.key: _plain(i.value) for i in record.results}}
+    document = {**record.labels,
+                "assumptions": {i.key: _plain(i.value) for i in record.assumptions},
+                "provenance": {i.key: i.origin for i in record.assumptions if i.origin},
+                "results": {i.key: _plain(i.value) for i in record.results}}
+    if record.notes:
+        document["notes"] = list(record.notes)
+    return document
 
 
 def _flat_rows(report: Report) -> list[dict[str, Any]]:

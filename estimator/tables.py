@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, power, solve, validate
-from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
+from estimator import catalog, compute, energy, fields, power, resolve, solve, validate
+from estimator.scenario import Estimate, Scenario, estimate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -95,7 +95,7 @@ def _columns(rows: list[dict[str, Any]], numeric: Iterable[str]) -> dict[str, An
 
 def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0,
                  network_overhead: ArrayLike = 1.0, pue: ArrayLike = 1.0,
-                 peak_flop_per_s: ArrayLike | None = None, mfu: ArrayLike = 1.0,
+                 peak_flop_per_s: ArrayLike | None = None, mfu: ArrayLike | None = None,
                  hours: ArrayLike | None = None,
                  training_flop: ArrayLike = LLAMA3_405B_TRAINING_FLOP) -> dict[str, float | np.ndarray]:
     """What a facility power budget holds at full load, and what it can compute.
@@ -111,8 +111,10 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
     peak_flop_per_s : numeric, optional
         Dense peak of one accelerator [FLOP/s]; without it, compute outputs
         are absent.
-    mfu : numeric, default 1.0
-        Model FLOPs utilization [unitless, (0, 1]].
+    mfu : numeric, optional
+        Model FLOPs utilization, relative to the peak's precision [unitless,
+        (0, 1]]; without it, ``sustained_flop_per_s``, ``flop_in_period``
+        and ``runs`` are absent (no MFU is invented).
     hours : numeric, optional
         Length of the training period [h]; without it, ``flop_in_period``
         and ``runs`` are absent.
@@ -154,7 +156,8 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
         # the compute functions (gpus > 0) would reject.
         peak = gpus * validate.field("peak_flop_per_s", peak_flop_per_s)
         out["peak_cluster_flop_per_s"] = peak
-        out["sustained_flop_per_s"] = peak * validate.field("mfu", mfu)
+    if peak_flop_per_s is not None and mfu is not None:  # no MFU is invented
+        out["sustained_flop_per_s"] = out["peak_cluster_flop_per_s"] * validate.field("mfu", mfu)
         if hours is not None:
             flop = out["sustained_flop_per_s"] * validate.field("hours", hours) * compute.SECONDS_PER_HOUR
             out["flop_in_period"] = flop
@@ -163,91 +166,152 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
     return {k: (float(v) if shape == () else np.broadcast_to(v, shape).astype(float)) for k, v in out.items()}
 
 
+def _precision_for(part: catalog.Accelerator, precision: str) -> str:
+    """The precision a table row uses: FP8 where the part publishes an FP8 peak, else BF16 (marked)."""
+    if precision == "fp8" and part.peak_flop_per_s_fp8 is None:
+        return "bf16"
+    return precision
+
+
 def _peak(part: catalog.Accelerator, precision: str) -> tuple[float, str]:
-    """Dense peak at ``precision``, falling back to BF16 where FP8 is not published."""
-    if precision == "fp8" and part.peak_flop_per_s_fp8 is not None:
-        return part.peak_flop_per_s_fp8.value, "FP8"
-    if precision not in ("bf16", "fp8"):
-        raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
-    return part.peak_flop_per_s.value, "BF16"
+    """Dense peak at ``precision`` and its name, BF16 where FP8 is not published (as the table rows use it).
+
+    Kept for :mod:`estimator.links`; the tables resolve presets through :mod:`estimator.resolve`.
+    """
+    used = _precision_for(part, resolve.check_precision(precision))
+    peak = part.peak_flop_per_s_fp8 if used == "fp8" else part.peak_flop_per_s
+    return peak.value, used.upper()
+
+
+def _mfu_columns(table: dict[str, Any], mfus: Sequence[float | None], facility_power_w: ArrayLike,
+                 hours: ArrayLike | None, training_flop: ArrayLike) -> None:
+    """Add ``mfu`` and the columns that need it, from the rows' MFUs (None: not given).
+
+    Every row with an MFU: float64 arrays. No row with one: the columns are
+    left out (no MFU is invented). Some rows: lists holding None for the rows
+    without one.
+    """
+    given = [i for i, m in enumerate(mfus) if m is not None]
+    if not given:
+        return
+    rows = np.array(given)
+    fleet = budget_fleet(facility_power_w, table["gpu_watts"][rows], table["server_overhead"][rows],
+                         table["network_overhead"][rows], table["pue"][rows], table["peak_flop_per_s"][rows],
+                         np.array([mfus[i] for i in given], dtype=float), hours, training_flop)
+    computed = {"mfu": np.array([mfus[i] for i in given], dtype=float),
+                **{k: np.atleast_1d(fleet[k]) for k in ("sustained_flop_per_s", "flop_in_period", "runs")
+                   if k in fleet}}
+    for name, values in computed.items():
+        if len(given) == len(mfus):
+            table[name] = values
+        else:
+            column: list[float | None] = [None] * len(mfus)
+            for j, i in enumerate(given):
+                column[i] = float(values[j])
+            table[name] = column
 
 
 def accelerator_table(facility_power_w: float, methodology: str | None = None, site: str | None = None,
                       *, network_overhead: float | None = None, pue: float | None = None,
                       mfu: float | None = None, hours: float | None = None,
                       training_flop: float = LLAMA3_405B_TRAINING_FLOP, precision: str = "bf16",
-                      accelerators: Sequence[str] | None = None) -> dict[str, Any]:
+                      accelerators: Sequence[str] | None = None, date: str | None = None,
+                      **overrides: float | None) -> dict[str, Any]:
     """Every accelerator generation side by side under one facility budget.
 
     Each accelerator keeps its own preset power, peak and server overhead (as
-    the methodology sets it for that part); the fleet-level assumptions
-    (network overhead, PUE, MFU) can be given once for all of them.
+    the methodology sets it for that part), resolved as every door resolves
+    presets (:func:`estimator.resolve.resolve`: the default methodology,
+    ``"nameplate"``, when none is named); the fleet-level assumptions
+    (network overhead, PUE, MFU, or any other Scenario field) can be given
+    once for all of them.
 
     Parameters
     ----------
     facility_power_w : float
         Facility power budget [W].
     methodology, site : str, optional
-        Preset keys applied after each accelerator's own presets.
+        Preset keys applied after each accelerator's own presets; without a
+        methodology, the default one.
     network_overhead, pue : float, optional
         Overrides applied to every accelerator [unitless, >= 1].
     mfu : float, optional
-        Model FLOPs utilization for every accelerator; by default the
-        methodology's, else 1.0 [unitless, (0, 1]].
+        Model FLOPs utilization for every accelerator, relative to the
+        precision's peak; by default the methodology's. Without either,
+        ``mfu``, ``sustained_flop_per_s``, ``flop_in_period`` and ``runs``
+        are left out (no MFU is invented) [unitless, (0, 1]].
     hours : float, optional
         Training period [h]; without it, ``flop_in_period`` and ``runs`` are
         absent.
     training_flop : float, default 3.8e25
         Compute of one reference run [FLOP].
     precision : {"bf16", "fp8"}, default "bf16"
-        Which dense peak to use; parts without a published FP8 peak keep BF16
-        (column ``precision``).
+        Which dense peak to use; parts without a published FP8 peak keep BF16,
+        marked in the column ``precision``.
     accelerators : sequence of str, optional
         Accelerator keys, in order; all of the catalogue by default.
+    date : str, optional
+        ISO date the methodology is applied at, for methods that vary by year.
+    **overrides
+        Any other Scenario field, applied to every accelerator (e.g.
+        ``server_overhead``); None means not given.
 
     Returns
     -------
     dict of str to list or numpy.ndarray
         One entry per accelerator: ``key``, ``name``, ``year``, ``precision``
-        (text); ``gpu_watts`` [W], ``server_overhead``, ``network_overhead``,
-        ``pue``, ``mfu`` [unitless], ``peak_flop_per_s`` [FLOP/s]; and the
-        columns of :func:`budget_fleet`.
+        ("BF16" or "FP8", text); ``gpu_watts`` [W], ``server_overhead``,
+        ``network_overhead``, ``pue`` [unitless], ``peak_flop_per_s``
+        [FLOP/s]; ``provenance`` (field → :class:`estimator.resolve.Origin`
+        of each row's values); the columns of :func:`budget_fleet`; and,
+        with an MFU, ``mfu`` [unitless].
+
+    Raises
+    ------
+    ValueError
+        On an unknown preset or field, or an invalid value.
 
     Examples
     --------
     >>> t = accelerator_table(1e9, "nameplate", accelerators=["h100-sxm"])
-    >>> int(t["gpus"][0])
-    594177
+    >>> int(t["gpus"][0]), "sustained_flop_per_s" in t
+    (594177, False)
     """
+    precision = resolve.check_precision(precision)
     parts = catalog.accelerators()
     keys = list(parts) if accelerators is None else [catalog.accelerator(k).key for k in accelerators]
-    rows = []
+    given = {"network_overhead": network_overhead, "pue": pue, "mfu": mfu, "hours": hours, **overrides}
+    for name, value in given.items():  # named as given, not as a row of the table; unknown names: resolve's message
+        if value is not None and name in fields.inputs():
+            given[name] = validate.field(name, value)
+    rows, mfus = [], []
     for key in keys:
-        values = preset_assumptions(key, methodology, site)
-        peak, used = _peak(parts[key], precision)
+        used = _precision_for(parts[key], precision)
+        r = resolve.resolve(key, methodology, site, used, date, values=given)
+        v = r.values
         rows.append({
-            "key": key, "name": parts[key].name, "year": parts[key].year, "precision": used,
-            "gpu_watts": values["gpu_watts"], "server_overhead": values["server_overhead"],
-            "network_overhead": values.get("network_overhead", 1.0) if network_overhead is None
-            else network_overhead,
-            "pue": values.get("pue", 1.0) if pue is None else pue,
-            "mfu": values.get("mfu", 1.0) if mfu is None else mfu,
-            "peak_flop_per_s": peak,
+            "key": key, "name": parts[key].name, "year": parts[key].year, "precision": used.upper(),
+            "gpu_watts": v["gpu_watts"], "server_overhead": v["server_overhead"],
+            "network_overhead": v["network_overhead"], "pue": v["pue"],
+            "peak_flop_per_s": v.get("peak_flop_per_s"), "provenance": r.provenance,
         })
-    numeric = ("year", "gpu_watts", "server_overhead", "network_overhead", "pue", "mfu", "peak_flop_per_s")
+        mfus.append(v.get("mfu"))
+    numeric = ("year", "gpu_watts", "server_overhead", "network_overhead", "pue", "peak_flop_per_s")
     table = _columns(rows, numeric)
     if not rows:
         return table
     table.update(budget_fleet(facility_power_w, table["gpu_watts"], table["server_overhead"],
                               table["network_overhead"], table["pue"], table["peak_flop_per_s"],
-                              table["mfu"], hours, training_flop))
+                              None, hours, training_flop))
+    _mfu_columns(table, mfus, facility_power_w, hours, training_flop)
     return table
 
 
 def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: float | None = None,
                       peak_flop_per_s: float | None = None, mfu: float | None = None,
                       hours: float | None = None, training_flop: float = LLAMA3_405B_TRAINING_FLOP,
-                      methodologies: Sequence[str] | None = None) -> dict[str, Any]:
+                      methodologies: Sequence[str] | None = None, precision: str = "bf16",
+                      date: str | None = None) -> dict[str, Any]:
     """One accelerator under each methodology: how far the answer moves.
 
     Parameters
@@ -261,44 +325,55 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
     peak_flop_per_s : float, optional
         Dense peak of one accelerator [FLOP/s].
     mfu : float, optional
-        Model FLOPs utilization used where a methodology sets none; 1.0 if
-        not given [unitless, (0, 1]]. A methodology's own MFU wins.
+        Model FLOPs utilization used where a methodology sets none
+        [unitless, (0, 1]]. A methodology's own MFU wins. A row with neither
+        has no sustained compute (no MFU is invented).
     hours : float, optional
         Training period [h].
     training_flop : float, default 3.8e25
         Compute of one reference run [FLOP].
     methodologies : sequence of str, optional
         Methodology keys, in order; all of the catalogue by default.
+    precision : {"bf16", "fp8"}, default "bf16"
+        Which dense peak of the accelerator preset to use.
+    date : str, optional
+        ISO date the methodologies are applied at.
 
     Returns
     -------
     dict of str to list or numpy.ndarray
         One entry per methodology: ``key``, ``name`` (text);
-        ``server_overhead``, ``network_overhead``, ``pue``, ``utilization``,
-        ``mfu`` [unitless]; ``average_facility_power_w`` (the budget ×
-        utilization) [W]; and the columns of :func:`budget_fleet`.
+        ``server_overhead``, ``network_overhead``, ``pue``, ``utilization``
+        [unitless]; ``average_facility_power_w`` (the budget ×
+        utilization) [W]; the columns of :func:`budget_fleet`; and ``mfu``
+        with the columns that need it: float64 arrays when every row has an
+        MFU, lists with None for the rows without one, left out when none has.
     """
     part = catalog.accelerator(accelerator)
-    watts = part.gpu_watts.value if gpu_watts is None else gpu_watts
-    peak = part.peak_flop_per_s.value if peak_flop_per_s is None else peak_flop_per_s
     table_of = catalog.methodologies()
     keys = list(table_of) if methodologies is None else [catalog.methodology(k).key for k in methodologies]
-    rows = []
+    given = {"gpu_watts": gpu_watts, "peak_flop_per_s": peak_flop_per_s}
+    rows, mfus = [], []
     for key in keys:
-        values = table_of[key].assumptions(part)
+        v = resolve.resolve(part.key, key, None, precision, date, values=given).values
         rows.append({
-            "key": key, "name": table_of[key].name,
-            "server_overhead": values["server_overhead"], "network_overhead": values["network_overhead"],
-            "pue": values["pue"], "utilization": values["utilization"],
-            "mfu": values.get("mfu", 1.0 if mfu is None else mfu),
+            "key": key, "name": table_of[key].name, "gpu_watts": v["gpu_watts"],
+            "server_overhead": v["server_overhead"], "network_overhead": v["network_overhead"],
+            "pue": v["pue"], "utilization": v["utilization"], "peak_flop_per_s": v["peak_flop_per_s"],
         })
-    table = _columns(rows, ("server_overhead", "network_overhead", "pue", "utilization", "mfu"))
+        mfus.append(v.get("mfu", mfu))
+    table = _columns(rows, ("gpu_watts", "server_overhead", "network_overhead", "pue", "utilization",
+                            "peak_flop_per_s"))
     if not rows:
         return table
-    table.update(budget_fleet(facility_power_w, watts, table["server_overhead"], table["network_overhead"],
-                              table["pue"], peak, table["mfu"], hours, training_flop))
+    table.update(budget_fleet(facility_power_w, table["gpu_watts"], table["server_overhead"],
+                              table["network_overhead"], table["pue"], table["peak_flop_per_s"], None, hours,
+                              training_flop))
+    _mfu_columns(table, mfus, facility_power_w, hours, training_flop)
     table["average_facility_power_w"] = power.average_power_w(
         np.full(len(rows), validate.field("facility_power_w", facility_power_w)), table["utilization"])
+    for name in ("gpu_watts", "peak_flop_per_s"):  # one accelerator: shown once, not per row
+        del table[name]
     return table
 
 
@@ -360,34 +435,27 @@ def training_run(scenario: Scenario, training_flop: ArrayLike) -> dict[str, floa
     Raises
     ------
     ValueError
-        If the scenario has no ``peak_flop_per_s``.
+        If the scenario has no ``peak_flop_per_s`` or no ``mfu`` (none is
+        invented).
 
     Notes
     -----
     ``time = training_flop ÷ (gpus × peak × mfu)``; energy is the average
-    facility draw (full load × utilization) over that time.
+    facility draw (full load × utilization) over that time. A run longer
+    than the model's longest period (:data:`estimator.fields.FIELDS`
+    ``["hours"].maximum``, 10⁶ h) is still computed: its time and energy are
+    finite; :func:`longer_than_a_period` tells a door to say so.
     """
-    if scenario.peak_flop_per_s is None:
-        raise ValueError("peak_flop_per_s is needed for a training run (got None)")
+    _check_training(scenario)
     flop = validate.field("training_flop", training_flop)
     seconds = compute.training_time_s(flop, scenario.gpus, scenario.peak_flop_per_s, scenario.mfu)
     r = estimate(scenario.replace(hours=None))
-    hours = seconds / compute.SECONDS_PER_HOUR
-    # Not energy.energy_wh: a run on a tiny fleet may outlast its 10^6 h sanity ceiling for a period.
-    facility_wh = np.multiply(r.average_facility_power_w, hours)
-    it_wh = np.multiply(r.average_it_power_w, hours)
     out: dict[str, float | np.ndarray | None] = {
         "training_flop": flop, "training_time_s": seconds,
         "gpu_hours": compute.gpu_hours(scenario.gpus, seconds),
         "facility_power_w": r.facility_power_w, "average_facility_power_w": r.average_facility_power_w,
-        "energy_wh": facility_wh, "it_energy_wh": it_wh, "cost": None, "emissions_kg": None, "water_l": None,
+        **_run_energy(scenario, r, seconds / compute.SECONDS_PER_HOUR),
     }
-    if scenario.electricity_price is not None:
-        out["cost"] = energy.cost(facility_wh, scenario.electricity_price)
-    if scenario.carbon_intensity is not None:
-        out["emissions_kg"] = energy.emissions_kg(facility_wh, scenario.carbon_intensity)
-    if scenario.wue is not None:
-        out["water_l"] = energy.water_l(it_wh, scenario.wue)
     return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
 
 
@@ -410,15 +478,19 @@ def training_fleet(scenario: Scenario, training_flop: ArrayLike,
         ``gpus`` (rounded up to whole accelerators) [count];
         ``accelerator_power_w``, ``it_power_w``, ``facility_power_w`` (full
         load) and ``average_facility_power_w`` of that fleet [W];
-        ``gpu_hours`` [GPU-h]; ``share_of_gigawatt`` [unitless].
+        ``gpu_hours`` [GPU-h]; ``share_of_gigawatt`` [unitless]; and that
+        fleet held for the time allowed, at its average draw: ``energy_wh``
+        and ``it_energy_wh`` [Wh], ``cost`` [currency], ``emissions_kg`` [kg
+        CO2e] and ``water_l`` [L], None where the scenario gives no price,
+        grid intensity or WUE.
 
     Raises
     ------
     ValueError
-        If the scenario has no ``peak_flop_per_s``, or an input breaks its rule.
+        If the scenario has no ``peak_flop_per_s`` or no ``mfu``, or an input
+        breaks its rule.
     """
-    if scenario.peak_flop_per_s is None:
-        raise ValueError("peak_flop_per_s is needed for a training run (got None)")
+    _check_training(scenario)
     needed = solve.gpus_for_training(training_flop, training_time_s, scenario.peak_flop_per_s, scenario.mfu)
     gpus = np.ceil(needed)
     r = estimate(scenario.replace(gpus=gpus, hours=None))
@@ -428,7 +500,43 @@ def training_fleet(scenario: Scenario, training_flop: ArrayLike,
         "gpu_hours": compute.gpu_hours(gpus, training_time_s),
     }
     out["share_of_gigawatt"] = np.divide(out["facility_power_w"], GIGAWATT_W)
-    return {k: (float(v) if np.ndim(v) == 0 else v) for k, v in out.items()}
+    out.update(_run_energy(scenario, r, np.divide(training_time_s, compute.SECONDS_PER_HOUR)))
+    return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
+
+
+def _check_training(scenario: Scenario) -> None:
+    if scenario.peak_flop_per_s is None:
+        raise ValueError("peak_flop_per_s is needed for a training run (got None)")
+    if scenario.mfu is None:
+        raise ValueError("mfu is needed for a training run (got None): give one, e.g. 0.4 (Llama 3 405B reached "
+                         "0.38-0.43 in BF16), or a methodology that sets it; none is invented")
+
+
+def _run_energy(scenario: Scenario, r: Estimate, hours: ArrayLike) -> dict[str, Any]:
+    """Energy of a fleet at its average draw over ``hours``, and its cost, emissions and water (None where
+    the scenario gives no price, grid intensity or WUE)."""
+    # Not energy.energy_wh: a run on a tiny fleet may outlast its 10^6 h sanity ceiling for a period.
+    facility_wh = np.multiply(r.average_facility_power_w, hours)
+    it_wh = np.multiply(r.average_it_power_w, hours)
+    out: dict[str, Any] = {"energy_wh": facility_wh, "it_energy_wh": it_wh, "cost": None, "emissions_kg": None,
+                           "water_l": None}
+    if scenario.electricity_price is not None:
+        out["cost"] = energy.cost(facility_wh, scenario.electricity_price)
+    if scenario.carbon_intensity is not None:
+        out["emissions_kg"] = energy.emissions_kg(facility_wh, scenario.carbon_intensity)
+    if scenario.wue is not None:
+        out["water_l"] = energy.water_l(it_wh, scenario.wue)
+    return out
+
+
+def longer_than_a_period(training_time_s: ArrayLike) -> bool:
+    """Whether a run lasts longer than the model's longest period (10⁶ h, about 114 years).
+
+    Such a run is still computed (:func:`training_run`); a door says that the
+    fleet size or the units are probably wrong.
+    """
+    limit = fields.FIELDS["hours"].maximum
+    return limit is not None and bool(np.max(np.divide(training_time_s, compute.SECONDS_PER_HOUR)) > limit)
 
 
 #: The four layers of the chain, in order from the chips out, with their display names.
@@ -542,11 +650,19 @@ def comparison(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
         ``label``, ``unit`` (lists, one entry per row) and one list per
         scenario name holding the row values, None where not given.
     """
-    rows = [(n, "assumption", *ASSUMPTIONS[n]) for n in Scenario.field_names()]
-    rows += [(n, "result", *RESULTS[n]) for n in Estimate.field_names()]
+    rows = [(n, "assumption", *_label_unit(n, ASSUMPTIONS)) for n in Scenario.field_names()]
+    rows += [(n, "result", *_label_unit(n, RESULTS)) for n in Estimate.field_names()]
     out: dict[str, Any] = {"quantity": [r[0] for r in rows], "kind": [r[1] for r in rows],
                            "label": [r[2] for r in rows], "unit": [r[3] for r in rows]}
     for name, s in scenarios.items():
         given, result = s.to_dict(), estimate(s).to_dict()
         out[name] = [given[q] if k == "assumption" else result[q] for q, k, *_ in rows]
     return out
+
+
+def _label_unit(name: str, table: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    """Label and unit of a field: from ``table``, else from the registry (a field added at run time)."""
+    if name in table:
+        return table[name]
+    spec = fields.FIELDS[name]
+    return spec.label, spec.unit_text

@@ -368,6 +368,17 @@ CLI = [
          r"samples must be <= 10,000,000 \(got 1,000,000,000\)"),
     Case("cli", "mc-unknown-output", ["mc", *POWER[1:], "--outputs", "facility_power"], 2,
          r"unknown output 'facility_power' \(did you mean 'facility_power_w'\?"),
+    # the default policy: server_overhead without an accelerator, no invented MFU, FP8 only where published
+    Case("cli", "power-no-server-overhead", ["power", "--gpus", "100k", "--gpu-watts", "700"], 2,
+         r"server_overhead must be given when no accelerator preset is named \(or name one: "),
+    Case("cli", "power-fp8-without-peak", ["power", "--gpus", "1k", "--accelerator", "a100-sxm", "--precision", "fp8"],
+         2, r"precision 'fp8': accelerator 'a100-sxm' has no published FP8 peak in the catalogue"),
+    Case("cli", "train-without-mfu", ["train", "--flop", "3.8e25", "--gpus", "16k", "--accelerator", "h100-sxm"], 2,
+         r"train needs mfu: give --mfu .*no MFU is assumed"),
+    Case("cli", "date-not-a-date", ["power", "--gpus", "1k", "--accelerator", "h100-sxm", "--date", "2024-13-01"], 2,
+         r"date must be a date YYYY-MM-DD \(got '2024-13-01'\)"),
+    Case("cli", "fit-every-several-budgets", ["fit", "--power", "1GW", "2GW"], 2,
+         r"power: with every accelerator side by side each option takes one value"),
 ]
 
 

@@ -4,6 +4,7 @@ import csv
 import io as stdio
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from estimator import Scenario, catalog, compute, estimate, io, solve
+from estimator import Scenario, catalog, compute, estimate, fields, io, solve, tables
 from estimator.cli import main
 
 # The DESIGN.md worked example: DGX H100 10.2 kW for 8 × 700 W gives a server
@@ -145,8 +146,8 @@ def test_main_power_text_labels(capsys):
     assert code == 0
     assert out.index("Assumptions") < out.index("Results")
     assert "(accelerator h100-sxm)" in out and "(methodology nameplate)" in out and "(given)" in out
-    assert "facility power, full load (grid connection)" in out
-    assert "facility power, average" in out
+    assert "Facility power, full load" in out  # the registry's labels (estimator.fields)
+    assert "Facility power, average" in out
     assert "168 MW" in out  # 1e5 × 1,683 W (nameplate, DGX-rated 1.821 server ratio)
     assert "TWh" in out
 
@@ -176,10 +177,13 @@ def test_main_train_days_equals_library(capsys):
     results = json.loads(out)["results"]
     seconds = 90 * 86_400
     so = 10_200 / 5_600  # DGX H100 user guide (accelerators.toml)
-    assert_allclose(results["gpus"], solve.gpus_for_training(3.8e25, seconds, 989.4e12, 0.4), rtol=1e-15)
-    assert_allclose(results["facility_power_w"],
-                    solve.facility_power_for_training(3.8e25, seconds, 989.4e12, 0.4, 700, so, 1.10, 1.2),
-                    rtol=1e-15)
+    # Whole accelerators, rounded up, as the dashboard's training table (tables.training_fleet) gives them.
+    gpus = math.ceil(solve.gpus_for_training(3.8e25, seconds, 989.4e12, 0.4))
+    assert results["gpus"] == gpus
+    assert_allclose(results["facility_power_w"], gpus * 700 * so * 1.10 * 1.2, rtol=1e-15)
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, methodology="nameplate", mfu=0.4)
+    table = tables.training_fleet(s, 3.8e25, seconds)
+    assert results == {k: v for k, v in table.items() if v is not None}
 
 
 def test_main_train_days_text_rounds_up(capsys):
@@ -187,7 +191,7 @@ def test_main_train_days_text_rounds_up(capsys):
     assert code == 0
     gpus = solve.gpus_for_training(3.8e25, 90 * 86_400, 989.4e12, 0.4)
     assert f"{math.ceil(gpus):,}" in out
-    assert "accelerators needed (rounded up)" in out
+    assert "accelerators rounded up" in out
 
 
 def test_main_run_files(capsys, tmp_path):
@@ -240,6 +244,272 @@ def test_main_output_file(capsys, tmp_path):
     assert (code, out) == (0, "")
     assert json.loads(target.read_text())[0]["results"]["gpus"] == WORKED_EXAMPLE_GPUS
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+# --------------------------------------------------------------------------- default policy, provenance
+
+def test_power_default_methodology_is_nameplate_and_said(capsys):
+    # 24,576 H100 (one Llama 3 cluster): 24,576 × 700 W × 1.8214 × 1.10 × 1.2 = 41.36 MW at the facility.
+    code, out, _ = run(capsys, "power", "--gpus", "24576", "--accelerator", "h100-sxm")
+    assert code == 0
+    assert re.search(r"methodology\s+nameplate\s+\(default\)", out)
+    assert re.search(r"pue\s+1\.2\s+\(nameplate \(default\)\)", out)
+    assert re.search(r"Facility power, full load\s+41\.4 MW", out)
+    document = json.loads(run(capsys, "power", "--gpus", "24576", "--accelerator", "h100-sxm", "--format", "json")[1])
+    s = Scenario.from_accelerator("h100-sxm", gpus=24_576)
+    assert document["assumptions"]["methodology"] == "nameplate"
+    assert {k: document["assumptions"][k] for k in ("accelerator", "methodology", "precision")} == {
+        k: s.presets[k] for k in ("accelerator", "methodology", "precision")}
+    assert {k: document["assumptions"][k] for k in s.to_dict() if s.to_dict()[k] is not None} == {
+        k: v for k, v in s.to_dict().items() if v is not None}
+    assert document["provenance"] == {
+        "accelerator": "given", "methodology": "default", "precision": "default", "gpus": "given",
+        **{k: s.provenance[k].describe() for k in s.provenance if k != "gpus"}}
+    assert document["provenance"]["network_overhead"] == "nameplate (default)"
+    assert document["provenance"]["gpu_watts"] == "accelerator h100-sxm"
+    assert_allclose(document["results"]["facility_power_w"], estimate(s).facility_power_w, rtol=1e-15)
+    assert_allclose(document["results"]["facility_power_w"], 41.361408e6, rtol=1e-12)
+
+
+def test_power_named_methodology_is_given(capsys):
+    _code, out, _ = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--methodology", "epoch-ai",
+                       "--format", "json")
+    provenance = json.loads(out)["provenance"]
+    assert (provenance["methodology"], provenance["pue"]) == ("given", "methodology epoch-ai")
+
+
+def test_power_without_mfu_has_no_sustained_compute(capsys):
+    code, out, _ = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--hours", "24",
+                       "--format", "json")
+    document = json.loads(out)
+    assert code == 0
+    assert "mfu" not in document["assumptions"]
+    assert "sustained_flop_per_s" not in document["results"] and "flop_in_period" not in document["results"]
+    assert "peak_cluster_flop_per_s" in document["results"]
+    assert "sustained_flop_per_s needs mfu (not given)" in " ".join(document["notes"])
+    code, text, _ = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm")
+    assert "Sustained compute not shown: sustained_flop_per_s needs mfu (not given)" in text
+    # A methodology that publishes an MFU gives it, marked as the methodology's (Epoch AI: 0.375).
+    document = json.loads(run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--methodology",
+                              "epoch-ai", "--format", "json")[1])
+    assert document["provenance"]["mfu"] == "methodology epoch-ai"
+    assert_allclose(document["results"]["sustained_flop_per_s"], 1000 * 989.4e12 * 0.375, rtol=1e-15)
+
+
+def test_power_fp8_peak(capsys):
+    document = json.loads(run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--precision", "fp8",
+                              "--mfu", "0.3", "--format", "json")[1])
+    assert document["assumptions"]["precision"] == "fp8" and document["provenance"]["precision"] == "given"
+    assert document["assumptions"]["peak_flop_per_s"] == 1978.9e12  # H100 SXM dense FP8 (accelerators.toml)
+    assert_allclose(document["results"]["sustained_flop_per_s"], 1000 * 1978.9e12 * 0.3, rtol=1e-15)
+
+
+@pytest.mark.parametrize("command", ["power", "fit", "train", "run", "uncertainty"])
+def test_date_and_precision_options(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and "--precision {bf16,fp8}" in out and "--date YYYY-MM-DD" in out
+
+
+def test_power_date_is_echoed(capsys):
+    document = json.loads(run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--methodology",
+                              "epoch-ai", "--date", "2024-03-12", "--format", "json")[1])
+    assert (document["assumptions"]["date"], document["provenance"]["date"]) == ("2024-03-12", "given")
+    code, _, err = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--date", "12/03/2024")
+    assert code == 2 and "date must be a date YYYY-MM-DD" in err
+
+
+# --------------------------------------------------------------------------- fit and train format the tables
+
+def test_fit_nameplate_default_equals_budget_fleet(capsys):
+    # nameplate: 700 W × 1.8214 (DGX H100) × 1.10 × 1.2 = 1,683 W → 1 GW holds 594,177 H100.
+    _code, out, _ = run(capsys, "fit", "--power", "1GW", "--accelerator", "h100-sxm", "--format", "json")
+    [record] = json.loads(out)
+    s = Scenario.from_accelerator("h100-sxm", gpus=1)
+    fleet = tables.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, s.peak_flop_per_s)
+    assert record["results"]["gpus"] == fleet["gpus"] == 594_177
+    for key, value in fleet.items():
+        assert record["results"][key] == value, key
+    assert record["provenance"]["pue"] == "nameplate (default)"
+    assert "sustained_flop_per_s" not in record["results"]
+
+
+def test_fit_every_accelerator_equals_accelerator_table(capsys):
+    _code, out, _ = run(capsys, "fit", "--power", "1GW", "--mfu", "0.4", "--days", "90", "--format", "json")
+    records = json.loads(out)
+    table = tables.accelerator_table(1e9, mfu=0.4, hours=90 * 24)
+    assert [r["assumptions"]["accelerator"] for r in records] == table["key"]
+    for i, r in enumerate(records):
+        for key in ("gpus", "watts_per_gpu", "peak_cluster_flop_per_s", "sustained_flop_per_s", "runs"):
+            assert r["results"][key] == table[key][i], key
+        assert r["assumptions"]["methodology"] == "nameplate" and r["provenance"]["methodology"] == "default"
+        assert r["assumptions"]["training_flop"] == 3.8e25  # Llama 3 405B, the default reference run
+    text = run(capsys, "fit", "--power", "1GW", "--mfu", "0.4")[1]
+    assert "Sustained compute" in text and "235 EFLOP/s" in text  # 594,177 × 989.4 TFLOP/s × 0.4
+
+
+def test_fit_every_accelerator_without_mfu_has_no_sustained(capsys):
+    _code, out, _ = run(capsys, "fit", "--power", "1GW", "--days", "90", "--format", "json")
+    for r in json.loads(out):
+        assert not {"sustained_flop_per_s", "flop_in_period", "runs"} & set(r["results"])
+    text = run(capsys, "fit", "--power", "1GW")[1]
+    assert "Sustained compute not shown: sustained_flop_per_s needs mfu (not given)" in text
+
+
+def test_fit_every_accelerator_fp8_marks_parts_without_fp8(capsys):
+    code, out, _ = run(capsys, "fit", "--power", "1GW", "--precision", "fp8", "--format", "json")
+    records = {r["assumptions"]["accelerator"]: r for r in json.loads(out)}
+    table = tables.accelerator_table(1e9, precision="fp8")
+    for i, key in enumerate(table["key"]):
+        assert records[key]["assumptions"]["precision"] == table["precision"][i].lower()
+        assert records[key]["assumptions"]["peak_flop_per_s"] == table["peak_flop_per_s"][i]
+    assert records["h100-sxm"]["assumptions"]["peak_flop_per_s"] == 1978.9e12
+    assert records["a100-sxm"]["notes"] == ["a100-sxm has no published FP8 peak: its row uses the BF16 peak"]
+    text = run(capsys, "fit", "--power", "1GW", "--precision", "fp8")[1]
+    assert "a100-sxm has no published FP8 peak" in text and "precision" in text
+    # One part named: refused as at every other door (resolve), not silently BF16.
+    code, _, err = run(capsys, "fit", "--power", "1GW", "--accelerator", "a100-sxm", "--precision", "fp8")
+    assert code == 2 and "no published FP8 peak" in err
+
+
+def test_fit_every_accelerator_overrides_and_sites(capsys):
+    _code, out, _ = run(capsys, "fit", "--power", "1GW", "--server-overhead", "2", "--site", "meta-fleet",
+                       "--format", "json")
+    records = json.loads(out)
+    table = tables.accelerator_table(1e9, site="meta-fleet", server_overhead=2.0)
+    assert [r["results"]["gpus"] for r in records] == list(table["gpus"])
+    assert all(r["provenance"]["server_overhead"] == "given" for r in records)
+    assert all(r["provenance"]["pue"] == "site meta-fleet" for r in records)
+
+
+def test_train_equals_training_run_and_fp8(capsys):
+    # Llama 3 405B on 16,384 H100 at MFU 0.41 (arXiv:2407.21783): 6 × 405e9 × 15.6e12 = 3.79e25 FLOP in ~66 days.
+    argv = ["train", "--parameters", "405B", "--tokens", "15.6T", "--gpus", "16384", "--accelerator", "h100-sxm",
+            "--mfu", "0.41"]
+    results = json.loads(run(capsys, *argv, "--format", "json")[1])["results"]
+    s = Scenario.from_accelerator("h100-sxm", gpus=16_384, mfu=0.41)
+    table = tables.training_run(s, 6 * 405e9 * 15.6e12)
+    assert results == {k: v for k, v in table.items() if v is not None}
+    assert 65 < results["training_time_s"] / 86_400 < 67
+    text = run(capsys, *argv)[1]
+    assert re.search(r"Training time\s+66 days", text)
+    fp8 = json.loads(run(capsys, *argv, "--precision", "fp8", "--format", "json")[1])["results"]
+    assert_allclose(fp8["training_time_s"], results["training_time_s"] * 989.4 / 1978.9, rtol=1e-12)
+
+
+def test_train_training_time_option_equals_days(capsys):
+    base = ["train", "--flop", "3.8e25", "--accelerator", "h100-sxm", "--mfu", "0.4", "--format", "json"]
+    by_days = json.loads(run(capsys, *base, "--days", "90")[1])
+    by_time = json.loads(run(capsys, *base, "--training-time-s", "90 days")[1])
+    assert by_days["results"] == by_time["results"]
+    code, _, err = run(capsys, *base, "--days", "90", "--training-time-s", "90 days")
+    assert code == 2 and "not allowed with" in err
+
+
+def test_train_needs_mfu_or_a_methodology_that_sets_one(capsys):
+    code, _, err = run(capsys, "train", "--flop", "3.8e25", "--gpus", "16k", "--accelerator", "h100-sxm")
+    assert code == 2 and "train needs mfu" in err and "no MFU is assumed" in err
+    code, out, _ = run(capsys, "train", "--flop", "3.8e25", "--gpus", "16k", "--accelerator", "h100-sxm",
+                       "--methodology", "epoch-ai", "--format", "json")
+    document = json.loads(out)
+    assert code == 0 and document["provenance"]["mfu"] == "methodology epoch-ai"
+
+
+def test_train_longer_than_the_period_limit_is_computed(capsys):
+    # One H100 for Llama 3 405B: about 3,000 years, beyond the 10^6 h period ceiling; the table computes it.
+    argv = ["train", "--flop", "3.8e25", "--gpus", "1", "--accelerator", "h100-sxm", "--mfu", "0.4"]
+    code, out, err = run(capsys, *argv, "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, mfu=0.4)
+    table = tables.training_run(s, 3.8e25)
+    assert document["results"] == {k: v for k, v in table.items() if v is not None and k != "training_flop"}
+    assert document["results"]["training_time_s"] > 1e6 * 3600
+    assert "longer than the model's longest period" in document["notes"][0]
+    text = run(capsys, *argv)[1]
+    assert "years" in text and "check the fleet size and units" in text
+
+
+def test_run_options_override_the_files(capsys, tmp_path):
+    path = tmp_path / "a.toml"
+    path.write_text('accelerator = "h100-sxm"\ngpus = 1000\nhours = 24\n')
+    document = json.loads(run(capsys, "run", str(path), "--pue", "1.3", "--format", "json")[1])[0]
+    s = Scenario.from_accelerator("h100-sxm", gpus=1000, hours=24, pue=1.3)
+    assert document["results"]["facility_power_w"] == estimate(s).facility_power_w
+    assert document["provenance"]["pue"] == "given" and document["provenance"]["gpus"] == "file"
+    assert document["provenance"]["accelerator"] == "file"
+    assert document["provenance"]["methodology"] == "default"
+
+
+# --------------------------------------------------------------------------- options from the registry
+
+@pytest.fixture
+def registered():
+    """A field added at run time: every door that reads the registry shows it."""
+    spec = fields.register(fields.Field("test_cooling_share", "ratio", "Cooling share (test)",
+                                        "share of the facility power that cools (a test field)",
+                                        rule="fraction", example="0.3 or 30%"))
+    try:
+        yield spec
+    finally:
+        fields.unregister(spec.name)
+
+
+@pytest.mark.parametrize("command", ["power", "fit", "train", "run", "uncertainty"])
+def test_registered_field_is_an_option(capsys, registered, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "--test-cooling-share FRACTION" in out
+    assert "share of the facility power that cools (a test field) [unitless], e.g. 0.3 or 30%" in " ".join(
+        out.split())
+
+
+def test_registered_field_is_accepted(capsys, registered, tmp_path):
+    code, out, err = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--test-cooling-share", "30%",
+                         "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["assumptions"]["test_cooling_share"] == 0.3
+    assert document["provenance"]["test_cooling_share"] == "given"
+    code, _, err = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--test-cooling-share", "2")
+    assert code == 2 and "test_cooling_share must be in (0, 1] (got 2.0)" in err
+    for argv in (["fit", "--power", "1GW", "--accelerator", "h100-sxm"], ["fit", "--power", "1GW"],
+                 ["train", "--flop", "1e25", "--gpus", "1k", "--accelerator", "h100-sxm", "--mfu", "0.4"],
+                 ["uncertainty", "--gpus", "1k", "--accelerator", "h100-sxm", "--samples", "10"]):
+        code, out, err = run(capsys, *argv, "--test-cooling-share", "0.3", "--format", "json")
+        assert (code, err) == (0, ""), argv
+        document = json.loads(out)
+        first = document[0] if isinstance(document, list) else document
+        assert first["assumptions"]["test_cooling_share"] == 0.3, argv
+    path = tmp_path / "a.toml"
+    path.write_text('accelerator = "h100-sxm"\ngpus = 1000\n')
+    code, out, err = run(capsys, "run", str(path), "--test-cooling-share", "0.3", "--format", "json")
+    assert (code, err) == (0, "") and json.loads(out)[0]["assumptions"]["test_cooling_share"] == 0.3
+
+
+def test_options_follow_the_registry(capsys):
+    code, out, _ = run(capsys, "power", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    for spec in fields.INPUTS:
+        assert spec.option in out, spec.name
+        assert " ".join(spec.help_with_unit.split()) in text, spec.name
+    _code, out, _ = run(capsys, "fit", "--help")
+    assert "--power POWER" not in out and "--power W" in out and "--power-budget-w W" in out
+    _code, out, _ = run(capsys, "train", "--help")
+    for name in ("parameters", "tokens", "training_flop", "training_time_s"):
+        assert fields.FIELDS[name].option in out
+
+
+def test_text_labels_are_the_registrys(capsys):
+    code, out, _ = run(capsys, "power", "--gpus", "1k", "--accelerator", "h100-sxm", "--hours", "1 year",
+                       "--electricity-price", "0.08", "--carbon-intensity", "0.4", "--wue", "0.3", "--mfu", "0.4")
+    assert code == 0
+    results = out.split("Results:")[1]
+    for name in fields.outputs():
+        assert fields.FIELDS[name].label in results, name
+    assert re.search(r"hours\s+1 year \(8,760 h\)", out)  # the period echoed in hours too
+    assert re.search(r"Emissions over the period\s+\d.*t CO2e", results)
+    assert re.search(r"Electricity cost over the period\s+\$", results)
 
 
 @pytest.mark.parametrize(("argv", "names"), [

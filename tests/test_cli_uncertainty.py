@@ -163,9 +163,9 @@ def test_text_output(capsys, ranges_file):
     assert re.search(r"pue\s+1\.2\s+triangular 1\.15 / 1\.2 / 1\.3 \(low / likely / high\)\s+\(given\)", out)
     assert re.search(r"mfu\s+0\.4\s+lognormal median 0\.4, P95 0\.5 \(P5 0\.32\)\s+\(file\)", out)
     assert re.search(r"server_overhead\s+1\.821\s+\(accelerator h100-sxm\)", out)
-    assert re.search(r"facility power, full load \(grid connection\)\s+\d+ MW\s+\d+ MW", out)
+    assert re.search(r"Facility power, full load\s+\d+ MW\s+\d+ MW", out)
     assert "TWh" in out and "kt CO2e" in out and "$" in out
-    assert "Tornado for facility power, full load" in out
+    assert "Tornado for Facility power, full load" in out
     assert "Sobol variance shares" in out and "Saltelli et al. 2010" in out
     assert "interactions (1 - sum of S_i)" in out
 
@@ -175,7 +175,7 @@ def test_text_without_ranges_says_so(capsys):
                        "--tornado")
     assert code == 0
     assert "no ranges given: every percentile is the single estimate" in out
-    assert re.search(r"facility power, full load \(grid connection\)\s+700 kW\s+700 kW\s+700 kW\s+700 kW", out)
+    assert re.search(r"Facility power, full load\s+700 kW\s+700 kW\s+700 kW\s+700 kW", out)
 
 
 def test_csv_output(capsys):
@@ -214,6 +214,40 @@ def test_options_override_the_file(capsys, ranges_file):
     assert doc["assumptions"]["accelerator"] == "b200"
     assert doc["assumptions"]["gpus"] == {"distribution": "uniform", "low": 90_000.0, "high": 110_000.0}
     assert doc["assumptions"]["gpu_watts"]["distribution"] == "uniform"  # the file's explicit range stays
+
+
+def test_provenance_in_json(capsys, ranges_file):
+    doc = run_json(capsys, "mc", ranges_file, "--pue", "1.3", "--samples", 10)
+    p = doc["provenance"]
+    assert (p["accelerator"], p["methodology"], p["precision"]) == ("file", "file", "default")
+    assert (p["pue"], p["gpus"], p["server_overhead"]) == ("given", "file", "accelerator h100-sxm")
+    doc = run_json(capsys, "mc", "--gpus", "1k", "--accelerator", "h100-sxm", "--pue", "1.1..1.3", "--samples", 10)
+    p = doc["provenance"]
+    assert (p["methodology"], p["network_overhead"], p["pue"]) == ("default", "nameplate (default)", "given")
+    assert doc["assumptions"]["methodology"] == "nameplate"  # the default methodology, as at every door
+
+
+def test_same_resolution_as_power(capsys):
+    """The single estimate of `uncertainty` is `power`'s: presets, default methodology, precision, date."""
+    for extra in ([], ["--precision", "fp8"], ["--methodology", "epoch-ai", "--date", "2024-03-12"],
+                  ["--site", "meta-fleet"]):
+        argv = ["--gpus", "1k", "--accelerator", "h100-sxm", "--mfu", "0.4", *extra]
+        power = json.loads(run(capsys, "power", *argv, "--format", "json")[1])
+        doc = run_json(capsys, "mc", *argv, "--samples", 10, "--outputs", "facility_power_w", "sustained_flop_per_s")
+        assert doc["assumptions"] == power["assumptions"], extra
+        assert doc["provenance"] == power["provenance"], extra
+        for name in ("facility_power_w", "sustained_flop_per_s"):
+            assert doc["results"][name]["likely"] == power["results"][name], (extra, name)
+
+
+def test_methodology_without_accelerator_as_power(capsys):
+    # Without an accelerator a methodology still sets what it sets for any part (network, PUE, utilization);
+    # server_overhead must be given, as at every preset door.
+    argv = ["--gpus", "1k", "--gpu-watts", "700", "--server-overhead", "1.5", "--methodology", "nameplate"]
+    power = json.loads(run(capsys, "power", *argv, "--format", "json")[1])
+    doc = run_json(capsys, "mc", *argv, "--samples", 10)
+    assert doc["results"]["facility_power_w"]["likely"] == power["results"]["facility_power_w"]
+    assert doc["provenance"]["pue"] == power["provenance"]["pue"] == "methodology nameplate"
 
 
 def test_help_mentions_ranges_and_saltelli(capsys):
@@ -337,8 +371,11 @@ CLI_ONLY = ["--gpus", "100k", "--gpu-watts", "700", "--server-overhead", "1"]
     (["--gpu-watts", "700", "--server-overhead", "1"], r"^uncertainty needs gpus: give --gpus N or a range"),
     (["--gpus", "1k"], r"^uncertainty needs gpu_watts: give --accelerator KEY or --gpu-watts W or a range"),
     (["--gpus", "1k", "--accelerator", "h100"], r"^unknown accelerator 'h100' \(valid: "),
-    (["--gpus", "1k", "--gpu-watts", "700", "--server-overhead", "1", "--methodology", "nameplate"],
-     r"^methodology 'nameplate' needs --accelerator too"),
+    (["--gpus", "1k", "--gpu-watts", "700", "--methodology", "nameplate"],
+     r"^server_overhead must be given when no accelerator preset is named"),
+    (["--gpus", "1k", "--accelerator", "a100-sxm", "--precision", "fp8"],
+     r"^precision 'fp8': accelerator 'a100-sxm' has no published FP8 peak"),
+    (["--gpus", "1k", "--accelerator", "h100-sxm", "--date", "2024-13-01"], r"^date must be a date YYYY-MM-DD"),
     ([*CLI_ONLY, "--pue", "1.1", "1.2"], r"^'1\.2' is not a scenario file \(\.toml or \.json\); each assumption option "
                                          r"takes one value or one range"),
     ([*CLI_ONLY, "--hours", "10", "--days", "1"], r"argument --days: not allowed with argument --hours"),

@@ -102,6 +102,54 @@ def test_accelerator_table_unknown_accelerator():
         tables.accelerator_table(1e9, accelerators=["h1000"])
 
 
+def test_accelerator_table_invents_no_mfu():
+    t = tables.accelerator_table(1e9, hours=2160)
+    assert not {"mfu", "sustained_flop_per_s", "flop_in_period", "runs"} & set(t)
+    assert "peak_cluster_flop_per_s" in t
+    # A methodology that publishes an MFU gives it to every row (Epoch AI: 0.375).
+    t = tables.accelerator_table(1e9, "epoch-ai", hours=2160)
+    assert_array_equal(t["mfu"], 0.375)
+    assert_allclose(t["sustained_flop_per_s"], t["peak_cluster_flop_per_s"] * 0.375, rtol=1e-15)
+    assert_allclose(t["runs"], t["sustained_flop_per_s"] * 2160 * 3600 / 3.8e25, rtol=1e-12)
+
+
+def test_budget_fleet_invents_no_mfu():
+    out = tables.budget_fleet(1e9, 700, 1.82, 1.1, 1.2, 989.4e12, hours=2160)
+    assert set(out) == {"watts_per_gpu", "gpus", "peak_cluster_flop_per_s"}
+
+
+def test_accelerator_table_default_methodology_is_nameplate():
+    default, named = tables.accelerator_table(1e9), tables.accelerator_table(1e9, "nameplate")
+    assert_array_equal(default["gpus"], named["gpus"])
+    assert default["gpus"][default["key"].index("h100-sxm")] == 594_177
+    origin = default["provenance"][0]["pue"]
+    assert (origin.origin, origin.preset, origin.describe()) == ("default", "nameplate", "nameplate (default)")
+    assert named["provenance"][0]["pue"].describe() == "methodology nameplate"
+    assert default["provenance"][0]["gpu_watts"].describe() == "accelerator h100-sxm"
+
+
+def test_accelerator_table_equals_resolution():
+    t = tables.accelerator_table(1e9, "epoch-ai", "meta-fleet", precision="fp8", date="2024-03-12")
+    for i, key in enumerate(t["key"]):
+        precision = t["precision"][i].lower()
+        s = Scenario.from_accelerator(key, gpus=1, methodology="epoch-ai", site="meta-fleet", precision=precision,
+                                      date="2024-03-12")
+        for name in ("gpu_watts", "server_overhead", "network_overhead", "pue", "peak_flop_per_s"):
+            assert t[name][i] == getattr(s, name), (key, name)
+        assert t["gpus"][i] == solve.gpus_for_power(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+                                                    whole=True)
+
+
+def test_accelerator_table_any_field_override():
+    t = tables.accelerator_table(1e9, server_overhead=2.0, accelerators=["h100-sxm", "b200"])
+    assert_array_equal(t["server_overhead"], [2.0, 2.0])
+    assert t["provenance"][0]["server_overhead"].is_user
+    with pytest.raises(ValueError, match="unknown field 'pu'"):
+        tables.accelerator_table(1e9, pu=1.2)
+    with pytest.raises(ValueError, match="server_overhead must be >= 1"):
+        tables.accelerator_table(1e9, server_overhead=0.5)
+
+
 def test_methodology_table_spread():
     t = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=24)
     assert t["key"] == list(catalog.methodologies())
@@ -113,6 +161,16 @@ def test_methodology_table_spread():
     k = t["key"].index("nameplate")
     assert t["mfu"][k] == 0.4
     assert t["gpus"][k] == solve.gpus_for_power(1e9, 700, H100_SERVER, 1.1, 1.2, whole=True)
+
+
+def test_methodology_table_without_mfu_only_where_published():
+    t = tables.methodology_table(1e9, "h100-sxm", hours=24)
+    j, k = t["key"].index("epoch-ai"), t["key"].index("nameplate")
+    assert t["mfu"][j] == 0.375 and t["mfu"][k] is None  # Epoch AI publishes an MFU; nameplate none
+    assert t["sustained_flop_per_s"][k] is None and t["runs"][k] is None
+    assert_allclose(t["sustained_flop_per_s"][j], t["peak_cluster_flop_per_s"][j] * 0.375, rtol=1e-15)
+    fp8 = tables.methodology_table(1e9, "h100-sxm", precision="fp8", methodologies=["neutral"])
+    assert_allclose(fp8["peak_cluster_flop_per_s"][0], math.floor(1e9 / 700) * 1978.9e12, rtol=1e-12)
 
 
 def test_methodology_table_overrides_power_and_peak():
@@ -161,6 +219,27 @@ def test_training_run_longer_than_period_ceiling():
     # 1 accelerator for 3.8e25 FLOP takes millennia: still a finite answer, not a period-limit error
     run = tables.training_run(_h100(gpus=1), 3.8e25)
     assert math.isfinite(run["energy_wh"]) and run["training_time_s"] > 1e6 * 3600
+
+
+def test_training_run_needs_mfu():
+    with pytest.raises(ValueError, match="mfu is needed for a training run"):
+        tables.training_run(_h100(mfu=None), 3.8e25)
+    with pytest.raises(ValueError, match="mfu is needed for a training run"):
+        tables.training_fleet(_h100(mfu=None), 3.8e25, 86_400)
+
+
+def test_longer_than_a_period():
+    assert tables.longer_than_a_period(1e6 * 3600 + 1) and not tables.longer_than_a_period(1e6 * 3600)
+    assert tables.longer_than_a_period(np.array([1.0, 4e9]))
+
+
+def test_training_fleet_energy_over_the_time_allowed():
+    s = _h100(electricity_price=0.08, utilization=0.8)
+    need = tables.training_fleet(s, 3.8e25, 90 * 86_400)
+    r = estimate(s.replace(gpus=need["gpus"], hours=90 * 24))
+    for key in ("energy_wh", "it_energy_wh", "cost"):
+        assert_allclose(need[key], getattr(r, key), rtol=1e-12)
+    assert need["emissions_kg"] is None and need["water_l"] is None
 
 
 def test_training_fleet_round_trip():
@@ -213,3 +292,15 @@ def test_comparison_rows():
     assert table["kind"][i] == "result"
     assert_allclose(table["b"][i], estimate(b).facility_power_w)
     assert table["a"][table["quantity"].index("hours")] is None
+
+
+def test_comparison_shows_a_registered_field():
+    from estimator import fields
+
+    spec = fields.register(fields.Field("test_knob", "ratio", "Test knob", "a field added at run time"))
+    try:
+        table = tables.comparison({"a": Scenario(gpus=1, gpu_watts=700, test_knob=0.5)})
+        i = table["quantity"].index("test_knob")
+        assert (table["label"][i], table["a"][i]) == ("Test knob", 0.5)
+    finally:
+        fields.unregister(spec.name)
