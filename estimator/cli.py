@@ -106,13 +106,13 @@ _METAVARS: dict[str, str] = {
     "kg/kWh": "KG_PER_KWH", "L/kWh": "L_PER_KWH", "FLOP/s": "FLOP_PER_S", "FLOP": "FLOP",
 }  # fmt: skip
 
-#: The commands' own inputs (the registry's COMMAND_INPUTS) each command takes, and shorter
-#: spellings kept from earlier versions (the first spelling names the value in messages).
+#: The commands' own inputs (the registry's COMMAND_INPUTS) each command takes; a field's first
+#: alias (``--power``) names the value in messages.
 _COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
     "fit": ("power_budget_w", "training_flop"),
     "train": ("parameters", "tokens", "training_flop", "training_time_s"),
 }
-_ALIASES: dict[str, tuple[str, ...]] = {"power_budget_w": ("--power",), "training_flop": ("--flop",)}
+
 
 #: How a text output shows a quantity where its registry unit reads worse (a share of 1 GW in %).
 _DISPLAY_UNITS: dict[str, str] = {"share_of_gigawatt": "%"}
@@ -266,7 +266,7 @@ def _add_command_fields(parser: argparse.ArgumentParser, command: str, title: st
         extra = ""
         if command == "fit" and name == "training_flop":
             extra = " of the reference run that 'runs in the period' counts (default: Llama 3 405B, 3.8e25)"
-        target.add_argument(*_ALIASES.get(name, ()), spec.option, dest=name, metavar=_metavar(spec), nargs="+",
+        target.add_argument(*spec.aliases, spec.option, dest=name, metavar=_metavar(spec), nargs="+",
                             help=_help(spec, extra))
     if deadline is not None:
         deadline.add_argument("--days", dest="deadline", metavar="DAYS", nargs="+",
@@ -405,7 +405,7 @@ def _command_value(args: argparse.Namespace, name: str) -> float | np.ndarray | 
     if texts is None:
         return None
     spec = fields.FIELDS[name]
-    label = _ALIASES[name][0].removeprefix("--") if name in _ALIASES else name
+    label = spec.aliases[0].removeprefix("--") if spec.aliases else name
     _no_range(args, label, texts)
     return validate.field(name, _parse(texts, spec.unit, label), label=label)
 

@@ -86,8 +86,8 @@ class Field:
         Decimals a number box shows.
     needs : tuple of str
         For an output: the optional inputs it cannot be computed without.
-    cli : str, optional
-        The command-line option, where it is not the name's (``--power``).
+    aliases : tuple of str
+        Shorter command-line options that mean the same (``--power``).
     """
 
     name: str
@@ -107,12 +107,12 @@ class Field:
     step: float = 0.01
     decimals: int = 3
     needs: tuple[str, ...] = ()
-    cli: str | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def option(self) -> str:
-        """Command-line option, e.g. ``--gpu-watts`` (``cli`` where the short form reads better)."""
-        return self.cli or "--" + self.name.replace("_", "-")
+        """Command-line option, e.g. ``--gpu-watts``."""
+        return "--" + self.name.replace("_", "-")
 
     @property
     def param(self) -> str:
@@ -197,12 +197,12 @@ INPUTS: tuple[Field, ...] = (
 #: Inputs of one question rather than of the fleet: budgets, training runs.
 COMMAND_INPUTS: tuple[Field, ...] = (
     _command("power_budget_w", "W", "Power budget (facility, full load)", "facility power budget at the grid "
-             "connection", "positive", 1e15, example="'1 GW', 150MW", cli="--power"),
+             "connection", "positive", 1e15, example="'1 GW', 150MW", aliases=("--power",)),
     _command("parameters", "count", "Parameters", "model parameters (dense)", "positive", 1e16,
              example="405B, 70e9"),
     _command("tokens", "count", "Training tokens", "training tokens", "positive", 1e18, example="15.6T"),
     _command("training_flop", "FLOP", "Training compute", "compute of the training run", "positive", 1e40,
-             example="3.8e25", cli="--flop"),
+             example="3.8e25", aliases=("--flop",)),
     _command("training_time_s", "s", "Training time", "wall-clock time of the training run", "positive", 1e12,
              example="'90 days'"),
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
@@ -421,7 +421,8 @@ def markdown_table(role: Role = "input") -> str:
         for f in chosen:
             valid = _RULE_WORDS[f.rule] + ("" if f.maximum is None else f", <= {f.maximum:g}")
             default = "required" if f.required else ("not set" if f.default is None else f"{f.default:g}")
-            rows.append(f"| `{f.name}` | {f.unit_text} | {valid} | {default} | {f.help} | `{f.option}` |")
+            options = ", ".join(f"`{o}`" for o in (f.option, *f.aliases))
+            rows.append(f"| `{f.name}` | {f.unit_text} | {valid} | {default} | {f.help} | {options} |")
     return "\n".join(rows) + "\n"
 
 
