@@ -51,28 +51,38 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import validate
+from estimator import energy, footprint, validate
 from estimator.catalog import Sourced, _lookup, _sourced
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
+
+    from estimator.scenario import Scenario
 
 __all__ = [
     "QueryPreset",
     "decode_tokens_per_s",
     "energy_per_query_wh",
     "energy_per_token_j",
+    "fleet_for_queries",
     "gpus_for_queries",
     "prefill_tokens_per_s",
     "queries",
     "queries_per_day",
     "query",
+    "query_footprint",
     "query_seconds",
 ]
 
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86_400.0
+GIGAWATT_W = 1e9
 FLOP_PER_PARAMETER_TOKEN = 2.0  # one multiply-add per active parameter per generated token (forward pass)
+
+
+def _plain(value: float | np.ndarray) -> float | np.ndarray:
+    """A 0-d result as a Python float, as every function of the library returns for scalar input."""
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def query_seconds(tokens_per_query: ArrayLike, tokens_per_s_per_gpu: ArrayLike,
@@ -387,7 +397,7 @@ def decode_tokens_per_s(active_parameters: ArrayLike, bytes_per_parameter: Array
     if peak_flop_per_s is None:
         return memory_bound
     compute_bound = prefill_tokens_per_s(n, peak_flop_per_s, mfu)
-    return np.minimum(memory_bound, compute_bound)
+    return _plain(np.minimum(memory_bound, compute_bound))
 
 
 def prefill_tokens_per_s(active_parameters: ArrayLike, peak_flop_per_s: ArrayLike,
@@ -428,6 +438,128 @@ def prefill_tokens_per_s(active_parameters: ArrayLike, peak_flop_per_s: ArrayLik
     n = validate.number("active_parameters", active_parameters, "positive")
     peak = validate.field("peak_flop_per_s", peak_flop_per_s)
     return peak * validate.field("mfu", mfu) / (FLOP_PER_PARAMETER_TOKEN * n)
+
+
+# --------------------------------------------------------------------------- what every door shows
+
+def query_footprint(scenario: Scenario) -> dict[str, float | np.ndarray | None]:
+    """One query of a scenario's fleet: energy, cost, emissions and water, and the fleet's daily volume.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With ``tokens_per_s_per_gpu`` and ``tokens_per_query`` (and input
+        tokens with their prefill throughput, if any).
+
+    Returns
+    -------
+    dict
+        ``energy_per_query_wh`` [Wh], ``energy_per_token_j`` [J],
+        ``queries_per_day`` [count], ``tokens_per_day`` (output) [count],
+        ``load_factor`` (the one used: the scenario's, else its
+        utilization) [unitless], ``load_factor_is_default`` [bool], and per
+        query where their inputs are given (None otherwise): ``cost``
+        [currency], ``emissions_kg`` and ``market_emissions_kg`` [kg CO2e],
+        ``water_l`` (site, from IT energy) and ``generation_water_l`` [L];
+        ``queries_per_day_per_gigawatt`` [count], the queries a day of as
+        many of these accelerators as 1 GW holds at full load.
+
+    References
+    ----------
+    .. [1] C. Elsworth et al., "Measuring the environmental impact of delivering
+       AI at Google Scale", arXiv:2508.15734 (2025): per prompt 0.24 Wh,
+       0.03 g CO2e (market-based) and 0.26 mL of water.
+
+    Examples
+    --------
+    >>> from estimator import Scenario
+    >>> s = Scenario(gpus=1000, gpu_watts=700, tokens_per_s_per_gpu=1000, tokens_per_query=500)
+    >>> round(query_footprint(s)["energy_per_query_wh"], 4)
+    0.0972
+    """
+    from estimator.scenario import estimate  # deferred: estimator.scenario imports this module
+
+    r = estimate(scenario)
+    s = scenario
+    out: dict[str, Any] = {
+        "energy_per_query_wh": r.energy_per_query_wh, "energy_per_token_j": r.energy_per_token_j,
+        "queries_per_day": r.queries_per_day,
+        "tokens_per_day": None if r.queries_per_day is None else r.queries_per_day * s.tokens_per_query,
+        "load_factor": s.utilization if s.load_factor is None else s.load_factor,
+        "load_factor_is_default": s.load_factor is None,
+        "queries_per_day_per_gigawatt": (None if r.queries_per_day is None
+                                         else r.queries_per_day / r.facility_power_w * GIGAWATT_W),
+    }
+    wh = r.energy_per_query_wh
+    given = wh is not None
+    it_wh = None if not given else wh * (r.it_power_w / r.facility_power_w)  # the query's IT share: ÷ PUE
+    out["cost"] = energy.cost(wh, s.electricity_price) if given and s.electricity_price is not None else None
+    out["emissions_kg"] = (energy.emissions_kg(wh, s.carbon_intensity)
+                           if given and s.carbon_intensity is not None else None)
+    out["market_emissions_kg"] = (footprint.market_emissions_kg(wh, s.market_carbon_intensity)
+                                  if given and s.market_carbon_intensity is not None else None)
+    out["water_l"] = energy.water_l(it_wh, s.wue) if given and s.wue is not None else None
+    out["generation_water_l"] = (footprint.generation_water_l(wh, s.generation_wue)
+                                 if given and s.generation_wue is not None else None)
+    return out
+
+
+def fleet_for_queries(scenario: Scenario, queries_per_day: ArrayLike,
+                      load_factor: ArrayLike | None = None) -> dict[str, float | np.ndarray]:
+    """The fleet of a scenario's accelerators that serves a demand, and the power it draws.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Accelerator, chain and serving assumptions (its ``gpus`` is replaced).
+    queries_per_day : numeric
+        Demand [count/day].
+    load_factor : numeric, optional
+        Average ÷ full-load throughput the fleet is sized for [unitless];
+        default the scenario's, else its utilization.
+
+    Returns
+    -------
+    dict
+        ``gpus`` (rounded up) [count], ``facility_power_w`` (full load) and
+        ``average_facility_power_w`` [W], ``energy_per_day_wh`` [Wh] and
+        ``share_of_gigawatt`` [unitless].
+
+    Raises
+    ------
+    ValueError
+        If the scenario lacks ``tokens_per_s_per_gpu`` or ``tokens_per_query``.
+
+    References
+    ----------
+    .. [1] J. You, "How much energy does ChatGPT use?", Epoch AI (2025).
+       https://epoch.ai/gradient-updates/how-much-energy-does-chatgpt-use
+
+    Examples
+    --------
+    >>> from estimator import Scenario
+    >>> s = Scenario(gpus=1, gpu_watts=700, tokens_per_s_per_gpu=1000, tokens_per_query=500)
+    >>> fleet_for_queries(s, 86.4e6, load_factor=0.5)["gpus"]
+    1000.0
+    """
+    from estimator.scenario import estimate  # deferred: estimator.scenario imports this module
+
+    s = scenario
+    for name in ("tokens_per_s_per_gpu", "tokens_per_query"):
+        if getattr(s, name) is None:
+            raise ValueError(f"sizing a fleet for a demand needs {name} (not given)")
+    if s.input_tokens_per_query is not None and s.prefill_tokens_per_s_per_gpu is None:
+        query_seconds(1, 1, s.input_tokens_per_query, None)  # raises, naming what is missing
+    if load_factor is None:
+        load_factor = s.utilization if s.load_factor is None else s.load_factor
+    prefill = s.prefill_tokens_per_s_per_gpu if s.input_tokens_per_query is not None else None
+    gpus = _plain(np.ceil(gpus_for_queries(queries_per_day, s.tokens_per_query, s.tokens_per_s_per_gpu, load_factor,
+                                    s.input_tokens_per_query, prefill)))
+    r = estimate(s.replace(gpus=gpus, load_factor=load_factor))
+    return {"gpus": gpus, "facility_power_w": r.facility_power_w,
+            "average_facility_power_w": r.average_facility_power_w,
+            "energy_per_day_wh": r.average_facility_power_w * SECONDS_PER_DAY / SECONDS_PER_HOUR,
+            "share_of_gigawatt": r.facility_power_w / GIGAWATT_W}
 
 
 # --------------------------------------------------------------------------- query presets
