@@ -194,20 +194,20 @@ INPUTS: tuple[Field, ...] = (
            example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
     _input("tokens_per_s_per_gpu", "count", "Output tokens per second per accelerator", "output (decode) tokens "
            "one accelerator serves per second at full load, in tokens/s", "at_least_one", 1e7,
-           example="1500, 2k", group="serving", widget_unit="tokens/s", widget_range=(1.0, 1e7), step=100.0,
+           example="1500, 2k", group="serving", widget_range=(1.0, 1e7), step=100.0,
            decimals=0),
     _input("tokens_per_query", "count", "Output tokens per query", "output tokens of one query (the answer)",
-           "at_least_one", 1e7, example="500, 7k", group="serving", widget_unit="tokens",
+           "at_least_one", 1e7, example="500, 7k", group="serving",
            widget_range=(1.0, 1e7), step=100.0, decimals=0),
     _input("load_factor", "ratio", "Load factor", "average ÷ full-load throughput over the period; "
            "utilization when not given", "fraction", None, example="0.5 or 50%", group="serving",
            widget_range=(0.01, 1.0), decimals=2),
     _input("input_tokens_per_query", "count", "Input tokens per query", "prompt (input) tokens of one query, "
            "read at the prefill throughput", "nonnegative", 1e8, example="10k", group="serving",
-           widget_unit="tokens", widget_range=(0.0, 1e8), step=1000.0, decimals=0),
+           widget_range=(0.0, 1e8), step=1000.0, decimals=0),
     _input("prefill_tokens_per_s_per_gpu", "count", "Input tokens per second per accelerator", "input "
            "(prefill) tokens one accelerator reads per second at full load, in tokens/s", "at_least_one", 1e9,
-           example="20k", group="serving", widget_unit="tokens/s", widget_range=(1.0, 1e9), step=1000.0,
+           example="20k", group="serving", widget_range=(1.0, 1e9), step=1000.0,
            decimals=0),
     _input("market_carbon_intensity", "kg/kWh", "Market-based carbon intensity", "emissions factor of the "
            "electricity bought (contracts, certificates), market-based", "nonnegative", 10.0,
