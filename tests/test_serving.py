@@ -225,7 +225,8 @@ def test_serving_array_equals_scalar():
     arrays = dict(gpus=rng.uniform(1, 1e6, 10), gpu_watts=rng.uniform(300, 1200, 10), pue=rng.uniform(1, 1.6, 10),
                   utilization=rng.uniform(0.2, 1, 10), load_factor=rng.uniform(0.1, 1, 10),
                   tokens_per_s_per_gpu=rng.uniform(10, 1e5, 10), tokens_per_query=rng.uniform(1, 1e4, 10),
-                  input_tokens_per_query=rng.uniform(0, 1e5, 10), prefill_tokens_per_s_per_gpu=rng.uniform(1e3, 1e6, 10),
+                  input_tokens_per_query=rng.uniform(0, 1e5, 10),
+                  prefill_tokens_per_s_per_gpu=rng.uniform(1e3, 1e6, 10),
                   hours=rng.uniform(1, 8760, 10), market_carbon_intensity=rng.uniform(0, 1, 10),
                   generation_wue=rng.uniform(0, 5, 10))
     vector = estimate(Scenario(**arrays))
