@@ -16,7 +16,7 @@ from estimator import Scenario, estimate, fields, footprint, serving, units
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
-# The chain of DESIGN's worked example: DGX H100 (10.2 kW for 8 × 700 W), network 1.10, PUE 1.2.
+# The chain of the worked example in docs/methodology.md: DGX H100 (10.2 kW for 8 × 700 W), network 1.10, PUE 1.2.
 H100 = dict(gpu_watts=700, server_overhead=10_200 / 5_600, network_overhead=1.10, pue=1.2)
 H100_BANDWIDTH_B_PER_S = 3.35e12  # NVIDIA H100 SXM5 datasheet: 3.35 TB/s HBM3 (some listings say 3.0)
 H100_BF16_PEAK = 989.4e12  # NVIDIA H100 datasheet, dense BF16
@@ -142,7 +142,7 @@ def test_epoch_gpt4o_query_reproduced():
 
 def _plausible_h100_fleet(**changes) -> Scenario:
     # A plausible 100k-H100 serving fleet (every figure an assumption):
-    # - chain: DESIGN's worked example (DGX H100 1.82, network 1.10, PUE 1.2); utilization 0.7, Epoch's
+    # - chain: the worked example of docs/methodology.md (DGX H100 1.82, network 1.10, PUE 1.2); utilization 0.7, Epoch's
     #   "0.7 of peak power" (Microsoft's measurement, as quoted in Epoch's spreadsheet);
     # - model: Epoch's GPT-4o assumption of 100B active parameters, in FP8 (1 byte), with a Llama 3.1
     #   70B-shaped KV cache (80 layers × 8 KV heads × 128 × 2 × 2 bytes = 320 KiB per token), 1,000 tokens
