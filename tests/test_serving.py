@@ -143,8 +143,7 @@ def test_epoch_gpt4o_query_reproduced():
 def _plausible_h100_fleet(**changes) -> Scenario:
     # A plausible 100k-H100 serving fleet (every figure an assumption):
     # - chain: the worked example of docs/methodology.md (DGX H100 1.82, network 1.10, PUE 1.2);
-    #   utilization 0.7, Epoch's
-    #   "0.7 of peak power" (Microsoft's measurement, as quoted in Epoch's spreadsheet);
+    #   utilization 0.7, Epoch's "0.7 of peak power" (Microsoft's measurement, as Epoch's spreadsheet quotes it);
     # - model: Epoch's GPT-4o assumption of 100B active parameters, in FP8 (1 byte), with a Llama 3.1
     #   70B-shaped KV cache (80 layers × 8 KV heads × 128 × 2 × 2 bytes = 320 KiB per token), 1,000 tokens
     #   of context, batch 64 per copy of the weights: the decode roofline at 3.35 TB/s;
