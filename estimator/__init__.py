@@ -32,6 +32,7 @@ from estimator.compute import (
     training_time_s,
 )
 from estimator.energy import cost, emissions_kg, energy_wh, water_l
+from estimator.footprint import embodied_emissions_kg, generation_water_l, market_emissions_kg
 from estimator.power import (
     accelerator_power_w,
     average_power_w,
@@ -42,6 +43,18 @@ from estimator.power import (
     server_power_w,
 )
 from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
+from estimator.serving import (
+    QueryPreset,
+    decode_tokens_per_s,
+    energy_per_query_wh,
+    energy_per_token_j,
+    gpus_for_queries,
+    prefill_tokens_per_s,
+    queries,
+    queries_per_day,
+    query,
+    query_seconds,
+)
 from estimator.solve import (
     facility_power_for_training,
     gpu_watts_for_power,
@@ -54,6 +67,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Estimate",
+    "QueryPreset",
     "Scenario",
     "__version__",
     "accelerator",
@@ -61,24 +75,36 @@ __all__ = [
     "accelerators",
     "average_power_w",
     "cost",
+    "decode_tokens_per_s",
+    "embodied_emissions_kg",
     "emissions_kg",
+    "energy_per_query_wh",
+    "energy_per_token_j",
     "energy_wh",
     "estimate",
     "facility_power_for_training",
     "facility_power_w",
     "fleet_facility_power_w",
     "flop_in_period",
+    "generation_water_l",
     "gpu_hours",
     "gpu_watts_for_power",
     "gpus_for_power",
+    "gpus_for_queries",
     "gpus_for_training",
     "it_power_w",
     "load_swing_w",
+    "market_emissions_kg",
     "methodologies",
     "methodology",
     "peak_cluster_flop_per_s",
+    "prefill_tokens_per_s",
     "preset_assumptions",
     "pue_for_power",
+    "queries",
+    "queries_per_day",
+    "query",
+    "query_seconds",
     "reference_cluster",
     "reference_clusters",
     "runs_in_period",

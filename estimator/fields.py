@@ -192,6 +192,29 @@ INPUTS: tuple[Field, ...] = (
            "nonnegative", 10.0, example="0.4 or '400 g/kWh'", group="period", widget_range=(0.0, 10.0)),
     _input("wue", "L/kWh", "WUE", "water usage effectiveness: site water ÷ IT energy", "nonnegative", 100.0,
            example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
+    _input("tokens_per_s_per_gpu", "count", "Output tokens per second per accelerator", "output (decode) tokens "
+           "one accelerator serves per second at full load, in tokens/s", "at_least_one", 1e7,
+           example="1500, 2k", group="serving", widget_range=(1.0, 1e7), step=100.0,
+           decimals=0),
+    _input("tokens_per_query", "count", "Output tokens per query", "output tokens of one query (the answer)",
+           "at_least_one", 1e7, example="500, 7k", group="serving",
+           widget_range=(1.0, 1e7), step=100.0, decimals=0),
+    _input("load_factor", "ratio", "Load factor", "average ÷ full-load throughput over the period; "
+           "utilization when not given", "fraction", None, example="0.5 or 50%", group="serving",
+           widget_range=(0.01, 1.0), decimals=2),
+    _input("input_tokens_per_query", "count", "Input tokens per query", "prompt (input) tokens of one query, "
+           "read at the prefill throughput", "nonnegative", 1e8, example="10k", group="serving",
+           widget_range=(0.0, 1e8), step=1000.0, decimals=0),
+    _input("prefill_tokens_per_s_per_gpu", "count", "Input tokens per second per accelerator", "input "
+           "(prefill) tokens one accelerator reads per second at full load, in tokens/s", "at_least_one", 1e9,
+           example="20k", group="serving", widget_range=(1.0, 1e9), step=1000.0,
+           decimals=0),
+    _input("market_carbon_intensity", "kg/kWh", "Market-based carbon intensity", "emissions factor of the "
+           "electricity bought (contracts, certificates), market-based", "nonnegative", 10.0,
+           example="0.1 or '100 g/kWh'", group="period", widget_range=(0.0, 10.0)),
+    _input("generation_wue", "L/kWh", "Water at the power plants", "water consumed generating each kWh of the "
+           "facility's electricity (off site)", "nonnegative", 1000.0, example="1.8", group="period",
+           widget_range=(0.0, 1000.0), decimals=2),
 )
 
 #: Inputs of one question rather than of the fleet: budgets, training runs.
@@ -239,6 +262,16 @@ OUTPUTS: tuple[Field, ...] = (
     _output("sustained_flop_per_s", "FLOP/s", "Sustained compute", "peak × MFU", needs=("peak_flop_per_s", "mfu")),
     _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period",
             needs=("peak_flop_per_s", "mfu", "hours")),
+    _output("energy_per_token_j", "J", "Energy per output token", "facility energy per output token at the "
+            "average load (decode throughput only)", needs=("tokens_per_s_per_gpu",)),
+    _output("energy_per_query_wh", "Wh", "Energy per query", "facility energy per query: its output tokens, "
+            "and its input tokens where given", needs=("tokens_per_s_per_gpu", "tokens_per_query")),
+    _output("queries_per_day", "count", "Queries a day", "queries the fleet serves a day at the average load",
+            needs=("tokens_per_s_per_gpu", "tokens_per_query")),
+    _output("market_emissions_kg", "kg", "Emissions over the period, market-based", "emissions over the period, "
+            "market-based", needs=("hours", "market_carbon_intensity")),
+    _output("generation_water_l", "L", "Power-plant water over the period", "water consumed at the power "
+            "plants over the period", needs=("hours", "generation_wue")),
 )
 
 #: Results of the tables and questions beyond :func:`estimator.estimate`.

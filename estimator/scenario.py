@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, fields, power, resolve, validate
+from estimator import catalog, compute, energy, fields, footprint, power, resolve, serving, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -419,4 +419,40 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
             out["sustained_flop_per_s"] = compute.sustained_flop_per_s(out["peak_cluster_flop_per_s"], s.mfu)
             if s.hours is not None:
                 out["flop_in_period"] = compute.flop_in_period(out["sustained_flop_per_s"], s.hours)
+    if s.hours is not None:
+        if s.market_carbon_intensity is not None:
+            out["market_emissions_kg"] = footprint.market_emissions_kg(out["energy_wh"], s.market_carbon_intensity)
+        if s.generation_wue is not None:
+            out["generation_water_l"] = footprint.generation_water_l(out["energy_wh"], s.generation_wue)
+    if s.tokens_per_s_per_gpu is not None:
+        out.update(_serving(s, facility))
+    return out
+
+
+def _serving(s: Scenario, facility: Numeric) -> dict[str, Numeric | None]:
+    """Energy per token and per query and queries a day; the load factor defaults to utilization."""
+    load = s.utilization if s.load_factor is None else s.load_factor
+    # facility × (utilization ÷ load factor) is the average draw per unit of load: the ratio is exactly 1
+    # when the load factor defaults to utilization, and a tiny utilization cannot underflow the draw first.
+    draw = facility * (s.utilization / load)
+    with np.errstate(over="ignore"):  # an overflow is refused below, naming the field
+        out = _serving_outputs(s, draw, load)
+    for name in ("energy_per_token_j", "energy_per_query_wh"):
+        if name in out and not np.all(np.isfinite(out[name])):
+            raise ValueError(f"load_factor is too small for {name} to be finite in float64 "
+                             f"(got {np.min(load)!r} with utilization {np.max(s.utilization)!r})")
+    return out
+
+
+def _serving_outputs(s: Scenario, draw: Numeric, load: Numeric) -> dict[str, Numeric | None]:
+    out: dict[str, Numeric | None] = {
+        "energy_per_token_j": serving.energy_per_token_j(draw, s.gpus, s.tokens_per_s_per_gpu)}
+    # Input tokens without a prefill throughput have no known cost: the per-query outputs are then absent.
+    if s.tokens_per_query is not None and (s.input_tokens_per_query is None
+                                           or s.prefill_tokens_per_s_per_gpu is not None):
+        prefill = s.prefill_tokens_per_s_per_gpu if s.input_tokens_per_query is not None else None
+        out["energy_per_query_wh"] = serving.energy_per_query_wh(
+            draw, s.gpus, s.tokens_per_s_per_gpu, s.tokens_per_query, 1.0, s.input_tokens_per_query, prefill)
+        out["queries_per_day"] = serving.queries_per_day(s.gpus, s.tokens_per_s_per_gpu, s.tokens_per_query, load,
+                                                         s.input_tokens_per_query, prefill)
     return out

@@ -15,6 +15,8 @@ FULL = dict(gpus=100_000, gpu_watts=700, server_overhead=1.82, network_overhead=
 def test_estimate_scalar_outputs_are_floats():
     result = estimate(Scenario(**FULL))
     for name in result.field_names():
+        if getattr(result, name) is None:  # an output of inputs FULL leaves out (serving, footprint)
+            continue
         assert type(getattr(result, name)) is float, name
 
 
@@ -68,6 +70,8 @@ def test_estimate_array_equals_scalar_calls():
     for i in range(20):
         one = estimate(Scenario(**{k: float(v[i]) for k, v in arrays.items()}))
         for name in vector.field_names():
+            if getattr(one, name) is None:  # an output of inputs these arrays leave out (serving, footprint)
+                continue
             assert_allclose(getattr(vector, name)[i], getattr(one, name), rtol=1e-15, err_msg=name)
 
 

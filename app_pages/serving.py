@@ -1,0 +1,137 @@
+"""Serving: energy per query and per token, and queries a day, for the sidebar's fleet; and the fleet a demand needs."""
+
+import streamlit as st
+
+import estimator
+from app_pages import common
+from estimator import fields, serving
+
+st.title("Serving")
+st.caption("What one query and one output token cost in facility energy on the sidebar's fleet, how many queries "
+           "it serves a day, and what fleet a demand needs. Throughput and token counts are inputs under "
+           "*Serving* in the sidebar; the presets and the estimate below fill them. " + common.ASSUMPTION_NOTE)
+
+s = common.require_scenario()
+QUERIES = estimator.queries()
+
+
+def _use(values: dict[str, float | None]) -> None:
+    """Put values into the sidebar as the user's own (a callback), so that the link carries them."""
+    st.session_state.setdefault("_typed", {}).update(values)
+    bad = st.session_state.setdefault("_invalid", {})
+    for name in values:
+        bad.pop(name, None)  # the new value replaces text that could not be read
+    common._write_widgets(list(values))  # the sidebar's own writer of its inputs
+
+
+def _use_query() -> None:
+    key = st.session_state.get("serving_query")
+    if key is not None:
+        preset = QUERIES[key].assumptions()
+        _use({"tokens_per_query": preset["tokens_per_query"],
+              "input_tokens_per_query": preset.get("input_tokens_per_query")})
+
+
+st.subheader("What a query is")
+c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+c1.selectbox("Query preset", list(QUERIES), format_func=lambda k: QUERIES[k].name, index=None,
+             placeholder="pick one to fill the token counts", key="serving_query", on_change=_use_query,
+             help="Sets the sidebar's output tokens per query, and input tokens where the preset has them.")
+chosen = st.session_state.get("serving_query")
+if chosen is not None:
+    c2.caption(QUERIES[chosen].description)
+    rows = [{"Input": fields.label(name), "Value": common.fmt(v.value, "count"), "Source": v.source,
+             "Note": v.note, "Confirmed": "yes" if v.confirmed else "no: our rounding or framing"}
+            for name, v in QUERIES[chosen].sourced_assumptions().items()]
+    common.table("serving_query_sources", {k: [r[k] for r in rows] for k in rows[0]})
+
+st.subheader("Throughput from model and hardware facts")
+st.caption("For those who do not know a tokens/s figure: decode is limited by memory bandwidth (the weights read "
+           "once per step for the whole batch, plus each sequence's KV cache) and by compute (2 FLOP per active "
+           "parameter per token), whichever binds first. An upper bound: real servers reach less.")
+e1, e2, e3, e4 = st.columns(4)
+params_text = e1.text_input("Active parameters [count]", value="100B", key="serving_active_parameters",
+                            help="Epoch AI's assumption for GPT-4o: 100B active of about 400B in total.")
+bytes_per = e2.selectbox("Bytes per parameter", [2.0, 1.0, 0.5], index=1, key="serving_bytes",
+                         format_func={2.0: "2 (BF16)", 1.0: "1 (FP8)", 0.5: "0.5 (4-bit)"}.get)
+bandwidth_text = e3.text_input("Memory bandwidth [bytes/s]", value="3.35T", key="serving_bandwidth",
+                               help="Per accelerator; NVIDIA H100 SXM: 3.35 TB/s.")
+batch = e4.number_input("Batch [sequences]", min_value=1, max_value=100_000, value=64, step=8, key="serving_batch",
+                        help="Sequences decoded together by one copy of the weights.")
+e5, e6, e7 = st.columns(3)
+kv_text = e5.text_input("KV cache per token [bytes]", value="327,680", key="serving_kv",
+                        help="2 × layers × KV heads × head size × bytes; Llama 3.1 70B in BF16: 320 KiB.")
+context_text = e6.text_input("Context while decoding [tokens]", value="1,000", key="serving_context")
+e7.caption(f"Compute limit at the sidebar's peak, {common.fmt(s.peak_flop_per_s, 'FLOP/s')}; prefill at the "
+           f"sidebar's MFU, {common.fmt(s.mfu, '%')}.")
+facts = [common.parse_input(text, "count", name) for text, name in
+         ((params_text, "active_parameters"), (bandwidth_text, "memory_bandwidth_b_per_s"),
+          (kv_text, "kv_cache_bytes_per_token"), (context_text, "context_tokens"))]
+decode = prefill = None
+if None not in facts:
+    n, bandwidth, kv, context = facts
+    decode = common.guarded(serving.decode_tokens_per_s, n, bytes_per, bandwidth, batch, kv, context,
+                            s.peak_flop_per_s)
+    if s.peak_flop_per_s is not None and s.mfu is not None:
+        prefill = common.guarded(serving.prefill_tokens_per_s, n, s.peak_flop_per_s, s.mfu)
+    b1, b2 = st.columns(2)
+    b1.button(f"Use {common.fmt(decode, 'count')} output tokens/s per accelerator", key="serving_use_decode",
+              on_click=_use, args=({"tokens_per_s_per_gpu": decode},), icon=":material/input:",
+              disabled=not decode >= 1, help="Below 1 token/s the estimate cannot be used (the field's floor)."
+              if not decode >= 1 else "Puts the estimate into the sidebar as your value.")
+    b2.button(f"Use {common.fmt(prefill, 'count')} input tokens/s per accelerator", key="serving_use_prefill",
+              on_click=_use, args=({"prefill_tokens_per_s_per_gpu": prefill},),
+              disabled=prefill is None or not prefill >= 1, icon=":material/input:",
+              help="Prefill is compute-bound: peak × MFU ÷ (2 × active parameters); needs an MFU in the sidebar.")
+
+st.subheader(f"One query on {common.fmt(s.gpus, 'count')} accelerators")
+if s.tokens_per_s_per_gpu is None or s.tokens_per_query is None:
+    st.info("Give output tokens per second per accelerator and output tokens per query under *Serving* in the "
+            "sidebar (or use the preset and the estimate above) to see energy per query and queries a day. "
+            "No throughput is made up.", icon=":material/info:")
+    common.stop()
+f = common.guarded(serving.query_footprint, s)
+if f["energy_per_query_wh"] is None:
+    st.warning("Input tokens are given without an input (prefill) throughput, so their cost is unknown: give "
+               "input tokens per second per accelerator in the sidebar, or empty the input tokens.",
+               icon=":material/warning:")
+    common.stop()
+load_note = ("the sidebar's utilization, as no load factor is given" if f["load_factor_is_default"]
+             else "as given")
+common.kpi_row("kpis_serving", [
+    ("Energy per query", common.fmt(f["energy_per_query_wh"], "Wh"),
+     "average facility draw per accelerator × accelerator-seconds per query ÷ load factor"),
+    ("Energy per output token", common.fmt(f["energy_per_token_j"], "J"),
+     "average facility draw ÷ (accelerators × output tokens/s × load factor); decode only"),
+    ("Queries a day", common.fmt(f["queries_per_day"], "count"),
+     "accelerators × load factor × 86,400 s ÷ accelerator-seconds per query"),
+    ("Load factor", common.fmt(f["load_factor"], "%"), f"average ÷ full-load throughput: {load_note}"),
+])
+common.kpi_row("kpis_serving_footprint", [
+    ("Emissions per query (location-based)", common.fmt(f["emissions_kg"], "kg CO2e"),
+     None if f["emissions_kg"] is not None else "Set a grid carbon intensity in the sidebar."),
+    ("Emissions per query (market-based)", common.fmt(f["market_emissions_kg"], "kg CO2e"),
+     None if f["market_emissions_kg"] is not None else "Set a market-based carbon intensity in the sidebar."),
+    ("Site water per query", common.fmt(f["water_l"], "L"),
+     None if f["water_l"] is not None else "Set a WUE in the sidebar."),
+    ("Power-plant water per query", common.fmt(f["generation_water_l"], "L"),
+     None if f["generation_water_l"] is not None else "Set the water at the power plants in the sidebar."),
+])
+st.caption(f"As many of these accelerators as 1 GW holds at full load serve "
+           f"{common.fmt(f['queries_per_day_per_gigawatt'], 'count')} such queries a day. Published for "
+           "comparison: Google, 0.24 Wh for the median Gemini Apps text prompt (arXiv:2508.15734, 2025); "
+           "Epoch AI, about 0.3 Wh for a typical GPT-4o query (2025).")
+
+st.subheader("A demand: the fleet it needs")
+demand_text = st.text_input("Queries a day [count, e.g. 2.5B]", value="1B", key="serving_demand")
+demand = common.parse_input(demand_text, "count", "queries_per_day")
+if demand is None:
+    common.stop()
+need = common.guarded(serving.fleet_for_queries, s, demand)
+common.kpi_row("kpis_serving_demand", [
+    ("Accelerators needed", common.fmt(need["gpus"], "count"),
+     "queries a day × accelerator-seconds per query ÷ (86,400 s × load factor), rounded up"),
+    ("Facility power (full load)", common.fmt(need["facility_power_w"], "W"), "that fleet through the power chain"),
+    ("Share of 1 GW", common.fmt(need["share_of_gigawatt"], "%"), None),
+    ("Facility energy a day", common.fmt(need["energy_per_day_wh"], "Wh"), "average facility draw × 24 h"),
+])
