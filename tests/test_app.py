@@ -576,7 +576,7 @@ def test_scenario_json_holds_assumptions_and_results():
 
 def test_share_url_restores_scenario():
     s = _default(gpus=16_384, pue=1.1, electricity_price=0.05)
-    params = links.query_from_scenario(s, {"accelerator": "h100-sxm", "methodology": "nameplate"})
+    params = links.write({"accelerator": "h100-sxm", "methodology": "nameplate"}, s.to_dict())
     at = _run("fleet", params)
     assert not at.warning
     assert at.text_input(key="gpus").value == "16,384"
