@@ -64,6 +64,8 @@ class Field:
         The range every value must lie in (see :mod:`estimator.validate`).
     maximum : float, optional
         A sanity ceiling against typos and unit slips (inclusive).
+    minimum : float, optional
+        A floor (inclusive), only where a smaller valid value would overflow an output.
     default : float, optional
         The value of an explicit ``Scenario(...)`` that leaves it out; None
         means the assumption is absent (outputs that need it are None).
@@ -97,6 +99,7 @@ class Field:
     role: Role = "input"
     rule: Rule = "any"
     maximum: float | None = None
+    minimum: float | None = None
     default: float | None = None
     required: bool = False
     example: str = ""
@@ -200,7 +203,7 @@ INPUTS: tuple[Field, ...] = (
            "at_least_one", 1e7, example="500, 7k", group="serving",
            widget_range=(1.0, 1e7), step=100.0, decimals=0),
     _input("load_factor", "ratio", "Load factor", "average ÷ full-load throughput over the period; "
-           "utilization when not given", "fraction", None, example="0.5 or 50%", group="serving",
+           "utilization when not given", "fraction", None, minimum=1e-6, example="0.5 or 50%", group="serving",
            widget_range=(0.01, 1.0), decimals=2),
     _input("input_tokens_per_query", "count", "Input tokens per query", "prompt (input) tokens of one query, "
            "read at the prefill throughput", "nonnegative", 1e8, example="10k", group="serving",
@@ -452,7 +455,8 @@ def markdown_table(role: Role = "input") -> str:
     else:
         rows = ["| name | unit | valid | default | meaning | option |", "|---|---|---|---|---|---|"]
         for f in chosen:
-            valid = _RULE_WORDS[f.rule] + ("" if f.maximum is None else f", <= {f.maximum:g}")
+            valid = _RULE_WORDS[f.rule] + ("" if f.minimum is None else f", >= {f.minimum:g}") + (
+                "" if f.maximum is None else f", <= {f.maximum:g}")
             default = "required" if f.required else ("not set" if f.default is None else f"{f.default:g}")
             options = ", ".join(f"`{o}`" for o in (f.option, *f.aliases))
             rows.append(f"| `{f.name}` | {f.unit_text} | {valid} | {default} | {f.help} | {options} |")

@@ -95,8 +95,11 @@ def _rule_holds(low: float, high: float, rule: str) -> bool:
 
 
 def _fail(field: str, index: tuple[int, ...] | None, value: float, rule: str,
-          maximum: float | None = None) -> ValueError:
+          maximum: float | None = None, minimum: float | None = None) -> ValueError:
     where = field if index is None else field + _index_text(index)
+    if minimum is not None and math.isfinite(value) and value < minimum and _rule_holds(value, value, rule):
+        return ValueError(f"{where} must be >= {minimum:g} (got {value!r}); "
+                          "the floor keeps every output finite")
     if maximum is not None and math.isfinite(value) and value > maximum:
         return ValueError(f"{where} must be <= {maximum:g} (got {value!r}); "
                           "the limit catches typos and unit slips")
@@ -155,7 +158,7 @@ def _as_float_array(field: str, value: object) -> np.ndarray:
 
 
 def number(field: str, value: ArrayLike, rule: Rule = "any",
-           maximum: float | None = None) -> float | np.ndarray:
+           maximum: float | None = None, minimum: float | None = None) -> float | np.ndarray:
     """Check one input and return it as float64.
 
     Parameters
@@ -168,6 +171,8 @@ def number(field: str, value: ArrayLike, rule: Rule = "any",
         The range the value must lie in; every rule also requires finiteness.
     maximum : float, optional
         A sanity ceiling (inclusive) against typos such as 10^15 accelerators.
+    minimum : float, optional
+        A floor (inclusive) where a smaller valid value would overflow an output.
 
     Returns
     -------
@@ -187,19 +192,23 @@ def number(field: str, value: ArrayLike, rule: Rule = "any",
     array = _as_float_array(field, value)
     if array.ndim == 0:
         scalar = float(array)
-        if not _rule_holds(scalar, scalar, rule) or (maximum is not None and scalar > maximum):
-            raise _fail(field, None, scalar, rule, maximum)
+        if (not _rule_holds(scalar, scalar, rule) or (maximum is not None and scalar > maximum)
+                or (minimum is not None and scalar < minimum)):
+            raise _fail(field, None, scalar, rule, maximum, minimum)
         return scalar
     if array.size == 0:
         raise ValueError(f"{field} must not be empty (got an array of shape {array.shape})")
-    high = float(array.max())
-    if not _rule_holds(float(array.min()), high, rule) or (maximum is not None and high > maximum):
+    high, low = float(array.max()), float(array.min())
+    if (not _rule_holds(low, high, rule) or (maximum is not None and high > maximum)
+            or (minimum is not None and low < minimum)):
         bad = _violates(array, rule)
         if maximum is not None:
             bad |= array > maximum
+        if minimum is not None:
+            bad |= array < minimum
         flat_index = int(np.argmax(bad.ravel()))
         index = tuple(int(i) for i in np.unravel_index(flat_index, array.shape))
-        raise _fail(field, index, float(array[index]), rule, maximum)
+        raise _fail(field, index, float(array[index]), rule, maximum, minimum)
     return array
 
 
@@ -239,7 +248,7 @@ def field(name: str, value: ArrayLike, label: str | None = None) -> float | np.n
         The value as float64.
     """
     spec = fields.FIELDS[name]
-    return number(label or name, value, spec.rule, spec.maximum)
+    return number(label or name, value, spec.rule, spec.maximum, spec.minimum)
 
 
 def optional(name: str, value: ArrayLike | None) -> float | np.ndarray | None:

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from estimator import Scenario, catalog, cli, estimate, io, links, units, validate
+from estimator import Scenario, catalog, cli, estimate, fields, io, links, units
 from estimator.scenario import Estimate
 
 EXAMPLES = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -44,9 +44,12 @@ OPTIONAL = tuple(n for n in Scenario.field_names() if n not in REQUIRED)
 
 def valid(name: str) -> st.SearchStrategy[float]:
     """Every valid value of a field: its rule (validate.FIELDS) up to its sanity ceiling, both ends included."""
-    rule, maximum = validate.FIELDS[name]
+    spec = fields.FIELDS[name]
+    rule, maximum = spec.rule, spec.maximum
     low, exclude = {"positive": (0.0, True), "nonnegative": (0.0, False), "at_least_one": (1.0, False),
                     "fraction": (0.0, True)}[rule]
+    if spec.minimum is not None:  # a floor that keeps every output finite
+        low, exclude = spec.minimum, False
     return st.floats(low, 1.0 if rule == "fraction" else maximum, exclude_min=exclude)
 
 
@@ -99,7 +102,9 @@ def test_every_valid_scenario_gives_finite_outputs(s):
 @EXAMPLES
 @given(s=scenarios(shapes=((),)), k=st.floats(1e-3, 1e3))
 def test_power_scales_with_fleet_size(s, k):
-    assume(0 < s.gpus * k <= validate.FIELDS["gpus"][1])
+    if not 0 < s.gpus * k <= fields.FIELDS["gpus"].maximum:
+        k = 1 / k  # scale the other way rather than discard the example
+    assume(0 < s.gpus * k <= fields.FIELDS["gpus"].maximum)
     bigger = estimate(s.replace(gpus=s.gpus * k))
     assume(estimate(s).facility_power_w > 1e-300)  # away from underflow
     np.testing.assert_allclose(bigger.facility_power_w, estimate(s).facility_power_w * k, rtol=1e-12)
