@@ -12,6 +12,7 @@ Examples
 168.2
 """
 
+from estimator.campus import Campus, CampusEstimate, Timeline, estimate, h100_equivalents, timeline
 from estimator.catalog import (
     accelerator,
     accelerators,
@@ -32,6 +33,16 @@ from estimator.compute import (
     training_time_s,
 )
 from estimator.energy import cost, emissions_kg, energy_wh, water_l
+from estimator.money import (
+    amortized_capex,
+    capex,
+    capital_recovery_factor,
+    cost_per_gpu_hour,
+    facility_capex,
+    gpus_for_capex,
+    hardware_capex,
+    total_cost,
+)
 from estimator.power import (
     accelerator_power_w,
     average_power_w,
@@ -41,7 +52,7 @@ from estimator.power import (
     load_swing_w,
     server_power_w,
 )
-from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
+from estimator.scenario import Estimate, Scenario, preset_assumptions
 from estimator.solve import (
     facility_power_for_training,
     gpu_watts_for_power,
@@ -53,25 +64,36 @@ from estimator.solve import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Campus",
+    "CampusEstimate",
     "Estimate",
     "Scenario",
+    "Timeline",
     "__version__",
     "accelerator",
     "accelerator_power_w",
     "accelerators",
+    "amortized_capex",
     "average_power_w",
+    "capex",
+    "capital_recovery_factor",
     "cost",
+    "cost_per_gpu_hour",
     "emissions_kg",
     "energy_wh",
     "estimate",
+    "facility_capex",
     "facility_power_for_training",
     "facility_power_w",
     "fleet_facility_power_w",
     "flop_in_period",
     "gpu_hours",
     "gpu_watts_for_power",
+    "gpus_for_capex",
     "gpus_for_power",
     "gpus_for_training",
+    "h100_equivalents",
+    "hardware_capex",
     "it_power_w",
     "load_swing_w",
     "methodologies",
@@ -86,6 +108,8 @@ __all__ = [
     "site",
     "sites",
     "sustained_flop_per_s",
+    "timeline",
+    "total_cost",
     "training_flop",
     "training_time_s",
     "water_l",

@@ -39,6 +39,7 @@ UNIT_TEXT: dict[str, str] = {
     "count": "count", "W": "W", "ratio": "unitless", "h": "h", "s": "s", "$/kWh": "currency/kWh",
     "kg/kWh": "kg CO2e/kWh", "L/kWh": "L/kWh", "FLOP/s": "FLOP/s", "FLOP": "FLOP", "Wh": "Wh",
     "$": "currency", "kg": "kg CO2e", "L": "L", "GPU-h": "GPU-h", "runs": "runs",
+    "$/W": "currency/W", "years": "years",
 }
 
 
@@ -192,6 +193,21 @@ INPUTS: tuple[Field, ...] = (
            "nonnegative", 10.0, example="0.4 or '400 g/kWh'", group="period", widget_range=(0.0, 10.0)),
     _input("wue", "L/kWh", "WUE", "water usage effectiveness: site water ÷ IT energy", "nonnegative", 100.0,
            example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
+    _input("accelerator_cost", "$", "Cost per accelerator", "capital cost of one accelerator with its share of "
+           "servers, network and storage", "positive", 1e8, example="40000, '$40k'", group="money",
+           widget="text"),
+    _input("facility_cost_per_w", "$/W", "Facility cost per watt", "building, power and cooling per watt of "
+           "critical IT (as the industry quotes it)", "nonnegative", 1e3, example="12, '$12/W', '$12M/MW'",
+           group="money", widget_range=(0.0, 1e3), step=0.5, decimals=2),
+    _input("hardware_life_years", "years", "Hardware life", "years the accelerators, servers and network are "
+           "amortized over", "positive", 100.0, example="5, '60 months'", group="money",
+           widget_range=(0.1, 100.0), step=0.5, decimals=1),
+    _input("facility_life_years", "years", "Facility life", "years the building, power and cooling are "
+           "amortized over", "positive", 100.0, example="20", group="money", widget_range=(0.1, 100.0),
+           step=1.0, decimals=1),
+    _input("discount_rate", "ratio", "Discount rate", "annual cost of capital; absent or 0 means straight-line "
+           "amortization", "nonnegative", 1.0, example="0.08 or 8%", group="money", widget_range=(0.0, 1.0),
+           step=0.01, decimals=3),
 )
 
 #: Inputs of one question rather than of the fleet: budgets, training runs.
@@ -207,6 +223,8 @@ COMMAND_INPUTS: tuple[Field, ...] = (
              example="'90 days'"),
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
              "nonnegative", 1.0, example="0.15", widget="number"),
+    _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
+             "houses them", "positive", 1e15, example="'$10B', 10e9"),
 )
 
 #: What :func:`estimator.estimate` returns, in order; labels say full load or
@@ -239,6 +257,24 @@ OUTPUTS: tuple[Field, ...] = (
     _output("sustained_flop_per_s", "FLOP/s", "Sustained compute", "peak × MFU", needs=("peak_flop_per_s", "mfu")),
     _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period",
             needs=("peak_flop_per_s", "mfu", "hours")),
+    _output("hardware_capex", "$", "Hardware capital cost", "accelerators with their servers, network and "
+            "storage (gpus × accelerator_cost)", needs=("accelerator_cost",)),
+    _output("facility_capex", "$", "Facility capital cost", "building, power and cooling (IT power × "
+            "facility_cost_per_w)", needs=("facility_cost_per_w",)),
+    _output("capex", "$", "Capital cost", "hardware plus facility capital cost",
+            needs=("accelerator_cost", "facility_cost_per_w")),
+    _output("amortized_capex", "$", "Capital cost over the period", "capital cost amortized over the period "
+            "(straight line, or with the discount rate's capital recovery factor)",
+            needs=("accelerator_cost", "facility_cost_per_w", "hardware_life_years", "facility_life_years",
+                   "hours")),
+    _output("total_cost", "$", "Capital plus energy over the period", "amortized capital plus electricity "
+            "over the period (capital plus energy; not a full TCO)",
+            needs=("accelerator_cost", "facility_cost_per_w", "hardware_life_years", "facility_life_years",
+                   "hours", "electricity_price")),
+    _output("cost_per_gpu_hour", "$", "Cost per accelerator-hour", "capital plus energy per accelerator-hour "
+            "(not a full TCO)",
+            needs=("accelerator_cost", "facility_cost_per_w", "hardware_life_years", "facility_life_years",
+                   "hours", "electricity_price")),
 )
 
 #: Results of the tables and questions beyond :func:`estimator.estimate`.

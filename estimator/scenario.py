@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, fields, power, resolve, validate
+from estimator import catalog, compute, energy, fields, money, power, resolve, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -419,4 +419,17 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
             out["sustained_flop_per_s"] = compute.sustained_flop_per_s(out["peak_cluster_flop_per_s"], s.mfu)
             if s.hours is not None:
                 out["flop_in_period"] = compute.flop_in_period(out["sustained_flop_per_s"], s.hours)
+    if s.accelerator_cost is not None:
+        out["hardware_capex"] = money.hardware_capex(s.gpus, s.accelerator_cost)
+    if s.facility_cost_per_w is not None:
+        out["facility_capex"] = money.facility_capex(it, s.facility_cost_per_w)
+    if s.accelerator_cost is not None and s.facility_cost_per_w is not None:
+        out["capex"] = money.capex(out["hardware_capex"], out["facility_capex"])
+        if s.hours is not None and s.hardware_life_years is not None and s.facility_life_years is not None:
+            out["amortized_capex"] = money.amortized_capex(
+                out["hardware_capex"], out["facility_capex"], s.hours, s.hardware_life_years,
+                s.facility_life_years, s.discount_rate)
+            if s.electricity_price is not None:
+                out["total_cost"] = money.total_cost(out["amortized_capex"], out["cost"])
+                out["cost_per_gpu_hour"] = money.cost_per_gpu_hour(out["total_cost"], s.gpus, s.hours)
     return out

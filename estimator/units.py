@@ -60,6 +60,7 @@ volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
 carbon intensity (kg/kWh) mass/energy, e.g. kg/kWh, g/kWh, t/MWh, kg CO2e/kWh
 water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
 energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh, 8 ¢/kWh
+capital per power ($/W)   [currency][k, M, B]/power, e.g. $12/W, $12M/MW, $12B/GW, $12,000/kW
 money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
 ========================  ===========================================================
 
@@ -301,6 +302,35 @@ class _MoneyKind(_Kind):
         return _is_currency_code(token) and token.casefold() not in self.folded
 
 
+class _PerPowerMoneyKind(_Kind):
+    """Capital per unit of power: an optional currency and scale, then '/W', '/kW', '/MW' or '/GW'.
+
+    How builders quote a facility's cost: "$12/W", "12 USD/W", "$12M/MW",
+    "$12B/GW" and "$12,000/kW" are all 12 per watt. The denominator is
+    required: a lone "$12M" is an amount of money.
+    """
+
+    _PATTERN = re.compile(
+        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Za-z]{{3}})?\s*"
+        r"(?P<scale>k|K|M|B|bn|T|thousand|million|billion|trillion)?\s*"
+        r"(?P<cur2>[A-Za-z]{3})?\s*(?:/|(?i:per)\s)\s*(?P<den>.+)"
+    )
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        match = self._PATTERN.fullmatch(unit)
+        if match is None:
+            raise _UnitError("")
+        for cur in (match["cur"], match["cur2"]):
+            if cur is not None and cur.isalpha() and not _is_currency_code(cur):
+                raise _UnitError("")
+        scale = Fraction(1) if match["scale"] is None else _SCALE_ALIASES[match["scale"]][0]
+        p_factor, p_name = _POWER.resolve(match["den"], strict)
+        return scale / p_factor, f"/{p_name}"
+
+    def suggestions(self) -> list[str]:
+        return ["$/W", "/W", "$/kW", "$M/MW", "$B/GW", "USD/W", "EUR/kW"]
+
+
 class _CountKind(_Kind):
     """A count: a k/M/B/T scale, then optionally what is counted ("16k GPUs", "24,576 H100").
 
@@ -486,17 +516,23 @@ _PRICE = _PriceKind(
     "an optional currency then /kWh, /MWh or /Wh, e.g. $/kWh, USD/MWh", {}, currency=True,
 )  # fmt: skip
 
+_CAPITAL_PER_POWER = _PerPowerMoneyKind(
+    "capital_per_power", "a cost per watt", "$/W", "'12', '$12/W', '$12B/GW', '$12,000/kW'",
+    "an optional currency and scale, then /W, /kW, /MW or /GW, e.g. $/W, USD/kW, $M/MW", {}, currency=True,
+)  # fmt: skip
+
 # Order matters for target names: 'FLOPS' names a rate, 'T' a count.
 _KINDS = (
-    _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _MASS, _VOLUME, _RATIO, _COUNT,
-    _MONEY,
+    _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _CAPITAL_PER_POWER, _MASS, _VOLUME,
+    _RATIO, _COUNT, _MONEY,
 )  # fmt: skip
 # Kinds whose units are a bare scale letter tell nothing about dimension, so they
 # are not used to say "a count was given" when another kind was expected.
 _WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY))
-_TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1))}
+_TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1)),
+                 "$/W": (_CAPITAL_PER_POWER, Fraction(1))}
 _TARGETS_HELP = (
-    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, kg, L, $ "
+    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $ "
     "or any unit they accept, e.g. MW, TWh, days, TFLOP/s, t, m3"
 )
 
