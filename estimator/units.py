@@ -1340,13 +1340,14 @@ _PERCENT_PER_ONE = 100
 _CARBON_LABEL = "kg CO2e/kWh"
 _UNIT_ALIASES = {  # other spellings of format_value's units (the command line's kinds)
     "$": "currency", "$/kWh": "currency/kWh", "kg/kWh": _CARBON_LABEL, "kg CO2/kWh": _CARBON_LABEL,
+    "$/W": "currency/W",
 }  # fmt: skip
 # Units whose cells carry no unit text (what is counted is said by the column's label).
 _BARE_UNITS = frozenset({"count", "ratio", "runs"})
 # Display units of format_header's scaled columns, per format_value unit: the parse target
 # whose kind a display unit must be, and what follows the display unit in the header.
 _HEADER_KINDS = {
-    "kg CO2e": ("kg", " CO2e"), "currency": ("$", ""), "currency/kWh": ("$/kWh", ""),
+    "kg CO2e": ("kg", " CO2e"), "currency": ("$", ""), "currency/kWh": ("$/kWh", ""), "currency/W": ("$/W", ""),
     _CARBON_LABEL: ("kg/kWh", ""), "GPU-h": ("count", " GPU-h"), "%": ("ratio", ""), "runs": ("count", " runs"),
 }  # fmt: skip
 
@@ -1384,7 +1385,7 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
     unit : str
         The library unit of ``value``: "W", "Wh", "FLOP/s", "FLOP", "count",
         "kg", "kg CO2e", "L", "currency" (also "$"), "currency/kWh" (also
-        "$/kWh"), "kg CO2e/kWh" (also "kg/kWh"), "L/kWh", "s", "h", "ratio",
+        "$/kWh"), "currency/W" (also "$/W"), "kg CO2e/kWh" (also "kg/kWh"), "L/kWh", "s", "h", "ratio",
         "%" (``value`` a fraction: 0.41 shows as "41.0%"), "runs" or "GPU-h".
         Any other unit shows as ``f"{value:.4g} {unit}"``.
     digits : int, default 3
@@ -1406,7 +1407,8 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
           then M/B/T right after the number ("26.6M GPU-h").
         - runs: one decimal below 1,000 ("3.5"), then as a count.
         - currency: "$123", "$1,220", "$1.22M", "$123.9M", "$10.0B" (no space
-          before the suffix); currency/kWh: significant figures ("$0.0800/kWh").
+          before the suffix); currency/kWh, currency/W: significant figures
+          ("$0.0800/kWh", "$12.0/W").
         - kg CO2e/kWh, L/kWh: plain significant figures ("0.400 kg CO2e/kWh").
         - s, h: the duration in its natural unit ("54.3 days", "3.2 h").
         - ratio: four significant figures, trailing zeros dropped ("1.821",
@@ -1469,9 +1471,9 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
     if unit == "currency":
         sign, text = _money_text(number, digits)
         return f"{sign}${text}"
-    if unit == "currency/kWh":
+    if unit in ("currency/kWh", "currency/W"):
         text = _plain(abs(number), digits)
-        return f"{'-' if number < 0 else ''}${text}/kWh"
+        return f"{'-' if number < 0 else ''}${text}/{unit.split('/')[1]}"
     if unit in (_CARBON_LABEL, "L/kWh"):
         return f"{_plain(number, digits)} {unit}"
     if unit in ("s", "h"):
