@@ -20,6 +20,7 @@ PAGES = [
     st.Page("app_pages/energy.py", title="Energy & emissions", icon=":material/eco:", url_path="energy"),
     st.Page("app_pages/training.py", title="Training run", icon=":material/model_training:",
             url_path="training"),
+    st.Page("app_pages/campus.py", title="Campus & build-out", icon=":material/domain:", url_path="campus"),
     st.Page("app_pages/uncertainty.py", title="Uncertainty", icon=":material/casino:", url_path="uncertainty"),
     st.Page("app_pages/compare.py", title="Compare & share", icon=":material/compare_arrows:",
             url_path="compare"),

@@ -198,6 +198,46 @@ class Campus:
         return tuple(out)
 
 
+def from_presets(accelerators: Sequence[str], gpus: Sequence[ArrayLike], names: Sequence[str] | None = None,
+                 online: Sequence[Any] | None = None, retire: Sequence[Any] | None = None,
+                 methodology: str | None = None, site: str | None = None, precision: str = "bf16",
+                 date: str | None = None, **shared: Any) -> Campus:
+    """A campus of accelerator presets: one block per accelerator and count, sharing everything else.
+
+    Parameters
+    ----------
+    accelerators : sequence of str
+        One accelerator key per block (see :func:`estimator.accelerators`).
+    gpus : sequence of numeric
+        Accelerators in each block [count].
+    names, online, retire : sequence, optional
+        As :class:`Campus`.
+    methodology, site, precision, date : optional
+        As :meth:`Scenario.from_accelerator`, for every block.
+    **shared
+        Scenario fields given to every block (prices, lives, hours, ...),
+        applied over the presets.
+
+    Returns
+    -------
+    Campus
+
+    Examples
+    --------
+    >>> c = from_presets(["h100-sxm", "gb200"], [100_000, 50_000], online=["2025-01-01", "2025-10-01"],
+    ...                  hours=8760)
+    >>> [s.gpu_watts for s in c.scenarios]
+    [700.0, 1200.0]
+    """
+    keys, counts = list(accelerators), list(gpus)
+    if len(keys) != len(counts):
+        raise ValueError(f"accelerators and gpus must have one entry per block (got {len(keys)} and {len(counts)})")
+    scenarios = [Scenario.from_accelerator(key, gpus=count, methodology=methodology, site=site,
+                                           precision=precision, date=date, **shared)
+                 for key, count in zip(keys, counts, strict=True)]
+    return Campus(scenarios, names=names, online=online, retire=retire)
+
+
 def _bf16_peak(s: Scenario) -> Numeric | None:
     """One accelerator's dense BF16 peak: the scenario's own, or the catalogue's for an FP8 preset."""
     if s.presets.get("precision", "bf16") != "fp8":
@@ -449,6 +489,11 @@ class Timeline:
     def field_names(self) -> tuple[str, ...]:
         """The fields given over time: ``gpus``, ``h100_equivalents`` and the additive outputs."""
         return tuple(self._blocks)
+
+    def total(self, name: str) -> float | None:
+        """One field summed over every block and period (energy, cost, ... over the whole timeline)."""
+        value = getattr(self, name)
+        return None if value is None else float(value.sum())
 
     def by_block(self, name: str) -> np.ndarray | None:
         """One field per block and period, shape (blocks, periods): the stacked layers of a chart."""

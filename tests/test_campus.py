@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import os
+
+os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
+
+import datetime
 import time
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import estimator
-from estimator import Campus, Scenario, campus, fields, io, timeline
+from estimator import Campus, Scenario, campus, fields, io, timeline, units
 from estimator.scenario import estimate as estimate_one
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -327,3 +331,98 @@ def test_load_campus_json_and_shared_keys(tmp_path):
 def test_loads_campus_invalid(text, error, match):
     with pytest.raises(error, match=match):
         io.loads_campus(text)
+
+
+# --------------------------------------------------------------------------- the dashboard page
+
+APP = str(ROOT / "app.py")
+# The page's illustrative starting blocks, with the dashboard's prefills (one year, MFU 0.4).
+BUILDOUT = campus.from_presets(["h100-sxm", "gb200", "gb200"], [100_000, 100_000, 200_000],
+                               names=["Hall 1", "Hall 2", "Hall 3"],
+                               online=["2025-01-01", "2025-10-01", "2026-07-01"], hours=8760, mfu=0.4)
+
+
+def test_from_presets_blocks_resolve_their_own_accelerator():
+    assert [s.gpu_watts for s in BUILDOUT.scenarios] == [700.0, 1200.0, 1200.0]
+    assert BUILDOUT.scenarios[1].provenance["server_overhead"].preset == "gb200"
+    with pytest.raises(ValueError, match="one entry per block"):
+        campus.from_presets(["h100-sxm"], [1, 2])
+    with pytest.raises(ValueError, match="h100-sxm"):
+        campus.from_presets(["h100"], [1])
+
+
+@pytest.fixture
+def page():
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("app_pages/campus.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    yield at
+    st.cache_data.clear()
+
+
+def _metrics(at, key):
+    return {m.label: m.value for m in at.get_by_key(key).metric}
+
+
+def test_page_shows_the_librarys_campus(page):
+    r = estimator.estimate(BUILDOUT)
+    kpis = _metrics(page, "kpis_campus")
+    assert kpis["Accelerators"] == units.format_value(r.gpus, "count") == "400,000"
+    assert kpis["H100-equivalents"] == units.format_value(r.h100_equivalents, "count")
+    assert kpis["Facility power, full load"] == units.format_value(r.facility_power_w, "W")
+    table = page.get_by_key("campus_block_table").dataframe[0].value
+    assert table["Block"].tolist() == ["Hall 1", "Hall 2", "Hall 3"]
+    assert table["Facility power"].tolist() == [units.format_value(e.facility_power_w, "W") for e in r.blocks]
+    assert page.get_by_key("chart_campus_power") is not None
+    t = timeline(BUILDOUT, "2025-01-01", "2027-12-31", "quarter")
+    rows = page.get_by_key("campus_timeline_table").dataframe[0].value
+    assert rows["Facility power"].tolist() == [units.format_value(v, "W") for v in t.facility_power_w]
+    assert _metrics(page, "kpis_campus_timeline")["Energy over the timeline"] == units.format_value(
+        t.total("energy_wh"), "Wh")
+    # without money inputs the money figures are absent, and the page says what to set
+    assert set(_metrics(page, "kpis_campus_money").values()) == {"—"}
+    assert any("Cost per accelerator" in i.value or "cost per accelerator" in i.value for i in page.info)
+
+
+def test_page_money_from_the_sidebar(page):
+    page.button(key="campus_fill_money").click().run()
+    assert not page.exception
+    money = dict(accelerator_cost=40_000.0, facility_cost_per_w=12.0, hardware_life_years=5.0,
+                 facility_life_years=20.0)
+    c = campus.from_presets(["h100-sxm", "gb200", "gb200"], [100_000, 100_000, 200_000], hours=8760, mfu=0.4,
+                            **money)
+    r = estimator.estimate(c)
+    kpis = _metrics(page, "kpis_campus_money")
+    assert kpis["Capital cost"] == units.format_value(r.capex, "currency")
+    assert kpis["Amortized capital over 1 year"] == units.format_value(r.amortized_capex, "currency")
+    # the sidebar's inputs now hold them, as the user's values
+    assert page.session_state["_typed"]["facility_cost_per_w"] == 12.0
+    page.number_input(key="electricity_price").set_value(0.08).run()
+    r = estimator.estimate(campus.from_presets(["h100-sxm", "gb200", "gb200"], [100_000, 100_000, 200_000],
+                                               hours=8760, mfu=0.4, electricity_price=0.08, **money))
+    kpis = _metrics(page, "kpis_campus_money")
+    assert kpis["Capital plus energy over 1 year"] == units.format_value(r.total_cost, "currency")
+
+
+def test_page_start_table_and_edits(page):
+    page.selectbox(key="campus_start").set_value("colossus").run()
+    assert _metrics(page, "kpis_campus")["Accelerators"] == "230,000"
+    page.session_state["campus_blocks"] = {"edited_rows": {"0": {"Accelerators": 100_000}}, "added_rows": [],
+                                           "deleted_rows": []}
+    page.run()
+    assert not page.exception
+    assert _metrics(page, "kpis_campus")["Accelerators"] == "130,000"
+
+
+def test_page_step_and_bad_dates(page):
+    page.selectbox(key="campus_freq").set_value("year").run()
+    rows = page.get_by_key("campus_timeline_table").dataframe[0].value
+    assert rows["From"].tolist() == ["2025-01-01", "2026-01-01", "2027-01-01"]
+    page.date_input(key="campus_to").set_value(datetime.date(2024, 1, 1)).run()
+    assert not page.exception
+    assert any("must end on or after its start" in e.value for e in page.error)
