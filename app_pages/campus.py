@@ -41,6 +41,10 @@ FREQ_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 GIGAWATT_MW = units.to_unit(tables.GIGAWATT_W, "MW")
 
 
+def _shown(name: str, value: float) -> str:
+    return common.fmt(value, fields.FIELDS[name].unit_text)
+
+
 def _start_table(start: str) -> pd.DataFrame:
     rows = STARTS[start][1]
     return pd.DataFrame({"Block": [r[0] for r in rows], "Accelerator": [r[1] for r in rows],
@@ -134,6 +138,7 @@ dates = [str(d) for d in t.dates]
 data = vega.table({
     "date": dates * len(t.names),
     "block": [n for n in t.names for _ in dates],
+    "position": [i for i, _ in enumerate(t.names) for _ in dates],  # the first block at the bottom of the stack
     "MW": units.to_unit(powers.ravel(), "MW"),
     "text": [common.fmt(v, "W") for v in powers.ravel()],
 })
@@ -146,6 +151,7 @@ common.chart("chart_campus_power", vega.chart(
                       "y": vega.field("MW", title="Facility power at full load [MW]", stack="zero"),
                       "color": vega.nominal("block", sort=order, title="Block",
                                             scale={"range": vega.LAYER_PALETTE * 4}),
+                      "order": vega.field("position", sort="ascending"),
                       "tooltip": [vega.tooltip("block", "Block"), vega.tooltip("date", "From", "temporal"),
                                   vega.tooltip("text", "Power")]}},
         {"data": {"values": [{"MW": GIGAWATT_MW, "label": "1 GW"}]},
@@ -188,9 +194,9 @@ if absent:
             "figures.", icon=":material/info:")
 st.button("Fill illustrative money figures (unconfirmed)", key="campus_fill_money", on_click=_fill_money,
           icon=":material/payments:",
-          help="; ".join(f"{fields.label(k)}: {v:g} — {note}" for k, (v, note) in MONEY_PREFILLS.items()))
+          help="; ".join(f"{fields.label(k)}: {_shown(k, v)} — {note}" for k, (v, note) in MONEY_PREFILLS.items()))
 st.caption("Illustrative money figures, if filled: " + "; ".join(
-    f"{fields.label(k).lower()} {v:g} ({note})" for k, (v, note) in MONEY_PREFILLS.items()) + ".")
+    f"{fields.label(k).lower()} {_shown(k, v)} ({note})" for k, (v, note) in MONEY_PREFILLS.items()) + ".")
 
 st.subheader(f"Over the timeline, by {freq}")
 by_period = {

@@ -195,7 +195,7 @@ INPUTS: tuple[Field, ...] = (
            example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
     _input("accelerator_cost", "$", "Cost per accelerator", "capital cost of one accelerator with its share of "
            "servers, network and storage", "positive", 1e8, example="40000, '$40k'", group="money",
-           widget="text"),
+           widget_range=(1.0, 1e8), step=1000.0, decimals=0),
     _input("facility_cost_per_w", "$/W", "Facility cost per watt", "building, power and cooling per watt of "
            "critical IT (as the industry quotes it)", "nonnegative", 1e3, example="12, '$12/W', '$12M/MW'",
            group="money", widget_range=(0.0, 1e3), step=0.5, decimals=2),
