@@ -21,6 +21,7 @@ PAGES = [
     st.Page("app_pages/training.py", title="Training run", icon=":material/model_training:",
             url_path="training"),
     st.Page("app_pages/serving.py", title="Serving", icon=":material/chat:", url_path="serving"),
+    st.Page("app_pages/campus.py", title="Campus & build-out", icon=":material/domain:", url_path="campus"),
     st.Page("app_pages/uncertainty.py", title="Uncertainty", icon=":material/casino:", url_path="uncertainty"),
     st.Page("app_pages/compare.py", title="Compare & share", icon=":material/compare_arrows:",
             url_path="compare"),

@@ -12,6 +12,7 @@ Examples
 168.2
 """
 
+from estimator.campus import Campus, CampusEstimate, Timeline, estimate, h100_equivalents, timeline
 from estimator.catalog import (
     accelerator,
     accelerators,
@@ -33,6 +34,16 @@ from estimator.compute import (
 )
 from estimator.energy import cost, emissions_kg, energy_wh, water_l
 from estimator.footprint import embodied_emissions_kg, generation_water_l, market_emissions_kg
+from estimator.money import (
+    amortized_capex,
+    capex,
+    capital_recovery_factor,
+    cost_per_gpu_hour,
+    facility_capex,
+    gpus_for_capex,
+    hardware_capex,
+    total_cost,
+)
 from estimator.power import (
     accelerator_power_w,
     average_power_w,
@@ -42,7 +53,7 @@ from estimator.power import (
     load_swing_w,
     server_power_w,
 )
-from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
+from estimator.scenario import Estimate, Scenario, preset_assumptions
 from estimator.serving import (
     QueryPreset,
     decode_tokens_per_s,
@@ -66,15 +77,22 @@ from estimator.solve import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Campus",
+    "CampusEstimate",
     "Estimate",
     "QueryPreset",
     "Scenario",
+    "Timeline",
     "__version__",
     "accelerator",
     "accelerator_power_w",
     "accelerators",
+    "amortized_capex",
     "average_power_w",
+    "capex",
+    "capital_recovery_factor",
     "cost",
+    "cost_per_gpu_hour",
     "decode_tokens_per_s",
     "embodied_emissions_kg",
     "emissions_kg",
@@ -82,6 +100,7 @@ __all__ = [
     "energy_per_token_j",
     "energy_wh",
     "estimate",
+    "facility_capex",
     "facility_power_for_training",
     "facility_power_w",
     "fleet_facility_power_w",
@@ -89,9 +108,12 @@ __all__ = [
     "generation_water_l",
     "gpu_hours",
     "gpu_watts_for_power",
+    "gpus_for_capex",
     "gpus_for_power",
     "gpus_for_queries",
     "gpus_for_training",
+    "h100_equivalents",
+    "hardware_capex",
     "it_power_w",
     "load_swing_w",
     "market_emissions_kg",
@@ -112,6 +134,8 @@ __all__ = [
     "site",
     "sites",
     "sustained_flop_per_s",
+    "timeline",
+    "total_cost",
     "training_flop",
     "training_time_s",
     "water_l",

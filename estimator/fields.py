@@ -39,6 +39,7 @@ UNIT_TEXT: dict[str, str] = {
     "count": "count", "W": "W", "ratio": "unitless", "h": "h", "s": "s", "$/kWh": "currency/kWh",
     "kg/kWh": "kg CO2e/kWh", "L/kWh": "L/kWh", "FLOP/s": "FLOP/s", "FLOP": "FLOP", "Wh": "Wh",
     "$": "currency", "kg": "kg CO2e", "L": "L", "GPU-h": "GPU-h", "runs": "runs",
+    "$/W": "currency/W", "years": "years",
 }
 
 
@@ -90,6 +91,12 @@ class Field:
         For an output: the optional inputs it cannot be computed without.
     aliases : tuple of str
         Shorter command-line options that mean the same (``--power``).
+    ratio_of : tuple of str, optional
+        For an output that is a ratio of two sums (numerator, denominator): how a campus of
+        blocks recomputes it rather than summing it.
+    additive : bool
+        Whether an output sums over a campus's blocks; False (and no ``ratio_of``) leaves it
+        absent for a campus rather than wrong.
     """
 
     name: str
@@ -111,6 +118,8 @@ class Field:
     decimals: int = 3
     needs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    ratio_of: tuple[str, str] | None = None
+    additive: bool = True
 
     @property
     def option(self) -> str:
@@ -154,9 +163,11 @@ def _command(name: str, unit: str, label: str, help: str, rule: Rule, maximum: f
 
 
 def _output(name: str, unit: str, label: str, help: str = "", rule: Rule = "any",
-            maximum: float | None = None, needs: tuple[str, ...] = ()) -> Field:
+            maximum: float | None = None, needs: tuple[str, ...] = (),
+            ratio_of: tuple[str, str] | None = None, additive: bool = True) -> Field:
     # An output's rule applies where a question takes it as an input (a power budget).
-    return Field(name, unit, label, help or label, "output", rule, maximum, widget="none", needs=needs)
+    return Field(name, unit, label, help or label, "output", rule, maximum, widget="none", needs=needs,
+                 ratio_of=ratio_of, additive=additive and ratio_of is None)
 
 
 #: The Scenario's fields, in the order every door lists them. The ceilings are
@@ -218,6 +229,24 @@ INPUTS: tuple[Field, ...] = (
     _input("generation_wue", "L/kWh", "Water at the power plants", "water consumed generating each kWh of the "
            "facility's electricity (off site)", "nonnegative", 1000.0, example="1.8", group="period",
            widget_range=(0.0, 1000.0), decimals=2),
+    _input("embodied_kg_per_gpu", "kg", "Embodied emissions per accelerator", "manufacturing emissions of one "
+           "accelerator with its share of servers, network and building", "nonnegative", 1e6,
+           example="'2.5 t CO2e'", group="period", widget_range=(0.0, 1e6), step=100.0, decimals=0),
+    _input("accelerator_cost", "$", "Cost per accelerator", "capital cost of one accelerator with its share of "
+           "servers, network and storage", "positive", 1e8, example="40000, '$40k'", group="money",
+           widget_range=(1.0, 1e8), step=1000.0, decimals=0),
+    _input("facility_cost_per_w", "$/W", "Facility cost per watt", "building, power and cooling per watt of "
+           "critical IT (as the industry quotes it)", "nonnegative", 1e3, example="12, '$12/W', '$12M/MW'",
+           group="money", widget_range=(0.0, 1e3), step=0.5, decimals=2),
+    _input("hardware_life_years", "years", "Hardware life", "years the accelerators, servers and network are "
+           "amortized over", "positive", 100.0, example="5, '60 months'", group="money",
+           widget_range=(0.1, 100.0), step=0.5, decimals=1),
+    _input("facility_life_years", "years", "Facility life", "years the building, power and cooling are "
+           "amortized over", "positive", 100.0, example="20", group="money", widget_range=(0.1, 100.0),
+           step=1.0, decimals=1),
+    _input("discount_rate", "ratio", "Discount rate", "annual cost of capital; absent or 0 means straight-line "
+           "amortization", "nonnegative", 1.0, example="0.08 or 8%", group="money", widget_range=(0.0, 1.0),
+           step=0.01, decimals=3),
 )
 
 #: Inputs of one question rather than of the fleet: budgets, training runs.
@@ -233,6 +262,8 @@ COMMAND_INPUTS: tuple[Field, ...] = (
              example="'90 days'"),
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
              "nonnegative", 1.0, example="0.15", widget="number"),
+    _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
+             "houses them", "positive", 1e15, example="'$10B', 10e9"),
 )
 
 #: What :func:`estimator.estimate` returns, in order; labels say full load or
@@ -247,7 +278,7 @@ OUTPUTS: tuple[Field, ...] = (
     _output("average_facility_power_w", "W", "Facility power, average",
             "facility power, average over the period (× utilization)"),
     _output("watts_per_gpu", "W", "Facility power per accelerator", "all-in facility power per accelerator, "
-            "full load"),
+            "full load", ratio_of=("facility_power_w", "gpus")),
     _output("host_power_w", "W", "of which host", "host: CPUs, memory, NICs, fans, PSU loss"),
     _output("network_storage_power_w", "W", "of which network and storage"),
     _output("cooling_conversion_power_w", "W", "of which cooling and power conversion"),
@@ -266,15 +297,37 @@ OUTPUTS: tuple[Field, ...] = (
     _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period",
             needs=("peak_flop_per_s", "mfu", "hours")),
     _output("energy_per_token_j", "J", "Energy per output token", "facility energy per output token at the "
-            "average load (decode throughput only)", needs=("tokens_per_s_per_gpu",)),
+            "average load (decode throughput only)", needs=("tokens_per_s_per_gpu",), additive=False),
     _output("energy_per_query_wh", "Wh", "Energy per query", "facility energy per query: its output tokens, "
-            "and its input tokens where given", needs=("tokens_per_s_per_gpu", "tokens_per_query")),
+            "and its input tokens where given", needs=("tokens_per_s_per_gpu", "tokens_per_query"),
+            additive=False),
     _output("queries_per_day", "count", "Queries a day", "queries the fleet serves a day at the average load",
             needs=("tokens_per_s_per_gpu", "tokens_per_query")),
     _output("market_emissions_kg", "kg", "Emissions over the period, market-based", "emissions over the period, "
             "market-based", needs=("hours", "market_carbon_intensity")),
     _output("generation_water_l", "L", "Power-plant water over the period", "water consumed at the power "
             "plants over the period", needs=("hours", "generation_wue")),
+    _output("embodied_emissions_kg", "kg", "Embodied emissions over the period", "manufacturing emissions of "
+            "the hardware, spread over its life (hours ÷ hardware life)",
+            needs=("embodied_kg_per_gpu", "hours", "hardware_life_years")),
+    _output("hardware_capex", "$", "Hardware capital cost", "accelerators with their servers, network and "
+            "storage (gpus × accelerator_cost)", needs=("accelerator_cost",)),
+    _output("facility_capex", "$", "Facility capital cost", "building, power and cooling (IT power × "
+            "facility_cost_per_w)", needs=("facility_cost_per_w",)),
+    _output("capex", "$", "Capital cost", "hardware plus facility capital cost",
+            needs=("accelerator_cost", "facility_cost_per_w")),
+    _output("amortized_capex", "$", "Capital cost over the period", "capital cost amortized over the period "
+            "(straight line, or with the discount rate's capital recovery factor)",
+            needs=("accelerator_cost", "facility_cost_per_w", "hardware_life_years", "facility_life_years",
+                   "hours")),
+    _output("total_cost", "$", "Capital plus energy over the period", "amortized capital plus electricity "
+            "over the period (capital plus energy; not a full TCO)",
+            needs=("accelerator_cost", "facility_cost_per_w", "hardware_life_years", "facility_life_years",
+                   "hours", "electricity_price")),
+    _output("cost_per_gpu_hour", "$", "Cost per accelerator-hour", "capital plus energy per accelerator-hour "
+            "(not a full TCO)",
+            needs=("accelerator_cost", "facility_cost_per_w", "hardware_life_years", "facility_life_years",
+                   "hours", "electricity_price"), ratio_of=("total_cost", "gpu_hours")),
 )
 
 #: Results of the tables and questions beyond :func:`estimator.estimate`.

@@ -1077,3 +1077,131 @@ def save_uncertain(s: Scenario, specs: Mapping[str, object], path: str | os.Path
     path = Path(path)
     text = dumps_uncertain(s, specs, _format_of(path, format), name=name, description=description)
     return write_text_atomic(path, text)
+
+
+# --------------------------------------------------------------------------- campus files
+
+#: Keys of one ``[[block]]`` of a campus file besides the scenario's own.
+CAMPUS_BLOCK_KEYS: tuple[str, ...] = ("name", "online", "retire")
+
+
+def campus_from_dict(mapping: Mapping[str, Any]) -> Any:
+    """Build a :class:`~estimator.campus.Campus` from a campus file's key/value pairs.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        ``block``: a list of tables, one per block, each a scenario's keys
+        (presets, fields, as in :func:`scenario_from_dict`) plus ``name``,
+        ``online`` and ``retire`` (ISO dates, as text or TOML dates). Any
+        other top-level key except ``name`` and ``description`` is a
+        scenario key shared by every block; a block's own value overrides it.
+
+    Returns
+    -------
+    Campus
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`scenario_from_dict` for each block, the message starting
+        with the block (``block 2 ('GB200'): gpus must be > 0 (got 0.0)``);
+        for a file without blocks, or a block that is not a table.
+
+    Examples
+    --------
+    >>> c = campus_from_dict({"server_overhead": 1.82, "pue": 1.1, "block": [
+    ...     {"name": "H100", "gpus": 200_000, "gpu_watts": 700, "online": "2025-01-01"},
+    ...     {"name": "GB200", "gpus": 30_000, "gpu_watts": 1200, "online": "2025-06-01"}]})
+    >>> c.names, [str(d) for d in c.online]
+    (('H100', 'GB200'), ['2025-01-01', '2025-06-01'])
+    """
+    from estimator.campus import Campus, _date  # campus imports scenario; kept out of io's import time
+
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"a campus must be a table of key = value pairs (got {type(mapping).__name__})")
+    blocks = mapping.get("block")
+    if blocks is None:
+        raise ValueError("a campus file needs at least one [[block]] table (got none)")
+    if not isinstance(blocks, list) or not blocks:
+        raise TypeError("block must be an array of tables, one [[block]] per block "
+                        f"(got {type(blocks).__name__ if not isinstance(blocks, list) else 'an empty list'})")
+    shared = {k: v for k, v in mapping.items() if k not in ("block", *METADATA_KEYS)}
+    scenarios, names, online, retire = [], [], [], []
+    for i, block in enumerate(blocks, start=1):
+        if not isinstance(block, Mapping):
+            raise TypeError(f"block {i} must be a table of key = value pairs (got {type(block).__name__})")
+        label = block.get("name")
+        where = f"block {i}" + (f" ({label!r})" if isinstance(label, str) else "")
+        try:
+            own = {k: v for k, v in block.items() if k not in CAMPUS_BLOCK_KEYS}
+            if "name" in block:
+                _text("name", block["name"])
+            scenarios.append(scenario_from_dict({**shared, **own}))
+            online.append(_date("online", block.get("online")))
+            retire.append(_date("retire", block.get("retire")))
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"{where}: {exc}") from None
+        names.append(label)
+    names = [f"block {i}" if n is None else n for i, n in enumerate(names, start=1)]
+    return Campus(scenarios, names=names, online=online, retire=retire)
+
+
+def loads_campus(data: str | bytes, format: str = "toml", *, max_bytes: int = MAX_BYTES) -> Any:
+    """Read a campus from the content of a TOML or JSON file (see :func:`campus_from_dict`).
+
+    Parameters
+    ----------
+    data : str or bytes
+        The file's content; bytes must be UTF-8.
+    format : {"toml", "json"}, default "toml"
+        File format.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest content accepted [bytes].
+
+    Returns
+    -------
+    Campus
+
+    Examples
+    --------
+    >>> c = loads_campus('''
+    ... pue = 1.1
+    ... [[block]]
+    ... name = "hall A"
+    ... accelerator = "h100-sxm"
+    ... gpus = "100k"
+    ... online = 2025-01-01
+    ... ''')
+    >>> c.names, c.scenarios[0].gpu_watts, str(c.online[0])
+    (('hall A',), 700.0, '2025-01-01')
+    """
+    return campus_from_dict(_parse(data, format, max_bytes))
+
+
+def load_campus(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Any:
+    """Read a campus file, format from its suffix (``.toml`` or ``.json``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    max_bytes : int, default :data:`MAX_BYTES`
+        Largest file accepted [bytes].
+
+    Returns
+    -------
+    Campus
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    ValueError, TypeError
+        As :func:`loads_campus`, the message starting with the file's path.
+    """
+    mapping = load_mapping(path, max_bytes=max_bytes)
+    try:
+        return campus_from_dict(mapping)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{path}: {exc}") from None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, fields, footprint, power, resolve, serving, validate
+from estimator import catalog, compute, energy, fields, footprint, money, power, resolve, serving, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -424,8 +424,24 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
             out["market_emissions_kg"] = footprint.market_emissions_kg(out["energy_wh"], s.market_carbon_intensity)
         if s.generation_wue is not None:
             out["generation_water_l"] = footprint.generation_water_l(out["energy_wh"], s.generation_wue)
+    if s.embodied_kg_per_gpu is not None and s.hours is not None and s.hardware_life_years is not None:
+        out["embodied_emissions_kg"] = footprint.embodied_emissions_kg(s.gpus, s.embodied_kg_per_gpu, s.hours,
+                                                                       s.hardware_life_years)
     if s.tokens_per_s_per_gpu is not None:
         out.update(_serving(s, facility))
+    if s.accelerator_cost is not None:
+        out["hardware_capex"] = money.hardware_capex(s.gpus, s.accelerator_cost)
+    if s.facility_cost_per_w is not None:
+        out["facility_capex"] = money.facility_capex(it, s.facility_cost_per_w)
+    if s.accelerator_cost is not None and s.facility_cost_per_w is not None:
+        out["capex"] = money.capex(out["hardware_capex"], out["facility_capex"])
+        if s.hours is not None and s.hardware_life_years is not None and s.facility_life_years is not None:
+            out["amortized_capex"] = money.amortized_capex(
+                out["hardware_capex"], out["facility_capex"], s.hours, s.hardware_life_years,
+                s.facility_life_years, s.discount_rate)
+            if s.electricity_price is not None:
+                out["total_cost"] = money.total_cost(out["amortized_capex"], out["cost"])
+                out["cost_per_gpu_hour"] = money.cost_per_gpu_hour(out["total_cost"], s.gpus, s.hours)
     return out
 
 

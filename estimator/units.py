@@ -60,6 +60,7 @@ volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
 carbon intensity (kg/kWh) mass/energy, e.g. kg/kWh, g/kWh, t/MWh, kg CO2e/kWh
 water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
 energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh, 8 ¢/kWh
+capital per power ($/W)   [currency][k, M, B]/power, e.g. $12/W, $12M/MW, $12B/GW, $12,000/kW
 money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
 ========================  ===========================================================
 
@@ -301,6 +302,35 @@ class _MoneyKind(_Kind):
         return _is_currency_code(token) and token.casefold() not in self.folded
 
 
+class _PerPowerMoneyKind(_Kind):
+    """Capital per unit of power: an optional currency and scale, then '/W', '/kW', '/MW' or '/GW'.
+
+    How builders quote a facility's cost: "$12/W", "12 USD/W", "$12M/MW",
+    "$12B/GW" and "$12,000/kW" are all 12 per watt. The denominator is
+    required: a lone "$12M" is an amount of money.
+    """
+
+    _PATTERN = re.compile(
+        rf"(?P<cur>[{_CURRENCY_SYMBOLS}]|[A-Za-z]{{3}})?\s*"
+        r"(?P<scale>k|K|M|B|bn|T|thousand|million|billion|trillion)?\s*"
+        r"(?P<cur2>[A-Za-z]{3})?\s*(?:/|(?i:per)\s)\s*(?P<den>.+)"
+    )
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        match = self._PATTERN.fullmatch(unit)
+        if match is None:
+            raise _UnitError("")
+        for cur in (match["cur"], match["cur2"]):
+            if cur is not None and cur.isalpha() and not _is_currency_code(cur):
+                raise _UnitError("")
+        scale = Fraction(1) if match["scale"] is None else _SCALE_ALIASES[match["scale"]][0]
+        p_factor, p_name = _POWER.resolve(match["den"], strict)
+        return scale / p_factor, f"/{p_name}"
+
+    def suggestions(self) -> list[str]:
+        return ["$/W", "/W", "$/kW", "$M/MW", "$B/GW", "USD/W", "EUR/kW"]
+
+
 class _CountKind(_Kind):
     """A count: a k/M/B/T scale, then optionally what is counted ("16k GPUs", "24,576 H100").
 
@@ -486,17 +516,23 @@ _PRICE = _PriceKind(
     "an optional currency then /kWh, /MWh or /Wh, e.g. $/kWh, USD/MWh", {}, currency=True,
 )  # fmt: skip
 
+_CAPITAL_PER_POWER = _PerPowerMoneyKind(
+    "capital_per_power", "a cost per watt", "$/W", "'12', '$12/W', '$12B/GW', '$12,000/kW'",
+    "an optional currency and scale, then /W, /kW, /MW or /GW, e.g. $/W, USD/kW, $M/MW", {}, currency=True,
+)  # fmt: skip
+
 # Order matters for target names: 'FLOPS' names a rate, 'T' a count.
 _KINDS = (
-    _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _MASS, _VOLUME, _RATIO, _COUNT,
-    _MONEY,
+    _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _CAPITAL_PER_POWER, _MASS, _VOLUME,
+    _RATIO, _COUNT, _MONEY,
 )  # fmt: skip
 # Kinds whose units are a bare scale letter tell nothing about dimension, so they
 # are not used to say "a count was given" when another kind was expected.
 _WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY))
-_TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1))}
+_TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1)),
+                 "$/W": (_CAPITAL_PER_POWER, Fraction(1))}
 _TARGETS_HELP = (
-    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, kg, L, $ "
+    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $ "
     "or any unit they accept, e.g. MW, TWh, days, TFLOP/s, t, m3"
 )
 
@@ -1304,13 +1340,14 @@ _PERCENT_PER_ONE = 100
 _CARBON_LABEL = "kg CO2e/kWh"
 _UNIT_ALIASES = {  # other spellings of format_value's units (the command line's kinds)
     "$": "currency", "$/kWh": "currency/kWh", "kg/kWh": _CARBON_LABEL, "kg CO2/kWh": _CARBON_LABEL,
+    "$/W": "currency/W",
 }  # fmt: skip
 # Units whose cells carry no unit text (what is counted is said by the column's label).
 _BARE_UNITS = frozenset({"count", "ratio", "runs"})
 # Display units of format_header's scaled columns, per format_value unit: the parse target
 # whose kind a display unit must be, and what follows the display unit in the header.
 _HEADER_KINDS = {
-    "kg CO2e": ("kg", " CO2e"), "currency": ("$", ""), "currency/kWh": ("$/kWh", ""),
+    "kg CO2e": ("kg", " CO2e"), "currency": ("$", ""), "currency/kWh": ("$/kWh", ""), "currency/W": ("$/W", ""),
     _CARBON_LABEL: ("kg/kWh", ""), "GPU-h": ("count", " GPU-h"), "%": ("ratio", ""), "runs": ("count", " runs"),
 }  # fmt: skip
 
@@ -1348,7 +1385,7 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
     unit : str
         The library unit of ``value``: "W", "Wh", "FLOP/s", "FLOP", "count",
         "kg", "kg CO2e", "L", "currency" (also "$"), "currency/kWh" (also
-        "$/kWh"), "kg CO2e/kWh" (also "kg/kWh"), "L/kWh", "s", "h", "ratio",
+        "$/kWh"), "currency/W" (also "$/W"), "kg CO2e/kWh" (also "kg/kWh"), "L/kWh", "s", "h", "ratio",
         "%" (``value`` a fraction: 0.41 shows as "41.0%"), "runs" or "GPU-h".
         Any other unit shows as ``f"{value:.4g} {unit}"``.
     digits : int, default 3
@@ -1370,7 +1407,8 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
           then M/B/T right after the number ("26.6M GPU-h").
         - runs: one decimal below 1,000 ("3.5"), then as a count.
         - currency: "$123", "$1,220", "$1.22M", "$123.9M", "$10.0B" (no space
-          before the suffix); currency/kWh: significant figures ("$0.0800/kWh").
+          before the suffix); currency/kWh, currency/W: significant figures
+          ("$0.0800/kWh", "$12.0/W").
         - kg CO2e/kWh, L/kWh: plain significant figures ("0.400 kg CO2e/kWh").
         - s, h: the duration in its natural unit ("54.3 days", "3.2 h").
         - ratio: four significant figures, trailing zeros dropped ("1.821",
@@ -1433,9 +1471,9 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
     if unit == "currency":
         sign, text = _money_text(number, digits)
         return f"{sign}${text}"
-    if unit == "currency/kWh":
+    if unit in ("currency/kWh", "currency/W"):
         text = _plain(abs(number), digits)
-        return f"{'-' if number < 0 else ''}${text}/kWh"
+        return f"{'-' if number < 0 else ''}${text}/{unit.split('/')[1]}"
     if unit in (_CARBON_LABEL, "L/kWh"):
         return f"{_plain(number, digits)} {unit}"
     if unit in ("s", "h"):

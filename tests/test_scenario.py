@@ -9,7 +9,8 @@ from estimator import Scenario, estimate
 
 FULL = dict(gpus=100_000, gpu_watts=700, server_overhead=1.82, network_overhead=1.10, pue=1.2,
             utilization=0.75, hours=8760, electricity_price=0.08, carbon_intensity=0.4, wue=0.3,
-            peak_flop_per_s=989e12, mfu=0.4)
+            peak_flop_per_s=989e12, mfu=0.4, accelerator_cost=40_000, facility_cost_per_w=12,
+            hardware_life_years=5, facility_life_years=20, discount_rate=0.08)
 
 
 def test_estimate_scalar_outputs_are_floats():
@@ -65,7 +66,10 @@ def test_estimate_array_equals_scalar_calls():
                   server_overhead=rng.uniform(1, 2.2, 20), network_overhead=rng.uniform(1, 1.2, 20),
                   pue=rng.uniform(1, 1.6, 20), utilization=rng.uniform(0.3, 1, 20), hours=rng.uniform(1, 8760, 20),
                   electricity_price=rng.uniform(0, 0.2, 20), carbon_intensity=rng.uniform(0, 0.9, 20),
-                  wue=rng.uniform(0, 2, 20), peak_flop_per_s=rng.uniform(1e14, 5e15, 20), mfu=rng.uniform(0.2, 0.6, 20))
+                  wue=rng.uniform(0, 2, 20), peak_flop_per_s=rng.uniform(1e14, 5e15, 20), mfu=rng.uniform(0.2, 0.6, 20),
+                  accelerator_cost=rng.uniform(1e4, 5e4, 20), facility_cost_per_w=rng.uniform(0, 15, 20),
+                  hardware_life_years=rng.uniform(3, 6, 20), facility_life_years=rng.uniform(10, 30, 20),
+                  discount_rate=rng.uniform(0, 0.12, 20))
     vector = estimate(Scenario(**arrays))
     for i in range(20):
         one = estimate(Scenario(**{k: float(v[i]) for k, v in arrays.items()}))

@@ -1,0 +1,216 @@
+"""Campus & build-out: blocks of accelerators coming online over time, their power, and what they cost.
+
+Every number comes from :mod:`estimator.campus` and :func:`estimator.estimate`; this page only gathers the
+blocks (a small table), converts units for display and draws.
+"""
+
+import datetime
+
+import pandas as pd
+import streamlit as st
+
+import estimator
+from app_pages import common, vega
+from estimator import campus, fields, tables, units
+
+#: Starting tables of blocks: illustrative, not any site's plan (xAI's counts as Epoch AI's GPU-clusters
+#: data lists them, https://epoch.ai/data/gpu-clusters; the rest a made-up build-out to change).
+STARTS: dict[str, tuple[str, list[tuple[str, str, int, str]]]] = {
+    "buildout": ("Illustrative build-out (three halls)", [
+        ("Hall 1", "h100-sxm", 100_000, "2025-01-01"),
+        ("Hall 2", "gb200", 100_000, "2025-10-01"),
+        ("Hall 3", "gb200", 200_000, "2026-07-01"),
+    ]),
+    "colossus": ("xAI Colossus phase 3, as counted by Epoch AI (2°)", [
+        ("H100/H200", "h100-sxm", 200_000, "2025-01-01"),
+        ("GB200", "gb200", 30_000, "2025-01-01"),
+    ]),
+}
+
+#: Illustrative money figures, not presets and not confirmed: filled into the sidebar on request.
+MONEY_PREFILLS: dict[str, tuple[float, str]] = {
+    "accelerator_cost": (40_000.0, "H100 about $25k–$40k per GPU in press estimates (2°, unconfirmed); the "
+                                   "upper end, as the input includes the servers, network and storage"),
+    "facility_cost_per_w": (12.0, "about $10–12 per W of critical IT (2°, unconfirmed); Turner & Townsend's "
+                                  "2025–2026 index gives USD 12.0/W for London and 13.3 for Silicon Valley"),
+    "hardware_life_years": (5.0, "a common accounting life for servers (assumption)"),
+    "facility_life_years": (20.0, "a common life for a data hall's shell, power and cooling (assumption)"),
+}
+
+FREQ_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+GIGAWATT_MW = units.to_unit(tables.GIGAWATT_W, "MW")
+
+
+def _shown(name: str, value: float) -> str:
+    return common.fmt(value, fields.FIELDS[name].unit_text)
+
+
+def _start_table(start: str) -> pd.DataFrame:
+    rows = STARTS[start][1]
+    return pd.DataFrame({"Block": [r[0] for r in rows], "Accelerator": [r[1] for r in rows],
+                         "Accelerators": [r[2] for r in rows],
+                         "Online": [datetime.date.fromisoformat(r[3]) for r in rows]})
+
+
+def _on_start_change() -> None:
+    st.session_state.pop("campus_blocks", None)  # the editor starts again from the chosen table
+
+
+def _fill_money() -> None:
+    """Put the illustrative money figures into the sidebar's inputs (a button callback)."""
+    typed = st.session_state.setdefault("_typed", {})
+    for name, (value, _) in MONEY_PREFILLS.items():
+        typed[name] = value
+    common._write_widgets(list(MONEY_PREFILLS))
+
+
+st.title("Campus & build-out")
+st.caption("A campus as blocks of accelerators, each coming online on its own date: the power it asks of the "
+           "grid over time and, with the money inputs in the sidebar, what it costs. Each block takes its own "
+           "accelerator's preset power, peak and server overhead and the sidebar's methodology and site (applied "
+           "to that accelerator); the values you typed in the sidebar (period, prices, money) apply to every "
+           "block. " + common.ASSUMPTION_NOTE)
+
+s = common.require_scenario()
+presets = common.current_presets()
+names = common.preset_names()
+
+c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+start_key = c1.selectbox("Start from", list(STARTS), format_func=lambda k: STARTS[k][0], key="campus_start",
+                         on_change=_on_start_change,
+                         help="A starting table of blocks to edit; not a preset of any site's plan.")
+first = c2.date_input("Timeline from", value=datetime.date(2025, 1, 1), key="campus_from")
+last = c3.date_input("Timeline to", value=datetime.date(2027, 12, 31), key="campus_to")
+freq = c4.selectbox("Step", list(FREQ_LABELS), index=1, format_func=FREQ_LABELS.get, key="campus_freq")
+
+st.subheader("Blocks")
+edited = st.data_editor(
+    _start_table(start_key), key="campus_blocks", num_rows="dynamic", hide_index=True, width="stretch",
+    column_config={
+        "Block": st.column_config.TextColumn("Block", required=True, help="A unique name"),
+        "Accelerator": st.column_config.SelectboxColumn(
+            "Accelerator", options=list(names["accelerator"]), format_func=names["accelerator"].get,
+            required=True, help="Accelerator preset: power, peak and server overhead"),
+        "Accelerators": st.column_config.NumberColumn("Accelerators [count]", min_value=1, max_value=10**9,
+                                                      step=1, required=True, format="localized"),
+        "Online": st.column_config.DateColumn("Online", required=True, format="YYYY-MM-DD",
+                                              help="The day the block starts drawing power"),
+    })
+st.caption("Illustrative starting blocks, not any site's plan: change them, add rows or delete them. "
+           + ("Colossus phase 3's counts are Epoch AI's (epoch.ai/data/gpu-clusters, 2°); its 352 MW uses "
+              "1.82 for every system and PUE 1.10, which the sidebar's methodology may not."
+              if start_key == "colossus" else ""))
+
+rows = edited.dropna(how="any")
+if rows.empty:
+    st.info("Add at least one block with a name, an accelerator, a count and an online date.",
+            icon=":material/info:")
+    common.stop()
+# Each block resolves its own presets (its accelerator, the sidebar's methodology and site); the values typed in
+# the sidebar and the dashboard's prefills apply to every block, except what the block's accelerator sets.
+owned = {"gpus", *common.accelerator(presets["accelerator"]).assumptions()}
+values, provenance = common.resolution()
+shared = {k: v for k, v in values.items()
+          if k not in owned and (provenance[k].is_user or provenance[k].preset == "dashboard")}
+method = None if presets["methodology"] == "nameplate" else presets["methodology"]
+site = None if presets["site"] == common.NO_SITE else presets["site"]
+c = common.guarded(campus.from_presets, rows["Accelerator"].tolist(), rows["Accelerators"].tolist(),
+                   names=[str(n) for n in rows["Block"]], online=list(rows["Online"]),
+                   methodology=method, site=site, date=presets["date"] or None, **shared)
+r = estimator.estimate(c)
+if first > last:
+    common.show_error(f"The timeline must end on or after its start (got {last} before {first}).")
+    common.stop()
+t = common.guarded(estimator.timeline, c, first, last, freq)
+
+common.kpi_row("kpis_campus", [
+    ("Accelerators", common.fmt(r.gpus, "count"), "all blocks"),
+    ("H100-equivalents", common.fmt(r.h100_equivalents, "count"),
+     "Σ accelerators × dense BF16 peak ÷ 989.4 TFLOP/s (Epoch AI's H100e)"),
+    ("Facility power, full load", common.fmt(r.facility_power_w, "W"), "all blocks online"),
+    ("Share of 1 GW", common.fmt(tables.share_of_gigawatt(r.facility_power_w), "%"),
+     "full-load facility power ÷ 1 GW"),
+])
+
+st.subheader("Facility power over time")
+powers = t.by_block("facility_power_w")
+dates = [str(d) for d in t.dates]
+data = vega.table({
+    "date": dates * len(t.names),
+    "block": [n for n in t.names for _ in dates],
+    "position": [i for i, _ in enumerate(t.names) for _ in dates],  # the first block at the bottom of the stack
+    "MW": units.to_unit(powers.ravel(), "MW"),
+    "text": [common.fmt(v, "W") for v in powers.ravel()],
+})
+order = list(t.names)
+common.chart("chart_campus_power", vega.chart(
+    {"power": data}, height=320,
+    layer=[
+        {"data": {"name": "power"}, "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.9},
+         "encoding": {"x": vega.field("date", "temporal", title=None),
+                      "y": vega.field("MW", title="Facility power at full load [MW]", stack="zero"),
+                      "color": vega.nominal("block", sort=order, title="Block",
+                                            scale={"range": vega.LAYER_PALETTE * 4}),
+                      "order": vega.field("position", sort="ascending"),
+                      "tooltip": [vega.tooltip("block", "Block"), vega.tooltip("date", "From", "temporal"),
+                                  vega.tooltip("text", "Power")]}},
+        {"data": {"values": [{"MW": GIGAWATT_MW, "label": "1 GW"}]},
+         "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b03a2e"},
+         "encoding": {"y": vega.field("MW")}},
+        {"data": {"values": [{"MW": GIGAWATT_MW, "label": "1 GW"}]},
+         "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": "#b03a2e"},
+         "encoding": {"y": vega.field("MW"), "x": {"value": 0}, "text": vega.nominal("label")}},
+    ]))
+st.caption(f"Power at the start of each {freq}: a block counts from its online date (and stops at its retire "
+           "date, or after the hardware life if one is set in the sidebar). Full load; the dashed line is 1 GW.")
+
+st.subheader("Blocks")
+table = campus.block_table(c)
+common.table("campus_block_table", {
+    "Block": table["name"], "Online": table["online"], "Retires": [d or "—" for d in table["retire"]],
+    "Accelerators": [common.fmt(v, "count") for v in table["gpus"]],
+    "Accelerator power": [common.fmt(v, "W") for v in table["gpu_watts"]],
+    "IT power": [common.fmt(v, "W") for v in table["it_power_w"]],
+    "Facility power": [common.fmt(v, "W") for v in table["facility_power_w"]],
+    "H100e": [common.fmt(v, "count") for v in table["h100_equivalents"]],
+    "Capital cost": [common.fmt(v, "currency") for v in table["capex"]],
+})
+
+st.subheader("Money")
+period = common.fmt(s.hours, "h") if s.hours is not None else "the period (not set)"
+common.kpi_row("kpis_campus_money", [
+    (fields.label("capex"), common.fmt(r.capex, "currency"), "hardware plus facility, every block"),
+    (f"Amortized capital over {period}", common.fmt(r.amortized_capex, "currency"),
+     fields.FIELDS["amortized_capex"].help),
+    (f"Capital plus energy over {period}", common.fmt(r.total_cost, "currency"),
+     "amortized capital plus electricity: not a full TCO (no staff, maintenance, software, land, taxes)"),
+    (fields.label("cost_per_gpu_hour"), common.fmt(r.cost_per_gpu_hour, "currency"), "not a full TCO"),
+])
+absent = [n for n in ("capex", "amortized_capex", "total_cost") if getattr(r, n) is None]
+if absent:
+    needs = sorted({m for n in absent for m in fields.missing_for(n, s.to_dict())})
+    st.info("Set " + ", ".join(fields.label(n).lower() for n in needs) + " in the sidebar (*Money*; the "
+            "electricity price under *Period, grid and price*) for these figures, or fill illustrative money "
+            "figures.", icon=":material/info:")
+st.button("Fill illustrative money figures (unconfirmed)", key="campus_fill_money", on_click=_fill_money,
+          icon=":material/payments:",
+          help="; ".join(f"{fields.label(k)}: {_shown(k, v)} — {note}" for k, (v, note) in MONEY_PREFILLS.items()))
+st.caption("Illustrative money figures, if filled: " + "; ".join(
+    f"{fields.label(k).lower()} {_shown(k, v)} ({note})" for k, (v, note) in MONEY_PREFILLS.items()) + ".")
+
+st.subheader(f"Over the timeline, by {freq}")
+by_period = {
+    "From": dates,
+    "Accelerators online": [common.fmt(v, "count") for v in t.gpus],
+    "Facility power": [common.fmt(v, "W") for v in t.facility_power_w],
+    "Energy": [common.fmt(v, "Wh") for v in t.energy_wh] if t.energy_wh is not None else ["—"] * len(dates),
+    "Electricity cost": [common.fmt(v, "currency") for v in t.cost] if t.cost is not None else ["—"] * len(dates),
+    "Capital plus energy": ([common.fmt(v, "currency") for v in t.total_cost] if t.total_cost is not None
+                            else ["—"] * len(dates)),
+}
+common.table("campus_timeline_table", by_period)
+common.kpi_row("kpis_campus_timeline", [
+    ("Energy over the timeline", common.fmt(t.total("energy_wh"), "Wh"), "prorated by day online"),
+    ("Electricity over the timeline", common.fmt(t.total("cost"), "currency"), None),
+    ("Capital plus energy over the timeline", common.fmt(t.total("total_cost"), "currency"), "not a full TCO"),
+])
