@@ -244,7 +244,7 @@ INPUTS: tuple[Field, ...] = (
     _input("facility_life_years", "years", "Facility life", "years the building, power and cooling are "
            "amortized over", "positive", 100.0, example="20", group="money", widget_range=(0.1, 100.0),
            step=1.0, decimals=1),
-    _input("discount_rate", "ratio", "Discount rate", "annual cost of capital; absent or 0 means straight-line "
+    _input("discount_rate", "ratio", "Discount rate", "annual cost of capital; absent or 0 means straight line "
            "amortization", "nonnegative", 1.0, example="0.08 or 8%", group="money", widget_range=(0.0, 1.0),
            step=0.01, decimals=3),
 )
