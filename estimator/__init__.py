@@ -41,6 +41,7 @@ from estimator.power import (
     load_swing_w,
     server_power_w,
 )
+from estimator.runs import compare_gpu_hours, training_run, training_runs
 from estimator.scenario import Estimate, Scenario, estimate, preset_assumptions
 from estimator.solve import (
     facility_power_for_training,
@@ -60,6 +61,7 @@ __all__ = [
     "accelerator_power_w",
     "accelerators",
     "average_power_w",
+    "compare_gpu_hours",
     "cost",
     "emissions_kg",
     "energy_wh",
@@ -87,6 +89,8 @@ __all__ = [
     "sites",
     "sustained_flop_per_s",
     "training_flop",
+    "training_run",
+    "training_runs",
     "training_time_s",
     "water_l",
 ]

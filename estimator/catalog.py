@@ -490,8 +490,9 @@ class Site:
         Catalogue name, e.g. ``"meta-fleet"``.
     name : str
         Display name.
-    pue : Sourced
-        Facility power ÷ IT power [unitless].
+    pue : Sourced or None
+        Facility power ÷ IT power; None for a grid-only preset (a region's
+        carbon intensity), which leaves the methodology's PUE [unitless].
     wue : Sourced or None, optional
         Site water ÷ IT energy [L/kWh].
     carbon_intensity : Sourced or None, optional
@@ -504,7 +505,7 @@ class Site:
 
     key: str
     name: str
-    pue: Sourced
+    pue: Sourced | None
     wue: Sourced | None = None
     carbon_intensity: Sourced | None = None
     electricity_price: Sourced | None = None
@@ -516,12 +517,12 @@ class Site:
         Returns
         -------
         dict of str to Sourced
-            ``pue`` [unitless] and whichever of ``wue`` [L/kWh],
+            Whichever of ``pue`` [unitless], ``wue`` [L/kWh],
             ``carbon_intensity`` [kg CO2e/kWh] and ``electricity_price``
             [USD/kWh] are set.
         """
-        out = {"pue": self.pue}
-        for name in ("wue", "carbon_intensity", "electricity_price"):
+        out = {}
+        for name in ("pue", "wue", "carbon_intensity", "electricity_price"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         return out
@@ -532,7 +533,7 @@ class Site:
         Returns
         -------
         dict of str to float
-            ``pue`` [unitless] and whichever of ``wue`` [L/kWh],
+            Whichever of ``pue`` [unitless], ``wue`` [L/kWh],
             ``carbon_intensity`` [kg CO2e/kWh] and ``electricity_price``
             [USD/kWh] are set; an unset figure is absent, never defaulted.
 
@@ -810,10 +811,12 @@ def _build_sites() -> dict[str, Site]:
     out = {}
     for key, raw in _load(filename).items():
         e = _Entry(filename, key, raw, fields)
+        if isinstance(raw, dict) and not {"pue", "wue", "carbon_intensity", "electricity_price"} & set(raw):
+            raise ValueError(f"{e.where} sets none of pue, wue, carbon_intensity, electricity_price")
         out[key] = Site(
             key=key,
             name=e.text("name"),
-            pue=e.sourced("pue", "at_least_one"),
+            pue=e.sourced("pue", "at_least_one", required=False),
             wue=e.sourced("wue", "nonnegative", required=False),
             carbon_intensity=e.sourced("carbon_intensity", "nonnegative", required=False),
             electricity_price=e.sourced("electricity_price", "nonnegative", required=False),
@@ -1094,5 +1097,5 @@ def document() -> str:
             out += [" ".join(line.split()) for line in intro(entry) if line.strip()] + [""]
             rows = _entry_rows(entry)
             if rows:
-                out += _sourced_table(rows) + [""]
+                out += [*_sourced_table(rows), ""]
     return "\n".join(out).rstrip() + "\n"
