@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from estimator import catalog, compute, validate
 from estimator.catalog import Sourced
 
@@ -274,11 +276,16 @@ def compare_gpu_hours(run: str | TrainingRun, mfu: ArrayLike, peak_flop_per_s: A
     peak = validate.number("peak_flop_per_s", peak_flop_per_s, "positive")
     estimated = flop / (peak * mfu * SECONDS_PER_HOUR)
     reported = None if run.gpu_hours is None else run.gpu_hours.value
+    implied = None
+    if reported is not None:
+        implied = flop / (reported * SECONDS_PER_HOUR * peak)
+        if np.ndim(estimated):  # same shape as the other outputs, though it does not depend on mfu
+            implied = np.array(np.broadcast_to(implied, np.shape(estimated)), dtype=float)
     return {
         "training_flop": flop,
         "peak_flop_per_s": peak,
         "estimated_gpu_hours": estimated,
         "reported_gpu_hours": reported,
         "ratio": None if reported is None else reported / estimated,
-        "implied_mfu": None if reported is None else flop / (reported * SECONDS_PER_HOUR * peak),
+        "implied_mfu": implied,
     }
