@@ -304,8 +304,8 @@ def test_methodology_assumptions_invalid():
 
 
 def test_methodology_nameplate_design_example():
-    # DESIGN.md worked example: DGX H100 ratio 1.82, network 1.10, PUE 1.2 → about 1.68 kW per H100
-    # at the facility, and about 595,000 H100 in 1 GW.
+    # docs/methodology.md worked example (NVIDIA DGX H100 user guide: 10.2 kW for 8 GPUs): DGX H100
+    # ratio 1.82, network 1.10, PUE 1.2 → about 1.68 kW per H100 at the facility, 595,000 H100 in 1 GW.
     values = catalog.methodology("nameplate").assumptions("h100-sxm")
     per_gpu_w = 700 * values["server_overhead"] * values["network_overhead"] * values["pue"]
     assert_allclose(per_gpu_w, 1_680, rtol=5e-3)
