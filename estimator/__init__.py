@@ -53,6 +53,7 @@ from estimator.power import (
     load_swing_w,
     server_power_w,
 )
+from estimator.runs import compare_gpu_hours, training_run, training_runs
 from estimator.scenario import Estimate, Scenario, preset_assumptions
 from estimator.serving import (
     QueryPreset,
@@ -91,6 +92,7 @@ __all__ = [
     "average_power_w",
     "capex",
     "capital_recovery_factor",
+    "compare_gpu_hours",
     "cost",
     "cost_per_gpu_hour",
     "decode_tokens_per_s",
@@ -137,6 +139,8 @@ __all__ = [
     "timeline",
     "total_cost",
     "training_flop",
+    "training_run",
+    "training_runs",
     "training_time_s",
     "water_l",
 ]

@@ -8,10 +8,13 @@ with its unit, its citation (document and address), an optional note, and a
 ``confirmed`` flag that is ``False`` when the figure was read only in a
 secondary source, is implied rather than stated, or is our own estimate.
 
-The data live in ``estimator/data/*.toml`` and are read once with
-:mod:`importlib.resources` and :mod:`tomllib`; every call returns a fresh dict
-of fresh frozen dataclasses, so callers may change what they get back without
-affecting the next caller.
+The data live in ``estimator/data/*.toml`` and are read with
+:mod:`importlib.resources` and :mod:`tomllib`. Each table is built and
+validated once, on first use, and handed out read-only: the listings are
+:class:`types.MappingProxyType` views of frozen dataclasses, whose own
+per-accelerator tables are read-only too, so every caller sees the same
+catalogue and none can change it for the next. :data:`VERSION` names the
+catalogue's edition.
 
 Names are looked up case-insensitively, and ``"_"`` or spaces match ``"-"``:
 ``accelerator("H100_SXM")`` is ``accelerator("h100-sxm")``. An unknown name
@@ -39,14 +42,21 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import functools
 import math
 import numbers
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
+#: Edition of the catalogue (year.month of its latest review of sources).
+VERSION = "2026.12"
+
 __all__ = [
+    "VERSION",
     "Accelerator",
     "Methodology",
     "ReferenceCluster",
@@ -54,6 +64,7 @@ __all__ = [
     "Sourced",
     "accelerator",
     "accelerators",
+    "document",
     "methodologies",
     "methodology",
     "reference_cluster",
@@ -145,6 +156,22 @@ class Accelerator:
         full load, e.g. DGX H100 10,200 W ÷ (8 × 700 W) = 1.821 [unitless].
     note : str, optional
         What the figures cover.
+    peak_flop_per_s_fp4 : Sourced or None, optional
+        Dense FP4 peak where published, for information only: no scenario
+        precision uses it [FLOP/s].
+    memory_bytes : Sourced or None, optional
+        High-bandwidth memory on one accelerator [B].
+    memory_bandwidth_bytes_per_s : Sourced or None, optional
+        Peak bandwidth of that memory [B/s].
+    accelerators_per_server : Sourced or None, optional
+        Accelerators in the part's typical server (or host) [count].
+    accelerators_per_rack : Sourced or None, optional
+        Accelerators in the part's typical rack, where a rack design is
+        published [count].
+    server_power_w : Sourced or None, optional
+        Rated maximum power of that server [W].
+    rack_power_w : Sourced or None, optional
+        Rated or reported power of that rack [W].
     """
 
     key: str
@@ -156,6 +183,13 @@ class Accelerator:
     peak_flop_per_s_fp8: Sourced | None
     server_overhead: Sourced
     note: str = ""
+    peak_flop_per_s_fp4: Sourced | None = None
+    memory_bytes: Sourced | None = None
+    memory_bandwidth_bytes_per_s: Sourced | None = None
+    accelerators_per_server: Sourced | None = None
+    accelerators_per_rack: Sourced | None = None
+    server_power_w: Sourced | None = None
+    rack_power_w: Sourced | None = None
 
     def sourced_assumptions(self, precision: str = "bf16") -> dict[str, Sourced]:
         """The scenario assumptions this accelerator sets, with their sources.
@@ -231,20 +265,36 @@ class Methodology:
         Server ÷ accelerator ratio for every accelerator not listed in
         ``server_overhead_by_accelerator``; ``None`` means use each
         accelerator's own system-rated ratio [unitless].
-    server_overhead_by_accelerator : dict of str to Sourced
+    server_overhead_by_accelerator : mapping of str to Sourced
         Per-accelerator server ratios, keyed by accelerator catalogue name
-        [unitless].
+        [unitless]. Stored read-only.
     network_overhead : Sourced
         Cluster IT power ÷ server power [unitless].
     pue : Sourced
-        Facility power ÷ IT power [unitless].
+        Facility power ÷ IT power; for a method that varies by date, the
+        value used when no date is given [unitless].
     utilization : Sourced
         Average IT draw ÷ full-load IT draw [unitless].
     mfu : Sourced or None, optional
         Model FLOPs utilization, if the methodology sets one [unitless].
-    utilization_by_accelerator : dict of str to Sourced, optional
+    utilization_by_accelerator : mapping of str to Sourced, optional
         Per-accelerator utilization overrides, e.g. Epoch AI's 0.43 for TPUs
-        [unitless].
+        [unitless]. Stored read-only.
+    pue_by_year : mapping of int to Sourced, optional
+        PUE by calendar year of the scenario's ``date``; a date after the
+        last year takes the last year's value, one before the first year the
+        first year's [unitless]. Stored read-only.
+    pue_annual_factor : Sourced or None, optional
+        With ``pue_reference_date``: PUE(date) = ``pue`` ×
+        factor^(years since the reference date, 365.25-day years)
+        [unitless per year].
+    pue_reference_date : str or None, optional
+        ISO date at which ``pue`` applies for ``pue_annual_factor``.
+
+    Notes
+    -----
+    Every table field is stored as a read-only mapping, so a catalogue entry
+    cannot be changed by the code that looks it up.
     """
 
     key: str
@@ -252,21 +302,98 @@ class Methodology:
     description: str
     source: str
     server_overhead: Sourced | None
-    # hash=False keeps the frozen dataclass hashable despite the dict fields.
-    server_overhead_by_accelerator: dict[str, Sourced] = field(hash=False)
+    # hash=False keeps the frozen dataclass hashable despite the mapping fields.
+    server_overhead_by_accelerator: Mapping[str, Sourced] = field(hash=False)
     network_overhead: Sourced
     pue: Sourced
     utilization: Sourced
     mfu: Sourced | None = None
-    utilization_by_accelerator: dict[str, Sourced] = field(default_factory=dict, hash=False)
+    utilization_by_accelerator: Mapping[str, Sourced] = field(default_factory=dict, hash=False)
+    pue_by_year: Mapping[int, Sourced] = field(default_factory=dict, hash=False)
+    pue_annual_factor: Sourced | None = None
+    pue_reference_date: str | None = None
 
-    def sourced_assumptions(self, accelerator: str | Accelerator) -> dict[str, Sourced]:
+    def __post_init__(self) -> None:
+        for name in ("server_overhead_by_accelerator", "utilization_by_accelerator", "pue_by_year"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
+        if (self.pue_annual_factor is None) != (self.pue_reference_date is None):
+            raise ValueError(f"methodology {self.key!r}: pue_annual_factor and pue_reference_date "
+                             "go together")
+        if self.pue_reference_date is not None:
+            _as_date(self.pue_reference_date, "pue_reference_date")
+
+    @property
+    def varies_by_date(self) -> bool:
+        """Whether this methodology's PUE depends on the scenario's ``date``."""
+        return bool(self.pue_by_year) or self.pue_annual_factor is not None
+
+    def pue_at(self, date: str | datetime.date | None = None) -> Sourced:
+        """This methodology's PUE at a date, with its source.
+
+        Parameters
+        ----------
+        date : str or datetime.date, optional
+            ISO date (``YYYY-MM-DD``) the methodology is applied at; None
+            gives the undated value ``pue``.
+
+        Returns
+        -------
+        Sourced
+            The PUE [unitless]. A yearly table's own entry where the year is
+            listed; a value computed from ``pue_annual_factor`` carries the
+            formula in its note and is kept >= 1.
+
+        Raises
+        ------
+        ValueError
+            If ``date`` is not a date.
+
+        Examples
+        --------
+        >>> methodology("epoch-ai-clusters").pue_at("2024-03-12").value
+        1.12
+        >>> round(methodology("epoch-ai-models").pue_at("2020-01-01").value, 7)
+        1.124747
+        """
+        if date is None or not self.varies_by_date:
+            return self.pue
+        day = _as_date(date, "date")
+        if self.pue_by_year:
+            years = sorted(self.pue_by_year)
+            year = min(max(day.year, years[0]), years[-1])
+            entry = self.pue_by_year[year]
+            if year == day.year:
+                return entry
+            edge = "after the last" if day.year > year else "before the first"
+            return Sourced(entry.value, entry.unit, entry.source,
+                           f"{day.year} is {edge} year of the table; {year}'s value. {entry.note}".strip(),
+                           entry.confirmed)
+        factor = self.pue_annual_factor
+        assert factor is not None and self.pue_reference_date is not None
+        years_since = (day - _as_date(self.pue_reference_date, "pue_reference_date")).days / DAYS_PER_YEAR
+        value = self.pue.value * factor.value ** years_since
+        note = (f"{self.pue.value:g} × {factor.value:g}^{years_since:.4f} (years since "
+                f"{self.pue_reference_date} to {day.isoformat()})")
+        if value < 1:
+            note += f" = {value:.4f}, kept at 1.0: a PUE below 1 is impossible"
+            value = 1.0
+        return Sourced(value, self.pue.unit, f"{self.pue.source}; {factor.source}"
+                       if factor.source != self.pue.source else self.pue.source,
+                       note, self.pue.confirmed and factor.confirmed)
+
+    def sourced_assumptions(self, accelerator: str | Accelerator,
+                            date: str | datetime.date | None = None) -> dict[str, Sourced]:
         """This methodology's assumptions for one accelerator, with their sources.
 
         Parameters
         ----------
         accelerator : str or Accelerator
             Catalogue name or an :class:`Accelerator`.
+        date : str or datetime.date, optional
+            ISO date the methodology is applied at, for methods whose PUE
+            varies by year (see :meth:`pue_at`); ignored by the others.
 
         Returns
         -------
@@ -287,15 +414,21 @@ class Methodology:
         out = {
             "server_overhead": server,
             "network_overhead": self.network_overhead,
-            "pue": self.pue,
+            "pue": self.pue_at(date),
             "utilization": self.utilization_by_accelerator.get(part.key, self.utilization),
         }
         if self.mfu is not None:
             out["mfu"] = self.mfu
         return out
 
-    def sourced_assumptions_without_accelerator(self) -> dict[str, Sourced]:
+    def sourced_assumptions_without_accelerator(self, date: str | datetime.date | None = None
+                                                ) -> dict[str, Sourced]:
         """The assumptions this methodology sets for any accelerator, with their sources.
+
+        Parameters
+        ----------
+        date : str or datetime.date, optional
+            ISO date the methodology is applied at (see :meth:`pue_at`).
 
         Returns
         -------
@@ -304,20 +437,24 @@ class Methodology:
             ``server_overhead`` and ``mfu`` where the methodology sets one
             for every accelerator [unitless].
         """
-        out = {"network_overhead": self.network_overhead, "pue": self.pue, "utilization": self.utilization}
+        out = {"network_overhead": self.network_overhead, "pue": self.pue_at(date),
+               "utilization": self.utilization}
         if self.server_overhead is not None:
             out["server_overhead"] = self.server_overhead
         if self.mfu is not None:
             out["mfu"] = self.mfu
         return out
 
-    def assumptions(self, accelerator: str | Accelerator) -> dict[str, float]:
+    def assumptions(self, accelerator: str | Accelerator,
+                    date: str | datetime.date | None = None) -> dict[str, float]:
         """This methodology's assumptions for one accelerator, as plain numbers.
 
         Parameters
         ----------
         accelerator : str or Accelerator
             Catalogue name or an :class:`Accelerator`.
+        date : str or datetime.date, optional
+            ISO date the methodology is applied at (see :meth:`pue_at`).
 
         Returns
         -------
@@ -331,14 +468,16 @@ class Methodology:
         TypeError
             If ``accelerator`` is neither a str nor an :class:`Accelerator`.
         ValueError
-            If ``accelerator`` names no catalogue entry.
+            If ``accelerator`` names no catalogue entry, or ``date`` is not a date.
 
         Examples
         --------
         >>> methodology("epoch-ai").assumptions("b200")["server_overhead"]
         1.8
+        >>> methodology("epoch-ai-clusters").assumptions("h100-sxm", date="2018-06-08")["pue"]
+        1.26
         """
-        return {k: v.value for k, v in self.sourced_assumptions(accelerator).items()}
+        return {k: v.value for k, v in self.sourced_assumptions(accelerator, date).items()}
 
 
 @dataclass(frozen=True)
@@ -351,8 +490,9 @@ class Site:
         Catalogue name, e.g. ``"meta-fleet"``.
     name : str
         Display name.
-    pue : Sourced
-        Facility power ÷ IT power [unitless].
+    pue : Sourced or None
+        Facility power ÷ IT power; None for a grid-only preset (a region's
+        carbon intensity), which leaves the methodology's PUE [unitless].
     wue : Sourced or None, optional
         Site water ÷ IT energy [L/kWh].
     carbon_intensity : Sourced or None, optional
@@ -365,7 +505,7 @@ class Site:
 
     key: str
     name: str
-    pue: Sourced
+    pue: Sourced | None
     wue: Sourced | None = None
     carbon_intensity: Sourced | None = None
     electricity_price: Sourced | None = None
@@ -377,12 +517,12 @@ class Site:
         Returns
         -------
         dict of str to Sourced
-            ``pue`` [unitless] and whichever of ``wue`` [L/kWh],
+            Whichever of ``pue`` [unitless], ``wue`` [L/kWh],
             ``carbon_intensity`` [kg CO2e/kWh] and ``electricity_price``
             [USD/kWh] are set.
         """
-        out = {"pue": self.pue}
-        for name in ("wue", "carbon_intensity", "electricity_price"):
+        out = {}
+        for name in ("pue", "wue", "carbon_intensity", "electricity_price"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         return out
@@ -393,7 +533,7 @@ class Site:
         Returns
         -------
         dict of str to float
-            ``pue`` [unitless] and whichever of ``wue`` [L/kWh],
+            Whichever of ``pue`` [unitless], ``wue`` [L/kWh],
             ``carbon_intensity`` [kg CO2e/kWh] and ``electricity_price``
             [USD/kWh] are set; an unset figure is absent, never defaulted.
 
@@ -442,12 +582,30 @@ class ReferenceCluster:
     note: str = ""
 
 
+#: Length of the year in Epoch AI's PUE trend [days].
+DAYS_PER_YEAR = 365.25
+
+
+def _as_date(value: object, name: str) -> datetime.date:
+    """A date from an ISO ``YYYY-MM-DD`` text or a :class:`datetime.date`."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{name} must be a date YYYY-MM-DD (got {value!r})")
+
+
 def _normalize(name: str) -> str:
     # "H100_SXM", "h100 sxm" and "h100-sxm" all name the same preset.
     return re.sub(r"[\s_]+", "-", name.strip().lower())
 
 
-def _lookup(kind: str, name: object, table: dict[str, Any]) -> Any:
+def _lookup(kind: str, name: object, table: Mapping[str, Any]) -> Any:
     """Find ``name`` in ``table`` or raise an error that lists the valid names."""
     if not isinstance(name, str):
         raise TypeError(f"{kind} name must be a str (got {type(name).__name__})")
@@ -560,6 +718,17 @@ class _Entry:
             out[_normalize(key)] = _sourced(raw, f"{self.where}.{name}.{key}", rule)
         return out
 
+    def sourced_years(self, name: str, rule: str) -> dict[int, Sourced]:
+        table = self.raw.get(name, {})
+        if not isinstance(table, dict):
+            raise ValueError(f"{self.where}.{name} must be a table keyed by year")
+        out = {}
+        for key, raw in table.items():
+            if not (isinstance(key, str) and key.isdigit() and 1900 < int(key) < 2200):
+                raise ValueError(f"{self.where}.{name}: keys must be years such as 2024 (got {key!r})")
+            out[int(key)] = _sourced(raw, f"{self.where}.{name}.{key}", rule)
+        return dict(sorted(out.items()))
+
     def check_accelerator(self, key: object, valid_keys: set[str], where: str) -> None:
         try:
             _lookup("accelerator", key, dict.fromkeys(valid_keys))
@@ -567,10 +736,18 @@ class _Entry:
             raise ValueError(f"{where}: {exc}") from None
 
 
+#: Optional sourced fields of an accelerator entry, and the rule each value obeys.
+_ACCELERATOR_OPTIONAL = {
+    "peak_flop_per_s_fp8": "positive", "peak_flop_per_s_fp4": "positive", "memory_bytes": "positive",
+    "memory_bandwidth_bytes_per_s": "positive", "accelerators_per_server": "positive",
+    "accelerators_per_rack": "positive", "server_power_w": "positive", "rack_power_w": "positive",
+}
+
+
 def _build_accelerators() -> dict[str, Accelerator]:
     filename = "accelerators.toml"
-    fields = {"name", "vendor", "year", "note", "gpu_watts", "peak_flop_per_s",
-              "peak_flop_per_s_fp8", "server_overhead"}
+    fields = {"name", "vendor", "year", "note", "gpu_watts", "peak_flop_per_s", "server_overhead",
+              *_ACCELERATOR_OPTIONAL}
     out = {}
     for key, raw in _load(filename).items():
         e = _Entry(filename, key, raw, fields)
@@ -581,9 +758,9 @@ def _build_accelerators() -> dict[str, Accelerator]:
             year=e.year(),
             gpu_watts=e.sourced("gpu_watts", "positive"),
             peak_flop_per_s=e.sourced("peak_flop_per_s", "positive"),
-            peak_flop_per_s_fp8=e.sourced("peak_flop_per_s_fp8", "positive", required=False),
             server_overhead=e.sourced("server_overhead", "at_least_one"),
             note=e.text("note", required=False),
+            **{name: e.sourced(name, rule, required=False) for name, rule in _ACCELERATOR_OPTIONAL.items()},
         )
     return out
 
@@ -591,25 +768,40 @@ def _build_accelerators() -> dict[str, Accelerator]:
 def _build_methodologies() -> dict[str, Methodology]:
     filename = "methodologies.toml"
     fields = {"name", "description", "source", "server_overhead", "server_overhead_by_accelerator",
-              "network_overhead", "pue", "utilization", "utilization_by_accelerator", "mfu"}
+              "network_overhead", "pue", "utilization", "utilization_by_accelerator", "mfu",
+              "pue_by_year", "pue_annual_factor", "pue_reference_date"}
     parts = set(_load("accelerators.toml"))
     out = {}
     for key, raw in _load(filename).items():
         e = _Entry(filename, key, raw, fields)
-        out[key] = Methodology(
-            key=key,
-            name=e.text("name"),
-            description=e.text("description"),
-            source=e.text("source"),
-            server_overhead=e.sourced("server_overhead", "at_least_one", required=False),
-            server_overhead_by_accelerator=e.sourced_map("server_overhead_by_accelerator",
-                                                         "at_least_one", parts),
-            network_overhead=e.sourced("network_overhead", "at_least_one"),
-            pue=e.sourced("pue", "at_least_one"),
-            utilization=e.sourced("utilization", "fraction"),
-            mfu=e.sourced("mfu", "fraction", required=False),
-            utilization_by_accelerator=e.sourced_map("utilization_by_accelerator", "fraction", parts),
-        )
+        reference = raw.get("pue_reference_date")
+        if reference is not None:
+            try:
+                reference = _as_date(reference, "pue_reference_date").isoformat()
+            except ValueError as exc:
+                raise ValueError(f"{e.where}.{exc}") from None
+        try:
+            out[key] = Methodology(
+                key=key,
+                name=e.text("name"),
+                description=e.text("description"),
+                source=e.text("source"),
+                server_overhead=e.sourced("server_overhead", "at_least_one", required=False),
+                server_overhead_by_accelerator=e.sourced_map("server_overhead_by_accelerator",
+                                                             "at_least_one", parts),
+                network_overhead=e.sourced("network_overhead", "at_least_one"),
+                pue=e.sourced("pue", "at_least_one"),
+                utilization=e.sourced("utilization", "fraction"),
+                mfu=e.sourced("mfu", "fraction", required=False),
+                utilization_by_accelerator=e.sourced_map("utilization_by_accelerator", "fraction", parts),
+                pue_by_year=e.sourced_years("pue_by_year", "at_least_one"),
+                pue_annual_factor=e.sourced("pue_annual_factor", "positive", required=False),
+                pue_reference_date=reference,
+            )
+        except ValueError as exc:
+            if str(exc).startswith(filename):
+                raise
+            raise ValueError(f"{e.where}: {exc}") from None
     return out
 
 
@@ -619,10 +811,12 @@ def _build_sites() -> dict[str, Site]:
     out = {}
     for key, raw in _load(filename).items():
         e = _Entry(filename, key, raw, fields)
+        if isinstance(raw, dict) and not {"pue", "wue", "carbon_intensity", "electricity_price"} & set(raw):
+            raise ValueError(f"{e.where} sets none of pue, wue, carbon_intensity, electricity_price")
         out[key] = Site(
             key=key,
             name=e.text("name"),
-            pue=e.sourced("pue", "at_least_one"),
+            pue=e.sourced("pue", "at_least_one", required=False),
             wue=e.sourced("wue", "nonnegative", required=False),
             carbon_intensity=e.sourced("carbon_intensity", "nonnegative", required=False),
             electricity_price=e.sourced("electricity_price", "nonnegative", required=False),
@@ -656,20 +850,40 @@ def _build_reference_clusters() -> dict[str, ReferenceCluster]:
     return out
 
 
-def accelerators() -> dict[str, Accelerator]:
+_BUILDERS = {
+    "accelerators": _build_accelerators,
+    "methodologies": _build_methodologies,
+    "sites": _build_sites,
+    "reference_clusters": _build_reference_clusters,
+}
+
+# Each table, built and validated on first use; read-only views, so sharing is safe.
+_TABLES: dict[str, Mapping[str, Any]] = {}
+
+
+def _table(kind: str) -> Mapping[str, Any]:
+    table = _TABLES.get(kind)
+    if table is None:
+        # Two threads racing here build equal tables; either result is fine to keep.
+        table = _TABLES[kind] = MappingProxyType(_BUILDERS[kind]())
+    return table
+
+
+def accelerators() -> Mapping[str, Accelerator]:
     """All accelerator presets.
 
     Returns
     -------
-    dict of str to Accelerator
-        A fresh dict keyed by catalogue name, in catalogue order.
+    mapping of str to Accelerator
+        Read-only, keyed by catalogue name, in catalogue order; built once
+        and shared (``dict(accelerators())`` gives a copy to change).
 
     Examples
     --------
     >>> "h100-sxm" in accelerators()
     True
     """
-    return _build_accelerators()
+    return _table("accelerators")
 
 
 def accelerator(name: str) -> Accelerator:
@@ -699,15 +913,16 @@ def accelerator(name: str) -> Accelerator:
     return _lookup("accelerator", name, accelerators())
 
 
-def methodologies() -> dict[str, Methodology]:
+def methodologies() -> Mapping[str, Methodology]:
     """All methodology presets.
 
     Returns
     -------
-    dict of str to Methodology
-        A fresh dict keyed by catalogue name, in catalogue order.
+    mapping of str to Methodology
+        Read-only, keyed by catalogue name, in catalogue order; built once
+        and shared.
     """
-    return _build_methodologies()
+    return _table("methodologies")
 
 
 def methodology(name: str) -> Methodology:
@@ -732,15 +947,16 @@ def methodology(name: str) -> Methodology:
     return _lookup("methodology", name, methodologies())
 
 
-def sites() -> dict[str, Site]:
+def sites() -> Mapping[str, Site]:
     """All site presets.
 
     Returns
     -------
-    dict of str to Site
-        A fresh dict keyed by catalogue name, in catalogue order.
+    mapping of str to Site
+        Read-only, keyed by catalogue name, in catalogue order; built once
+        and shared.
     """
-    return _build_sites()
+    return _table("sites")
 
 
 def site(name: str) -> Site:
@@ -765,15 +981,16 @@ def site(name: str) -> Site:
     return _lookup("site", name, sites())
 
 
-def reference_clusters() -> dict[str, ReferenceCluster]:
+def reference_clusters() -> Mapping[str, ReferenceCluster]:
     """All reference clusters.
 
     Returns
     -------
-    dict of str to ReferenceCluster
-        A fresh dict keyed by catalogue name, in catalogue order.
+    mapping of str to ReferenceCluster
+        Read-only, keyed by catalogue name, in catalogue order; built once
+        and shared.
     """
-    return _build_reference_clusters()
+    return _table("reference_clusters")
 
 
 def reference_cluster(name: str) -> ReferenceCluster:
@@ -796,3 +1013,89 @@ def reference_cluster(name: str) -> ReferenceCluster:
         If no cluster has that name; the message lists the valid names.
     """
     return _lookup("reference cluster", name, reference_clusters())
+
+
+def _cell(text: object) -> str:
+    # A table cell on one line, with the Markdown column separator escaped.
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e7:
+        return f"{int(value):,}"
+    return f"{value:.6g}"
+
+
+def _sourced_table(rows: list[tuple[str, Sourced]]) -> list[str]:
+    lines = ["| field | value | unit | confirmed | source | note |", "|---|---|---|---|---|---|"]
+    for name, value in rows:
+        lines.append(f"| {_cell(name)} | {_number(value.value)} | {_cell(value.unit)} | "
+                     f"{'yes' if value.confirmed else 'no'} | {_cell(value.source)} | {_cell(value.note)} |")
+    return lines
+
+
+def _entry_rows(entry: object) -> list[tuple[str, Sourced]]:
+    """Every sourced value of a catalogue entry, in field order, mapping fields flattened."""
+    import dataclasses  # deferred: only the documentation needs it
+
+    rows: list[tuple[str, Sourced]] = []
+    for f in dataclasses.fields(entry):  # type: ignore[arg-type]
+        value = getattr(entry, f.name)
+        if isinstance(value, Sourced):
+            rows.append((f.name, value))
+        elif isinstance(value, Mapping):
+            rows.extend((f"{f.name}.{key}", item) for key, item in value.items())
+    return rows
+
+
+def document() -> str:
+    """The whole catalogue as Markdown: every preset value with its unit and source.
+
+    Returns
+    -------
+    str
+        The text of ``docs/presets.md``: the catalogue :data:`VERSION`, then
+        every accelerator, methodology, site, reference cluster and training
+        run (:func:`estimator.runs.training_runs`), each value with its unit,
+        whether it is confirmed, its source and its note.
+
+    Notes
+    -----
+    The committed ``docs/presets.md`` is this function's output; a test
+    checks that it is current. Regenerate it with
+    ``python -c "from estimator import catalog; print(catalog.document(), end='')" > docs/presets.md``.
+    """
+    from estimator import runs  # deferred: runs imports this module
+
+    out = [
+        "# Presets: the catalogue",
+        "",
+        f"Catalogue version {VERSION}. Generated by `estimator.catalog.document()`; do not edit by hand.",
+        "",
+        "Every preset is a nominal public figure used as an assumption, never a measurement. "
+        "`confirmed = no` marks a value read only in a secondary source, implied rather than stated, "
+        "or estimated; its note says why.",
+        "",
+    ]
+    sections = [
+        ("Accelerators", accelerators(), lambda e: [f"{e.name} ({e.vendor}, {e.year}).", e.note]),
+        ("Methodologies", methodologies(), lambda e: [f"{e.name}. {e.description}", f"Source: {e.source}",
+                                                      f"PUE varies by date from {e.pue_reference_date}."
+                                                      if e.pue_reference_date else ""]),
+        ("Sites", sites(), lambda e: [e.name + ".", e.note]),
+        ("Reference clusters", reference_clusters(),
+         lambda e: [f"{e.name}; accelerator: {e.accelerator or 'mixed or unpublished'}.",
+                    f"Source: {e.source}", e.note]),
+        ("Training runs", runs.training_runs(),
+         lambda e: [f"{e.name} ({e.developer}, {e.date}); accelerator: {e.accelerator or 'unpublished'}; "
+                    f"precision: {e.precision}.", f"Source: {e.source}", e.note]),
+    ]
+    for title, table, intro in sections:
+        out += [f"## {title}", ""]
+        for key, entry in table.items():
+            out += [f"### `{key}`", ""]
+            out += [" ".join(line.split()) for line in intro(entry) if line.strip()] + [""]
+            rows = _entry_rows(entry)
+            if rows:
+                out += [*_sourced_table(rows), ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -186,10 +186,10 @@ def preset_layers(accelerator: str | None = None, methodology: str | None = None
         method = catalog.methodology(methodology)
         if part is not None:
             # A methodology that keeps the accelerator's own server ratio leaves it the accelerator's.
-            sourced = {k: v for k, v in method.sourced_assumptions(part).items()
+            sourced = {k: v for k, v in method.sourced_assumptions(part, date=date).items()
                        if not (k == "server_overhead" and v is part.server_overhead)}
         else:
-            sourced = method.sourced_assumptions_without_accelerator()
+            sourced = method.sourced_assumptions_without_accelerator(date=date)
         layers.update(_layer(method_kind, method.key, sourced))
         methodology = method.key
     if site is not None:
