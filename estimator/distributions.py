@@ -269,7 +269,12 @@ class LogNormal(_Spec):
         high = _real("LogNormal high", high)
         if not high >= low:
             raise _fail("LogNormal", f"high must be >= low (got low={low!r}, high={high!r})")
-        return cls(median=math.sqrt(low * high), p95=high)
+        median = math.sqrt(low * high)
+        # median² / high can round one ulp below low (P5 of 0.9999999999999998 for a range from 1):
+        # nudge the median so that the P5 it implies is never below the low end given.
+        while median * median / high < low:
+            median = math.nextafter(median, math.inf)
+        return cls(median=median, p95=high)
 
     @classmethod
     def from_mu_sigma(cls, mu: float, sigma: float) -> LogNormal:

@@ -239,10 +239,10 @@ INPUTS: tuple[Field, ...] = (
            "critical IT (as the industry quotes it)", "nonnegative", 1e3, example="12, '$12/W', '$12M/MW'",
            group="money", widget_range=(0.0, 1e3), step=0.5, decimals=2),
     _input("hardware_life_years", "years", "Hardware life", "years the accelerators, servers and network are "
-           "amortized over", "positive", 100.0, example="5, '60 months'", group="money",
+           "amortized over", "positive", 100.0, minimum=0.01, example="5, '60 months'", group="money",
            widget_range=(0.1, 100.0), step=0.5, decimals=1),
     _input("facility_life_years", "years", "Facility life", "years the building, power and cooling are "
-           "amortized over", "positive", 100.0, example="20", group="money", widget_range=(0.1, 100.0),
+           "amortized over", "positive", 100.0, minimum=0.01, example="20", group="money", widget_range=(0.1, 100.0),
            step=1.0, decimals=1),
     _input("discount_rate", "ratio", "Discount rate", "annual cost of capital; absent or 0 means straight line "
            "amortization", "nonnegative", 1.0, example="0.08 or 8%", group="money", widget_range=(0.0, 1.0),

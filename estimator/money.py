@@ -161,10 +161,13 @@ def capital_recovery_factor(discount_rate: ArrayLike, life_years: ArrayLike) -> 
     """
     r = validate.field("discount_rate", discount_rate)
     life = validate.number("life_years", life_years, "positive")
-    denominator = -np.expm1(-life * np.log1p(r))
-    straight = 1.0 / life
-    with np.errstate(divide="ignore", invalid="ignore"):  # r = 0 takes the straight-line branch
-        annuity = np.where(r > 0, r / np.where(r > 0, denominator, 1.0), straight)
+    # CRF = (r / log1p(r)) × (x / (1 − e^−x)) / life with x = life × log1p(r): both factors tend to 1
+    # as r → 0 (straight line), so a tiny rate neither divides by an underflowed 0 nor loses digits.
+    x = life * np.log1p(r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(r > 0, r / np.where(r > 0, np.log1p(r), 1.0), 1.0)
+        shape = np.where(x > 1e-10, x / -np.expm1(-np.where(x > 1e-10, x, 1.0)), 1.0 + x / 2)
+    annuity = rate * shape / life
     return float(annuity) if np.ndim(annuity) == 0 else annuity
 
 
@@ -277,8 +280,9 @@ def cost_per_gpu_hour(total_cost: ArrayLike, gpus: ArrayLike, hours: ArrayLike) 
     >>> round(cost_per_gpu_hour(1.01e9, 100_000, 8760), 4)
     1.153
     """
+    # Divided one at a time: gpus × hours can underflow to 0 where each ratio is finite.
     return (validate.number("total_cost", total_cost, "nonnegative")
-            / (validate.field("gpus", gpus) * validate.field("hours", hours)))
+            / validate.field("gpus", gpus) / validate.field("hours", hours))
 
 
 def gpus_for_capex(capex_budget: ArrayLike, accelerator_cost: ArrayLike, facility_cost_per_w: ArrayLike,

@@ -74,7 +74,7 @@ LIBRARY = [
          r"^gpus\[1\] must be a number \(got None\)"),
     Case("library", "hours-dict", s(hours={"h": 1}), TypeError, r"^hours must be a number"),
     Case("library", "estimate-not-scenario", call(estimator.estimate, {"gpus": 1}), TypeError,
-         r"^estimate\(\) takes a Scenario \(got dict\)"),
+         r"^estimate\(\) takes a Scenario or a Campus \(got dict\)"),
     Case("library", "unknown-keyword", s(puee=1.2), TypeError, r"unexpected keyword argument 'puee'"),
     # NaN and infinity
     Case("library", "gpus-nan", s(gpus=float("nan")), ValueError, r"^gpus must be > 0 and finite \(got nan\)"),

@@ -29,6 +29,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from strategies import valid
 
 from estimator import Scenario, catalog, cli, estimate, fields, io, links, units
 from estimator.scenario import Estimate
@@ -40,17 +41,6 @@ FUZZ = settings(max_examples=int(os.environ.get("ESTIMATOR_FUZZ_EXAMPLES", "500"
 
 REQUIRED = ("gpus", "gpu_watts")
 OPTIONAL = tuple(n for n in Scenario.field_names() if n not in REQUIRED)
-
-
-def valid(name: str) -> st.SearchStrategy[float]:
-    """Every valid value of a field: its rule (validate.FIELDS) up to its sanity ceiling, both ends included."""
-    spec = fields.FIELDS[name]
-    rule, maximum = spec.rule, spec.maximum
-    low, exclude = {"positive": (0.0, True), "nonnegative": (0.0, False), "at_least_one": (1.0, False),
-                    "fraction": (0.0, True)}[rule]
-    if spec.minimum is not None:  # a floor that keeps every output finite
-        low, exclude = spec.minimum, False
-    return st.floats(low, 1.0 if rule == "fraction" else maximum, exclude_min=exclude)
 
 
 VALID = {name: valid(name) for name in Scenario.field_names()}

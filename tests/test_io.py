@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose
+from strategies import valid
 
 from estimator import Scenario, io
 
@@ -372,15 +373,6 @@ def test_write_text_atomic_missing_directory_names_target(tmp_path):
     assert info.value.filename == str(tmp_path / "no" / "out.txt")
 
 
-# Valid values of every field, per validate.FIELDS (rule and sanity ceiling).
-_RANGES = {
-    "gpus": (0.0, 1e9, True), "gpu_watts": (0.0, 1e6, True), "server_overhead": (1.0, 10.0, False),
-    "network_overhead": (1.0, 10.0, False), "pue": (1.0, 10.0, False), "utilization": (0.0, 1.0, True),
-    "hours": (0.0, 1e6, True), "electricity_price": (0.0, 1e3, False), "carbon_intensity": (0.0, 10.0, False),
-    "wue": (0.0, 100.0, False), "peak_flop_per_s": (0.0, 1e18, True), "mfu": (0.0, 1.0, True),
-}  # fmt: skip
-
-
 @st.composite
 def scenarios(draw):
     shape = draw(st.sampled_from([(), (3,), (2, 3)]))
@@ -388,8 +380,7 @@ def scenarios(draw):
     for name in Scenario.field_names():
         if name not in ("gpus", "gpu_watts") and draw(st.booleans()):
             continue  # left out: default or None
-        low, high, exclude_low = _RANGES[name]
-        elements = st.floats(low, high, exclude_min=exclude_low)
+        elements = valid(name)
         if shape and draw(st.booleans()):
             values[name] = draw(hnp.arrays(np.float64, shape, elements=elements))
         else:

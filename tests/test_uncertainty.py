@@ -331,8 +331,10 @@ def test_default_ranges_spread_of_methodologies():
     # methodologies.toml: PUE 1.1 (Epoch AI training-cost-trends) to 1.4 (Epoch AI GPU share); nameplate 1.2
     assert (d["pue"]["low"], d["pue"]["likely"], d["pue"]["high"]) == (1.1, 1.2, 1.4)
     assert "Epoch AI" in d["pue"]["source"] and "1.4" in d["pue"]["source"]
-    # network: 1.0 (Epoch AI) to 1.14 (Epoch AI GPU share); utilization 0.75 (Epoch AI) to 1.0
-    assert (d["network_overhead"]["low"], d["network_overhead"]["high"]) == (1.0, 1.14)
+    # network: 1.0 (Epoch AI) to 150 MW ÷ (100k × 1,275 W) = 1.1765, SemiAnalysis's factor calibrated to its
+    # ">150MW" for 100k H100 ("100,000 H100 Clusters", 2024); utilization 0.75 (Epoch AI) to 1.0
+    assert d["network_overhead"]["low"] == 1.0
+    assert_allclose(d["network_overhead"]["high"], 150e6 / (100_000 * 1275), rtol=1e-12)
     assert (d["utilization"]["low"], d["utilization"]["high"]) == (0.75, 1.0)
     # server: 1.53 (Epoch AI GPU share) to DGX H100's 10.2 kW ÷ 8 × 700 W
     assert_allclose([d["server_overhead"]["low"], d["server_overhead"]["high"]], [1.53, H100_SERVER], rtol=1e-12)
