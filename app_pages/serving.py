@@ -74,6 +74,13 @@ if None not in facts:
                             s.peak_flop_per_s)
     if s.peak_flop_per_s is not None and s.mfu is not None:
         prefill = common.guarded(serving.prefill_tokens_per_s, n, s.peak_flop_per_s, s.mfu)
+    common.kpi_row("kpis_serving_estimate", [
+        ("Output tokens/s per accelerator (estimate)", common.fmt(decode, "count"),
+         "the lower of the memory-bandwidth and compute limits of decode: an upper bound"),
+        ("Input tokens/s per accelerator (estimate)", common.fmt(prefill, "count"),
+         "prefill at the sidebar's peak × MFU ÷ (2 × active parameters)" if prefill is not None
+         else "Needs a peak and an MFU in the sidebar."),
+    ])
     b1, b2 = st.columns(2)
     b1.button(f"Use {common.fmt(decode, 'count')} output tokens/s per accelerator", key="serving_use_decode",
               on_click=_use, args=({"tokens_per_s_per_gpu": decode},), icon=":material/input:",
