@@ -73,7 +73,6 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -82,6 +81,7 @@ import numpy as np
 
 from estimator import catalog, compute, distributions, fields, resolve, tables, uncertainty, units, validate
 from estimator import io as scenario_io
+from estimator._version import __version__
 from estimator.scenario import Scenario, estimate
 
 __all__ = ["main"]
@@ -276,10 +276,6 @@ def _add_command_fields(parser: argparse.ArgumentParser, command: str, title: st
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``estimator`` command, built from the field registry as it is now."""
-    try:
-        version = metadata.version("estimator")
-    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-        version = "unknown"
     parser = _Parser(
         prog=PROG,
         description="What an AI datacenter means in power, energy and compute. Every input is an "
@@ -288,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                "100k, 75%. Without --methodology the 'nameplate' methodology applies (marked as default). "
                "Errors print one line and exit with status 2.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_Parser)
 
