@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: run test test-fast test-docs bench lint clean docs-fields docs docs-cli docs-serve notebook wheel-check
+.PHONY: run test test-fast test-docs bench lint clean docs-fields docs docs-cli docs-notebook docs-serve notebook wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ docs-fields: $(STAMP)
 # The CLI reference, generated from the parser (tests/test_cli_format.py checks it is current).
 docs-cli: $(STAMP)
 	$(PY) -c "import estimator.cli as c; print(c.reference(), end='')" > docs/cli.md
+
+# The example notebook as a docs page (tests/test_packaging.py checks it is current).
+docs-notebook: $(DOCS_STAMP)
+	$(PY) examples/run_notebook.py examples/estimator.ipynb --markdown docs/notebook.md
 
 # The documentation site into site/; any warning (a broken link, a bad docstring) fails it.
 docs: $(DOCS_STAMP)
