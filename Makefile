@@ -49,10 +49,10 @@ docs-notebook: $(DOCS_STAMP)
 
 # The documentation site into site/; any warning (a broken link, a bad docstring) fails it.
 docs: $(DOCS_STAMP)
-	$(PY) -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 docs-serve: $(DOCS_STAMP)
-	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Run the example notebook top to bottom in a fresh kernel (its outputs are not committed).
 notebook: $(DOCS_STAMP)
