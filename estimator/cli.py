@@ -13,6 +13,10 @@ Subcommands::
                       --server-overhead 1.5..1.9 --tornado --sobol         # alias: estimator mc
     estimator uncertainty ranges.toml --samples 1e6 --seed 7 --format json
     estimator presets accelerators
+    estimator completion bash                                   # or zsh: a completion script
+
+``estimator --help`` lists every subcommand with one example (:data:`EXAMPLES`);
+:func:`reference` renders every subcommand's options as docs/cli.md.
 
 The options are the field registry's (:mod:`estimator.fields`): one option per
 Scenario field (``--gpu-watts``, ``--pue``, ...), with its help text and unit,
@@ -33,10 +37,11 @@ methodology that sets one), and ``train`` refuses to run without it.
 ``--format text`` (the default) is for people: every value formatted by
 :func:`estimator.units.format_value`, labels from the registry (full load and
 average apart), the assumptions echoed above the results with where each came
-from. ``--format json`` and ``--format csv`` are for programs: every number in
-the base unit of its field name (W, Wh, h, s, FLOP, FLOP/s, kg, L, currency), at
-full float precision; JSON adds ``provenance`` (assumption → where it came
-from, e.g. ``"nameplate (default)"``).
+from. ``--format markdown`` prints the same layout with its tables as GitHub
+Markdown, to paste into a report. ``--format json`` and ``--format csv`` are
+for programs: every number in the base unit of its field name (W, Wh, h, s,
+FLOP, FLOP/s, kg, L, currency), at full float precision; JSON adds
+``provenance`` (assumption → where it came from, e.g. ``"nameplate (default)"``).
 
 The tables are the library's (:mod:`estimator.tables`), the ones the dashboard
 shows: ``fit`` is :func:`~estimator.tables.budget_fleet` (one fleet) or
