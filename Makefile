@@ -12,6 +12,8 @@ DOCS_STAMP := $(VENV)/.installed-docs
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	@# The distribution was named `estimator` before 0.1.0 was packaged: drop that name from an older .venv.
+	$(PY) -m pip uninstall --quiet --yes estimator 2>/dev/null || true
 	$(PY) -m pip install --quiet -e ".[dashboard,test]"
 	touch $(STAMP)
 
