@@ -12,6 +12,7 @@ Examples
 168.2
 """
 
+from estimator._version import __version__
 from estimator.campus import Campus, CampusEstimate, Timeline, estimate, h100_equivalents, timeline
 from estimator.catalog import (
     accelerator,
@@ -74,8 +75,6 @@ from estimator.solve import (
     gpus_for_training,
     pue_for_power,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Campus",

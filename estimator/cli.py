@@ -13,6 +13,10 @@ Subcommands::
                       --server-overhead 1.5..1.9 --tornado --sobol         # alias: estimator mc
     estimator uncertainty ranges.toml --samples 1e6 --seed 7 --format json
     estimator presets accelerators
+    estimator completion bash                                   # or zsh: a completion script
+
+``estimator --help`` lists every subcommand with one example (:data:`EXAMPLES`);
+:func:`reference` renders every subcommand's options as docs/cli.md.
 
 The options are the field registry's (:mod:`estimator.fields`): one option per
 Scenario field (``--gpu-watts``, ``--pue``, ...), with its help text and unit,
@@ -33,10 +37,11 @@ methodology that sets one), and ``train`` refuses to run without it.
 ``--format text`` (the default) is for people: every value formatted by
 :func:`estimator.units.format_value`, labels from the registry (full load and
 average apart), the assumptions echoed above the results with where each came
-from. ``--format json`` and ``--format csv`` are for programs: every number in
-the base unit of its field name (W, Wh, h, s, FLOP, FLOP/s, kg, L, currency), at
-full float precision; JSON adds ``provenance`` (assumption → where it came
-from, e.g. ``"nameplate (default)"``).
+from. ``--format markdown`` prints the same layout with its tables as GitHub
+Markdown, to paste into a report. ``--format json`` and ``--format csv`` are
+for programs: every number in the base unit of its field name (W, Wh, h, s,
+FLOP, FLOP/s, kg, L, currency), at full float precision; JSON adds
+``provenance`` (assumption → where it came from, e.g. ``"nameplate (default)"``).
 
 The tables are the library's (:mod:`estimator.tables`), the ones the dashboard
 shows: ``fit`` is :func:`~estimator.tables.budget_fleet` (one fleet) or
@@ -64,6 +69,7 @@ Bad input never shows a traceback: it prints one line,
 from __future__ import annotations
 
 import argparse
+import contextvars
 import csv
 import dataclasses
 import json
@@ -71,9 +77,9 @@ import math
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -82,6 +88,7 @@ import numpy as np
 
 from estimator import catalog, compute, distributions, fields, resolve, tables, uncertainty, units, validate
 from estimator import io as scenario_io
+from estimator._version import __version__
 from estimator.scenario import Scenario, estimate
 
 __all__ = ["main"]
@@ -116,6 +123,13 @@ _COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
 
 #: How a text output shows a quantity where its registry unit reads worse (a share of 1 GW in %).
 _DISPLAY_UNITS: dict[str, str] = {"share_of_gigawatt": "%"}
+
+#: Output formats of every command: text and markdown for people, json and csv for programs.
+FORMATS: tuple[str, ...] = ("text", "markdown", "json", "csv")
+
+#: True while a text layout renders as GitHub Markdown (``--format markdown``): the layouts are
+#: shared, only the tables and the lines around them change style.
+_MARKDOWN: contextvars.ContextVar[bool] = contextvars.ContextVar("markdown", default=False)
 
 _ASSUMPTIONS_HEADING = "Assumptions (chosen inputs and presets, not measurements; '(default)' marks the defaults):"
 
@@ -213,8 +227,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
-                        help="output format (default: text; json and csv give base units)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format (default: text; markdown: the text's tables as GitHub Markdown, "
+                             "for reports; json and csv give base units)")
     parser.add_argument("--output", metavar="FILE",
                         help="write the output to FILE (atomically) instead of the screen")
 
@@ -274,21 +289,45 @@ def _add_command_fields(parser: argparse.ArgumentParser, command: str, title: st
     return group
 
 
+#: One example of every subcommand, for ``estimator --help`` and docs/cli.md (each parses; a test says so).
+EXAMPLES: dict[str, str] = {
+    "power": "estimator power --gpus 100k --accelerator h100-sxm --hours '1 year'",
+    "fit": "estimator fit --power 1GW --mfu 0.4",
+    "train": "estimator train --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41",
+    "run": "estimator run scenario.toml --pue 1.3 --format json",
+    "uncertainty": "estimator uncertainty --accelerator h100-sxm --gpus 100k --pue 1.1/1.2/1.4 --tornado",
+    "presets": "estimator presets accelerators --format markdown",
+    "completion": "estimator completion bash > ~/.local/share/bash-completion/completions/estimator",
+}
+
+_DESCRIPTION = ("What an AI datacenter means in power, energy and compute. Every input is an assumption; "
+                "presets are nominal public figures with sources.")
+_NOTES = ("Values take units as you would write them: 700W, '1.5 GW', '90 days', '989 TFLOP/s', 100k, 75%. "
+          "Without --methodology the 'nameplate' methodology applies (marked as default). Errors print one "
+          "line and exit with status 2. `estimator COMMAND --help` shows a command's options.")
+
+
+def _epilog() -> str:
+    """The top-level help's closing text: every subcommand with one example, then the notes."""
+    width = max(len(k) for k in EXAMPLES)
+    lines = ["examples:"]
+    lines += [f"  {name.ljust(width)}  {example}" for name, example in EXAMPLES.items()]
+    return "\n".join(lines) + "\n\n" + textwrap.fill(_NOTES, width=_HELP_WIDTH)
+
+
+#: Width of the top-level help's own paragraphs (argparse wraps the rest to the terminal).
+_HELP_WIDTH = 79
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``estimator`` command, built from the field registry as it is now."""
-    try:
-        version = metadata.version("estimator")
-    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-        version = "unknown"
     parser = _Parser(
         prog=PROG,
-        description="What an AI datacenter means in power, energy and compute. Every input is an "
-                    "assumption; presets are nominal public figures with sources.",
-        epilog="Values take units as you would write them: 700W, '1.5 GW', '90 days', '989 TFLOP/s', "
-               "100k, 75%. Without --methodology the 'nameplate' methodology applies (marked as default). "
-               "Errors print one line and exit with status 2.",
+        description=textwrap.fill(_DESCRIPTION, width=_HELP_WIDTH),
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the examples one per line
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_Parser)
 
@@ -381,7 +420,270 @@ def build_parser() -> argparse.ArgumentParser:
                          help="which presets (default: all)")
     _add_common(presets)
     presets.set_defaults(handler=_presets)
+
+    completion = commands.add_parser(
+        "completion", help="print a shell completion script (bash or zsh)",
+        description="Print a completion script for bash or zsh, generated from this command's own options "
+                    "and the preset catalogue. bash: `source <(estimator completion bash)`, or save it as "
+                    "~/.local/share/bash-completion/completions/estimator. zsh: save it as _estimator in a "
+                    "directory of $fpath, or `source <(estimator completion zsh)` after compinit.")
+    completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    completion.set_defaults(handler=_completion, format="text", output=None)
     return parser
+
+
+#: Shells ``estimator completion`` writes a script for.
+SHELLS: tuple[str, ...] = ("bash", "zsh")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> tuple[dict[str, argparse.ArgumentParser], dict[str, str]]:
+    """The subcommand parsers by name (aliases included) and each name's one-line help."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help or "" for a in action._choices_actions}
+    names = {}
+    for name, sub in action.choices.items():
+        names[name] = sub
+        helps.setdefault(name, next((helps[k] for k, v in action.choices.items() if v is sub and k in helps), ""))
+    return names, helps
+
+
+def _option_words(sub: argparse.ArgumentParser) -> list[str]:
+    return [o for a in sub._actions for o in a.option_strings]
+
+
+def _values(action: argparse.Action) -> list[str] | None:
+    """The words that may follow an option (or fill a positional), where the parser or the catalogue knows them."""
+    if action.choices is not None:
+        return [str(c) for c in action.choices]
+    lookup = {"--accelerator": catalog.accelerators, "--methodology": catalog.methodologies,
+              "--site": catalog.sites}
+    for option in action.option_strings:
+        if option in lookup:
+            return [*lookup[option](), *(["all"] if option == "--accelerator" else [])]
+    return None
+
+
+def _takes_file(action: argparse.Action) -> bool:
+    return action.metavar == "FILE"
+
+
+def _bash_completion(parser: argparse.ArgumentParser) -> str:
+    """A bash completion function for ``estimator``: commands, each command's options and their values."""
+    names, _ = _subcommands(parser)
+    top = [*names, *_option_words(parser)]
+    lines = [
+        "# bash completion for estimator, generated by `estimator completion bash`.",
+        "# Use: source <(estimator completion bash), or save as ~/.local/share/bash-completion/completions/estimator",
+        "_estimator() {",
+        '    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i',
+        "    for ((i = 1; i < COMP_CWORD; i++)); do",
+        '        case "${COMP_WORDS[i]}" in -*) ;; *) cmd="${COMP_WORDS[i]}"; break ;; esac',
+        "    done",
+        '    case "$cmd" in',
+        f'        "") COMPREPLY=($(compgen -W "{" ".join(top)}" -- "$cur")); return ;;',
+    ]
+    for name, sub in names.items():
+        lines.append(f"        {name})")
+        lines.append('            case "$prev" in')
+        for action in sub._actions:
+            if not action.option_strings or action.nargs == 0:
+                continue
+            pattern = "|".join(action.option_strings)
+            values = _values(action)
+            if values is not None:
+                lines.append(f'                {pattern}) COMPREPLY=($(compgen -W "{" ".join(values)}" -- "$cur")); '
+                             "return ;;")
+            elif _takes_file(action):
+                lines.append(f'                {pattern}) COMPREPLY=($(compgen -f -- "$cur")); return ;;')
+            else:  # a value to type: offer nothing
+                lines.append(f"                {pattern}) COMPREPLY=(); return ;;")
+        lines.append("            esac")
+        positional = [a for a in sub._actions if not a.option_strings]
+        words = " ".join(_option_words(sub))
+        lines.append('            if [[ "$cur" == -* ]]; then')
+        lines.append(f'                COMPREPLY=($(compgen -W "{words}" -- "$cur"))')
+        choices = [v for a in positional for v in (_values(a) or [])]
+        if choices:
+            lines.append("            else")
+            lines.append(f'                COMPREPLY=($(compgen -W "{" ".join(choices)}" -- "$cur"))')
+        elif any(_takes_file(a) for a in positional):
+            lines.append("            else")
+            lines.append('                COMPREPLY=($(compgen -f -- "$cur"))')
+        lines.append("            fi ;;")
+    lines += ["    esac", "}", "complete -o default -F _estimator estimator", ""]
+    return "\n".join(lines)
+
+
+def _zsh_text(text: str) -> str:
+    """A help text inside a zsh _arguments spec: one line, quoted for single quotes, brackets escaped."""
+    text = " ".join((text or "").replace("%%", "%").split())
+    text = re.sub(r",? e\.g\..*$", "", text)  # the examples stay in --help
+    text = re.split(r"(?<=\.)\s", text)[0].rstrip(".")  # the first sentence
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("'", "'\\''")
+
+
+def _zsh_completion(parser: argparse.ArgumentParser) -> str:
+    """A zsh completion function for ``estimator`` (#compdef), with each command's and option's help."""
+    names, helps = _subcommands(parser)
+    lines = [
+        "#compdef estimator",
+        "# zsh completion for estimator, generated by `estimator completion zsh`.",
+        "# Use: save as _estimator in a directory of $fpath, or source <(estimator completion zsh) after compinit",
+        "_estimator() {",
+        "    local curcontext=$curcontext state line",
+        "    typeset -A opt_args",
+        "    _arguments -C \\",
+        "        '(- *)'{-h,--help}'[show help]' \\",
+        "        '(- *)--version[show the version]' \\",
+        "        '1: :->command' \\",
+        "        '*:: :->args'",
+        "    case $state in",
+        "        command)",
+        "            local -a commands",
+        "            commands=(",
+    ]
+    lines += [f"                '{name}:{_zsh_text(helps.get(name, ''))}'" for name in names]
+    lines += ["            )", "            _describe -t commands 'estimator command' commands ;;",
+              "        args)", "            case $line[1] in"]
+    for name, sub in names.items():
+        specs = []
+        for action in sub._actions:
+            text = _zsh_text(action.help or "")
+            values = _values(action)
+            word = action.metavar or action.dest
+            # what follows the option: "MESSAGE:ACTION" (values, files or free text), none for a flag
+            if values is not None:
+                what = f"{word}:({' '.join(values)})"
+            elif _takes_file(action):
+                what = "FILE:_files"
+            else:
+                what = None if action.nargs == 0 else f"{word}: "
+            if action.option_strings:
+                repeat = "*" if action.nargs in ("+", "*") else ""
+                tail = "" if what is None else f":{what}"
+                specs += [f"'{repeat}{option}[{text}]{tail}'" for option in action.option_strings]
+            else:  # a positional: once ("1", "1:" when optional) or many times ("*")
+                place = "*" if action.nargs in ("+", "*") else "1:" if action.nargs == "?" else "1"
+                specs.append(f"'{place}:{what}'")
+        lines.append(f"                {name})")
+        lines.append("                    _arguments \\")
+        lines += [f"                        {s} \\" for s in specs[:-1]]
+        lines.append(f"                        {specs[-1]} ;;")
+    lines += ["            esac ;;", "    esac", "}", "", 'if [[ $zsh_eval_context[-1] == loadautofunc ]]; then',
+              '    _estimator "$@"', "else", "    compdef _estimator estimator", "fi", ""]
+    return "\n".join(lines)
+
+
+def completion_script(shell: str) -> str:
+    """The completion script of ``estimator`` for ``shell`` ("bash" or "zsh"), from the parser as it is now.
+
+    Examples
+    --------
+    >>> "complete -o default -F _estimator estimator" in completion_script("bash")
+    True
+    >>> completion_script("zsh").splitlines()[0]
+    '#compdef estimator'
+    """
+    if shell not in SHELLS:
+        raise ValueError(f"shell must be one of {', '.join(SHELLS)} (got {shell!r})")
+    parser = build_parser()
+    return _bash_completion(parser) if shell == "bash" else _zsh_completion(parser)
+
+
+def _reference_cell(text: str) -> str:
+    return " ".join(text.replace("%%", "%").split()).replace("|", "\\|")
+
+
+def _reference_value(action: argparse.Action) -> str:
+    if action.nargs == 0:
+        return ""
+    if action.choices is not None:
+        word = "{" + ",".join(str(c) for c in action.choices) + "}"
+    else:
+        word = action.metavar or action.dest.upper()
+    return f"`{word} ...`" if action.nargs in ("+", "*") else f"`{word}`"
+
+
+def _reference_usage(name: str, sub: argparse.ArgumentParser) -> str:
+    words = [f"estimator {name}"]
+    if any(a.option_strings for a in sub._actions):
+        words.append("[options]")
+    for action in sub._actions:
+        if action.option_strings:
+            continue
+        word = action.metavar or action.dest.upper()
+        words.append({"?": f"[{word}]", "+": f"{word} [{word} ...]", "*": f"[{word} ...]"}.get(action.nargs, word))
+    return " ".join(words)
+
+
+def reference() -> str:
+    """The command-line reference in Markdown (docs/cli.md), generated from :func:`build_parser`.
+
+    Every subcommand with its description, usage, one example and a table of its options per group,
+    from the parser as it is now (so from the field registry too). ``make docs-cli`` writes it.
+
+    Examples
+    --------
+    >>> reference().splitlines()[0]
+    '# Command-line reference'
+    """
+    parser = build_parser()
+    names, helps = _subcommands(parser)
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    aliases = {name: [k for k, v in action.choices.items() if v is sub and k != name] for name, sub in names.items()}
+    primary = [name for name in names if name in {a.dest for a in action._choices_actions}]
+    out = [
+        "# Command-line reference",
+        "",
+        "<!-- Generated from estimator.cli.build_parser() by `make docs-cli`; do not edit by hand. -->",
+        "",
+        _DESCRIPTION,
+        "",
+        f"`estimator` and `python -m estimator` are the same program. {_NOTES}",
+        "",
+        "Every command with `--format` takes `text` (the default, for people), `markdown` (the same tables "
+        "as GitHub Markdown, to paste into a report), `json` or `csv` (for programs: base units, full "
+        "precision; JSON adds `provenance`).",
+        "",
+        "| command | what it does | example |",
+        "| --- | --- | --- |",
+    ]
+    for name in primary:
+        also = f" (alias: {', '.join(f'`{a}`' for a in aliases[name])})" if aliases[name] else ""
+        out.append(f"| [`{name}`](#estimator-{name}){also} | {_reference_cell(helps[name])} | "
+                   f"`{EXAMPLES.get(name, '')}` |")
+    for name in primary:
+        sub = names[name]
+        out += ["", f"## estimator {name}", ""]
+        if aliases[name]:
+            out += [f"Alias: {', '.join(f'`estimator {a}`' for a in aliases[name])}.", ""]
+        out += [_reference_cell(sub.description or helps[name]), "", "```text", _reference_usage(name, sub), "```"]
+        if name in EXAMPLES:
+            out += ["", "Example:", "", "```shell", EXAMPLES[name], "```"]
+        positionals, optionals, *groups = sub._action_groups  # argparse's two groups first
+        for group in [positionals, *groups, optionals]:  # the general options last
+            actions = [a for a in group._group_actions if not isinstance(a, argparse._HelpAction)]
+            if not actions:
+                continue
+            title = {"positional arguments": "arguments", "optional arguments": "options"}.get(
+                group.title or "", group.title or "")
+            out += ["", f"### {title[:1].upper()}{title[1:]}", "", "| option | value | meaning |",
+                    "| --- | --- | --- |"]
+            for a in actions:
+                option = ", ".join(f"`{o}`" for o in a.option_strings) or f"`{a.metavar or a.dest}`"
+                value = "" if not a.option_strings else _reference_value(a)
+                meaning = _reference_cell(a.help or "")
+                if not a.option_strings and a.choices is not None:
+                    meaning += f" (one of {', '.join(f'`{c}`' for c in a.choices)})"
+                out.append(f"| {option} | {value} | {meaning} |")
+        if sub.epilog:
+            out += ["", _reference_cell(sub.epilog)]
+    return "\n".join(out) + "\n"
+
+
+def _completion(args: argparse.Namespace) -> Report:
+    script = completion_script(args.shell)
+    return Report([], text=lambda _: script)
 
 
 def _parse(texts: Sequence[str], unit: str, label: str) -> float | np.ndarray:
@@ -906,7 +1208,7 @@ def _uncertainty_text(a: _Analysis) -> str:
         lines.append(f"== {a.labels.get('name', a.labels.get('file'))} ==")
         lines += [f"{k}: {v}" for k, v in a.labels.items() if k != "name"]
     lines.append("Assumptions (chosen inputs, presets and ranges; not measurements):")
-    rows = [["", "value", "range", ""]]
+    rows = [[_heading("assumption"), "value", "range", _heading("origin")]]
     rows += [[key, value, "", f"({origin})"] for key, (value, origin) in a.presets.items()]
     for name, value, spec, origin in a.fields():
         unit = _unit(name)
@@ -914,7 +1216,7 @@ def _uncertainty_text(a: _Analysis) -> str:
     lines += _table(rows)
     lines.append(f"Results (Monte Carlo, {a.result.n:,} samples, seed {a.result.seed}; percentiles of the outputs "
                  "given the assumed ranges):")
-    rows = [["", "at likely values", *(f"P{p:g}" for p in a.percentiles)]]
+    rows = [[_heading("output"), "at likely values", *(f"P{p:g}" for p in a.percentiles)]]
     for name in a.outputs:
         unit, label = _unit(name), _label(name)
         rows.append([label, _format(unit, a.likely[name]),
@@ -930,7 +1232,7 @@ def _uncertainty_text(a: _Analysis) -> str:
     if a.tornado is not None:
         lines.append(f"Tornado for {label}: each range from low to high, the others at their likely values, "
                      "largest swing first:")
-        rows = [["", "low .. high", "output at low", "output at high", "swing"]]
+        rows = [[_heading("assumption"), "low .. high", "output at low", "output at high", "swing"]]
         for row in a.tornado:
             field_unit = _unit(row.field)
             rows.append([row.field, f"{_short(field_unit, row.low_value)} .. {_short(field_unit, row.high_value)}",
@@ -941,13 +1243,13 @@ def _uncertainty_text(a: _Analysis) -> str:
         lines.append(f"Sobol variance shares of {label} (first-order S_i: that range alone; total S_Ti: with its "
                      f"interactions; Saltelli et al. 2010; N = {a.sobol.n:,}):")
         if a.sobol.first_order:
-            rows = [["", "first-order", "total"]]
+            rows = [[_heading("assumption"), "first-order", "total"]]
             rows += [[k, f"{v:.3f}", f"{a.sobol.total_order[k]:.3f}"] for k, v in a.sobol.first_order.items()]
             lines += _table(rows)
             lines.append(f"  interactions (1 - sum of S_i): {a.sobol.interactions:.3f}")
         else:
             lines.append("  (no ranges given)")
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 def _sourced_rows(kind: str, key: str, name: str, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -1001,10 +1303,65 @@ def _cells(item: Item, shape: tuple[int, ...]) -> list[str]:
     return [_format(item.unit, x, echo_hours=True) for x in flat]
 
 
-def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+def _table(rows: list[list[str]], indent: str = "  ", columns: Sequence[str] | None = None,
+           text_header: bool = True) -> list[str]:
+    """Rows as aligned text, or in Markdown a GitHub table; its header is ``columns``, else the first row.
+
+    A text table shows ``columns`` only with ``text_header``; a Markdown table always has a header.
+    """
+    if columns is not None and (text_header or _MARKDOWN.get()):
+        rows = [list(columns), *rows]
+    if _MARKDOWN.get():
+        return _markdown_table(rows)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]
+
+
+def _heading(name: str) -> str:
+    """A column heading text tables leave blank (the row labels), which a Markdown table names."""
+    return name if _MARKDOWN.get() else ""
+
+
+def _markdown_cell(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|") or " "
+
+
+def _markdown_table(rows: list[list[str]]) -> list[str]:
+    """A GitHub Markdown table, the first row its header; numbers (a digit or $ first) right-aligned."""
+    header, body = rows[0], rows[1:]
+
+    def numeric(i: int) -> bool:
+        cells = [row[i].strip() for row in body if row[i].strip() not in ("", "—")]
+        return bool(cells) and all(re.match(r"^[-+$]?\d", c) for c in cells)
+
+    keep = [i for i in range(len(header)) if any(row[i].strip() for row in rows)]  # no empty columns
+    header, body = [header[i] for i in keep], [[row[i] for i in keep] for row in body]
+    align = ["---:" if numeric(i) else "---" for i in range(len(header))]
+    lines = [header, align, *body]
+    return ["\x00| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in lines]
+
+
+def _join(lines: list[str]) -> str:
+    """The lines of a text layout as one string; in Markdown, headings, paragraphs, tables and notes."""
+    if not _MARKDOWN.get():
+        return "\n".join(lines) + "\n"
+    out: list[str] = []
+    previous = ""
+    for line in lines:
+        if line.startswith("\x00"):  # a table row
+            kind, line = "table", line[1:]
+        elif line.startswith("== ") and line.endswith(" =="):
+            kind, line = "heading", f"## {line[3:-3]}"
+        elif line.lstrip().startswith("note:") or line.lstrip().startswith("("):
+            kind, line = "note", f"- {line.strip()}"
+        else:
+            kind, line = "text", line.strip()
+        if out and (kind != previous or kind in ("heading", "text")):
+            out.append("")
+        out.append(line)
+        previous = kind
+    return "\n".join(out) + "\n"
 
 
 def _record_text(record: Record) -> str:
@@ -1013,19 +1370,19 @@ def _record_text(record: Record) -> str:
     if record.title and record.labels:
         lines.append(f"== {record.title} ==")
         lines += [f"{k}: {v}" for k, v in record.labels.items() if v != record.title]
-    header = []
-    if shape != ():
-        header = [["", *[f"case {list(i)}" if len(shape) > 1 else f"case {i[0]}" for i in np.ndindex(shape)],
-                   ""]]
+    cases = [f"case {list(i)}" if len(shape) > 1 else f"case {i[0]}" for i in np.ndindex(shape)] if shape else ["value"]
+    md = _MARKDOWN.get()
     lines.append(_ASSUMPTIONS_HEADING)
     rows = [[i.label or i.key, *_cells(i, shape), f"({i.origin})" if i.origin else ""]
             for i in record.assumptions]
-    lines += _table(header + rows) if rows else []
+    columns = ["assumption" if md else "", *cases, "origin" if md else ""]
+    lines += _table(rows, columns=columns, text_header=shape != ()) if rows else []
     lines.append(record.heading)
     rows = [[i.label or i.key, *_cells(i, shape), ""] for i in record.results]
-    lines += _table(header + rows)
+    columns = ["result" if md else "", *cases, ""]
+    lines += _table(rows, columns=columns, text_header=shape != ())
     lines += [f"  note: {note}" for note in record.notes]
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 def _fit_table(report: Report) -> str:
@@ -1044,7 +1401,7 @@ def _fit_table(report: Report) -> str:
         same = all(np.array_equal(v, i.value) for v in values[i.key]) and len(values[i.key]) == len(report.records)
         shown = " | ".join(_cells(i, _shape([i]))) if same else "(by accelerator)"
         rows.append([i.label or i.key, shown, f"({i.origin})" if i.origin and same else ""])
-    lines += _table(rows)
+    lines += _table(rows, columns=["assumption", "value", "origin"], text_header=False)
     lines.append("Results (one row per catalogue accelerator, its own preset values; whole accelerators that fit "
                  "the budget at full load):")
     columns = [k for k in _FIT_COLUMNS if any(k in {i.key for i in r.items()} for r in report.records)]
@@ -1064,10 +1421,12 @@ def _fit_table(report: Report) -> str:
     lines += [f"  note: {note}" for r in report.records for note in r.notes]
     given = {i.key: i.value for i in first.assumptions}
     lines += [f"  note: {note}" for note in _absent(given, set(columns), ["sustained_flop_per_s", "flop_in_period"])]
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 def _presets_text(report: Report) -> str:
+    if _MARKDOWN.get():
+        return _presets_markdown(report)
     lines: list[str] = []
     current = None
     for row in report.rows or []:
@@ -1081,6 +1440,17 @@ def _presets_text(report: Report) -> str:
         lines.append(f"      source: {row['source']}")
     lines.append("Presets are nominal public figures used as assumptions, not measurements.")
     return "\n".join(lines) + "\n"
+
+
+def _presets_markdown(report: Report) -> str:
+    """The presets as one Markdown table, a row per value with its source."""
+    rows = [["kind", "key", "name", "field", "value", "confirmed", "source"]]
+    for row in report.rows or []:
+        shown = _format(_unit(row["field"].split("[")[0]), row["value"])
+        rows.append([row["kind"], row["key"], row["name"], row["field"], shown,
+                     "yes" if row["confirmed"] else "no (secondary source or derived)", row["source"]])
+    lines = [*_table(rows), "Presets are nominal public figures used as assumptions, not measurements."]
+    return _join(lines)
 
 
 def _plain(value: Any) -> Any:
@@ -1117,7 +1487,7 @@ def _flat_rows(report: Report) -> list[dict[str, Any]]:
 
 
 def render(report: Report, format: str) -> str:
-    """The report as text, JSON or CSV."""
+    """The report as text, Markdown, JSON or CSV."""
     if format == "json":
         if report.document is not None:
             document: Any = report.document
@@ -1138,9 +1508,13 @@ def render(report: Report, format: str) -> str:
         writer.writeheader()
         writer.writerows(rows)
         return buffer.getvalue()
-    if report.text is not None:
-        return report.text(report)
-    return "\n".join(_record_text(r) for r in report.records)
+    token = _MARKDOWN.set(format == "markdown")
+    try:
+        if report.text is not None:
+            return report.text(report)
+        return "\n".join(_record_text(r) for r in report.records)
+    finally:
+        _MARKDOWN.reset(token)
 
 
 def _error_text(exc: BaseException) -> str:

@@ -51,12 +51,17 @@ def sustained_flop_per_s(peak_cluster_flop_per_s: ArrayLike, mfu: ArrayLike) -> 
     peak_cluster_flop_per_s : numeric
         Peak compute of the fleet [FLOP/s].
     mfu : numeric
-        Model FLOPs utilization, achieved ÷ peak [unitless, (0, 1]] [2]_.
+        Model FLOPs utilization, achieved ÷ peak [unitless, (0, 1]] [1]_.
 
     Returns
     -------
     numeric
         ``peak_cluster_flop_per_s × mfu`` [FLOP/s].
+
+    References
+    ----------
+    .. [1] A. Chowdhery et al., "PaLM: Scaling Language Modeling with Pathways",
+       arXiv:2204.02311 (2022), appendix B: model FLOPs utilization (MFU).
     """
     return validate.number("peak_cluster_flop_per_s", peak_cluster_flop_per_s, "positive") * validate.field(
         "mfu", mfu)
@@ -77,9 +82,16 @@ def training_flop(parameters: ArrayLike, tokens: ArrayLike) -> float | np.ndarra
     numeric
         ``6 × parameters × tokens`` [FLOP].
 
+    References
+    ----------
+    .. [1] J. Kaplan et al., "Scaling Laws for Neural Language Models",
+       arXiv:2001.08361 (2020): training compute C ≈ 6 N D for dense transformers.
+    .. [2] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+       (2024): 405B parameters, 15.6T tokens, 3.8e25 FLOP, 38–43% BF16 MFU.
+
     Examples
     --------
-    >>> training_flop(405e9, 15.6e12)  # Llama 3 405B [3]_
+    >>> training_flop(405e9, 15.6e12)  # Llama 3 405B [2]_
     3.7908e+25
     """
     return FLOP_PER_PARAMETER_TOKEN * validate.field("parameters", parameters) * validate.field("tokens", tokens)
@@ -108,7 +120,12 @@ def training_time_s(training_flop: ArrayLike, gpus: ArrayLike, peak_flop_per_s: 
     Notes
     -----
     Excludes restarts and downtime; Llama 3 405B reports about 90% effective
-    training time [3]_, which a user can fold into ``mfu``.
+    training time [1]_, which a user can fold into ``mfu``.
+
+    References
+    ----------
+    .. [1] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+       (2024): 405B parameters, 15.6T tokens, 3.8e25 FLOP, 38–43% BF16 MFU.
     """
     flop = validate.field("training_flop", training_flop)
     return flop / sustained_flop_per_s(peak_cluster_flop_per_s(gpus, peak_flop_per_s), mfu)

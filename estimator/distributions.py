@@ -4,14 +4,12 @@ Every input of the model is an assumption, so any of them may be given as a
 range instead of a number. A range is one of four small frozen objects (a
 "spec"), each able to draw samples and to name its low, likely and high value:
 
-=================================  ==========================  ====================
-spec                               low / likely / high         samples
-=================================  ==========================  ====================
-``Fixed(value)``                   value / value / value       the value
-``Uniform(low, high)``             low / midpoint / high       uniform on [low, high]
-``Triangular(low, likely, high)``  low / likely / high         triangular, mode ``likely``
-``LogNormal(median, p95)``         P5 / median / P95           log-normal
-=================================  ==========================  ====================
+| spec | low / likely / high | samples |
+|---|---|---|
+| ``Fixed(value)`` | value / value / value | the value |
+| ``Uniform(low, high)`` | low / midpoint / high | uniform on [low, high] |
+| ``Triangular(low, likely, high)`` | low / likely / high | triangular, mode ``likely`` |
+| ``LogNormal(median, p95)`` | P5 / median / P95 | log-normal |
 
 The analyses that use them (Monte Carlo, tornado, Sobol) are in
 :mod:`estimator.uncertainty`.

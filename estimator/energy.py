@@ -62,7 +62,7 @@ def cost(energy_wh: ArrayLike, electricity_price: ArrayLike) -> float | np.ndarr
 
 
 def emissions_kg(energy_wh: ArrayLike, carbon_intensity: ArrayLike) -> float | np.ndarray:
-    """Location-based greenhouse-gas emissions of energy drawn from a grid [2]_.
+    """Location-based greenhouse-gas emissions of energy drawn from a grid [1]_.
 
     Parameters
     ----------
@@ -75,6 +75,10 @@ def emissions_kg(energy_wh: ArrayLike, carbon_intensity: ArrayLike) -> float | n
     -------
     numeric
         ``energy_wh / 1000 × carbon_intensity`` [kg CO2e].
+
+    References
+    ----------
+    .. [1] GHG Protocol Scope 2 Guidance (2015): location-based method.
     """
     return (validate.number("energy_wh", energy_wh, "nonnegative") / WH_PER_KWH
             * validate.field("carbon_intensity", carbon_intensity))
@@ -99,5 +103,10 @@ def water_l(it_energy_wh: ArrayLike, wue: ArrayLike) -> float | np.ndarray:
     -----
     WUE counts on-site water (mostly evaporative cooling), not the water used
     to generate the electricity.
+
+    References
+    ----------
+    .. [1] The Green Grid, "Water Usage Effectiveness (WUE): a Green Grid data
+       center sustainability metric", White Paper #35 (2011).
     """
     return validate.number("it_energy_wh", it_energy_wh, "nonnegative") / WH_PER_KWH * validate.field("wue", wue)

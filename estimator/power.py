@@ -70,6 +70,11 @@ def server_power_w(accelerator_power_w: ArrayLike, server_overhead: ArrayLike = 
     -----
     A DGX H100 is rated 10.2 kW for 8 × 700 W, so ``server_overhead`` =
     10,200 ÷ 5,600 ≈ 1.82 [1]_.
+
+    References
+    ----------
+    .. [1] NVIDIA DGX H100 user guide: 10.2 kW maximum input power for 8 × H100
+       SXM5 (700 W each). https://docs.nvidia.com/dgx/dgxh100-user-guide/
     """
     return validate.number("accelerator_power_w", accelerator_power_w, "positive") * validate.field(
         "server_overhead", server_overhead)
@@ -112,8 +117,12 @@ def facility_power_w(it_power_w: ArrayLike, pue: ArrayLike = 1.0) -> float | np.
 
     Notes
     -----
-    PUE is defined on annual energy [2]_; applying it to full-load power is
+    PUE is defined on annual energy [1]_; applying it to full-load power is
     the usual planning approximation.
+
+    References
+    ----------
+    .. [1] The Green Grid, "PUE: a comprehensive examination of the metric" (2012).
     """
     return validate.number("it_power_w", it_power_w, "positive") * validate.field("pue", pue)
 
@@ -194,7 +203,7 @@ def load_swing_w(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike
     waits for the same collective or checkpoint at the same moment, so the
     whole fleet drops from full load to idle and back together. The Llama 3
     paper reports swings "on the order of tens of megawatts" on a 24K-H100
-    cluster [3]_.
+    cluster [1]_.
 
     Parameters
     ----------
@@ -216,6 +225,11 @@ def load_swing_w(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike
     over a sub-second stall, and cooling responds over minutes, so neither the
     server overhead nor PUE multiplies the swing. This is an upper bound for a
     perfectly synchronized job; real swings are smoothed by stragglers.
+
+    References
+    ----------
+    .. [1] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+       (2024), section 3.3.4 on power fluctuations.
     """
     idle = validate.field("idle_fraction", idle_fraction)
     return accelerator_power_w(gpus, gpu_watts) * (1.0 - idle)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, fields, footprint, money, power, resolve, serving, validate
+from estimator import catalog, compute, display, energy, fields, footprint, money, power, resolve, serving, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -113,6 +113,17 @@ class Scenario:
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._values.items() if v is not None)
         return f"Scenario({shown})"
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: every assumption labelled, in human units, with its origin (:mod:`estimator.display`)."""
+        return display.scenario_html(self)
+
+    def to_frame(self) -> Any:
+        """The presets and assumptions as a pandas DataFrame in base units, one row per case.
+
+        Needs pandas (the ``frame`` extra); see :func:`estimator.display.scenario_frame`.
+        """
+        return display.scenario_frame(self)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self._values, self.provenance, self.presets))
@@ -323,6 +334,17 @@ class Estimate:
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._values.items() if v is not None)
         return f"Estimate({shown})"
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: every result labelled, in human units (:mod:`estimator.display`)."""
+        return display.estimate_html(self)
+
+    def to_frame(self) -> Any:
+        """The results that are not None as a pandas DataFrame in base units, one row per case.
+
+        Needs pandas (the ``frame`` extra); see :func:`estimator.display.estimate_frame`.
+        """
+        return display.estimate_frame(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Estimate):

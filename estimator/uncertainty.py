@@ -265,12 +265,17 @@ def _percentiles(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     Notes
     -----
     ``np.percentile`` partitions the whole array, which costs more than the
-    model itself on 10^6 samples. Following Floyd and Rivest [3]_, a sorted
+    model itself on 10^6 samples. Following Floyd and Rivest [1]_, a sorted
     subsample brackets each wanted order statistic between two values; one
     blocked pass counts the elements below each bracket and extracts the few
     inside it, and only those are partitioned. If a bracket misses (the count
     check fails; about once in 10^4 calls), the whole array is partitioned
     instead, so the result is always the exact order statistic.
+
+    References
+    ----------
+    .. [1] R. W. Floyd and R. L. Rivest, "Expected time bounds for selection",
+       Communications of the ACM 18 (1975) 165–172. https://doi.org/10.1145/360680.360691
     """
     n = x.size
     if n < _SELECT_MIN:
@@ -416,9 +421,14 @@ def monte_carlo(specs: Mapping[str, object], n: int = 100_000, seed: int | None 
     ``progress``, one call per block: the model works sample by sample, so
     the results are identical). Percentiles
     use numpy's linear method, computed by selection rather than a full
-    partition [3]_. The Monte Carlo error of a percentile shrinks as
+    partition [1]_. The Monte Carlo error of a percentile shrinks as
     ``1/sqrt(n)``: at 10^5 samples P5 and P95 move by about 0.1–0.3% between seeds
     for ranges of ±20%.
+
+    References
+    ----------
+    .. [1] R. W. Floyd and R. L. Rivest, "Expected time bounds for selection",
+       Communications of the ACM 18 (1975) 165–172. https://doi.org/10.1145/360680.360691
 
     Examples
     --------
@@ -620,6 +630,16 @@ def sobol_first_order(specs: Mapping[str, object], output: str = "facility_power
 
     The estimates carry sampling error of order ``1/sqrt(N)`` and may fall
     slightly outside [0, 1]. Ranges are assumed independent.
+
+    References
+    ----------
+    .. [1] A. Saltelli, P. Annoni, I. Azzini, F. Campolongo, M. Ratto and
+       S. Tarantola, "Variance based sensitivity analysis of model output. Design
+       and estimator for the total sensitivity index", Computer Physics
+       Communications 181 (2010) 259–270. https://doi.org/10.1016/j.cpc.2009.09.018
+    .. [2] M. J. W. Jansen, "Analysis of variance designs for model output",
+       Computer Physics Communications 117 (1999) 35–43.
+       https://doi.org/10.1016/S0010-4655(98)00154-4
     """
     checked = _specs(specs)
     (name,) = _check_outputs([output])

@@ -44,25 +44,25 @@ Reading rules (shared by every target unit):
 Units accepted per kind (the canonical spelling first; spelled-out words such
 as "megawatts", "hours", "exaflop" or "million" are accepted too):
 
-========================  ===========================================================
-kind (base unit)          units
-========================  ===========================================================
-power (W)                 W, kW, MW, GW, TW
-energy (Wh)               Wh, kWh, MWh, GWh, TWh
-duration (s; also h)      s, min, h, days, weeks, months (730 h), years (8760 h)
-FLOP amount (FLOP)        FLOP, kFLOP, ..., YFLOP; FLOP/s-day, ..., PFLOP/s-day, ...
-FLOP rate (FLOP/s)        FLOP/s, kFLOP/s, ..., YFLOP/s, also TFLOPS-style
-count                     k (thousand), M (million), B/bn (billion), T (trillion),
-                          then optionally GPUs, accelerators, H100, parameters, ...
-ratio                     plain number, x or × (1.1x reads as 1.1), % (40% as 0.4)
-mass (kg)                 g, kg, t, kt, Mt (MMT), Gt, optionally "CO2"/"CO2e"
-volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
-carbon intensity (kg/kWh) mass/energy, e.g. kg/kWh, g/kWh, t/MWh, kg CO2e/kWh
-water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
-energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh, 8 ¢/kWh
-capital per power ($/W)   [currency][k, M, B]/power, e.g. $12/W, $12M/MW, $12B/GW, $12,000/kW
-money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
-========================  ===========================================================
+    ========================  ===========================================================
+    kind (base unit)          units
+    ========================  ===========================================================
+    power (W)                 W, kW, MW, GW, TW
+    energy (Wh)               Wh, kWh, MWh, GWh, TWh
+    duration (s; also h)      s, min, h, days, weeks, months (730 h), years (8760 h)
+    FLOP amount (FLOP)        FLOP, kFLOP, ..., YFLOP; FLOP/s-day, ..., PFLOP/s-day, ...
+    FLOP rate (FLOP/s)        FLOP/s, kFLOP/s, ..., YFLOP/s, also TFLOPS-style
+    count                     k (thousand), M (million), B/bn (billion), T (trillion),
+                              then optionally GPUs, accelerators, H100, parameters, ...
+    ratio                     plain number, x or × (1.1x reads as 1.1), % (40% as 0.4)
+    mass (kg)                 g, kg, t, kt, Mt (MMT), Gt, optionally "CO2"/"CO2e"
+    volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
+    carbon intensity (kg/kWh) mass/energy, e.g. kg/kWh, g/kWh, t/MWh, kg CO2e/kWh
+    water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
+    energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh, 8 ¢/kWh
+    capital per power ($/W)   [currency][k, M, B]/power, e.g. $12/W, $12M/MW, $12B/GW, $12,000/kW
+    money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
+    ========================  ===========================================================
 
 "FLOPs" and "FLOPS" are read as whatever the target asks for (an amount for
 the "FLOP" target, a rate for "FLOP/s"), since both uses are common in
