@@ -61,7 +61,7 @@ def _fill_money() -> None:
     typed = st.session_state.setdefault("_typed", {})
     for name, (value, _) in MONEY_PREFILLS.items():
         typed[name] = value
-    common._write_widgets(list(MONEY_PREFILLS))
+    common.write_widgets(list(MONEY_PREFILLS))
 
 
 st.title("Campus & build-out")

@@ -247,7 +247,7 @@ def fill_missing() -> None:
         if values.get(name) is None:
             typed[name] = sourced.value
             filled[name] = sourced
-    _write_widgets()
+    write_widgets()
 
 
 # --------------------------------------------------------------------------- widgets from the registry
@@ -317,7 +317,7 @@ def widget_problems(values: Mapping[str, float | None]) -> list[str]:
     return out
 
 
-def _write_widgets(names: Any = None) -> None:
+def write_widgets(names: Any = None) -> None:
     """Write resolved values into the sidebar inputs (only from a callback or before the sidebar);
     an input holding unreadable text keeps it, so the user sees what to fix."""
     values, _ = resolution()
@@ -377,7 +377,7 @@ def _on_preset_change() -> None:
     if st.session_state.get("precision") not in precisions(st.session_state["accelerator"]):
         st.session_state["precision"] = "bf16"
         st.session_state["_precision_note"] = st.session_state["accelerator"]
-    _write_widgets()
+    write_widgets()
 
 
 def reset_field(name: str) -> None:
@@ -385,7 +385,7 @@ def reset_field(name: str) -> None:
     st.session_state.setdefault("_typed", {}).pop(name, None)
     st.session_state.setdefault("_invalid", {}).pop(name, None)
     st.session_state.setdefault("_filled_sources", {}).pop(name, None)
-    _write_widgets([name])
+    write_widgets([name])
 
 
 def reset_all() -> None:
@@ -393,7 +393,7 @@ def reset_all() -> None:
     st.session_state["_typed"] = {}
     st.session_state["_invalid"] = {}
     st.session_state["_filled_sources"] = {}
-    _write_widgets()
+    write_widgets()
 
 
 def load_state(presets: Mapping[str, str | None], typed: Mapping[str, float | None]) -> None:
@@ -406,7 +406,7 @@ def load_state(presets: Mapping[str, str | None], typed: Mapping[str, float | No
     st.session_state["_typed"] = {k: v for k, v in typed.items() if k in fields.FIELDS}
     st.session_state["_invalid"] = {}
     st.session_state["_filled_sources"] = {}
-    _write_widgets()
+    write_widgets()
 
 
 # --------------------------------------------------------------------------- page inputs in the link
@@ -530,6 +530,13 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("uncertainty.seed", "unc_seed", "int", 0, "count", 0, 2**32 - 1),
     PageInput("uncertainty.output", "unc_output", "choice", "facility_power_w", choices=UNC_OUTPUTS),
     PageInput("compare.diff_only", "compare_diff_only", "bool", False),
+    PageInput("serving.active_parameters", "serving_active_parameters", "text", "100B", "count"),
+    PageInput("serving.bytes", "serving_bytes", "choice", 1.0, choices=(2.0, 1.0, 0.5)),
+    PageInput("serving.bandwidth", "serving_bandwidth", "text", "3.35T", "count"),
+    PageInput("serving.batch", "serving_batch", "int", 64, "count", 1, 100_000),
+    PageInput("serving.kv", "serving_kv", "text", "327,680", "count"),
+    PageInput("serving.context", "serving_context", "text", "1,000", "count"),
+    PageInput("serving.demand", "serving_demand", "text", "1B", "count"),
 )
 PAGE_PARAMS: dict[str, PageInput] = {p.param: p for p in PAGE_INPUTS}
 #: The uncertainty page's ranges travel as ``uncertainty.low.<field>`` / ``uncertainty.high.<field>``
@@ -627,12 +634,12 @@ def _initialize() -> None:
         if params:
             _restore_link(params)
         _seed_page_inputs()
-        _write_widgets()
+        write_widgets()
         return
     _seed_page_inputs()
     missing = [f.name for f in _widget_fields() if f.name not in state]
     if missing:
-        _write_widgets(missing)
+        write_widgets(missing)
 
 
 # --------------------------------------------------------------------------- the current scenario

@@ -21,7 +21,7 @@ def _use(values: dict[str, float | None]) -> None:
     bad = st.session_state.setdefault("_invalid", {})
     for name in values:
         bad.pop(name, None)  # the new value replaces text that could not be read
-    common._write_widgets(list(values))  # the sidebar's own writer of its inputs
+    common.write_widgets(list(values))  # the sidebar's own writer of its inputs
 
 
 def _use_query() -> None:
@@ -50,18 +50,19 @@ st.caption("For those who do not know a tokens/s figure: decode is limited by me
            "once per step for the whole batch, plus each sequence's KV cache) and by compute (2 FLOP per active "
            "parameter per token), whichever binds first. An upper bound: real servers reach less.")
 e1, e2, e3, e4 = st.columns(4)
-params_text = e1.text_input("Active parameters [count]", value="100B", key="serving_active_parameters",
+params_text = e1.text_input("Active parameters [count]", key="serving_active_parameters", persist_state="session",
                             help="Epoch AI's assumption for GPT-4o: 100B active of about 400B in total.")
-bytes_per = e2.selectbox("Bytes per parameter", [2.0, 1.0, 0.5], index=1, key="serving_bytes",
+bytes_per = e2.selectbox("Bytes per parameter", [2.0, 1.0, 0.5], key="serving_bytes", persist_state="session",
                          format_func={2.0: "2 (BF16)", 1.0: "1 (FP8)", 0.5: "0.5 (4-bit)"}.get)
-bandwidth_text = e3.text_input("Memory bandwidth [bytes/s]", value="3.35T", key="serving_bandwidth",
+bandwidth_text = e3.text_input("Memory bandwidth [bytes/s]", key="serving_bandwidth", persist_state="session",
                                help="Per accelerator; NVIDIA H100 SXM: 3.35 TB/s.")
-batch = e4.number_input("Batch [sequences]", min_value=1, max_value=100_000, value=64, step=8, key="serving_batch",
+batch = e4.number_input("Batch [sequences]", min_value=1, max_value=100_000, step=8, key="serving_batch",
+                        persist_state="session",
                         help="Sequences decoded together by one copy of the weights.")
 e5, e6, e7 = st.columns(3)
-kv_text = e5.text_input("KV cache per token [bytes]", value="327,680", key="serving_kv",
+kv_text = e5.text_input("KV cache per token [bytes]", key="serving_kv", persist_state="session",
                         help="2 × layers × KV heads × head size × bytes; Llama 3.1 70B in BF16: 320 KiB.")
-context_text = e6.text_input("Context while decoding [tokens]", value="1,000", key="serving_context")
+context_text = e6.text_input("Context while decoding [tokens]", key="serving_context", persist_state="session")
 e7.caption(f"Compute limit at the sidebar's peak, {common.fmt(s.peak_flop_per_s, 'FLOP/s')}; prefill at the "
            f"sidebar's MFU, {common.fmt(s.mfu, '%')}.")
 facts = [common.parse_input(text, "count", name) for text, name in
@@ -130,7 +131,7 @@ st.caption(f"As many of these accelerators as 1 GW holds at full load serve "
            "Epoch AI, about 0.3 Wh for a typical GPT-4o query (2025).")
 
 st.subheader("A demand: the fleet it needs")
-demand_text = st.text_input("Queries a day [count, e.g. 2.5B]", value="1B", key="serving_demand")
+demand_text = st.text_input("Queries a day [count, e.g. 2.5B]", key="serving_demand", persist_state="session")
 demand = common.parse_input(demand_text, "count", "queries_per_day")
 if demand is None:
     common.stop()

@@ -31,19 +31,15 @@ OUTPUTS = {
     "energy_wh": ("Facility energy", "Wh", "GWh", "Facility energy over the period [GWh]"),
     "emissions_kg": ("Emissions (location-based)", "kg CO2e", "t", "Emissions over the period [t CO2e]"),
 }
-#: How each field is typed in the range grid: (display unit or None for the field's own, format, step).
-INPUTS = {
-    "gpus": (None, "%.0f", 1000.0), "gpu_watts": (None, "%.0f", 10.0), "server_overhead": (None, "%.3f", 0.01),
-    "network_overhead": (None, "%.3f", 0.01), "pue": (None, "%.3f", 0.01), "utilization": (None, "%.3f", 0.01),
-    "hours": (None, "%.0f", 24.0), "electricity_price": (None, "%.4f", 0.01),
-    "carbon_intensity": (None, "%.3f", 0.01), "wue": (None, "%.2f", 0.01),
-    "peak_flop_per_s": ("TFLOP/s", "%.1f", 10.0), "mfu": (None, "%.3f", 0.01),
-}
+def _grid(field: str) -> tuple[str | None, str, float]:
+    """How a field is typed in the range grid, from the registry: display unit (None: its own), format, step."""
+    f = fields.FIELDS[field]
+    return f.widget_unit, f"%.{f.decimals}f", f.step
 
 
 def _shown(field: str, value: float) -> float:
     """A field's value in the unit its range inputs use."""
-    unit = INPUTS[field][0]
+    unit = _grid(field)[0]
     return float(value) if unit is None else float(units.to_unit(value, unit))
 
 
@@ -54,14 +50,14 @@ def _exact(field: str, shown: float | None) -> float | None:
     for seeded_shown, exact in st.session_state["_unc_seeded"].get(field, {}).get("exact", ()):
         if shown == seeded_shown:
             return exact  # to_unit and back need not give the same float
-    unit = INPUTS[field][0]
+    unit = _grid(field)[0]
     return float(shown) if unit is None else float(units.to_unit(shown, fields.unit(field),
                                                                  from_unit=unit))
 
 
 def _as_input(field: str, value: float) -> str:
     """A value as the range inputs show it (their format, with thousands separators)."""
-    digits = INPUTS[field][1].removeprefix("%.").removesuffix("f")
+    digits = str(fields.FIELDS[field].decimals)
     return f"{_shown(field, value):,.{digits}f}"
 
 
@@ -141,8 +137,8 @@ with st.container(key="unc_ranges"):
         col.markdown(f"**{text}**")
     for field, d in defaults.items():
         label, unit = fields.label(field), fields.FIELDS[field].unit_text
-        shown_unit = INPUTS[field][0] or unit
-        _, fmt_, step = INPUTS[field]
+        shown_unit = _grid(field)[0] or unit
+        _, fmt_, step = _grid(field)
         row = st.columns(widths, vertical_alignment="center")
         row[0].markdown(f"{label} [{shown_unit}]")
         low = row[1].number_input(f"{label}: low [{shown_unit}]", key=f"unc_low_{field}", format=fmt_, step=step,

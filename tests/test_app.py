@@ -746,6 +746,16 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
     at.number_input(key="unc_seed").set_value(7)
     at.number_input(key="unc_low_pue").set_value(1.05).run()
     at.selectbox(key="unc_output").set_value("average_facility_power_w").run()
+    at.switch_page("app_pages/serving.py").run()
+    at.text_input(key="serving_active_parameters").set_value("70B")
+    at.selectbox(key="serving_bytes").set_value(2.0)
+    at.text_input(key="serving_bandwidth").set_value("4.8T")
+    at.number_input(key="serving_batch").set_value(32)
+    at.text_input(key="serving_kv").set_value("100,000")
+    at.text_input(key="serving_context").set_value("2,000").run()
+    at.number_input(key="tokens_per_s_per_gpu").set_value(1000.0)
+    at.number_input(key="tokens_per_query").set_value(500.0).run()
+    at.text_input(key="serving_demand").set_value("2B").run()
     at.switch_page("app_pages/compare.py").run()
     at.button(key="keep_button").click().run()
     at.toggle(key="compare_diff_only").set_value(True).run()
@@ -756,7 +766,9 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
             "heat_level": "500 MW", "energy_basis": "budget", "energy_budget": "2 GW", "train_mode": "flop",
             "train_parameters": "70B", "train_tokens": "2T", "train_days": 30.0, "train_flop": "1e26 FLOP",
             "unc_distribution": "uniform", "unc_samples": 10_000, "unc_seed": 7, "unc_low_pue": 1.05,
-            "unc_output": "average_facility_power_w", "compare_diff_only": True}
+            "unc_output": "average_facility_power_w", "compare_diff_only": True,
+            "serving_active_parameters": "70B", "serving_bytes": 2.0, "serving_bandwidth": "4.8T", "serving_batch": 32,
+            "serving_kv": "100,000", "serving_context": "2,000", "serving_demand": "2B"}
 
 
 def test_every_page_input_round_trips_through_the_link():
