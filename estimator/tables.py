@@ -6,8 +6,8 @@ change between methodologies?", "how long does a reference run take on this
 fleet?", "which layer of the chain draws what?". Each function here answers
 one of them with the library's own functions, vectorized over the catalogue,
 and returns plain columns (a dict of lists and float64 arrays) that any front
-end can show. :data:`ASSUMPTIONS` and :data:`RESULTS` hold the display label
-and unit of every field.
+end can show. Labels and units come from the field
+registry (:mod:`estimator.fields`).
 
 Nothing here imports streamlit or pandas.
 
@@ -45,44 +45,6 @@ GIGAWATT_W = 1e9
 
 #: Budgets the explorer accepts [W]: 10 MW to 10 GW.
 BUDGET_RANGE_W = (1e7, 1e10)
-
-#: Display label and unit of every Scenario field.
-ASSUMPTIONS: dict[str, tuple[str, str]] = {
-    "gpus": ("Accelerators in the fleet", "count"),
-    "gpu_watts": ("Accelerator power at full load", "W"),
-    "server_overhead": ("Server overhead (server ÷ accelerator power)", "ratio"),
-    "network_overhead": ("Network and storage overhead (IT ÷ server power)", "ratio"),
-    "pue": ("PUE (facility ÷ IT power)", "ratio"),
-    "utilization": ("Utilization (average ÷ full-load draw)", "ratio"),
-    "hours": ("Period", "h"),
-    "electricity_price": ("Electricity price", "currency/kWh"),
-    "carbon_intensity": ("Grid carbon intensity", "kg CO2e/kWh"),
-    "wue": ("Water usage effectiveness (WUE)", "L/kWh"),
-    "peak_flop_per_s": ("Dense peak per accelerator", "FLOP/s"),
-    "mfu": ("Model FLOPs utilization (MFU)", "ratio"),
-}
-
-#: Display label and unit of every Estimate field.
-RESULTS: dict[str, tuple[str, str]] = {
-    "accelerator_power_w": ("Accelerator power, full load", "W"),
-    "server_power_w": ("Server power, full load", "W"),
-    "it_power_w": ("IT power, full load", "W"),
-    "facility_power_w": ("Facility power, full load", "W"),
-    "average_it_power_w": ("Average IT draw", "W"),
-    "average_facility_power_w": ("Average facility draw", "W"),
-    "watts_per_gpu": ("All-in facility power per accelerator", "W"),
-    "host_power_w": ("Host (CPUs, memory, NICs, fans, PSU loss)", "W"),
-    "network_storage_power_w": ("Network and storage", "W"),
-    "cooling_conversion_power_w": ("Cooling and power conversion", "W"),
-    "energy_wh": ("Facility energy over the period", "Wh"),
-    "it_energy_wh": ("IT energy over the period", "Wh"),
-    "cost": ("Electricity cost over the period", "currency"),
-    "emissions_kg": ("Emissions over the period (location-based)", "kg CO2e"),
-    "water_l": ("Site water over the period", "L"),
-    "peak_cluster_flop_per_s": ("Peak compute of the fleet", "FLOP/s"),
-    "sustained_flop_per_s": ("Sustained compute (peak × MFU)", "FLOP/s"),
-    "flop_in_period": ("Compute delivered over the period", "FLOP"),
-}
 
 
 def _columns(rows: list[dict[str, Any]], numeric: Iterable[str]) -> dict[str, Any]:
@@ -650,19 +612,11 @@ def comparison(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
         ``label``, ``unit`` (lists, one entry per row) and one list per
         scenario name holding the row values, None where not given.
     """
-    rows = [(n, "assumption", *_label_unit(n, ASSUMPTIONS)) for n in Scenario.field_names()]
-    rows += [(n, "result", *_label_unit(n, RESULTS)) for n in Estimate.field_names()]
+    rows = [(f.name, "assumption", f.label, f.unit_text) for f in fields.INPUTS]
+    rows += [(f.name, "result", f.label, f.unit_text) for f in fields.OUTPUTS]
     out: dict[str, Any] = {"quantity": [r[0] for r in rows], "kind": [r[1] for r in rows],
                            "label": [r[2] for r in rows], "unit": [r[3] for r in rows]}
     for name, s in scenarios.items():
         given, result = s.to_dict(), estimate(s).to_dict()
         out[name] = [given[q] if k == "assumption" else result[q] for q, k, *_ in rows]
     return out
-
-
-def _label_unit(name: str, table: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
-    """Label and unit of a field: from ``table``, else from the registry (a field added at run time)."""
-    if name in table:
-        return table[name]
-    spec = fields.FIELDS[name]
-    return spec.label, spec.unit_text
