@@ -415,6 +415,20 @@ class _InputUnits(Mapping[str, str]):
 INPUT_UNITS: Mapping[str, str] = _InputUnits()
 
 
+def closest_input(name: str) -> str | None:
+    """The Scenario field whose name is closest to ``name`` (a near miss), or None.
+
+    Examples
+    --------
+    >>> closest_input("gpu_wats")
+    'gpu_watts'
+    """
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(name, inputs(), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def label(name: str) -> str:
     """Display label of a field or preset key.
 

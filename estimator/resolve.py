@@ -264,12 +264,9 @@ def resolve(accelerator: str | None = None, methodology: str | None = None, site
 
 
 def _unknown_field(name: str) -> str:
-    import difflib  # only on the error path
-
-    valid = fields.inputs()
-    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown field {name!r} ({hint}valid fields: {', '.join(valid)})"
+    close = fields.closest_input(name)
+    hint = f"did you mean {close!r}? " if close else ""
+    return f"unknown field {name!r} ({hint}valid fields: {', '.join(fields.inputs())})"
 
 
 def explicit_provenance(values: Mapping[str, Any]) -> dict[str, Origin]:

@@ -251,10 +251,8 @@ def _rebuild(values: dict[str, Any], provenance: dict[str, Any], presets: dict[s
 def _check_names(values: dict[str, Any]) -> None:
     unknown = [k for k in values if k not in fields.FIELDS or fields.FIELDS[k].role != "input"]
     if unknown:
-        import difflib  # only on the error path
-
-        close = difflib.get_close_matches(unknown[0], fields.inputs(), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = fields.closest_input(unknown[0])
+        hint = f"; did you mean {close!r}?" if close else ""
         raise TypeError(f"Scenario got an unexpected keyword argument {unknown[0]!r}{hint} "
                         f"(fields: {', '.join(fields.inputs())})")
 
