@@ -501,6 +501,24 @@ class Timeline:
         per_block = self._blocks[name]
         return None if per_block is None else per_block.copy()
 
+    def to_xarray(self) -> Any:
+        """Every field per block and period as an :class:`xarray.Dataset`.
+
+        Needs xarray; see :func:`estimator.display.timeline_dataset`.
+        """
+        from estimator import display
+
+        return display.timeline_dataset(self)
+
+    def to_frame(self) -> Any:
+        """The campus totals, a row per period, as a :class:`pandas.DataFrame`.
+
+        Needs pandas; see :func:`estimator.display.timeline_frame`.
+        """
+        from estimator import display
+
+        return display.timeline_frame(self)
+
 
 def period_starts(start: Any, end: Any, freq: str = "month") -> tuple[np.ndarray, np.ndarray]:
     """Calendar periods covering ``start`` to ``end`` (both days included).

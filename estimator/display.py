@@ -12,6 +12,12 @@ units, one row per case of the broadcast shape and one column per field, for
 analysis and plots. pandas is an optional dependency (``pip install
 "ai-datacenter-estimator[frame]"``), imported only when a frame is asked for:
 ``import estimator`` never imports it.
+
+Sweeps and campus timelines become labelled arrays: :func:`sweep_dataarray`
+and :func:`timeline_dataset` give :mod:`xarray` objects whose dimensions are
+the swept assumptions (or blocks and periods), and :func:`sweep_frame` and
+:func:`timeline_frame` long pandas frames. xarray is in the same optional
+extra and imported only when asked for.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ if TYPE_CHECKING:  # pandas is optional and imported only by the frame functions
     from estimator.scenario import Estimate, Scenario
 
 __all__ = ["MAX_CASES", "display_unit", "estimate_frame", "estimate_html", "frame", "scenario_frame",
-           "scenario_html"]
+           "scenario_html", "sweep_dataarray", "sweep_frame", "timeline_dataset", "timeline_frame"]
 
 #: Cases (elements of a broadcast array) an HTML table shows one column each; beyond, a range.
 MAX_CASES = 12
@@ -246,4 +252,108 @@ def scenario_frame(scenario: Scenario) -> pd.DataFrame:
     presets = {k: v for k, v in scenario.presets.items() if v is not None}
     table = frame({**presets, **scenario.to_dict()})
     table.attrs["provenance"] = {k: ("user" if o.is_user else o.describe()) for k, o in scenario.provenance.items()}
+    return table
+
+
+def _optional(module: str, method: str) -> Any:
+    """Import an optional dependency, or say which extra brings it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(f"{method} needs {module}: pip install {module} "
+                                  "(or the extra: pip install \"ai-datacenter-estimator[frame]\")") from exc
+
+
+def _attrs(name: str) -> dict[str, str]:
+    """A field's label and base unit for a labelled array's ``attrs`` (empty for a name outside the registry)."""
+    spec = fields.FIELDS.get(name)
+    return {} if spec is None else {"long_name": spec.label, "units": spec.unit_text}
+
+
+def sweep_dataarray(result: Any) -> Any:
+    """A sweep as an :class:`xarray.DataArray`: one dimension per assumption, its values as coordinates.
+
+    Parameters
+    ----------
+    result : estimator.sweep.Sweep
+        The grid from :func:`estimator.sweep.grid`.
+
+    Returns
+    -------
+    xarray.DataArray
+        Named after the output, in its base unit; each axis is a coordinate
+        with its own label and unit in ``attrs``.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        Without xarray (``pip install "ai-datacenter-estimator[frame]"``).
+    """
+    xr = _optional("xarray", "Sweep.to_xarray()")
+    coords = {name: xr.Variable(name, values, attrs=_attrs(name)) for name, values in result.axes.items()}
+    return xr.DataArray(result.values, coords=coords, dims=result.dims, name=result.output,
+                        attrs=_attrs(result.output))
+
+
+def sweep_frame(result: Any) -> pd.DataFrame:
+    """A sweep as a long :class:`pandas.DataFrame`: one row per grid point, the assumptions as a MultiIndex.
+
+    ``frame.attrs["units"]`` and ``frame.attrs["labels"]`` hold the base unit
+    and label of the output and of every axis.
+    """
+    pd = _optional("pandas", "Sweep.to_frame()")
+    index = pd.MultiIndex.from_product(list(result.axes.values()), names=list(result.dims))
+    table = pd.DataFrame({result.output: np.asarray(result.values, dtype=float).ravel()}, index=index)
+    names = [result.output, *result.dims]
+    table.attrs["units"] = {k: _attrs(k)["units"] for k in names if k in fields.FIELDS}
+    table.attrs["labels"] = {k: _attrs(k)["long_name"] for k in names if k in fields.FIELDS}
+    return table
+
+
+def timeline_dataset(result: Any) -> Any:
+    """A campus timeline as an :class:`xarray.Dataset` over ``(block, time)``.
+
+    Parameters
+    ----------
+    result : estimator.campus.Timeline
+        The timeline from :func:`estimator.timeline`.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per field the timeline gives (those None for some block
+        are left out), each of shape ``(block, time)`` in its base unit, with
+        ``hours`` [h] and ``end`` over ``time``: ``dataset.sum("block")`` is
+        the campus. ``time`` is each period's start.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        Without xarray (``pip install "ai-datacenter-estimator[frame]"``).
+    """
+    xr = _optional("xarray", "Timeline.to_xarray()")
+    data = {name: (("block", "time"), values, _attrs(name))
+            for name in result.field_names() if (values := result.by_block(name)) is not None}
+    data["hours"] = ("time", result.hours, {"long_name": "Hours in the period", "units": "h"})
+    data["end"] = ("time", result.ends.astype("datetime64[ns]"), {"long_name": "Day after the period"})
+    return xr.Dataset(data, coords={"block": list(result.names),
+                                    "time": result.dates.astype("datetime64[ns]")})
+
+
+def timeline_frame(result: Any) -> pd.DataFrame:
+    """A campus timeline's totals as a :class:`pandas.DataFrame`: one row per period, one column per field.
+
+    The index is each period's start; ``hours`` [h] is a column. Per-block
+    values are in :func:`timeline_dataset` or ``Timeline.by_block``.
+    ``frame.attrs["units"]`` and ``frame.attrs["labels"]`` hold each
+    registry field's base unit and label.
+    """
+    pd = _optional("pandas", "Timeline.to_frame()")
+    columns = {name: value for name in result.field_names() if (value := getattr(result, name)) is not None}
+    table = pd.DataFrame({**columns, "hours": result.hours},
+                         index=pd.DatetimeIndex(result.dates.astype("datetime64[ns]"), name="period_start"))
+    table.attrs["units"] = {k: _attrs(k)["units"] for k in columns if k in fields.FIELDS}
+    table.attrs["labels"] = {k: _attrs(k)["long_name"] for k in columns if k in fields.FIELDS}
     return table

@@ -88,6 +88,24 @@ class Sweep:
         """Assumption values at one grid index, e.g. ``point(np.unravel_index(values.argmax(), shape))``."""
         return {k: float(a[i]) for (k, a), i in zip(self.axes.items(), index, strict=True)}
 
+    def to_xarray(self) -> Any:
+        """The grid as a labelled :class:`xarray.DataArray`.
+
+        Needs xarray; see :func:`estimator.display.sweep_dataarray`.
+        """
+        from estimator import display
+
+        return display.sweep_dataarray(self)
+
+    def to_frame(self) -> Any:
+        """The grid as a long :class:`pandas.DataFrame`, a row per point.
+
+        Needs pandas; see :func:`estimator.display.sweep_frame`.
+        """
+        from estimator import display
+
+        return display.sweep_frame(self)
+
 
 @dataclass(frozen=True)
 class GridSummary:

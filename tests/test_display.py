@@ -12,7 +12,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import estimator
-from estimator import display, fields, units
+from estimator import display, fields, sweep, units
 
 # README's worked example: 100k H100 with DGX overhead 1.82, network 1.10, PUE 1.2.
 README = dict(gpus=100_000, gpu_watts=700, server_overhead=1.82, network_overhead=1.10, pue=1.2, utilization=0.75,
@@ -192,3 +192,65 @@ def test_import_and_html_do_not_import_pandas():
             "estimator.estimate(s)._repr_html_(); print('pandas' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "False"
+
+
+# Sweeps and timelines as labelled arrays (xarray) and long frames (pandas).
+
+
+def _sweep():
+    base = estimator.Scenario(**README)
+    return sweep.grid(base, {"pue": [1.1, 1.3], "gpus": [1e3, 1e4, 1e5]}, "facility_power_w")
+
+
+def test_sweep_to_xarray_keeps_axes_values_and_units():
+    result = _sweep()
+    array = result.to_xarray()
+    assert array.dims == ("pue", "gpus") and array.name == "facility_power_w"
+    assert_allclose(array.values, result.values, rtol=0)
+    assert_allclose(array.coords["gpus"].values, [1e3, 1e4, 1e5], rtol=0)
+    assert array.attrs == {"long_name": fields.label("facility_power_w"), "units": "W"}
+    assert array.coords["pue"].attrs["long_name"] == fields.label("pue")
+    # A labelled selection is the library's own number at that point.
+    point = estimator.estimate(estimator.Scenario(**{**README, "pue": 1.3, "gpus": 1e4})).facility_power_w
+    assert_allclose(float(array.sel(pue=1.3, gpus=1e4)), point, rtol=1e-12)
+
+
+def test_sweep_to_frame_is_one_row_per_point():
+    result = _sweep()
+    table = result.to_frame()
+    assert list(table.index.names) == ["pue", "gpus"] and len(table) == 6
+    assert_allclose(table.loc[(1.1, 1e5), "facility_power_w"], result.values[0, 2], rtol=0)
+    assert table.attrs["units"]["facility_power_w"] == "W"
+
+
+def _timeline():
+    blocks = [estimator.Scenario.from_accelerator("h100-sxm", gpus=1000),
+              estimator.Scenario.from_accelerator("h100-sxm", gpus=500)]
+    campus = estimator.Campus(blocks, names=["hall-1", "hall-2"], online=["2025-01-01", "2025-04-01"])
+    return estimator.timeline(campus, "2025-01-01", "2025-12-31")
+
+
+def test_timeline_to_xarray_is_blocks_by_periods():
+    result = _timeline()
+    data = result.to_xarray()
+    assert dict(data.sizes) == {"block": 2, "time": 12}
+    assert list(data.coords["block"].values) == ["hall-1", "hall-2"]
+    # The second hall draws nothing before April; summing over blocks gives the campus.
+    assert_allclose(data["facility_power_w"].sel(block="hall-2").values[:3], 0, atol=0)
+    assert_allclose(data["facility_power_w"].sum("block").values, result.facility_power_w, rtol=1e-12)
+    assert_allclose(data["hours"].values, result.hours, rtol=0)
+    assert data["energy_wh"].attrs["units"] == "Wh"
+
+
+def test_timeline_to_frame_totals_by_period():
+    result = _timeline()
+    table = result.to_frame()
+    assert len(table) == 12 and str(table.index[3].date()) == "2025-04-01"
+    assert_allclose(table["gpus"].to_numpy(), [1000] * 3 + [1500] * 9, rtol=0)
+    assert_allclose(table["energy_wh"].sum(), result.total("energy_wh"), rtol=1e-12)
+
+
+def test_labelled_arrays_without_xarray(monkeypatch):
+    monkeypatch.setitem(sys.modules, "xarray", None)
+    with pytest.raises(ModuleNotFoundError, match="Sweep.to_xarray\\(\\) needs xarray"):
+        _sweep().to_xarray()
