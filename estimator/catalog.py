@@ -52,6 +52,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from estimator import fields
+
 #: Edition of the catalogue (year.month of its latest review of sources).
 VERSION = "2026.12"
 
@@ -614,11 +616,9 @@ def _lookup(kind: str, name: object, table: Mapping[str, Any]) -> Any:
         return table[key]
     valid = sorted(table)
     message = f"unknown {kind} {name!r} (valid: {', '.join(valid)})"
-    import difflib  # deferred: only an unknown name needs it
-
-    close = difflib.get_close_matches(key, valid, n=1)
+    close = fields.closest(key, valid)
     if close:
-        message += f"; did you mean {close[0]!r}?"
+        message += f"; did you mean {close!r}?"
     raise ValueError(message)
 
 

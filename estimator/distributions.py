@@ -45,7 +45,6 @@ LogNormal(median=0.4, p95=0.5)
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import re
@@ -55,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator import validate
+from estimator import fields, validate
 from estimator.scenario import Scenario
 
 #: The 95th percentile of the standard normal distribution, Φ⁻¹(0.95).
@@ -352,8 +351,8 @@ _TEXT_HELP = "write 'low..high' (uniform) or 'low/likely/high' (triangular)"
 
 
 def _suggest(name: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+    close = fields.closest(name, valid)
+    return f"did you mean {close!r}? " if close else ""
 
 
 def _check_field_name(name: object, what: str = "assumption") -> str:
@@ -674,8 +673,8 @@ def _range_table(field_name: str, table: Mapping[Any, Any], read_number: ReadNum
             raise TypeError(f"{field_name} range keys must be text (got {key!r})")
         normal = re.sub(r"[\s\-]+", "_", key.strip().lower())
         if normal not in RANGE_KEYS:
-            close = difflib.get_close_matches(normal, RANGE_KEYS, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?; " if close else ""
+            close = fields.closest(normal, RANGE_KEYS)
+            hint = f"did you mean {close!r}?; " if close else ""
             raise ValueError(f"unknown key {key!r} in the range of {field_name} ({hint}valid keys: "
                              f"{', '.join(RANGE_KEYS)})")
         if normal in out:

@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -415,6 +415,42 @@ class _InputUnits(Mapping[str, str]):
 INPUT_UNITS: Mapping[str, str] = _InputUnits()
 
 
+def _fold(name: str) -> str:
+    return "_".join(str(name).strip().casefold().replace("-", " ").split())
+
+
+def closest(name: str, valid: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The valid name nearest to ``name`` (a near miss to suggest in a message), or None.
+
+    Every door's "did you mean" uses it: names are compared without case, with
+    spaces and hyphens read as underscores, by :func:`difflib.get_close_matches`.
+
+    Parameters
+    ----------
+    name : str
+        What the user wrote.
+    valid : iterable of str
+        The names that would have been accepted.
+    cutoff : float, optional
+        Least similarity ratio to suggest a name [unitless, 0 to 1].
+
+    Returns
+    -------
+    str or None
+        The valid name as it is spelled in ``valid``.
+
+    Examples
+    --------
+    >>> closest("GPU-wats", ["gpu_watts", "pue"])
+    'gpu_watts'
+    """
+    import difflib  # only on the error path
+
+    folded = {_fold(v): v for v in valid}
+    close = difflib.get_close_matches(_fold(name), list(folded), n=1, cutoff=cutoff)
+    return folded[close[0]] if close else None
+
+
 def closest_input(name: str) -> str | None:
     """The Scenario field whose name is closest to ``name`` (a near miss), or None.
 
@@ -423,10 +459,7 @@ def closest_input(name: str) -> str | None:
     >>> closest_input("gpu_wats")
     'gpu_watts'
     """
-    import difflib  # only on the error path
-
-    close = difflib.get_close_matches(name, inputs(), n=1, cutoff=0.6)
-    return close[0] if close else None
+    return closest(name, inputs())
 
 
 def label(name: str) -> str:

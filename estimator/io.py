@@ -85,7 +85,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import json
 import math
@@ -180,9 +179,8 @@ class _NonFinite:
 
 def _unknown_key(key: str, valid: tuple[str, ...]) -> ValueError:
     # "PUE", "gpu-watts" and "gpu watts" are near misses of "pue" and "gpu_watts".
-    normal = re.sub(r"[\s\-]+", "_", key.strip().lower())
-    close = difflib.get_close_matches(normal, valid, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?; " if close else ""
+    close = fields.closest(key, valid)
+    hint = f"did you mean {close!r}?; " if close else ""
     return ValueError(f"unknown key {key!r} in scenario ({hint}valid keys: {', '.join(valid)})")
 
 

@@ -66,11 +66,8 @@ class LinkState:
 
 
 def _closest(name: str, valid: list[str]) -> str | None:
-    import difflib
-
-    normal = "_".join(str(name).strip().lower().replace("-", " ").split())
-    close = difflib.get_close_matches(normal, valid, n=1, cutoff=0.75)
-    return close[0] if close else None
+    # Stricter than elsewhere: tracking parameters (utm_source, fbclid) should match nothing.
+    return _fields.closest(name, valid, cutoff=0.75)
 
 
 def _shorten(text: str, limit: int = 60) -> str:

@@ -78,7 +78,6 @@ ISO 4217 code in any case, "usd") is allowed and ignored; cents ("¢",
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import re
@@ -88,6 +87,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from estimator import fields
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -622,10 +623,8 @@ def _cannot_read(field: str, text: str, kind: _Kind, reason: str) -> ValueError:
 def _unknown_unit(field: str, text: str, unit: str, kind: _Kind) -> ValueError:
     message = f"{field}: unknown unit {_shorten(unit)} in {_shorten(text)} (valid: {kind.valid})"
     pool = kind.suggestions()
-    folded = {p.casefold(): p for p in pool if p}
-    close = difflib.get_close_matches(unit[:40].casefold(), list(folded), n=1, cutoff=0.6)
-    if close:
-        best = folded[close[0]]
+    best = fields.closest(unit[:40], [p for p in pool if p])
+    if best:
         try:
             best = kind.resolve(best)[1] or best
         except _UnitError:
