@@ -32,7 +32,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 import estimator
-from estimator import catalog, fields, links, resolve, sweep, tables, units, validate
+from estimator import catalog, fields, links, power, resolve, sweep, tables, units, validate
 from estimator.catalog import Sourced
 from estimator.fields import Field
 from estimator.resolve import Origin
@@ -68,11 +68,8 @@ PREFILL_NOTES: dict[str, str] = {
     "hours": "Dashboard prefill: one year.",
 }
 
-IDLE_FRACTION_DEFAULT = Sourced(
-    0.15, "ratio",
-    "Dashboard assumption: a waiting H100 still draws roughly 100 W of its 700 W for memory, clocks "
-    "and fans",
-    "Not a published figure; change it to see how the swing moves.", False)
+#: The load swing's idle fraction: the library's labelled assumption.
+IDLE_FRACTION_DEFAULT = power.SWING_ASSUMPTIONS["idle_fraction"]
 
 #: Sidebar groups, in order: (group, expander title, expanded).
 GROUPS: tuple[tuple[str, str, bool], ...] = (

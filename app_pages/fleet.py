@@ -60,24 +60,59 @@ st.markdown(
     "In synchronous training every accelerator computes, then waits for the same collective "
     "or checkpoint at the same moment, so the job's draw drops towards idle and comes back together. "
     "The Llama 3 paper reports *\"instant fluctuations of power consumption across the data center on "
-    "the order of tens of megawatts\"* on its 24K-H100 cluster (arXiv:2407.21783).")
-st.latex(r"\text{swing [W]} = \text{gpus} \times \text{job share} \times \text{gpu\_watts} "
-         r"\times (1 - \text{idle fraction})")
+    "the order of tens of megawatts\"* on its 24K-H100 cluster (arXiv:2407.21783). What swings with the "
+    "accelerators: part of the host (CPUs, fans), the power supplies' and the distribution's losses, and, "
+    "for a job starting or stopping, part of the cooling once it has caught up.")
+st.latex(r"\begin{aligned}\text{accelerators} &= N\,w\,(1 - \text{idle}), \quad "
+         r"\text{host} = N\,w\,\max(s\,\eta_{psu} - 1,\ 0)\,h \\ "
+         r"\text{fast swing} &= \frac{\text{accelerators} + \text{host}}{\eta_{psu}\,\eta_{dist}}, \quad "
+         r"\text{step} = \text{fast swing} + \frac{\text{accelerators} + \text{host}}{\eta_{psu}}\,c\,"
+         r"\max(\text{PUE} - 1/\eta_{dist},\ 0)\end{aligned}")
+st.caption("N: accelerators in the job; w: gpu_watts; s: server overhead; h: host swing share; c: cooling "
+           "step share; η: power-supply and distribution efficiencies (see estimator.power.load_swing).")
 c1, c2 = st.columns(2)
 idle = c1.slider("Idle fraction [waiting ÷ full-load accelerator power]", min_value=0.0, max_value=1.0,
                  step=0.01, key="idle_fraction", persist_state="session",
-                 help=f"Assumption. {common.IDLE_FRACTION_DEFAULT.source}. "
-                      f"{common.IDLE_FRACTION_DEFAULT.note}")
+                 help=f"{common.IDLE_FRACTION_DEFAULT.source}. {common.IDLE_FRACTION_DEFAULT.note}")
 share = c2.slider("Share of the fleet in the synchronized job [%]", min_value=1, max_value=100,
                   step=1, key="job_share", persist_state="session")
 swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, units.to_unit(share, "ratio", from_unit="%"),
-                       r.facility_power_w)
+                       r.facility_power_w, server_overhead=s.server_overhead, pue=s.pue)
 common.kpi_row("kpis_swing", [
     ("Accelerators in the job", common.fmt(swing["job_gpus"], "count"), None),
-    ("Load swing", common.fmt(swing["swing_w"], "W"),
-     "Accelerators only: host, network and storage hold their draw through a sub-second stall and "
-     "cooling responds over minutes."),
+    ("Accelerators alone", common.fmt(swing["accelerator_w"], "W"),
+     "gpus in the job × gpu_watts × (1 − idle fraction), at the boards: the lower bound"),
+    ("Load swing (fast)", common.fmt(swing["swing_w"], "W"),
+     "What the grid sees within a second: accelerators, host, power-supply and distribution losses"),
+    ("Job start or stop", common.fmt(swing["step_w"], "W"),
+     "A held step: the fast swing plus the cooling's load-following share"),
     ("Swing ÷ facility power", common.fmt(swing["share_of_facility"], "%"), None),
 ])
-st.caption("An upper bound for a perfectly synchronized job; stragglers smooth real swings. "
-           "Neither the server overhead nor PUE multiplies it (see estimator.power.load_swing_w).")
+labels = list(power.SWING_PARTS.values())
+parts = vega.table({
+    "part": labels,
+    "MW": [units.to_unit(swing[k], "MW") for k in power.SWING_PARTS],
+    "text": [common.fmt(swing[k], "W") for k in power.SWING_PARTS],
+})
+common.chart("chart_swing", vega.chart(
+    {"parts": parts}, data={"name": "parts"}, height=190,
+    encoding={"y": vega.nominal("part", sort=labels, title=None, axis={"labelLimit": 320}),
+              "x": vega.field("MW", title="Part of the swing [MW]"),
+              "tooltip": [vega.tooltip("part", "Part"), vega.tooltip("text", "Power")]},
+    layer=[{"mark": {"type": "bar"},
+            "encoding": {"color": vega.nominal("part", sort=labels, legend=None,
+                                               scale={"domain": labels, "range": vega.SWING_PALETTE})}},
+           {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("text")}}]))
+assumed = {"Assumption": ["Idle fraction", "Host swing share", "Power-supply efficiency",
+                          "Distribution efficiency", "Cooling step share"],
+           "Value": [common.fmt(idle, "ratio")] + [common.fmt(power.SWING_ASSUMPTIONS[k].value, "ratio")
+                                                   for k in ("host_swing_share", "psu_efficiency",
+                                                             "distribution_efficiency", "cooling_step_share")],
+           "Source": [common.IDLE_FRACTION_DEFAULT.source] + [
+               power.SWING_ASSUMPTIONS[k].source for k in ("host_swing_share", "psu_efficiency",
+                                                            "distribution_efficiency", "cooling_step_share")]}
+common.table("table_swing_assumptions", assumed)
+st.caption("The parts sum to the job start or stop; the fast swing is every part but the cooling. Server "
+           "overhead and PUE are the sidebar's. Every figure assumes a perfectly synchronized job; stragglers "
+           "and power smoothing (Choukse et al., 'Power Stabilization for AI Training Datacenters', "
+           "arXiv:2508.14318) make real swings smaller.")

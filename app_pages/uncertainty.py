@@ -19,18 +19,26 @@ SHAPE_NOTES = {"triangular": "Triangular ranges: most weight at the likely value
                "uniform": "Uniform ranges: every value from low to high equally likely; the likely value is not "
                           "used.",
                "lognormal": "Log-normal ranges: P5 at low and P95 at high, median √(low × high) (the likely value "
-                            "is not used); tails beyond are possible and are clipped to the valid values."}
+                            "is not used; the default ranges are ÷ and × the same factor around it, so the median "
+                            "is your value); tails beyond are possible and are clipped to the valid values."}
 SAMPLES = list(common.UNC_SAMPLES)
 #: From this many samples on, the simulation reports its progress.
 PROGRESS_FROM = 200_000
-#: Output → (short label, library unit for common.fmt, chart unit or None for counts, chart title).
+#: Output → (short label, library unit for common.fmt, chart unit or None for counts, chart title), in the
+#: order the page offers them; those whose assumptions the scenario lacks are left out.
 OUTPUTS = {
     "facility_power_w": ("Facility power (full load)", "W", "MW", "Facility power at full load [MW]"),
     "average_facility_power_w": ("Average facility draw", "W", "MW", "Average facility draw [MW]"),
     "gpus_per_gigawatt": ("Accelerators per 1 GW", "count", None, "Accelerators that 1 GW holds [count]"),
     "energy_wh": ("Facility energy", "Wh", "GWh", "Facility energy over the period [GWh]"),
+    "cost": ("Energy cost", "$", "million $", "Electricity cost over the period [million $]"),
+    "total_cost": ("Capital plus energy", "$", "million $",
+                   "Amortized capital plus electricity over the period [million $]"),
     "emissions_kg": ("Emissions (location-based)", "kg CO2e", "t", "Emissions over the period [t CO2e]"),
+    "water_l": ("Site water", "L", "million m3", "Site water over the period [million m³]"),
 }
+
+
 def _grid(field: str) -> tuple[str | None, str, float]:
     """How a field is typed in the range grid, from the registry: display unit (None: its own), format, step."""
     f = fields.FIELDS[field]
@@ -66,10 +74,11 @@ def _reset_ranges() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _default_ranges(fields: dict, accelerator: str) -> dict:
+def _default_ranges(fields: dict, accelerator: str, shape: str) -> dict:
     from estimator.scenario import Scenario
 
-    return uncertainty.default_ranges(Scenario(**{k: v for k, v in fields.items() if v is not None}), accelerator)
+    return uncertainty.default_ranges(Scenario(**{k: v for k, v in fields.items() if v is not None}), accelerator,
+                                      distribution=shape)
 
 
 def _specs(table: dict) -> dict:
@@ -94,23 +103,6 @@ def _sensitivity(table: dict, output: str, n: int, seed: int) -> dict:
 
 
 # --------------------------------------------------------------------------- ranges
-defaults = common.guarded(_default_ranges, s.to_dict(), presets["accelerator"])
-seeded = st.session_state.setdefault("_unc_seeded", {})
-linked = st.session_state.setdefault("_unc_link", {})
-for field, d in defaults.items():
-    basis = (d["low"], d["likely"], d["high"])
-    low_key, high_key = f"unc_low_{field}", f"unc_high_{field}"
-    # A new default (the sidebar value or a preset changed) replaces the row; edits survive otherwise.
-    if seeded.get(field, {}).get("basis") != basis or low_key not in st.session_state:
-        shown = (_shown(field, d["low"]), _shown(field, d["high"]))
-        st.session_state[low_key], st.session_state[high_key] = shown
-        seeded[field] = {"basis": basis, "exact": ((shown[0], d["low"]), (shown[1], d["high"]))}
-        # A range from the address (uncertainty.low.<field>, in the unit the row shows) replaces the default once.
-        for key, prefix in ((low_key, "uncertainty.low."), (high_key, "uncertainty.high.")):
-            text = linked.pop(prefix + field, None)
-            if text is not None:
-                st.session_state[key] = float(text)
-
 c1, c2, c3, c4 = st.columns([2.4, 2.4, 1, 1.2], vertical_alignment="bottom")
 shape = c1.radio("Shape of every range", list(SHAPES), format_func=SHAPES.get, key="unc_distribution",
                  horizontal=True, persist_state="session",
@@ -125,6 +117,31 @@ seed = c3.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key="un
                        persist_state="session", help="The same seed gives the same samples.")
 c4.button("Reset the ranges", key="unc_reset", on_click=_reset_ranges, width="stretch",
           help="Back to the default range of every assumption.")
+
+defaults = common.guarded(_default_ranges, s.to_dict(), presets["accelerator"], shape)
+seeded = st.session_state.setdefault("_unc_seeded", {})
+linked = st.session_state.setdefault("_unc_link", {})
+for field, d in defaults.items():
+    basis = (d["low"], d["likely"], d["high"])
+    low_key, high_key = f"unc_low_{field}", f"unc_high_{field}"
+    before = seeded.get(field)
+    if before is not None and low_key in st.session_state:
+        typed = ((st.session_state[low_key], st.session_state[high_key])
+                 != tuple(shown for shown, _ in before["exact"]))
+        # Kept: the same default, or a row the user typed when only the shape changed (its value did not).
+        keep = before["basis"] == basis or (typed and before["basis"][1] == d["likely"])
+    else:
+        keep = False
+    # A new default (the sidebar value, a preset or the shape changed) replaces the row; edits survive otherwise.
+    if not keep:
+        shown = (_shown(field, d["low"]), _shown(field, d["high"]))
+        st.session_state[low_key], st.session_state[high_key] = shown
+        seeded[field] = {"basis": basis, "exact": ((shown[0], d["low"]), (shown[1], d["high"]))}
+        # A range from the address (uncertainty.low.<field>, in the unit the row shows) replaces the default once.
+        for key, prefix in ((low_key, "uncertainty.low."), (high_key, "uncertainty.high.")):
+            text = linked.pop(prefix + field, None)
+            if text is not None:
+                st.session_state[key] = float(text)
 
 st.subheader("Ranges")
 specs: dict = {}
@@ -156,8 +173,10 @@ with st.container(key="unc_ranges"):
             specs[field] = distributions.spec_from_range(field, low_, d["likely"], high_, shape)
         except (ValueError, TypeError) as exc:
             problems.append(exc)
-st.caption("A row whose low and high equal the likely value is held fixed. Changing an assumption in the "
-           "sidebar (or a preset) resets its row to the new default; *Reset the ranges* resets them all. "
+st.caption("Every default range is centred on your value (its median), as wide as the presets' spread or a "
+           "labelled band. A row whose low and high equal the likely value is held fixed. Changing an assumption "
+           "in the sidebar (or a preset) resets its row to the new default, and so does a new shape for a row "
+           "you have not typed in; *Reset the ranges* resets them all. "
            "Ranges are independent of each other. " + SHAPE_NOTES[shape])
 for problem in problems:
     common.show_error(problem)
@@ -166,12 +185,8 @@ if problems:
 
 # --------------------------------------------------------------------------- Monte Carlo
 table = {k: v.to_dict() for k, v in specs.items()}
-outputs = ["facility_power_w", "average_facility_power_w", "gpus_per_gigawatt"]
-if s.hours is not None:
-    outputs.append("energy_wh")
-    if s.carbon_intensity is not None:
-        outputs.append("emissions_kg")
-outputs = tuple(outputs)
+available = common.guarded(uncertainty.evaluate, s)  # every output these assumptions give
+outputs = tuple(k for k in OUTPUTS if k in available)
 run_key = repr((table, outputs, n, seed))
 done: list = st.session_state.setdefault("_unc_done", [])
 if n >= PROGRESS_FROM and run_key not in done:
@@ -193,7 +208,7 @@ if n >= PROGRESS_FROM and run_key not in done:
 else:
     summary = common.guarded(_summary, table, outputs, n, seed)
 done[:] = [*[k for k in done if k != run_key][-15:], run_key]
-single = common.guarded(uncertainty.evaluate, s, list(outputs))
+single = {k: available[k] for k in outputs}
 
 st.subheader(f"Percentiles of {n:,} samples")
 for output in outputs:
@@ -230,6 +245,8 @@ def _histogram(output: str) -> dict:
         "samples": h["count"]})
     marks = vega.table({"x": [_axis(output, p[q]) for q in (5, 50, 95)], "i": [0, 1, 2],
                         "label": [f"P{q}: {common.fmt(p[q], unit)}" for q in (5, 50, 95)]})
+    yours = vega.table({"x": [_axis(output, single[output])],
+                        "label": [f"At your values: {common.fmt(single[output], unit)}"]})
     x = vega.field("start", title=title, scale={"zero": False})
     layers = [
         {"data": {"name": "bins"}, "mark": {"type": "rect", "color": "#9ab8c4", "stroke": "white", "strokeWidth": 0.5},
@@ -244,8 +261,14 @@ def _histogram(output: str) -> dict:
                       "strokeDash": vega.nominal("label", title=None, sort=None, scale={
                           "domain": list(marks["label"].to_pylist()), "range": [[5, 3], [1, 0], [5, 3]]},
                           legend={"orient": "top", "labelLimit": 320, "symbolStrokeColor": "#c0392b"})}},
+        # The single-value estimate: a black rule, labelled at the top of the plot.
+        {"data": {"name": "yours"}, "mark": {"type": "rule", "color": "black", "strokeWidth": 2},
+         "encoding": {"x": vega.field("x"), "tooltip": [vega.tooltip("label", "Single-value estimate")]}},
+        {"data": {"name": "yours"}, "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 4, "dy": 2,
+                                            "fontWeight": "bold"},
+         "encoding": {"x": vega.field("x"), "y": {"value": 0}, "text": vega.nominal("label")}},
     ]
-    return vega.chart({"bins": bins, "marks": marks}, height=280, layer=layers)
+    return vega.chart({"bins": bins, "marks": marks, "yours": yours}, height=280, layer=layers)
 
 
 st.subheader("Distributions")
@@ -254,7 +277,9 @@ with c1:
     common.chart("unc_chart_facility_power", _histogram("facility_power_w"))
 with c2:
     common.chart("unc_chart_gpus_per_gigawatt", _histogram("gpus_per_gigawatt"))
-st.caption("Share of the samples in each bin; the red lines are P5 and P95 (dashed) and P50 (solid). "
+st.caption("Share of the samples in each bin; the red lines are P5 and P95 (dashed) and P50 (solid), the black "
+           "line the single-value estimate at your values (the sidebar's). Every default range is centred on "
+           "your value, so P50 sits close to it. "
            "Accelerators per 1 GW depend on the power chain only (accelerator power, overheads, PUE), not on "
            "utilization.")
 
@@ -275,7 +300,7 @@ if not rows:
     common.stop()
 
 names = [fields.label(r["field"]) for r in rows]
-ENDS = ["Assumption at its low value", "Assumption at its high value"]
+ENDS = [f"Assumption at its P{uncertainty.TORNADO_BAND[0]:g}", f"Assumption at its P{uncertainty.TORNADO_BAND[1]:g}"]
 bars = {"assumption": [], "from": [], "to": [], "end": [], "value": [], "output": []}
 for name, r in zip(names, rows, strict=True):
     for end, value, out in (("low", r["low_value"], r["output_at_low"]), ("high", r["high_value"],
@@ -310,11 +335,13 @@ tornado = vega.chart(
                                                                              "value")]}},
     ])
 common.chart("unc_chart_tornado", tornado)
-st.caption(f"Tornado: each assumption moved alone from its low to its high value (P5 and P95 for a log-normal "
-           f"range), every other one at its likely value (a uniform range's midpoint, a log-normal range's "
-           f"median); the black line is that base, {common.fmt(rows[0]['base_output'], unit)}. Ranked by swing; "
-           "assumptions that do not move this output are left out; a side without a bar is a range that ends "
-           "at the likely value. It shows each assumption's reach alone, not their interactions.")
+band = "–".join(f"P{p:g}" for p in uncertainty.TORNADO_BAND)
+st.caption(f"Tornado: each assumption moved alone across the same band of its own range, {band} (for a uniform "
+           "range 5 % and 95 % of the way from low to high, for a triangular one its own percentiles, for a "
+           "log-normal one its low and high), every other one at its likely value (a uniform range's "
+           f"midpoint, a log-normal range's median); the black line is that base, "
+           f"{common.fmt(rows[0]['base_output'], unit)}. Ranked by swing; assumptions that do not move this "
+           "output are left out. It shows each assumption's reach alone, not their interactions.")
 
 first, total = sens["first"], sens["total"]
 shares = {"Assumption": [fields.label(k) for k in first],

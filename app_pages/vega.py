@@ -23,6 +23,8 @@ import pyarrow as pa
 #: dark to light: blues, a teal and a grey, so that no layer reads as a warning. Shared by every
 #: "by layer" chart so a layer keeps its colour from page to page.
 LAYER_PALETTE = ["#1f4e79", "#3a7ca5", "#6aa9a4", "#a9b8c2"]
+#: The parts of a load swing, accelerators first; the last (cooling, a held step only) pale.
+SWING_PALETTE = [*LAYER_PALETTE, "#d5dde2"]
 
 
 def table(columns: Mapping[str, Sequence[Any] | np.ndarray]) -> pa.Table:

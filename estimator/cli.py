@@ -56,8 +56,11 @@ triangular), ``--gpu-watts 650W..750W`` (units inside), or a named
 distribution ``--mfu lognormal:median=0.4,p95=0.5`` / ``--mfu
 lognormal:0.3..0.5`` (P5..P95). It reports each output at the likely values
 and its percentiles over ``--samples`` Monte Carlo draws (``--seed`` makes
-them reproducible), and on request a tornado table (``--tornado``) and Sobol
-variance shares (``--sobol``). ``power``, ``fit``, ``train`` and ``run`` take
+them reproducible), and on request a tornado table (``--tornado``: each range
+from its own P5 to its own P95, whatever its distribution) and Sobol variance
+shares (``--sobol``). ``--default-ranges [SHAPE]`` gives every assumption not
+written as a range the library's default range, centred on its value (the
+dashboard's, :func:`~estimator.uncertainty.default_ranges`). ``power``, ``fit``, ``train`` and ``run`` take
 single values only and refuse a range with a message pointing to
 ``estimator uncertainty``, so a point estimate is never mistaken for the
 result of a range.
@@ -105,7 +108,7 @@ MAX_SAMPLES = 10_000_000
 MAX_SOBOL_SAMPLES = 1_000_000
 #: Outputs of ``estimator uncertainty`` by default (the period's outputs when their assumptions are given).
 DEFAULT_OUTPUTS: tuple[str, ...] = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt")
-PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "emissions_kg", "water_l")
+PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "total_cost", "emissions_kg", "water_l")
 
 #: Metavar of an option, by the field's unit (a fraction says so).
 _METAVARS: dict[str, str] = {
@@ -394,13 +397,20 @@ def build_parser() -> argparse.ArgumentParser:
                                "gives the same numbers")
     analysis.add_argument("--outputs", metavar="NAME", nargs="+",
                           help="outputs to report (default: facility_power_w average_facility_power_w "
-                               "gpus_per_gigawatt, and energy_wh cost emissions_kg water_l when their "
-                               "assumptions are given); any of: " + " ".join(uncertainty.OUTPUTS))
+                               "gpus_per_gigawatt, and energy_wh cost total_cost emissions_kg water_l when "
+                               "their assumptions are given); any of: " + " ".join(uncertainty.OUTPUTS))
     analysis.add_argument("--percentiles", metavar="P", nargs="+", default=["5", "50", "95"],
                           help="percentiles to report, each 0 to 100 (default: 5 50 95)")
+    analysis.add_argument("--default-ranges", metavar="SHAPE", nargs="?", const="triangular",
+                          choices=distributions.RANGE_SHAPES,
+                          help="give every assumption not written as a range the library's default range, "
+                               "centred on its value (the dashboard's; estimator.uncertainty.default_ranges), "
+                               "in the shape SHAPE: triangular (the default), uniform or lognormal; needs "
+                               "--accelerator")
     analysis.add_argument("--tornado", action="store_true",
-                          help="add a tornado table: each range from its low to its high value, the others "
-                               "at their likely values, ranked by the swing of the output")
+                          help="add a tornado table: each range across the same band of its own distribution, "
+                               "its P5 to its P95, the others at their likely values, ranked by the swing of "
+                               "the output")
     analysis.add_argument("--sobol", action="store_true",
                           help="add Sobol variance shares: first-order S_i (each range alone) and total S_Ti "
                                "(with its interactions), estimators of Saltelli et al. 2010, Computer "
@@ -1108,6 +1118,7 @@ class _Analysis:
     sensitivity: str  # the output the tornado and Sobol tables analyse
     tornado: list[uncertainty.TornadoRow] | None
     sobol: uncertainty.SobolResult | None
+    defaults: dict[str, str] = field(default_factory=dict)  # field → source of its default range
 
     def fields(self) -> list[tuple[str, Any, distributions.Spec | None, str]]:
         """(name, value, range or None, origin) of every field that is set."""
@@ -1129,6 +1140,9 @@ def _uncertainty(args: argparse.Namespace) -> Report:
         if np.ndim(getattr(s, name)) != 0:
             raise ValueError(f"{args.file}: {name} is an array; `estimator uncertainty` takes one value or one "
                              f"range per assumption (e.g. {name} = \"LOW..HIGH\")")
+    defaults: dict[str, str] = {}
+    if args.default_ranges is not None:
+        specs, defaults = _with_default_ranges(s, specs, mapping.get("accelerator"), args.default_ranges)
     given = {k for k in scenario_io.PRESET_KEYS if getattr(args, k) is not None}
     presets = {i.key: (i.value, i.origin) for i in _preset_items(s, given, set(mapping) - given)}
     field_origins = {name: _origin(s, name, lambda n: origins.get(n, "given")) for name in s.provenance}
@@ -1149,9 +1163,28 @@ def _uncertainty(args: argparse.Namespace) -> Report:
         sensitivity=sensitivity,
         tornado=uncertainty.tornado(specs, sensitivity, base=s) if args.tornado else None,
         sobol=uncertainty.sobol_first_order(specs, sensitivity, n=sobol_n, seed=seed, base=s) if args.sobol else None,
+        defaults=defaults,
     )
     return Report([], text=lambda _: _uncertainty_text(analysis), rows=_uncertainty_rows(analysis),
                   document=_uncertainty_document(analysis))
+
+
+def _with_default_ranges(s: Scenario, specs: dict[str, distributions.Spec], accelerator: str | None,
+                         shape: str) -> tuple[dict[str, distributions.Spec], dict[str, str]]:
+    """The given ranges, and every other assumption's default range; field → the default's source."""
+    if accelerator is None:
+        raise ValueError("--default-ranges needs --accelerator KEY (or an accelerator in the FILE): the "
+                         "methodologies' spread of server overhead depends on the accelerator")
+    filled: dict[str, distributions.Spec] = {}
+    sources: dict[str, str] = {}
+    for name, d in uncertainty.default_ranges(s, accelerator, distribution=shape).items():
+        if name in specs:
+            filled[name] = specs[name]
+            continue
+        spec = distributions.spec_from_range(name, d["low"], d["likely"], d["high"], shape)
+        if not isinstance(spec, distributions.Fixed):
+            filled[name], sources[name] = spec, d["source"]
+    return filled, sources
 
 
 def _uncertainty_results(a: _Analysis) -> dict[str, dict[str, float]]:
@@ -1172,8 +1205,11 @@ def _uncertainty_document(a: _Analysis) -> dict[str, Any]:
                                 "provenance": provenance, "results": _uncertainty_results(a)}
     if a.result.clipped:
         document["clipped"] = a.result.clipped
+    if a.defaults:
+        document["default_ranges"] = a.defaults
     if a.tornado is not None:
-        document["tornado"] = {"output": a.sensitivity, "rows": [row._asdict() for row in a.tornado]}
+        document["tornado"] = {"output": a.sensitivity, "band": list(uncertainty.TORNADO_BAND),
+                               "rows": [row._asdict() for row in a.tornado]}
     if a.sobol is not None:
         document["sobol"] = {"output": a.sensitivity, "n": a.sobol.n, "seed": a.sobol.seed,
                              "variance": a.sobol.variance, "first_order": a.sobol.first_order,
@@ -1212,8 +1248,12 @@ def _uncertainty_text(a: _Analysis) -> str:
     rows += [[key, value, "", f"({origin})"] for key, (value, origin) in a.presets.items()]
     for name, value, spec, origin in a.fields():
         unit = _unit(name)
-        rows.append([name, _short(unit, value), "" if spec is None else _describe(unit, spec), f"({origin})"])
+        described = "" if spec is None else _describe(unit, spec) + (" [default]" if name in a.defaults else "")
+        rows.append([name, _short(unit, value), described, f"({origin})"])
     lines += _table(rows)
+    if a.defaults:
+        lines.append("  [default]: the library's default range, centred on the value (see "
+                     "estimator.uncertainty.default_ranges for each one's basis)")
     lines.append(f"Results (Monte Carlo, {a.result.n:,} samples, seed {a.result.seed}; percentiles of the outputs "
                  "given the assumed ranges):")
     rows = [[_heading("output"), "at likely values", *(f"P{p:g}" for p in a.percentiles)]]
@@ -1230,9 +1270,10 @@ def _uncertainty_text(a: _Analysis) -> str:
                          "moved to the nearest valid value (a log-normal tail)")
     unit, label = _unit(a.sensitivity), _label(a.sensitivity).strip()
     if a.tornado is not None:
-        lines.append(f"Tornado for {label}: each range from low to high, the others at their likely values, "
-                     "largest swing first:")
-        rows = [[_heading("assumption"), "low .. high", "output at low", "output at high", "swing"]]
+        low, high = (f"P{p:g}" for p in uncertainty.TORNADO_BAND)
+        lines.append(f"Tornado for {label}: each range from its own {low} to its own {high} (the same band for "
+                     "every distribution), the others at their likely values, largest swing first:")
+        rows = [[_heading("assumption"), f"{low} .. {high}", f"output at {low}", f"output at {high}", "swing"]]
         for row in a.tornado:
             field_unit = _unit(row.field)
             rows.append([row.field, f"{_short(field_unit, row.low_value)} .. {_short(field_unit, row.high_value)}",

@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,7 @@ from estimator.scenario import Scenario
 
 #: The 95th percentile of the standard normal distribution, Φ⁻¹(0.95).
 Z95 = 1.6448536269514722
+_NORMAL = statistics.NormalDist()
 
 
 def _fail(field_name: str, text: str) -> ValueError:
@@ -86,6 +88,26 @@ class _Spec:
     high: float
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def percentile(self, p: float | Sequence[float] | np.ndarray) -> float | np.ndarray:
+        """The value below which ``p`` percent of the distribution lies (its inverse CDF).
+
+        Parameters
+        ----------
+        p : numeric
+            Percentile(s), each in [0, 100] [unitless].
+
+        Returns
+        -------
+        numeric
+            The value(s) [the field's unit]; a float for a single ``p``.
+        """
+        q = np.asarray(validate.number("percentile", p, "nonnegative", maximum=100.0), dtype=float) / 100.0
+        out = self._quantile(q)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def _quantile(self, q: np.ndarray) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,6 +151,9 @@ class Fixed(_Spec):
         """``n`` copies of the value (``rng`` is not used) [the field's unit]."""
         return np.full(n, self.value)
 
+    def _quantile(self, q: np.ndarray) -> np.ndarray:
+        return np.full(np.shape(q), self.value)
+
     def to_dict(self) -> dict[str, Any]:
         return {"distribution": "fixed", "value": self.value}
 
@@ -168,6 +193,9 @@ class Uniform(_Spec):
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` independent draws [the field's unit]."""
         return rng.uniform(self.low, self.high, n)
+
+    def _quantile(self, q: np.ndarray) -> np.ndarray:
+        return self.low + q * (self.high - self.low)
 
     def to_dict(self) -> dict[str, Any]:
         return {"distribution": "uniform", "low": self.low, "high": self.high}
@@ -209,6 +237,16 @@ class Triangular(_Spec):
         if self.low == self.high:  # numpy refuses a zero-width triangle
             return np.full(n, self.low)
         return rng.triangular(self.low, self.likely, self.high, n)
+
+    def _quantile(self, q: np.ndarray) -> np.ndarray:
+        # The CDF is (x − low)² ÷ ((high − low)(likely − low)) up to the mode, then its mirror image.
+        a, c, b = self.low, self.likely, self.high
+        if a == b:
+            return np.full(np.shape(q), a)
+        at_mode = (c - a) / (b - a)
+        rising = a + np.sqrt(q * (b - a) * (c - a))
+        falling = b - np.sqrt((1.0 - q) * (b - a) * (b - c))
+        return np.where(q <= at_mode, rising, falling)
 
     def to_dict(self) -> dict[str, Any]:
         return {"distribution": "triangular", "low": self.low, "likely": self.likely, "high": self.high}
@@ -320,6 +358,13 @@ class LogNormal(_Spec):
         if self.p95 == self.median:
             return np.full(n, self.median)
         return rng.lognormal(self.mu, self.sigma, n)
+
+    def _quantile(self, q: np.ndarray) -> np.ndarray:
+        if self.p95 == self.median:
+            return np.full(np.shape(q), self.median)
+        inner = np.clip(q, 1e-300, 1.0 - 1e-16)  # Φ⁻¹ is infinite at 0 and 1
+        z = np.vectorize(_NORMAL.inv_cdf, otypes=[float])(inner)
+        return np.where(q <= 0, 0.0, np.where(q >= 1, math.inf, np.exp(self.mu + self.sigma * z)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"distribution": "lognormal", "median": self.median, "p95": self.p95}

@@ -11,8 +11,9 @@ with sampled arrays, one :func:`~estimator.estimate` call, no loop per sample):
 
 - :func:`monte_carlo` draws every range, runs the model once on the arrays and
   reports each output's percentiles and samples;
-- :func:`tornado` moves each range from its low to its high value with the
-  others at their likely values, ranked by the swing of one output;
+- :func:`tornado` moves each range across the same band of its own
+  distribution (P5 to P95, :data:`TORNADO_BAND`) with the others at their
+  likely values, ranked by the swing of one output;
 - :func:`sobol_first_order` splits the variance of one output among the
   ranges (first-order and total Sobol indices, Saltelli 2010 [1]_).
 
@@ -73,7 +74,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from estimator import catalog, fields, solve, validate
-from estimator.distributions import Fixed, Spec, _check_field_name, _suggest, spec_from_value
+from estimator.distributions import RANGE_SHAPES, Fixed, Spec, _check_field_name, _suggest, spec_from_value
 from estimator.scenario import Estimate, Scenario, estimate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
@@ -483,7 +484,8 @@ class TornadoRow(NamedTuple):
     field : str
         The assumption moved.
     low_value, high_value : float
-        Its low and high value (P5 and P95 for a log-normal range) [the field's unit].
+        The ends of its band: by default its own P5 and P95 (:data:`TORNADO_BAND`),
+        whatever its distribution [the field's unit].
     output_at_low, output_at_high : float
         The output with the field at its low and high value, every other
         range at its likely value [the output's unit].
@@ -502,13 +504,19 @@ class TornadoRow(NamedTuple):
     base_output: float
 
 
+#: The percentiles every tornado bar spans: each range from its own P5 to its own P95, so that
+#: uniform, triangular and log-normal ranges are compared on the same footing.
+TORNADO_BAND: tuple[float, float] = (5.0, 95.0)
+
+
 def _varied(checked: Mapping[str, Spec]) -> list[str]:
     return [k for k, s in checked.items() if not isinstance(s, Fixed)]
 
 
 def tornado(specs: Mapping[str, object], output: str = "facility_power_w",
-            base: Scenario | Mapping[str, object] | None = None) -> list[TornadoRow]:
-    """One-at-a-time sensitivity: each range from its low to its high value.
+            base: Scenario | Mapping[str, object] | None = None,
+            band: tuple[float, float] = TORNADO_BAND) -> list[TornadoRow]:
+    """One-at-a-time sensitivity: each range across the same percentile band of its own distribution.
 
     Parameters
     ----------
@@ -518,6 +526,9 @@ def tornado(specs: Mapping[str, object], output: str = "facility_power_w",
         A name from :data:`OUTPUTS`.
     base : Scenario or mapping, optional
         Single values for the fields not in ``specs``.
+    band : (float, float), default :data:`TORNADO_BAND` (5, 95)
+        The percentiles of each range's own distribution that a bar spans,
+        ``0 <= low < high <= 100`` [percent].
 
     Returns
     -------
@@ -526,9 +537,14 @@ def tornado(specs: Mapping[str, object], output: str = "facility_power_w",
 
     Notes
     -----
-    Every point (all ranges at their likely values, then each field at its low
-    and at its high value) is one row of a single vectorized scenario of
-    ``1 + 2k`` rows. A tornado shows each factor's reach alone; it misses
+    Every bar spans the same band, P5 to P95 by default, of its own range:
+    for a uniform range ``low + 0.05 × (high − low)`` to ``low + 0.95 ×
+    (high − low)``, for a triangular one its inverse CDF, for a log-normal one
+    its given P5 and P95. Moving each range to its bare ends instead would
+    give a uniform range's bar the full width but a log-normal one only 90 %
+    of its mass. Every point (all ranges at their likely values, then each
+    field at the two ends of its band) is one row of a single vectorized
+    scenario of ``1 + 2k`` rows. A tornado shows each factor's reach alone; it misses
     interactions, which :func:`sobol_first_order` measures.
 
     Examples
@@ -539,6 +555,7 @@ def tornado(specs: Mapping[str, object], output: str = "facility_power_w",
     """
     checked = _specs(specs)
     (name,) = _check_outputs([output])
+    ends = _band(band)
     varied = _varied(checked)
     values = _base_values(base)
     values.update({k: s.likely for k, s in checked.items()})
@@ -546,16 +563,31 @@ def tornado(specs: Mapping[str, object], output: str = "facility_power_w",
         _scenario(values, {})  # still reject bad single values
         return []
     rows = 1 + 2 * len(varied)
-    columns = {}
+    columns, reach = {}, {}
     for i, k in enumerate(varied):
+        reach[k] = checked[k].percentile(ends)
+        if checked[k].unbounded:  # a log-normal tail: refused at 0 or 100, else kept to the valid values
+            if ends[0] == 0 or ends[1] == 100:
+                raise ValueError(f"band {tuple(ends.tolist())!r} reaches an unbounded end of the "
+                                 f"log-normal range of {k}; choose percentiles inside (0, 100)")
+            reach[k] = np.clip(reach[k], *_domain(k))
         columns[k] = np.full(rows, checked[k].likely)
-        columns[k][1 + 2 * i] = checked[k].low
-        columns[k][2 + 2 * i] = checked[k].high
+        columns[k][1 + 2 * i], columns[k][2 + 2 * i] = reach[k]
     y = np.asarray(evaluate(_scenario(values, columns), [name])[name])
-    table = [TornadoRow(k, checked[k].low, checked[k].high, float(y[1 + 2 * i]), float(y[2 + 2 * i]),
+    table = [TornadoRow(k, float(reach[k][0]), float(reach[k][1]), float(y[1 + 2 * i]), float(y[2 + 2 * i]),
                         float(abs(y[2 + 2 * i] - y[1 + 2 * i])), float(y[0]))
              for i, k in enumerate(varied)]
     return sorted(table, key=lambda row: -row.swing)
+
+
+def _band(band: object) -> np.ndarray:
+    """A tornado band checked: two percentiles, low below high, each in [0, 100]."""
+    if isinstance(band, str) or np.shape(band) != (2,):
+        raise TypeError(f"band must be two percentiles (low, high), e.g. (5, 95) (got {band!r})")
+    ends = np.asarray(validate.number("band", np.asarray(band, dtype=float), "nonnegative", maximum=100.0))
+    if not ends[0] < ends[1]:
+        raise ValueError(f"band must go from a lower to a higher percentile (got {tuple(band)!r})")
+    return ends
 
 
 @dataclass(frozen=True)
@@ -679,20 +711,23 @@ SPREAD_FIELDS = ("server_overhead", "network_overhead", "pue", "utilization")
 #: The methodology left out of that spread: every ratio 1.0 is a floor, not a published estimate.
 NEUTRAL_METHODOLOGY = "neutral"
 
-#: Default range of the other uncertain fields: field → (low ÷ value, high ÷ value, where it comes from).
-RANGE_BANDS: dict[str, tuple[float, float, str]] = {
-    "gpu_watts": (0.90, 1.05, "Dashboard assumption, −10 % to +5 % of the value (not a published figure): "
-                  "sustained board power is capped near the rated TDP; operators may cap lower, and short "
-                  "excursions go above it."),
-    "mfu": (0.75, 1.25, "Dashboard assumption, ±25 % of the value: published MFUs of large training runs span "
-            "about 0.3–0.5 (Llama 3 405B: 0.38–0.43 at BF16 on H100, arXiv:2407.21783; Epoch AI: median "
-            "0.375 of 33 runs)."),
-    "electricity_price": (0.75, 1.25, "Dashboard assumption, ±25 %: prices differ by region, contract and "
-                          "year."),
-    "carbon_intensity": (0.75, 1.25, "Dashboard assumption, ±25 %: grid averages move from year to year and "
-                         "with the hours of use."),
-    "wue": (0.5, 1.5, "Dashboard assumption, ±50 %: site water use depends on climate and cooling design and "
-            "changes through the year."),
+#: Default range of the other uncertain fields: field → (half-width ÷ value, where it comes from). Every
+#: default range is centred on the user's value, so that the value is the median of its range.
+RANGE_BANDS: dict[str, tuple[float, str]] = {
+    "gpu_watts": (0.075, "Dashboard assumption, ±7.5 % of the value (not a published figure): sustained board "
+                  "power sits near the rated TDP; operators may cap lower, and short excursions go above it."),
+    "mfu": (0.25, "Dashboard assumption, ±25 % of the value: published MFUs of large training runs span about "
+            "0.3–0.5 (Llama 3 405B: 0.38–0.43 at BF16 on H100, arXiv:2407.21783; Epoch AI: median 0.375 of "
+            "33 runs)."),
+    "electricity_price": (0.25, "Dashboard assumption, ±25 %: prices differ by region, contract and year."),
+    "carbon_intensity": (0.25, "Dashboard assumption, ±25 %: grid averages move from year to year and with the "
+                         "hours of use."),
+    "wue": (0.5, "Dashboard assumption, ±50 %: site water use depends on climate and cooling design and changes "
+            "through the year."),
+    "accelerator_cost": (0.25, "Dashboard assumption, ±25 %: what an accelerator with its servers and network "
+                         "costs depends on the buyer, the volume and the year."),
+    "facility_cost_per_w": (0.25, "Dashboard assumption, ±25 %: construction costs per watt differ by site, "
+                            "design and year."),
 }
 
 #: Fields held at their value by default (a zero-width range), and why.
@@ -704,21 +739,42 @@ FIXED_FIELDS: dict[str, str] = {
 }
 
 
-def _in_domain(field_name: str, low: float, high: float) -> tuple[float, float]:
-    """``[low, high]`` narrowed to the field's valid values (PUE >= 1, utilization <= 1, ...)."""
+def _valid_interval(field_name: str) -> tuple[float, float]:
+    """The closed interval a field's values may take (a positive field's 0 is excluded by the caller)."""
     rule, maximum = validate.FIELDS[field_name]
-    if rule == "at_least_one":
-        low = max(low, 1.0)
-    if rule == "fraction":
-        high = min(high, 1.0)
+    lower = {"at_least_one": 1.0}.get(rule, 0.0)
+    upper = 1.0 if rule == "fraction" else math.inf
     if maximum is not None:
-        high = min(high, maximum)
-    return low, high
+        upper = min(upper, maximum)
+    return lower, upper
 
 
-def default_ranges(scenario: Scenario, accelerator: str,
-                   methodologies: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
-    """A sensible low / likely / high range for every assumption a scenario gives.
+def _centred(field_name: str, likely: float, half: float, factor: float,
+             distribution: str) -> tuple[float, float, bool]:
+    """``(low, high, narrowed)``: a range whose median is ``likely``, inside the field's valid values.
+
+    A triangular or uniform range is symmetric, ``likely ± half``; a log-normal one is symmetric on a log
+    scale, ``likely ÷ factor`` to ``likely × factor`` (its median ``sqrt(low × high)`` is then ``likely``).
+    Near an edge of the valid values (PUE >= 1, utilization <= 1) both sides shrink together, so the
+    median stays at ``likely``; at the edge the range has no width.
+    """
+    lower, upper = _valid_interval(field_name)
+    if distribution == "lognormal":
+        reach = min(likely / lower if lower > 0 else math.inf, upper / likely)
+        narrowed = factor > reach
+        factor = min(factor, reach)
+        return likely / factor, likely * factor, narrowed
+    reach = min(likely - lower, upper - likely)
+    narrowed = half > reach
+    half = min(half, reach)
+    if half >= likely:  # a positive field: keep the low end above 0
+        half, narrowed = 0.5 * likely, True
+    return likely - half, likely + half, narrowed
+
+
+def default_ranges(scenario: Scenario, accelerator: str, methodologies: Sequence[str] | None = None,
+                   distribution: str = "triangular") -> dict[str, dict[str, Any]]:
+    """A low / likely / high range for every assumption a scenario gives, centred on its value.
 
     Parameters
     ----------
@@ -728,8 +784,14 @@ def default_ranges(scenario: Scenario, accelerator: str,
         Accelerator key: the methodologies' server overhead (and utilization)
         depend on it.
     methodologies : sequence of str, optional
-        Methodology keys whose spread sets the ranges of :data:`SPREAD_FIELDS`;
-        every one but the neutral one by default.
+        Methodology keys whose spread sets the width of the ranges of
+        :data:`SPREAD_FIELDS`; every one but the neutral one by default.
+    distribution : {"triangular", "uniform", "lognormal"}, default "triangular"
+        The shape the ranges will be given in
+        (:func:`~estimator.distributions.spec_from_range`): symmetric ranges
+        for a triangular or uniform shape, symmetric on a log scale for a
+        log-normal one, so that in every shape the median of each range is
+        the scenario's value.
 
     Returns
     -------
@@ -741,23 +803,33 @@ def default_ranges(scenario: Scenario, accelerator: str,
     Notes
     -----
     - :data:`SPREAD_FIELDS` (server and network overhead, PUE, utilization):
-      from the lowest to the highest value the methodology presets give for
-      this accelerator, widened to include the likely value.
+      as wide as the methodology presets' spread for this accelerator (lowest
+      to highest value; the ratio of the two for a log-normal shape), centred
+      on the scenario's value.
     - :data:`RANGE_BANDS` (accelerator power, MFU, price, grid intensity,
-      WUE): the likely value times a documented band.
-    - :data:`FIXED_FIELDS` (fleet size, period, peak FLOP/s): zero width.
+      WUE, capital costs): the value ± a documented fraction (÷ and × one plus
+      that fraction for a log-normal shape).
+    - :data:`FIXED_FIELDS` (fleet size, period, peak FLOP/s) and every other
+      field: zero width.
 
-    Every range is kept inside its field's valid values (PUE >= 1,
-    utilization and MFU <= 1). These are starting points for a sensitivity
-    study, each labelled with its basis, not measured uncertainties.
+    A range centred on the value keeps the Monte Carlo median of each output
+    near the single-value estimate (within 2 % for the dashboard's starting
+    scenario), where ranges from the presets' lowest to highest value put it
+    wherever the presets happen to lie. Every range is kept inside its
+    field's valid values (PUE >= 1, utilization and MFU <= 1) by narrowing
+    both sides alike; a value at the edge gets no width, and says so. These
+    are starting points for a sensitivity study, each labelled with its
+    basis, not measured uncertainties.
 
     Examples
     --------
     >>> s = Scenario.from_accelerator("h100-sxm", gpus=1000, methodology="nameplate")
     >>> r = default_ranges(s, "h100-sxm")["pue"]
-    >>> r["low"], r["likely"], r["high"]
-    (1.1, 1.2, 1.4)
+    >>> round(r["low"], 6), r["likely"], round(r["high"], 6)
+    (1.05, 1.2, 1.35)
     """
+    if distribution not in RANGE_SHAPES:
+        raise ValueError(f"distribution must be one of {', '.join(RANGE_SHAPES)} (got {distribution!r})")
     part = catalog.accelerator(accelerator)
     table = catalog.methodologies()
     keys = ([k for k in table if k != NEUTRAL_METHODOLOGY] if methodologies is None
@@ -771,21 +843,32 @@ def default_ranges(scenario: Scenario, accelerator: str,
         if np.ndim(value) != 0:
             raise ValueError(f"{field_name} must be a single value for a range (got shape {np.shape(value)})")
         likely = float(value)
+        ranged = True
         if field_name in SPREAD_FIELDS and spread:
             values = {k: v[field_name] for k, v in spread.items()}
             lowest, highest = min(values, key=values.get), max(values, key=values.get)
             low, high = values[lowest], values[highest]
-            source = (f"Methodology presets for {part.name} range from {low:.3g} in {table[lowest].name} "
-                      f"to {high:.3g} in {table[highest].name}")
-            if not low <= likely <= high:
-                source += "; widened to include your value"
-            low, high = min(low, likely), max(high, likely)
+            half, factor = 0.5 * (high - low), math.sqrt(high / low)
+            width = f"±{half:.3g}" if distribution != "lognormal" else f"÷ and × {factor:.3g}"
+            source = (f"Methodology presets for {part.name} range from {low:.3g} in {table[lowest].name} to "
+                      f"{high:.3g} in {table[highest].name}; that width ({width}), centred on your value")
         elif field_name in RANGE_BANDS:
-            down, up, source = RANGE_BANDS[field_name]
-            low, high = _in_domain(field_name, likely * down, likely * up)
+            fraction, source = RANGE_BANDS[field_name]
+            half, factor = fraction * likely, 1.0 + fraction
+            if distribution == "lognormal":
+                source += f" On a log scale: ÷ and × {factor:.3g}."
         else:
-            low = high = likely
-            source = FIXED_FIELDS.get(field_name, "Held fixed.")
+            ranged = False
+        if not ranged or likely <= 0:
+            out[field_name] = {"low": likely, "likely": likely, "high": likely,
+                               "source": FIXED_FIELDS.get(field_name, "Held fixed.")}
+            continue
+        low, high, narrowed = _centred(field_name, likely, half, factor, distribution)
+        if low == high:
+            source += ("; held at your value, which sits at the edge of the valid values (a range centred on "
+                       "it has no width): type a low or high value to widen it")
+        elif narrowed:
+            source += "; narrowed on both sides to stay within the valid values"
         out[field_name] = {"low": float(low), "likely": likely, "high": float(high), "source": source}
     return out
 

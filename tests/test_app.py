@@ -149,10 +149,16 @@ def test_fleet_load_swing_formula():
     at.slider(key="job_share").set_value(50).run()
     _ok(at)
     shown = _metrics(at, "kpis_swing")
-    swing = estimator.load_swing_w(24_576 * 0.5, 700, 0.1)
-    assert shown["Load swing"] == units.format_power(swing)
+    s = _default(gpus=24_576)
+    swing = estimator.power.load_swing(24_576, 700, 0.1, 0.5, server_overhead=s.server_overhead, pue=s.pue)
+    assert shown["Accelerators alone"] == units.format_power(estimator.load_swing_w(24_576 * 0.5, 700, 0.1))
+    assert shown["Load swing (fast)"] == units.format_power(swing["swing_w"])
+    assert shown["Job start or stop"] == units.format_power(swing["step_w"])
     assert shown["Accelerators in the job"] == units.format_count(12_288)
     assert at.latex  # the formula is on the page
+    assert at.get_by_key("chart_swing").get("vega_lite_chart")
+    sources = at.get_by_key("table_swing_assumptions").dataframe[0].value["Source"]
+    assert any("80 PLUS" in text for text in sources)
 
 
 def test_breakdown_chart_present():

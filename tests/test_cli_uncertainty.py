@@ -116,6 +116,58 @@ def test_tornado_and_sobol_equal_library(capsys):
     assert (doc["sobol"]["n"], doc["sobol"]["seed"]) == (2048, 5)
 
 
+def test_tornado_band_is_p5_p95_in_every_format(capsys):
+    doc = run_json(capsys, "mc", *FLEET, "--samples", 100, "--tornado")
+    assert doc["tornado"]["band"] == [5.0, 95.0]
+    rows = {r["field"]: r for r in doc["tornado"]["rows"]}
+    # uniform 650..750 W: P5 and P95 are 655 W and 745 W; triangular 1.1/1.2/1.4 its inverse CDF
+    assert_allclose([rows["gpu_watts"]["low_value"], rows["gpu_watts"]["high_value"]], [655, 745], rtol=1e-14)
+    assert_allclose([rows["pue"]["low_value"], rows["pue"]["high_value"]],
+                    [1.1 + math.sqrt(0.05 * 0.3 * 0.1), 1.4 - math.sqrt(0.05 * 0.3 * 0.2)], rtol=1e-14)
+    code, out, _ = run(capsys, "mc", *FLEET, "--samples", 100, "--tornado")
+    assert code == 0
+    assert "each range from its own P5 to its own P95" in out
+    assert re.search(r"P5 \.\. P95\s+output at P5\s+output at P95\s+swing", out)
+
+
+DEFAULT_MC = ["--accelerator", "h100-sxm", "--gpus", "100k", "--hours", "8760", "--electricity-price", "0.08",
+              "--carbon-intensity", "0.4", "--wue", "0.3", "--samples", "100000", "--default-ranges"]
+
+
+@pytest.mark.parametrize("shape", ["triangular", "uniform", "lognormal"])
+def test_default_ranges_p50_within_two_percent(capsys, shape):
+    # The CLI's default ranges are the library's (uncertainty.default_ranges), centred on each value: the
+    # median of every output stays within 2 % of the estimate at the likely values.
+    doc = run_json(capsys, "mc", *DEFAULT_MC, shape)
+    assert {"gpu_watts", "server_overhead", "network_overhead", "pue", "electricity_price",
+            "carbon_intensity", "wue"} <= set(doc["default_ranges"])
+    assert "utilization" not in doc["default_ranges"]  # nameplate's 1.0 sits at the edge: held at its value
+    assert list(doc["results"]) == [*OUTPUTS, "energy_wh", "cost", "emissions_kg", "water_l"]
+    for name, values in doc["results"].items():
+        assert_allclose(values["p50"], values["likely"], rtol=0.02, err_msg=name)
+    s = Scenario.from_accelerator("h100-sxm", gpus=100_000, hours=8760, electricity_price=0.08,
+                                  carbon_intensity=0.4, wue=0.3)
+    d = uncertainty.default_ranges(s, "h100-sxm", distribution=shape)
+    assert doc["assumptions"]["pue"]["distribution"] == shape
+    if shape == "triangular":
+        assert (doc["assumptions"]["pue"]["low"], doc["assumptions"]["pue"]["high"]) == (d["pue"]["low"],
+                                                                                        d["pue"]["high"])
+
+
+def test_default_ranges_keep_the_given_ranges(capsys):
+    doc = run_json(capsys, "mc", *DEFAULT_MC, "--pue", "1.1..1.3")
+    assert doc["assumptions"]["pue"] == {"distribution": "uniform", "low": 1.1, "high": 1.3}
+    assert "pue" not in doc["default_ranges"] and "gpu_watts" in doc["default_ranges"]
+    code, out, _ = run(capsys, "mc", *DEFAULT_MC, "--samples", 10)
+    assert code == 0 and "[default]" in out
+
+
+def test_default_ranges_need_an_accelerator(capsys):
+    code, _, err = run(capsys, "mc", "--gpus", "1000", "--gpu-watts", "700", "--server-overhead", "1.8",
+                       "--default-ranges")
+    assert code == 2 and "--default-ranges needs --accelerator" in err
+
+
 def test_days_range_is_hours(capsys):
     doc = run_json(capsys, "mc", *FLEET, "--days", "60..90", "--samples", 100)
     assert doc["assumptions"]["hours"] == {"distribution": "uniform", "low": 1440.0, "high": 2160.0}
@@ -203,6 +255,10 @@ def test_output_file(capsys, tmp_path):
 def test_default_outputs_follow_the_given_assumptions(capsys):
     doc = run_json(capsys, "mc", *FLEET, "--samples", 10, "--hours", "8760", "--electricity-price", "0.08")
     assert list(doc["results"]) == [*OUTPUTS, "energy_wh", "cost"]
+    doc = run_json(capsys, "mc", "--accelerator", "h100-sxm", "--gpus", "1000", "--samples", 10, "--hours", "8760",
+                   "--electricity-price", "0.08", "--accelerator-cost", "30000", "--facility-cost-per-w", "10",
+                   "--hardware-life-years", "5", "--facility-life-years", "15")
+    assert list(doc["results"]) == [*OUTPUTS, "energy_wh", "cost", "total_cost"]
     doc = run_json(capsys, "mc", *FLEET, "--samples", 10, "--outputs", "it_power_w", "watts_per_gpu")
     assert list(doc["results"]) == ["it_power_w", "watts_per_gpu"]
 

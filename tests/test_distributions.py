@@ -190,3 +190,31 @@ def test_spec_from_range_zero_width_is_fixed(shape):
 def test_spec_from_range_invalid(args, error, match):
     with pytest.raises(error, match=match):
         dist.spec_from_range(*args)
+
+
+def test_percentile_inverse_cdf_by_hand():
+    # Inverse CDFs: uniform low + q (high - low); triangular low + sqrt(q (high - low)(mode - low)) up to
+    # the mode's quantile (mode - low) / (high - low); log-normal exp(mu + sigma Φ⁻¹(q)).
+    assert_allclose(dist.Uniform(1, 3).percentile([5, 50, 95]), [1.1, 2.0, 2.9], rtol=1e-15)
+    tri = dist.Triangular(1.0, 1.2, 1.4)
+    assert_allclose(tri.percentile([5, 50, 95]), [1 + math.sqrt(0.05 * 0.4 * 0.2), 1.2,
+                                                  1.4 - math.sqrt(0.05 * 0.4 * 0.2)], rtol=1e-15)
+    spec = dist.LogNormal(1.2, 1.44)
+    assert_allclose(spec.percentile([5, 50, 95]), [1.0, 1.2, 1.44], rtol=1e-12)
+    assert dist.Fixed(2.0).percentile(37) == 2.0
+    assert isinstance(tri.percentile(50), float)
+
+
+def test_percentile_array_equals_scalar_and_samples():
+    rng = np.random.default_rng(0)
+    for spec in (dist.Uniform(600, 800), dist.Triangular(1.5, 1.82, 2.0), dist.Triangular(1.0, 1.0, 1.4),
+                 dist.LogNormal(0.4, 0.5)):
+        p = np.array([1.0, 5.0, 50.0, 95.0, 99.0])
+        assert_allclose(spec.percentile(p), [spec.percentile(q) for q in p], rtol=1e-15)
+        assert_allclose(np.percentile(spec.sample(rng, 200_000), p), spec.percentile(p), rtol=5e-3)
+
+
+@pytest.mark.parametrize("p", [-1, 101, float("nan")])
+def test_percentile_invalid(p):
+    with pytest.raises(ValueError, match="percentile"):
+        dist.Uniform(1, 2).percentile(p)

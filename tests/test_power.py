@@ -51,7 +51,7 @@ def test_breakdown_w_sums_to_facility():
 
 def test_load_swing_w_llama3():
     # Llama 3 paper: 24K-H100 cluster, swings "on the order of tens of megawatts";
-    # with an assumed idle draw of 10% of 700 W the accelerator swing is 15.5 MW.
+    # with an assumed idle draw of 10% of 700 W the accelerators alone swing 15.5 MW.
     swing = power.load_swing_w(24_576, 700, 0.1)
     assert_allclose(swing, 24_576 * 700 * 0.9, rtol=1e-15)
     assert 1e7 <= swing < 1e8
@@ -71,17 +71,67 @@ def test_power_invalid(func, args, field):
         func(*args)
 
 
-def test_load_swing_llama3_order_of_magnitude():
-    # Llama 3: "instant fluctuations ... on the order of tens of megawatts" on a 24K-H100 cluster
+def test_load_swing_llama3_16k_h100_reference():
+    # Llama 3 paper (arXiv:2407.21783, section 3.3.4): a 16K-H100 job on a 24K cluster swings the data
+    # centre's power "on the order of tens of megawatts". With the library's default assumptions
+    # (power.SWING_ASSUMPTIONS: idle 0.15, host share 0.5, PSU 0.96 from 80 PLUS Titanium, distribution
+    # 0.95, cooling share 0.5), DGX H100 server overhead 10.2 kW / 5.6 kW and PUE 1.1, by hand:
+    a = power.SWING_ASSUMPTIONS
+    idle, host_share, psu, dist, cool = (a[k].value for k in ("idle_fraction", "host_swing_share",
+                                                              "psu_efficiency", "distribution_efficiency",
+                                                              "cooling_step_share"))
+    n, w, overhead, pue = 16_384, 700.0, DGX_H100_W / (8 * 700), 1.1
+    acc = n * w * (1 - idle)                                    # 9.75 MW
+    host = n * w * (overhead * psu - 1) * host_share            # 4.29 MW
+    it = (acc + host) / psu                                     # 14.63 MW at the server inlets
+    swing = it / dist                                           # 15.40 MW at the grid
+    step = swing + it * cool * (pue - 1 / dist)                 # 15.74 MW for a job start or stop
+    out = power.load_swing(n, w, idle, server_overhead=overhead, pue=pue)
+    assert_allclose([out["accelerator_w"], out["host_w"], out["psu_loss_w"], out["distribution_loss_w"],
+                     out["swing_w"], out["step_w"]],
+                    [acc, host, it - acc - host, swing - it, swing, step], rtol=1e-12)
+    assert_allclose(out["swing_w"], 15.396e6, rtol=1e-3)
+    assert 10e6 <= out["swing_w"] <= out["step_w"] < 100e6  # "tens of megawatts"
+    parts = sum(out[k] for k in power.SWING_PARTS)
+    assert_allclose(parts, out["step_w"], rtol=1e-12)
+
+
+def test_load_swing_parts_and_shares():
     out = power.load_swing(24_576, 700, 0.1, facility_power_w=40e6)
-    assert 10e6 < out["swing_w"] < 100e6
-    assert_allclose(out["swing_w"], power.load_swing_w(24_576, 700, 0.1))
-    assert_allclose(out["share_of_facility"], out["swing_w"] / 40e6)
+    # server_overhead and PUE 1.0: no host and no cooling part, only the accelerators and their losses
+    assert out["host_w"] == 0 and out["cooling_step_w"] == 0
+    assert_allclose(out["accelerator_w"], power.load_swing_w(24_576, 700, 0.1), rtol=1e-15)
+    assert_allclose(out["swing_w"], out["accelerator_w"] / (0.96 * 0.95), rtol=1e-12)
+    assert_allclose(out["share_of_facility"], out["swing_w"] / 40e6, rtol=1e-12)
     half = power.load_swing(24_576, 700, 0.1, job_share=0.5)
-    assert_allclose(half["swing_w"], out["swing_w"] / 2)
+    assert_allclose(half["swing_w"], out["swing_w"] / 2, rtol=1e-12)
+    lossless = power.load_swing(1000, 700, 0.2, psu_efficiency=1, distribution_efficiency=1)
+    assert_allclose(lossless["swing_w"], 1000 * 700 * 0.8, rtol=1e-15)
+
+
+def test_load_swing_array_equals_scalar():
+    pue = np.array([1.0, 1.1, 1.5])
+    vector = power.load_swing(16_384, 700, 0.15, server_overhead=1.82, pue=pue)["step_w"]
+    scalar = [power.load_swing(16_384, 700, 0.15, server_overhead=1.82, pue=p)["step_w"] for p in pue]
+    assert_allclose(vector, scalar, rtol=1e-15)
+
+
+def test_swing_assumptions_are_labelled():
+    for name, value in power.SWING_ASSUMPTIONS.items():
+        assert 0 < value.value <= 1, name
+        # a public figure (2° when read in a secondary source) or an assumption that says so
+        assert value.confirmed or value.source.startswith("Assumption") or "2°" in value.source, name
 
 
 @pytest.mark.parametrize("share", [0.0, 1.5, float("nan")])
 def test_load_swing_invalid_share(share):
     with pytest.raises(ValueError, match="job_share"):
         power.load_swing(1000, 700, 0.1, job_share=share)
+
+
+@pytest.mark.parametrize("name, value", [("host_swing_share", 1.5), ("psu_efficiency", 0.0),
+                                         ("distribution_efficiency", 1.2), ("cooling_step_share", -0.1),
+                                         ("server_overhead", 0.9), ("pue", 0.5)])
+def test_load_swing_invalid_assumption(name, value):
+    with pytest.raises(ValueError, match=name):
+        power.load_swing(1000, 700, 0.1, **{name: value})

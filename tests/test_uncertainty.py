@@ -223,18 +223,51 @@ def test_monte_carlo_fraction_tail_clipped_at_one():
 
 
 def test_tornado_ranks_by_swing():
-    # Facility power is a product, so each swing is (high - low) × the others' product:
-    # gpus ±50% beats PUE 1.1–1.3 beats gpu_watts 690–710.
+    # Facility power is a product, so each swing is (P95 - P5) × the others' product:
+    # gpus ±50% beats PUE 1.1–1.3 beats gpu_watts 690–710. A uniform range's P5 and P95 are
+    # low + 0.05 and 0.95 of its width.
     specs = {**H100, "gpus": "50000..150000", "pue": "1.1..1.3", "gpu_watts": "690..710"}
     rows = u.tornado(specs)
     assert [r.field for r in rows] == ["gpus", "pue", "gpu_watts"]
     base = 100_000 * 700 * 1.82 * 1.10 * 1.2
     top = rows[0]
-    assert (top.low_value, top.high_value) == (50_000, 150_000)
-    assert_allclose([top.output_at_low, top.output_at_high, top.base_output], [base / 2, base * 1.5, base],
+    assert_allclose([top.low_value, top.high_value], [55_000, 145_000], rtol=1e-15)
+    assert_allclose([top.output_at_low, top.output_at_high, top.base_output], [base * 0.55, base * 1.45, base],
                     rtol=1e-14)
-    assert_allclose(top.swing, base, rtol=1e-14)
-    assert_allclose(rows[1].swing, base / 1.2 * 0.2, rtol=1e-12)
+    assert_allclose(top.swing, base * 0.9, rtol=1e-14)
+    assert_allclose(rows[1].swing, base / 1.2 * 0.2 * 0.9, rtol=1e-12)
+
+
+def test_tornado_every_bar_on_the_same_band():
+    # Uniform, triangular and log-normal ranges each span their own P5 to P95 (inverse CDFs by hand:
+    # uniform low + q (high - low); triangular low + sqrt(q (high - low)(mode - low)) below the mode's
+    # quantile, high - sqrt((1 - q)(high - low)(high - mode)) above; log-normal its given P5 and P95).
+    specs = {**H100, "gpu_watts": dist.Uniform(600, 800), "server_overhead": dist.Triangular(1.5, 1.82, 2.0),
+             "pue": dist.LogNormal(1.2, 1.4)}
+    rows = {r.field: r for r in u.tornado(specs)}
+    assert_allclose([rows["gpu_watts"].low_value, rows["gpu_watts"].high_value], [610, 790], rtol=1e-14)
+    tri_low = 1.5 + math.sqrt(0.05 * 0.5 * 0.32)
+    tri_high = 2.0 - math.sqrt(0.05 * 0.5 * 0.18)
+    assert_allclose([rows["server_overhead"].low_value, rows["server_overhead"].high_value],
+                    [tri_low, tri_high], rtol=1e-14)
+    assert_allclose([rows["pue"].low_value, rows["pue"].high_value], [1.2**2 / 1.4, 1.4], rtol=1e-12)
+    # and each band holds 90 % of its own samples
+    drawn = u.draw({k: specs[k] for k in rows}, n=400_000, seed=3)
+    for field, row in rows.items():
+        inside = np.mean((drawn[field] >= row.low_value) & (drawn[field] <= row.high_value))
+        assert_allclose(inside, 0.90, atol=0.003)
+    others = {k: specs[k].likely for k in ("gpu_watts", "pue")}
+    assert_allclose(rows["server_overhead"].output_at_high,
+                    100_000 * others["gpu_watts"] * tri_high * 1.10 * others["pue"], rtol=1e-14)
+    wide = {r.field: r for r in u.tornado({**H100, "gpu_watts": dist.Uniform(600, 800)}, band=(0, 100))}
+    assert (wide["gpu_watts"].low_value, wide["gpu_watts"].high_value) == (600, 800)
+
+
+@pytest.mark.parametrize("band, match", [((95, 5), "lower to a higher"), ((5, 101), "band"),
+                                         ("5..95", "two percentiles"), ((0, 95), "unbounded end")])
+def test_tornado_invalid_band(band, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        u.tornado({**H100, "pue": dist.LogNormal(1.2, 1.4)}, band=band)
 
 
 def test_tornado_uses_likely_values_and_lognormal_p5_p95():
@@ -328,40 +361,81 @@ def _nameplate(**changes) -> Scenario:
 def test_default_ranges_spread_of_methodologies():
     d = u.default_ranges(_nameplate(), "h100-sxm")
     assert list(d) == [f for f in Scenario.field_names() if getattr(_nameplate(), f) is not None]
-    # methodologies.toml: PUE 1.1 (Epoch AI training-cost-trends) to 1.4 (Epoch AI GPU share); nameplate 1.2
-    assert (d["pue"]["low"], d["pue"]["likely"], d["pue"]["high"]) == (1.1, 1.2, 1.4)
-    assert "Epoch AI" in d["pue"]["source"] and "1.4" in d["pue"]["source"]
+    # methodologies.toml: PUE 1.1 (Epoch AI training-cost-trends) to 1.4 (Epoch AI GPU share): that
+    # width, ±0.15, centred on nameplate's 1.2
+    assert_allclose([d["pue"]["low"], d["pue"]["likely"], d["pue"]["high"]], [1.05, 1.2, 1.35], rtol=1e-12)
+    assert "Epoch AI" in d["pue"]["source"] and "1.4" in d["pue"]["source"] and "centred" in d["pue"]["source"]
     # network: 1.0 (Epoch AI) to 150 MW ÷ (100k × 1,275 W) = 1.1765, SemiAnalysis's factor calibrated to its
-    # ">150MW" for 100k H100 ("100,000 H100 Clusters", 2024); utilization 0.75 (Epoch AI) to 1.0
-    assert d["network_overhead"]["low"] == 1.0
-    assert_allclose(d["network_overhead"]["high"], 150e6 / (100_000 * 1275), rtol=1e-12)
-    assert (d["utilization"]["low"], d["utilization"]["high"]) == (0.75, 1.0)
-    # server: 1.53 (Epoch AI GPU share) to DGX H100's 10.2 kW ÷ 8 × 700 W
-    assert_allclose([d["server_overhead"]["low"], d["server_overhead"]["high"]], [1.53, H100_SERVER], rtol=1e-12)
+    # ">150MW" for 100k H100 ("100,000 H100 Clusters", 2024), centred on nameplate's 1.1
+    half = (150e6 / (100_000 * 1275) - 1.0) / 2
+    assert_allclose([d["network_overhead"]["low"], d["network_overhead"]["high"]], [1.1 - half, 1.1 + half],
+                    rtol=1e-12)
+    # server: 1.53 (Epoch AI GPU share) to DGX H100's 10.2 kW ÷ 8 × 700 W, centred on the DGX figure
+    half = (H100_SERVER - 1.53) / 2
+    assert_allclose([d["server_overhead"]["low"], d["server_overhead"]["high"]],
+                    [H100_SERVER - half, H100_SERVER + half], rtol=1e-12)
+    # utilization 1.0 sits at the edge of (0, 1]: a centred range has no width, and the source says so
+    assert d["utilization"]["low"] == d["utilization"]["high"] == 1.0
+    assert "edge of the valid values" in d["utilization"]["source"]
 
 
-def test_default_ranges_neutral_left_out_and_widened_to_value():
+def test_default_ranges_narrowed_symmetrically_near_an_edge():
     d = u.default_ranges(_nameplate(pue=1.05, utilization=0.5), "h100-sxm")
-    assert d["pue"]["low"] == 1.05 and d["pue"]["high"] == 1.4
-    assert "widened to include your value" in d["pue"]["source"]
-    assert d["utilization"]["low"] == 0.5
+    assert_allclose([d["pue"]["low"], d["pue"]["high"]], [1.0, 1.1], rtol=1e-12)  # ±0.15 narrowed to ±0.05
+    assert "narrowed on both sides" in d["pue"]["source"]
+    # utilization 0.75 (Epoch AI) to 1.0: ±0.125 around 0.5
+    assert_allclose([d["utilization"]["low"], d["utilization"]["high"]], [0.375, 0.625], rtol=1e-12)
     only = u.default_ranges(_nameplate(), "h100-sxm", methodologies=["neutral", "nameplate"])
-    assert (only["pue"]["low"], only["pue"]["high"]) == (1.0, 1.2)
+    assert_allclose([only["pue"]["low"], only["pue"]["high"]], [1.1, 1.3], rtol=1e-12)
+
+
+def test_default_ranges_lognormal_symmetric_on_a_log_scale():
+    d = u.default_ranges(_nameplate(electricity_price=0.08), "h100-sxm", distribution="lognormal")
+    factor = math.sqrt(1.4 / 1.1)  # PUE presets 1.1 to 1.4: their ratio's square root each way
+    assert_allclose([d["pue"]["low"], d["pue"]["high"]], [1.2 / factor, 1.2 * factor], rtol=1e-12)
+    assert_allclose([d["electricity_price"]["low"], d["electricity_price"]["high"]], [0.08 / 1.25, 0.1],
+                    rtol=1e-12)
+    for field, r in d.items():  # the median of every log-normal range is the value
+        spec = dist.spec_from_range(field, r["low"], r["likely"], r["high"], "lognormal")
+        assert_allclose(spec.percentile(50), r["likely"], rtol=1e-9)
+    with pytest.raises(ValueError, match="distribution must be one of"):
+        u.default_ranges(_nameplate(), "h100-sxm", distribution="normal")
 
 
 def test_default_ranges_bands_and_fixed_fields():
-    d = u.default_ranges(_nameplate(electricity_price=0.08, carbon_intensity=0.4, wue=0.3, mfu=0.9),
+    d = u.default_ranges(_nameplate(electricity_price=0.08, carbon_intensity=0.4, wue=0.3, mfu=0.9,
+                                    accelerator_cost=30_000, facility_cost_per_w=10),
                          "h100-sxm")
-    assert_allclose([d["gpu_watts"]["low"], d["gpu_watts"]["high"]], [630.0, 735.0], rtol=1e-12)
-    # MFU ±25 %, kept <= 1
-    assert_allclose([d["mfu"]["low"], d["mfu"]["high"]], [0.675, 1.0], rtol=1e-12)
+    assert_allclose([d["gpu_watts"]["low"], d["gpu_watts"]["high"]], [647.5, 752.5], rtol=1e-12)
+    # MFU ±25 % would pass 1: both sides narrowed to ±0.1
+    assert_allclose([d["mfu"]["low"], d["mfu"]["high"]], [0.8, 1.0], rtol=1e-12)
     assert "arXiv:2407.21783" in d["mfu"]["source"]
     assert_allclose([d["electricity_price"]["low"], d["electricity_price"]["high"]], [0.06, 0.1], rtol=1e-12)
     assert_allclose([d["wue"]["low"], d["wue"]["high"]], [0.15, 0.45], rtol=1e-12)
+    assert_allclose([d["accelerator_cost"]["low"], d["facility_cost_per_w"]["high"]], [22_500, 12.5], rtol=1e-12)
     for field in ("gpus", "hours", "peak_flop_per_s"):
         assert d[field]["low"] == d[field]["likely"] == d[field]["high"] == getattr(_nameplate(), field)
     for r in d.values():
         assert r["low"] <= r["likely"] <= r["high"] and r["source"]
+        assert_allclose(r["low"] + r["high"], 2 * r["likely"], rtol=1e-12)  # centred
+
+
+@pytest.mark.parametrize("shape", dist.RANGE_SHAPES)
+def test_default_ranges_p50_within_two_percent_of_the_point_estimate(shape):
+    # The dashboard's starting scenario (H100, nameplate, 100k accelerators, MFU 0.4, a year) with a price,
+    # grid intensity, WUE and capital costs: with every default range centred, each output's Monte Carlo
+    # median sits within 2 % of the single-value estimate (it was 5 % below for facility power when the
+    # ranges ran from the presets' lowest to highest value).
+    s = _nameplate(electricity_price=0.08, carbon_intensity=0.4, wue=0.3, accelerator_cost=30_000,
+                   facility_cost_per_w=10, hardware_life_years=5, facility_life_years=15)
+    specs = {k: dist.spec_from_range(k, r["low"], r["likely"], r["high"], shape)
+             for k, r in u.default_ranges(s, "h100-sxm", distribution=shape).items()}
+    outputs = ["facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "cost",
+               "emissions_kg", "water_l", "total_cost", "sustained_flop_per_s"]
+    result = u.monte_carlo(specs, n=100_000, seed=0, outputs=outputs)
+    point = u.evaluate(s, outputs)
+    for output in outputs:
+        assert_allclose(result.percentiles[output][50], point[output], rtol=0.02, err_msg=output)
 
 
 def test_default_ranges_give_valid_specs():
