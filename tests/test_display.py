@@ -252,5 +252,5 @@ def test_timeline_to_frame_totals_by_period():
 
 def test_labelled_arrays_without_xarray(monkeypatch):
     monkeypatch.setitem(sys.modules, "xarray", None)
-    with pytest.raises(ModuleNotFoundError, match="Sweep.to_xarray\\(\\) needs xarray"):
+    with pytest.raises(ModuleNotFoundError, match=re.escape("Sweep.to_xarray() needs xarray")):
         _sweep().to_xarray()
