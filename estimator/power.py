@@ -218,7 +218,7 @@ SWING_ASSUMPTIONS: dict[str, Sourced] = {
         0.96, "ratio",
         "80 PLUS Titanium, 230 V internal redundant: 96 % efficient at 50 % load (90 % at 10 %, 94 % at 20 %, "
         "91 % at 100 %); CLEAResult 80 PLUS programme, https://www.clearesult.com/80plus/ (levels read in a "
-        "secondary table, 2°)",
+        "secondary table citing plugloadsolutions.com, https://dariusptrs.github.io/tex4tum/psu)",
         "Server power supplies (AC → DC); their loss moves with the load they carry.", False),
     "distribution_efficiency": Sourced(
         0.95, "ratio",
