@@ -21,9 +21,9 @@ def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours,
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop):
+def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop, goodput=None):
     return tables.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
-                                    mfu=mfu, hours=hours, training_flop=run_flop)
+                                    mfu=mfu, hours=hours, training_flop=run_flop, goodput=goodput)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -125,7 +125,7 @@ st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')
            f"({common.fmt(s.peak_flop_per_s, 'FLOP/s')}); each methodology's own server, network, PUE "
            f"and utilization ratios, and its MFU where it publishes one (else the sidebar's {s.mfu:.3g}).")
 mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
-                    s.mfu, hours, run_flop)
+                    s.mfu, hours, run_flop, s.goodput)
 spread = pd.DataFrame({
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
     "Network": [f"{v:.3g}" for v in mt["network_overhead"]],

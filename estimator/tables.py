@@ -278,7 +278,7 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
                       peak_flop_per_s: float | None = None, mfu: float | None = None,
                       hours: float | None = None, training_flop: float = LLAMA3_405B_TRAINING_FLOP,
                       methodologies: Sequence[str] | None = None, precision: str = "bf16",
-                      date: str | None = None) -> dict[str, Any]:
+                      date: str | None = None, goodput: float | None = None) -> dict[str, Any]:
     """One accelerator under each methodology: how far the answer moves.
 
     Parameters
@@ -305,6 +305,9 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
         Which dense peak of the accelerator preset to use.
     date : str, optional
         ISO date the methodologies are applied at.
+    goodput : float, optional
+        Share of wall time doing useful training, for every row [unitless,
+        (0, 1]]; None means 1. Scales ``flop_in_period`` and ``runs``.
 
     Returns
     -------
@@ -336,7 +339,7 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
     table.update(budget_fleet(facility_power_w, table["gpu_watts"], table["server_overhead"],
                               table["network_overhead"], table["pue"], table["peak_flop_per_s"], None, hours,
                               training_flop))
-    _mfu_columns(table, mfus, facility_power_w, hours, training_flop)
+    _mfu_columns(table, mfus, facility_power_w, hours, training_flop, goodput)
     table["average_facility_power_w"] = power.average_power_w(
         np.full(len(rows), validate.field("facility_power_w", facility_power_w)), table["utilization"])
     for name in ("gpu_watts", "peak_flop_per_s"):  # one accelerator: shown once, not per row

@@ -329,3 +329,16 @@ def test_run_versus_report_llama31_405b():
     assert nemotron["reported_gpu_hours"] is None and nemotron["implied_goodput"] is None
     with pytest.raises(ValueError, match="mfu is needed"):
         tables.run_versus_report("llama-3.1-405b", s.replace(mfu=None))
+
+
+def test_tables_goodput_scales_runs():
+    # goodput 0.5: half the useful compute in the period, so half the reference runs, in every table row
+    full = tables.accelerator_table(1e9, "nameplate", mfu=0.4, hours=2160, accelerators=["h100-sxm", "b200"])
+    half = tables.accelerator_table(1e9, "nameplate", mfu=0.4, hours=2160, accelerators=["h100-sxm", "b200"],
+                                    goodput=0.5)
+    assert_allclose(half["runs"], full["runs"] / 2, rtol=1e-12)
+    assert_array_equal(half["gpus"], full["gpus"])
+    m_full = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=2160, methodologies=["nameplate"])
+    m_half = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=2160, methodologies=["nameplate"],
+                                      goodput=0.5)
+    assert_allclose(m_half["flop_in_period"], m_full["flop_in_period"] / 2, rtol=1e-12)
