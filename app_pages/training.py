@@ -61,14 +61,15 @@ def _use_run() -> None:
 c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
 c1.selectbox("Ready training run", list(common.TRAINING_RUN_CHOICES), key="train_run", on_change=_use_run,
              persist_state="session",
-             format_func=lambda k: "Custom (your own inputs)" if k == common.CUSTOM_RUN else RUNS[k].name,
+             format_func=lambda k: RUNS[k].name if k in RUNS else "Custom (your own inputs)",
              help="A published run fills the size below and the sidebar's accelerator, fleet, MFU and goodput "
                   "(as its authors reported them); every value stays editable.")
 chosen = st.session_state.get("train_run")
 ready = None if chosen in (None, common.CUSTOM_RUN) else RUNS[chosen]
 if ready is not None:
-    c2.caption(f"{ready.name} ({ready.developer}, {ready.date}). {ready.note} Picking it fills the inputs; "
-               "what you change afterwards is yours.")
+    c2.caption(f"{ready.name} ({ready.developer}, {ready.date}). {ready.note} Choosing a run fills the size "
+               "below and the sidebar; what you change afterwards is yours. The table at the end sets the "
+               "estimate at the sidebar's values against the run's report.")
 
 MODES = {"size": "Parameters and tokens (dense model, 6 × N × D)", "flop": "Training compute [FLOP]"}
 mode = st.radio("Describe the run by", list(MODES), format_func=MODES.get, key="train_mode",
