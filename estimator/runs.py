@@ -11,8 +11,14 @@ secondary source, derived, or estimated. The data live in
 read-only, like the rest of the catalogue.
 
 :func:`compare_gpu_hours` sets the textbook estimate, 6 × N × D FLOP at a
-given MFU, against the GPU-hours a run reported; the ratio is the *effective*
-MFU over the whole run, restarts, evaluation and idle time included.
+given MFU (and goodput, the share of wall time doing useful training),
+against the GPU-hours a run reported; the ratio gives the *effective* MFU
+over the whole run, restarts, evaluation and idle time included, and the
+goodput that would explain the gap alone. A run's ``goodput``, where its
+authors published one (Llama 3's "higher than 90% effective training time"),
+is the run-level preset a forward estimate of it uses:
+:func:`estimator.tables.run_versus_report`, ``estimator train --run`` and the
+dashboard's training page read it from here.
 
 References
 ----------
