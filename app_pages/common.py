@@ -495,6 +495,12 @@ UNC_SAMPLES: tuple[int, ...] = (10_000, 20_000, 50_000, 100_000, 200_000, 500_00
 HEAT_OUTPUTS = ("facility_power_w", "average_facility_power_w", "it_power_w")
 UNC_OUTPUTS = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "emissions_kg")
 BUDGET_LOW_W, BUDGET_HIGH_W = tables.BUDGET_RANGE_W
+#: The training page's run picker: the ready runs an estimate can be made of (a size or FLOP published),
+#: and "custom" (the page's own inputs). The default is Llama 3's 405B as the model card reports it.
+CUSTOM_RUN = "custom"
+TRAINING_RUN_CHOICES: tuple[str, ...] = (CUSTOM_RUN, *(k for k, r in estimator.training_runs().items()
+                                                       if r.flop is not None))
+TRAINING_RUN_DEFAULT = "llama-3.1-405b"
 
 #: Every page's inputs, as the link carries them (``<page>.<name>``), with their widget keys and defaults.
 PAGE_INPUTS: tuple[PageInput, ...] = (
@@ -516,6 +522,7 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("sweeps.level", "heat_level", "text", "1 GW", "W"),
     PageInput("energy.basis", "energy_basis", "choice", "fleet", choices=("fleet", "budget")),
     PageInput("energy.budget", "energy_budget", "text", "1 GW", "W", BUDGET_LOW_W, BUDGET_HIGH_W),
+    PageInput("training.run", "train_run", "choice", TRAINING_RUN_DEFAULT, choices=TRAINING_RUN_CHOICES),
     PageInput("training.mode", "train_mode", "choice", "size", choices=("size", "flop")),
     PageInput("training.parameters", "train_parameters", "text", "405B", "count"),
     PageInput("training.tokens", "train_tokens", "text", "15.6T", "count"),

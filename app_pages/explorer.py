@@ -14,15 +14,16 @@ st.caption("Start from a power budget at the grid connection and ask what it hol
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours, run_flop, precision):
+def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours, run_flop, precision, goodput=None):
     return tables.accelerator_table(budget_w, methodology, network_overhead=network_overhead, pue=pue,
-                                    mfu=mfu, hours=hours, training_flop=run_flop, precision=precision)
+                                    mfu=mfu, hours=hours, training_flop=run_flop, precision=precision,
+                                    goodput=goodput)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop):
+def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop, goodput=None):
     return tables.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
-                                    mfu=mfu, hours=hours, training_flop=run_flop)
+                                    mfu=mfu, hours=hours, training_flop=run_flop, goodput=goodput)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -62,7 +63,7 @@ if s.peak_flop_per_s is None or s.mfu is None:
 
 hours = float(units.to_unit(days, "h", from_unit="days"))
 mine = common.guarded(tables.budget_fleet, budget, s.gpu_watts, s.server_overhead, s.network_overhead,
-                      s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop)
+                      s.pue, s.peak_flop_per_s, s.mfu, hours, run_flop, s.goodput)
 part = common.accelerator(presets["accelerator"])
 st.subheader(f"{common.fmt(budget, 'W')} with your scenario ({part.name} preset)")
 common.kpi_row("kpis_budget", [
@@ -85,7 +86,7 @@ common.kpi_row("kpis_training", [
 
 st.subheader("Every accelerator generation, side by side")
 table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
-                       s.mfu, hours, run_flop, presets["precision"])
+                       s.mfu, hours, run_flop, presets["precision"], s.goodput)
 short = {k: v.split(" (")[0] for k, v in common.preset_names()["accelerator"].items()}
 acc = pd.DataFrame({
     "Accelerator": [short[k] for k in table["key"]],
@@ -124,7 +125,7 @@ st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')
            f"({common.fmt(s.peak_flop_per_s, 'FLOP/s')}); each methodology's own server, network, PUE "
            f"and utilization ratios, and its MFU where it publishes one (else the sidebar's {s.mfu:.3g}).")
 mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
-                    s.mfu, hours, run_flop)
+                    s.mfu, hours, run_flop, s.goodput)
 spread = pd.DataFrame({
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
     "Network": [f"{v:.3g}" for v in mt["network_overhead"]],

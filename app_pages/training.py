@@ -5,7 +5,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import sweep, tables, units
+from estimator import fields, sweep, tables, units
 
 st.title("Training run")
 st.caption("How long a run takes on the sidebar's fleet at its MFU, what it costs in accelerator-hours, "
@@ -17,6 +17,59 @@ if s.peak_flop_per_s is None or s.mfu is None:
     st.info("Set a dense peak per accelerator and an MFU in the sidebar to size training runs (no MFU is made "
             "up; the dashboard prefills 0.40 from the Llama 3 paper).", icon=":material/info:")
     common.stop()
+
+RUNS = estimator.training_runs()
+#: How the run's figures read: shares in percent, the rest in their registry unit.
+PERCENT = ("implied_mfu", "implied_goodput", "mfu", "goodput")
+
+
+def _unit(name: str) -> str:
+    if name in PERCENT:
+        return "%"
+    spec = fields.FIELDS.get(name)
+    return "count" if spec is None else spec.unit if spec.unit_text == "unitless" else spec.unit_text
+
+
+def _use_run() -> None:
+    """A ready run picked (a callback): its size into the page's inputs, its hardware, fleet, MFU and goodput
+    into the sidebar as the user's own values, all of them editable."""
+    key = st.session_state.get("train_run")
+    if key is None or key == common.CUSTOM_RUN:
+        return
+    run = RUNS[key]
+    n = run.active_parameters or run.parameters
+    if n is not None and run.tokens is not None:
+        st.session_state["train_mode"] = "size"
+        st.session_state["train_parameters"] = common.fmt(n.value, "count")
+        st.session_state["train_tokens"] = common.fmt(run.tokens.value, "count")
+    if run.flop is not None:
+        st.session_state["train_flop"] = f"{run.flop:.6g} FLOP"
+        if n is None or run.tokens is None:
+            st.session_state["train_mode"] = "flop"
+    if run.accelerator is not None:
+        st.session_state["accelerator"] = run.accelerator
+        offered = common.precisions(run.accelerator)
+        st.session_state["precision"] = run.scenario_precision if run.scenario_precision in offered else "bf16"
+    values = {name: getattr(run, name).value for name in ("gpus", "mfu", "goodput") if getattr(run, name)}
+    st.session_state.setdefault("_typed", {}).update(values)
+    bad = st.session_state.setdefault("_invalid", {})
+    for name in values:
+        bad.pop(name, None)  # the run's value replaces text that could not be read
+    common.write_widgets()  # the sidebar's own writer: the accelerator's values, then the run's
+
+
+c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+c1.selectbox("Ready training run", list(common.TRAINING_RUN_CHOICES), key="train_run", on_change=_use_run,
+             persist_state="session",
+             format_func=lambda k: RUNS[k].name if k in RUNS else "Custom (your own inputs)",
+             help="A published run fills the size below and the sidebar's accelerator, fleet, MFU and goodput "
+                  "(as its authors reported them); every value stays editable.")
+chosen = st.session_state.get("train_run")
+ready = None if chosen in (None, common.CUSTOM_RUN) else RUNS[chosen]
+if ready is not None:
+    c2.caption(f"{ready.name} ({ready.developer}, {ready.date}). {ready.note} Choosing a run fills the size "
+               "below and the sidebar; what you change afterwards is yours. The table at the end sets the "
+               "estimate at the sidebar's values against the run's report.")
 
 MODES = {"size": "Parameters and tokens (dense model, 6 × N × D)", "flop": "Training compute [FLOP]"}
 mode = st.radio("Describe the run by", list(MODES), format_func=MODES.get, key="train_mode",
@@ -45,7 +98,7 @@ run = common.guarded(tables.training_run, s, flop)
 common.kpi_row("kpis_run", [
     ("Training compute", common.fmt(run["training_flop"], "FLOP"), "6 × N × D, or as given"),
     ("Time to train", common.fmt(run["training_time_s"], "s"),
-     "compute ÷ (accelerators × peak × MFU); no restarts or downtime"),
+     "compute ÷ (accelerators × peak × MFU × goodput); goodput 1 (no restarts or downtime) unless set"),
     ("Accelerator-hours", common.fmt(run["gpu_hours"], "GPU-h"), "accelerators × time"),
     ("Facility power (full load)", common.fmt(run["facility_power_w"], "W"), None),
 ])
@@ -58,8 +111,31 @@ common.kpi_row("kpis_run_energy", [
     ("Site water", common.fmt(run["water_l"], "L"),
      None if run["water_l"] is not None else "Set a WUE in the sidebar."),
 ])
-st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 3.1 model card reports "
-           "30.84M H100 GPU-hours for 405B (including restarts and evaluation).")
+if ready is None:
+    st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 3.1 model card reports "
+               "30.84M H100 GPU-hours for 405B (including restarts and evaluation).")
+else:
+    st.subheader(f"Estimate against report: {ready.name}")
+    versus = common.guarded(tables.run_versus_report, ready, s)
+    goodput = "no time lost" if s.goodput is None else f"goodput {common.fmt(s.goodput, '%')}"
+    st.caption(f"{common.fmt(versus['training_flop'], 'FLOP')} (6 × N × D, active parameters for a mixture of "
+               f"experts) at the sidebar's peak ({common.fmt(s.peak_flop_per_s, 'FLOP/s')}), MFU "
+               f"({common.fmt(s.mfu, '%')}) and {goodput}, against the accelerator-hours the authors reported. "
+               "The implied effective MFU folds restarts, evaluation and stages the 6ND count leaves out into "
+               "one number; the implied goodput puts that whole gap on lost time.")
+    if ready.accelerator is not None and common.current_presets()["accelerator"] != ready.accelerator:
+        st.warning(f"The sidebar's accelerator is not the run's ({ready.accelerator}): the implied MFU is "
+                   "against the sidebar's peak.", icon=":material/warning:")
+    report = {k: v for k, v in versus.items() if k != "training_flop"}
+    common.table("train_run_report", {"Quantity": [fields.label(k) for k in report],
+                                      "Value": [common.fmt(v, _unit(k)) for k, v in report.items()]})
+    with st.expander("The run's published figures and their sources"):
+        sources = {name: getattr(ready, name) for name in estimator.runs.SOURCED_FIELDS if getattr(ready, name)}
+        common.table("train_run_sources", {
+            "Figure": [k.replace("_", " ") for k in sources],
+            "Value": [common.fmt(v.value, _unit(k)) for k, v in sources.items()],
+            "Source": [v.source for v in sources.values()],
+            "Confirmed": ["yes" if v.confirmed else f"no: {v.note}" for v in sources.values()]})
 
 st.subheader("Finish in a given time: the fleet and power it needs")
 days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, step=1.0,
@@ -67,7 +143,7 @@ days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, step
 need = common.guarded(tables.training_fleet, s, flop, units.to_unit(days, "s", from_unit="days"))
 common.kpi_row("kpis_inverse", [
     ("Accelerators needed", common.fmt(need["gpus"], "count"),
-     "compute ÷ (time × peak × MFU), rounded up"),
+     "compute ÷ (time × peak × MFU × goodput), rounded up"),
     ("Facility power (full load)", common.fmt(need["facility_power_w"], "W"),
      "that fleet through the power chain"),
     ("Share of 1 GW", common.fmt(need["share_of_gigawatt"], "%"), None),
@@ -76,7 +152,7 @@ common.kpi_row("kpis_inverse", [
 
 st.subheader("Time to train against fleet size")
 fleet = sweep.log_range(1_000, 2_000_000, 40)
-times = common.guarded(estimator.training_time_s, flop, fleet, s.peak_flop_per_s, s.mfu)
+times = common.guarded(estimator.training_time_s, flop, fleet, s.peak_flop_per_s, s.mfu, s.goodput)
 curve = vega.table({"gpus": fleet, "days": units.to_unit(times, "days"),
                     "time": [common.fmt(t, "s") for t in np.atleast_1d(times)]})
 you = vega.table({"gpus": [float(s.gpus)], "days": [units.to_unit(run["training_time_s"], "days")],

@@ -8,11 +8,12 @@ Subcommands::
     estimator fit     --power 1GW --mfu 0.4                         # every accelerator side by side
     estimator train   --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41
     estimator train   --flop 3.8e25 --days 90 --accelerator h100-sxm --mfu 0.4
+    estimator train   --run llama-3.1-405b --goodput 0.9                # a ready run against its report
     estimator run     scenario.toml other.json
     estimator uncertainty --gpus 100k --accelerator h100-sxm --pue 1.1/1.2/1.4 \\
                       --server-overhead 1.5..1.9 --tornado --sobol         # alias: estimator mc
     estimator uncertainty ranges.toml --samples 1e6 --seed 7 --format json
-    estimator presets accelerators
+    estimator presets accelerators                              # or runs: the ready training runs
     estimator completion bash                                   # or zsh: a completion script
 
 ``estimator --help`` lists every subcommand with one example (:data:`EXAMPLES`);
@@ -89,7 +90,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator import catalog, compute, distributions, fields, resolve, tables, uncertainty, units, validate
+from estimator import catalog, compute, distributions, fields, resolve, runs, tables, uncertainty, units, validate
 from estimator import io as scenario_io
 from estimator._version import __version__
 from estimator.scenario import Scenario, estimate
@@ -147,7 +148,7 @@ def _unit(name: str) -> str:
     spec = fields.FIELDS.get(name)
     if spec is None:  # e.g. a preset's extra figure (peak_flop_per_s_fp8): the unit in its name
         for suffix, unit in (("_flop_per_s", "FLOP/s"), ("_wh", "Wh"), ("_w", "W"), ("_s", "s"), ("_kg", "kg CO2e"),
-                             ("_l", "L")):
+                             ("_l", "L"), ("_parameters", "count"), ("_gpu_hours", "GPU-h")):
             if name.endswith(suffix):
                 return unit
         return "ratio"
@@ -357,8 +358,14 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="A training run: with --gpus, how long it takes and what it "
                                             "costs (tables.training_run); with --days, the fleet and facility "
                                             "power it needs (tables.training_fleet). Needs an MFU: --mfu, or a "
-                                            "methodology that sets one.")
-    _add_command_fields(train, "train", "the run (give --flop, or --parameters and --tokens)")
+                                            "methodology that sets one. With --run, a ready run (estimator "
+                                            "presets runs) gives the size, accelerator, fleet, MFU and goodput "
+                                            "it published (options override them), and the estimate is set "
+                                            "against its reported accelerator-hours (tables.run_versus_report).")
+    group = _add_command_fields(train, "train", "the run (give --run, --flop, or --parameters and --tokens)")
+    group.add_argument("--run", metavar="KEY", help="a ready training run, e.g. llama-3.1-405b: its size, "
+                                                    "hardware, MFU and goodput as published, and its report "
+                                                    "(see `estimator presets runs`)")
     _add_presets(train)
     _add_fields(train, skip=("hours",), days=False)
     _add_common(train)
@@ -426,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     presets = commands.add_parser("presets", help="list presets with their values and sources",
                                   description="The preset catalogue: nominal public figures, each "
                                               "with its source.")
-    presets.add_argument("kind", nargs="?", choices=("accelerators", "methodologies", "sites", "clusters"),
+    presets.add_argument("kind", nargs="?", choices=("accelerators", "methodologies", "sites", "clusters", "runs"),
                          help="which presets (default: all)")
     _add_common(presets)
     presets.set_defaults(handler=_presets)
@@ -743,12 +750,13 @@ def _preset_names(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _scenario(args: argparse.Namespace, accelerator: str | None, command: str,
-              gpus: Any = None) -> tuple[Scenario, set[str]]:
+              gpus: Any = None, defaults: dict[str, float] | None = None) -> tuple[Scenario, set[str]]:
     """The scenario of the options, by the one resolution (Scenario.from_accelerator), and the presets given.
 
-    ``gpus`` stands in for a fleet size the question leaves open (fit, train --days).
+    ``gpus`` stands in for a fleet size the question leaves open (fit, train --days); ``defaults`` are
+    values (a ready run's) that apply where the options give none.
     """
-    given = _given_fields(args)
+    given = {**(defaults or {}), **_given_fields(args)}
     if accelerator is None and "gpu_watts" not in given:
         raise ValueError(f"{command} needs gpu_watts: give --accelerator KEY or --gpu-watts W")
     if gpus is not None:
@@ -852,7 +860,7 @@ def _fit(args: argparse.Namespace) -> Report:
         return _fit_every(args, budget, run_flop, budget_item, flop is not None)
     s, given = _scenario(args, args.accelerator, "fit", gpus=1.0)  # the fleet size is the answer
     fleet = tables.budget_fleet(budget, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
-                                s.peak_flop_per_s, s.mfu, s.hours, run_flop)
+                                s.peak_flop_per_s, s.mfu, s.hours, run_flop, s.goodput)
     if np.any(np.asarray(fleet["gpus"]) < 1):
         raise ValueError(f"power budget holds no whole accelerator: one needs "
                          f"{units.format_value(float(np.max(fleet['watts_per_gpu'])), 'W')} at the facility at "
@@ -926,8 +934,42 @@ def _run_size(args: argparse.Namespace) -> tuple[Any, list[Item], bool]:
     return compute.training_flop(parameters, tokens), items, True
 
 
+def _ready_run(args: argparse.Namespace) -> tuple[runs.TrainingRun, argparse.Namespace, dict[str, float],
+                                                  list[Item], set[str]]:
+    """``train --run``: the run, the options with its accelerator and precision filled in, its values
+    (fleet, MFU, goodput) that apply where the options give none, its size as assumption items, and the
+    presets and values the run filled."""
+    run = runs.training_run(args.run)
+    if any(getattr(args, n, None) is not None for n in ("training_flop", "parameters", "tokens")):
+        raise ValueError("give either --run or the run's size (--flop, or --parameters and --tokens), not both")
+    flop = run.flop
+    if flop is None:
+        raise ValueError(f"training run {run.key!r} published neither parameters and tokens nor training FLOP: "
+                         "give --flop, or --parameters and --tokens, instead of --run")
+    presets = {"accelerator": args.accelerator or run.accelerator,
+               "precision": args.precision or (run.scenario_precision if args.accelerator is None else None)}
+    filled = {k for k, v in presets.items() if v is not None and getattr(args, k) is None}
+    args = argparse.Namespace(**{**vars(args), **presets})
+    defaults = {name: getattr(run, name).value for name in ("gpus", "mfu", "goodput")
+                if getattr(run, name) is not None and getattr(args, name, None) is None}
+    filled |= set(defaults)
+    where = f"run {run.key}"
+    items = [Item("run", run.key, "text", "run", "given")]
+    items += [Item(n, getattr(run, n).value, "count", n, where) for n in ("parameters", "active_parameters", "tokens")
+              if getattr(run, n) is not None]
+    basis = "6ND" if run.flop_6nd is not None else "reported"
+    items.append(Item("training_flop", flop, "FLOP", "training_flop", f"{where} ({basis})"))
+    return run, args, defaults, items, filled
+
+
 def _train(args: argparse.Namespace) -> Report:
-    flop, run, derived = _run_size(args)
+    ready = defaults = None
+    filled: set[str] = set()
+    if args.run is not None:
+        ready, args, defaults, run, filled = _ready_run(args)
+        flop, derived = ready.flop, False
+    else:
+        flop, run, derived = _run_size(args)
     deadline = None
     if args.deadline is not None:
         _no_range(args, "days", args.deadline)
@@ -935,35 +977,62 @@ def _train(args: argparse.Namespace) -> Report:
                                   label="days")
     elif args.training_time_s is not None:
         deadline = _command_value(args, "training_time_s")
-    if (args.gpus is None) == (deadline is None):
+    if args.gpus is not None and deadline is not None:
         raise ValueError("train needs exactly one of --gpus (→ time) or --days (→ fleet needed)")
-    s, given = _scenario(args, args.accelerator, "train", gpus=None if deadline is None else 1.0)
+    if args.gpus is None and deadline is None and (ready is None or ready.gpus is None):
+        raise ValueError("train needs exactly one of --gpus (→ time) or --days (→ fleet needed)"
+                         + ("" if ready is None else f"; run {ready.key!r} published no accelerator count"))
+    if deadline is not None and defaults:
+        defaults.pop("gpus", None)
+        filled.discard("gpus")
+    s, given = _scenario(args, args.accelerator, "train", gpus=None if deadline is None else 1.0,
+                         defaults=defaults)
     if s.mfu is None:
         raise ValueError("train needs mfu: give --mfu (e.g. 0.4; Llama 3 405B reached 0.38-0.43 in BF16) "
-                         "or a methodology that sets it; no MFU is assumed")
+                         "or a methodology that sets it; no MFU is assumed"
+                         + ("" if ready is None else f"; run {ready.key!r} reports none"))
     if s.peak_flop_per_s is None:
         raise ValueError("train needs peak_flop_per_s: give --accelerator KEY or --peak-flop-per-s")
     first = [_item("training_flop", flop)] if derived else []
+    where = "given" if ready is None else f"run {ready.key}"
+
+    def echo(skip: Sequence[str]) -> list[Item]:
+        items = _assumptions(s, given - filled, skip=skip, user=lambda n: where if n in filled else "given")
+        for item in items:
+            if item.key in filled:  # a preset the run named, not the default
+                item.origin = where
+        return [*run, *items]
+
+    report, report_notes = [], []
+    if ready is not None:
+        versus = tables.run_versus_report(ready, s)
+        report = _results(versus, [n for n in versus if n != "training_flop"])
+        if ready.gpu_hours is None:
+            report_notes.append(f"run {ready.key!r} published no accelerator-hours: nothing to set the estimate "
+                                "against")
+        if ready.note:
+            report_notes.append(f"{ready.name}: {ready.note}")
     if deadline is None:
         table = tables.training_run(s, flop)
-        results = [*first, *_results(table, [n for n in table if n != "training_flop"])]
-        notes = []
+        results = [*first, *_results(table, [n for n in table if n != "training_flop"]), *report]
+        notes = list(report_notes)
         if tables.longer_than_a_period(table["training_time_s"]):
             limit = fields.FIELDS["hours"].maximum
             notes.append(f"the run takes {units.format_value(float(np.max(table['training_time_s'])), 's')}, "
                          f"longer than the model's longest period ({limit:,.0f} h, about "
                          f"{units.format_value(limit, 'h')}): check the fleet size and units; its energy is "
                          "over the whole run")
-        return Report([Record(title="train", assumptions=[*run, *_assumptions(s, given, skip=("hours",))],
-                              results=results, notes=notes,
-                              heading="Results (the run on this fleet, wall clock, no downtime):")])
+        lost = "no downtime" if s.goodput is None else "at the goodput assumed"
+        return Report([Record(title=where.removeprefix("run ") if ready else "train",
+                              assumptions=echo(("hours",)), results=results, notes=notes,
+                              heading=f"Results (the run on this fleet, wall clock, {lost}):")])
     table = tables.training_fleet(s, flop, deadline)
     order = ["gpus", "facility_power_w", "share_of_gigawatt", "accelerator_power_w", "it_power_w",
              "average_facility_power_w", "gpu_hours", *table]
-    results = [*first, *_results(table, list(dict.fromkeys(order)))]
+    results = [*first, *_results(table, list(dict.fromkeys(order))), *report]
     run.append(Item("training_time_s", deadline, "s", "training_time_s", "given"))
-    return Report([Record(title="train", assumptions=[*run, *_assumptions(s, given, skip=("gpus", "hours"))],
-                          results=results,
+    return Report([Record(title=where.removeprefix("run ") if ready else "train",
+                          assumptions=echo(("gpus", "hours")), results=results, notes=report_notes,
                           heading="Results (the fleet that finishes the run in the time allowed, accelerators "
                                   "rounded up; energy over that time):")])
 
@@ -1305,7 +1374,7 @@ def _sourced_rows(kind: str, key: str, name: str, values: dict[str, Any]) -> lis
 
 
 def _presets(args: argparse.Namespace) -> Report:
-    wanted = [args.kind] if args.kind else ["accelerators", "methodologies", "sites", "clusters"]
+    wanted = [args.kind] if args.kind else ["accelerators", "methodologies", "sites", "clusters", "runs"]
     rows: list[dict[str, Any]] = []
     if "accelerators" in wanted:
         for key, part in catalog.accelerators().items():
@@ -1329,6 +1398,9 @@ def _presets(args: argparse.Namespace) -> Report:
             rows += _sourced_rows("cluster", key, cluster.name, {
                 "gpus": cluster.gpus, "facility_power_w": cluster.facility_power_w,
                 "it_power_w": cluster.it_power_w})
+    if "runs" in wanted:
+        for key, run in runs.training_runs().items():
+            rows += _sourced_rows("run", key, run.name, {name: getattr(run, name) for name in runs.SOURCED_FIELDS})
     return Report([], single=False, text=_presets_text, rows=rows)
 
 

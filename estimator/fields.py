@@ -186,6 +186,9 @@ INPUTS: tuple[Field, ...] = (
     _input("mfu", "ratio", "MFU", "model FLOPs utilization: achieved ÷ peak FLOP/s of a training job, "
            "relative to the chosen precision's peak", "fraction", None, example="0.4 or 40%",
            group="fleet", widget_range=(0.01, 1.0), step=0.01, decimals=3),
+    _input("goodput", "ratio", "Goodput", "share of wall time doing useful training (restarts, checkpoints and "
+           "failures excluded); absent means 1, no time lost; divides the useful compute rate", "fraction", None,
+           example="0.9 or 90%", group="fleet", widget_range=(0.01, 1.0), step=0.01, decimals=3),
     _input("server_overhead", "ratio", "Server overhead", "server wall power ÷ accelerator power at full load "
            "(host CPUs, memory, NICs, fans, PSU loss)", "at_least_one", 10.0, default=1.0, example="1.82",
            group="chain", widget_range=(1.0, 10.0)),
@@ -295,8 +298,8 @@ OUTPUTS: tuple[Field, ...] = (
     _output("peak_cluster_flop_per_s", "FLOP/s", "Peak compute of the fleet", "dense peak at the chosen precision",
             needs=("peak_flop_per_s",)),
     _output("sustained_flop_per_s", "FLOP/s", "Sustained compute", "peak × MFU", needs=("peak_flop_per_s", "mfu")),
-    _output("flop_in_period", "FLOP", "Compute over the period", "sustained compute delivered over the period",
-            needs=("peak_flop_per_s", "mfu", "hours")),
+    _output("flop_in_period", "FLOP", "Compute over the period", "useful compute delivered over the period "
+            "(sustained × goodput × hours)", needs=("peak_flop_per_s", "mfu", "hours")),
     _output("energy_per_token_j", "J", "Energy per output token", "facility energy per output token at the "
             "average load (decode throughput only)", needs=("tokens_per_s_per_gpu",), additive=False),
     _output("energy_per_query_wh", "Wh", "Energy per query", "facility energy per query: its output tokens, "
@@ -337,6 +340,20 @@ TABLE_OUTPUTS: tuple[Field, ...] = (
     _output("gpu_hours", "GPU-h", "Accelerator-hours"),
     _output("runs", "runs", "Runs in the period"),
     _output("share_of_gigawatt", "ratio", "Share of 1 GW"),
+    _output("estimated_gpu_hours", "GPU-h", "Estimated accelerator-hours", "training FLOP ÷ (peak × MFU × "
+            "goodput): the estimate set against a run's report"),
+    _output("reported_gpu_hours", "GPU-h", "Reported accelerator-hours", "accelerator-hours the run's authors "
+            "reported"),
+    _output("reported_over_estimated", "ratio", "Reported ÷ estimated accelerator-hours", "reported ÷ estimated "
+            "accelerator-hours of a run"),
+    _output("implied_mfu", "ratio", "Implied effective MFU", "training FLOP ÷ (reported accelerator-hours × "
+            "peak): the MFU over the whole run, lost time included"),
+    _output("implied_goodput", "ratio", "Implied goodput", "implied effective MFU ÷ the MFU assumed: the goodput "
+            "that makes the estimate meet the report"),
+    _output("reported_training_time_s", "s", "Reported time (derived)", "reported accelerator-hours ÷ the run's "
+            "accelerators"),
+    _output("reported_emissions_kg", "kg", "Reported emissions", "emissions the run's authors reported, "
+            "location-based"),
 )
 
 #: Every field by name.

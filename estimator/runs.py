@@ -11,8 +11,14 @@ secondary source, derived, or estimated. The data live in
 read-only, like the rest of the catalogue.
 
 :func:`compare_gpu_hours` sets the textbook estimate, 6 × N × D FLOP at a
-given MFU, against the GPU-hours a run reported; the ratio is the *effective*
-MFU over the whole run, restarts, evaluation and idle time included.
+given MFU (and goodput, the share of wall time doing useful training),
+against the GPU-hours a run reported; the ratio gives the *effective* MFU
+over the whole run, restarts, evaluation and idle time included, and the
+goodput that would explain the gap alone. A run's ``goodput``, where its
+authors published one (Llama 3's "higher than 90% effective training time"),
+is the run-level preset a forward estimate of it uses:
+:func:`estimator.tables.run_versus_report`, ``estimator train --run`` and the
+dashboard's training page read it from here.
 
 References
 ----------
@@ -95,6 +101,10 @@ class TrainingRun:
         Reported location-based emissions [kg CO2e].
     mfu : Sourced or None
         Reported model FLOPs utilization [unitless].
+    goodput : Sourced or None
+        Reported share of wall time doing useful training (effective
+        training time) [unitless]; the preset a forward estimate of the run
+        uses when none is given.
     note : str, optional
         Caveats.
     """
@@ -114,6 +124,7 @@ class TrainingRun:
     gpu_hours: Sourced | None = None
     emissions_kg: Sourced | None = None
     mfu: Sourced | None = None
+    goodput: Sourced | None = None
     note: str = ""
 
     @property
@@ -124,10 +135,29 @@ class TrainingRun:
             return None
         return float(compute.training_flop(n.value, self.tokens.value))
 
+    @property
+    def flop(self) -> float | None:
+        """The compute every estimate of the run uses: 6ND where N and D are published, else the reported FLOP.
+
+        6ND first, so that runs compare on one count (a reported figure may
+        include or leave out attention, or be rounded) [FLOP]; None if neither.
+        """
+        if self.flop_6nd is not None:
+            return self.flop_6nd
+        return None if self.training_flop is None else self.training_flop.value
+
+    @property
+    def scenario_precision(self) -> str:
+        """The catalogue precision whose peak MFU is taken against: ``"fp8"`` for an FP8 run, else ``"bf16"``
+        (which stands in for FP16 on parts without BF16, such as the V100)."""
+        return "fp8" if self.precision == "fp8" else "bf16"
+
 
 _SOURCED_FIELDS = {"parameters": "positive", "active_parameters": "positive", "tokens": "positive",
                    "training_flop": "positive", "gpus": "positive", "gpu_hours": "positive",
-                   "emissions_kg": "positive", "mfu": "fraction"}
+                   "emissions_kg": "positive", "mfu": "fraction", "goodput": "fraction"}
+#: The sourced figures of a run, in the order listings show them.
+SOURCED_FIELDS: tuple[str, ...] = tuple(_SOURCED_FIELDS)
 
 
 def _build_runs() -> dict[str, TrainingRun]:
@@ -186,7 +216,9 @@ def training_run(name: str) -> TrainingRun:
     Parameters
     ----------
     name : str
-        Catalogue name, case-insensitive; ``"_"`` and spaces match ``"-"``.
+        Catalogue name, case-insensitive; ``"_"`` and spaces match ``"-"``,
+        and a name without its hyphens matches where only one run fits
+        (``"llama3-405b"`` is ``"llama-3-405b"``).
 
     Returns
     -------
@@ -199,12 +231,23 @@ def training_run(name: str) -> TrainingRun:
     ValueError
         If no run has that name; the message lists the valid names and the
         closest one.
+
+    Examples
+    --------
+    >>> training_run("llama3-405b").key
+    'llama-3-405b'
     """
-    return catalog._lookup("training run", name, training_runs())
+    table = training_runs()
+    if isinstance(name, str):
+        compact = catalog._normalize(name).replace("-", "")
+        fits = [k for k in table if k.replace("-", "") == compact]
+        if len(fits) == 1:
+            return table[fits[0]]
+    return catalog._lookup("training run", name, table)
 
 
 def compare_gpu_hours(run: str | TrainingRun, mfu: ArrayLike, peak_flop_per_s: ArrayLike | None = None,
-                      precision: str = "bf16") -> dict[str, Any]:
+                      precision: str = "bf16", goodput: ArrayLike | None = None) -> dict[str, Any]:
     """The 6ND estimate of a run's GPU-hours at an MFU, against the GPU-hours it reported.
 
     Parameters
@@ -220,34 +263,44 @@ def compare_gpu_hours(run: str | TrainingRun, mfu: ArrayLike, peak_flop_per_s: A
     precision : {"bf16", "fp8"}, default "bf16"
         Which catalogue peak to use when ``peak_flop_per_s`` is not given;
         MFU is relative to it.
+    goodput : numeric, optional
+        Share of wall time doing useful training assumed for the estimate
+        [unitless, (0, 1]]; None means 1 (no time lost).
 
     Returns
     -------
     dict
         ``training_flop`` (6 × N × D, active parameters for a mixture of
-        experts) [FLOP]; ``peak_flop_per_s`` [FLOP/s];
-        ``estimated_gpu_hours`` at ``mfu`` [h]; ``reported_gpu_hours`` [h] or
-        None; ``ratio`` reported ÷ estimated [unitless] or None;
-        ``implied_mfu``, the effective MFU the reported GPU-hours imply,
-        training_flop ÷ (reported hours × 3600 × peak) [unitless] or None.
+        experts; the reported FLOP where N or D is unpublished) [FLOP];
+        ``peak_flop_per_s`` [FLOP/s]; ``estimated_gpu_hours`` at ``mfu`` and
+        ``goodput`` [h]; ``reported_gpu_hours`` [h] or None; ``ratio``
+        reported ÷ estimated [unitless] or None; ``implied_mfu``, the
+        effective MFU the reported GPU-hours imply, training_flop ÷
+        (reported hours × 3600 × peak) [unitless] or None;
+        ``implied_goodput``, the goodput that makes the estimate at ``mfu``
+        meet the report, implied_mfu ÷ mfu [unitless] or None (above 1 when
+        the run did better than ``mfu``).
 
     Raises
     ------
     ValueError
-        If the run lacks parameters or tokens, has no accelerator and no
-        peak is given, or ``mfu`` is outside (0, 1].
+        If the run lacks parameters or tokens (and training FLOP), has no
+        accelerator and no peak is given, or ``mfu`` or ``goodput`` is
+        outside (0, 1].
 
     Notes
     -----
     .. math::
 
-        \\text{estimated} = \\frac{6 N D}{\\text{peak} \\cdot \\text{MFU} \\cdot 3600},\\qquad
+        \\text{estimated} = \\frac{6 N D}{\\text{peak} \\cdot \\text{MFU} \\cdot \\text{goodput} \\cdot 3600},\\qquad
         \\text{MFU}_\\text{implied} = \\frac{6 N D}{\\text{reported} \\cdot 3600 \\cdot \\text{peak}}
-        = \\text{MFU} \\cdot \\frac{\\text{estimated}}{\\text{reported}}
+        = \\text{MFU} \\cdot \\frac{\\text{estimated}}{\\text{reported}},\\qquad
+        \\text{goodput}_\\text{implied} = \\frac{\\text{MFU}_\\text{implied}}{\\text{MFU}}
 
     The implied MFU is lower than the MFU measured while the run was going,
     because reported GPU-hours include restarts, evaluation, idle time and
-    stages (long-context, post-training) the 6ND count leaves out.
+    stages (long-context, post-training) the 6ND count leaves out. The
+    implied goodput puts all of that gap on lost time.
 
     References
     ----------
@@ -260,27 +313,30 @@ def compare_gpu_hours(run: str | TrainingRun, mfu: ArrayLike, peak_flop_per_s: A
     Examples
     --------
     >>> c = compare_gpu_hours("llama-3.1-405b", mfu=0.41)
-    >>> round(c["ratio"], 3)
-    1.188
+    >>> round(c["ratio"], 3), round(c["implied_goodput"], 3)
+    (1.188, 0.842)
     """
     if not isinstance(run, TrainingRun):
         run = training_run(run)
-    flop = run.flop_6nd
+    flop = run.flop
     if flop is None:
-        raise ValueError(f"training run {run.key!r} has no published parameters and tokens for 6ND")
+        raise ValueError(f"training run {run.key!r} has no published parameters and tokens for 6ND, nor training "
+                         "FLOP")
     mfu = validate.number("mfu", mfu, "fraction")
+    useful = mfu if goodput is None else mfu * validate.number("goodput", goodput, "fraction")
     if peak_flop_per_s is None:
         if run.accelerator is None:
             raise ValueError(f"training run {run.key!r} names no accelerator; give peak_flop_per_s")
         peak_flop_per_s = catalog.accelerator(run.accelerator).assumptions(precision)["peak_flop_per_s"]
     peak = validate.number("peak_flop_per_s", peak_flop_per_s, "positive")
-    estimated = flop / (peak * mfu * SECONDS_PER_HOUR)
+    estimated = flop / (peak * useful * SECONDS_PER_HOUR)
     reported = None if run.gpu_hours is None else run.gpu_hours.value
-    implied = None
+    implied = implied_goodput = None
     if reported is not None:
         implied = flop / (reported * SECONDS_PER_HOUR * peak)
         if np.ndim(estimated):  # same shape as the other outputs, though it does not depend on mfu
             implied = np.array(np.broadcast_to(implied, np.shape(estimated)), dtype=float)
+        implied_goodput = implied / mfu
     return {
         "training_flop": flop,
         "peak_flop_per_s": peak,
@@ -288,4 +344,5 @@ def compare_gpu_hours(run: str | TrainingRun, mfu: ArrayLike, peak_flop_per_s: A
         "reported_gpu_hours": reported,
         "ratio": None if reported is None else reported / estimated,
         "implied_mfu": implied,
+        "implied_goodput": implied_goodput,
     }

@@ -54,6 +54,10 @@ class Scenario:
     mfu : numeric, optional
         Model FLOPs utilization, relative to that peak [unitless, (0, 1]];
         without it, sustained compute is None (no default is invented).
+    goodput : numeric, optional
+        Share of wall time doing useful training [unitless, (0, 1]]; None
+        means 1. Scales the compute over the period and every training time
+        (:func:`estimator.compute.useful_flop_per_s`), not the power drawn.
 
     Attributes
     ----------
@@ -309,7 +313,7 @@ class Estimate:
     peak_cluster_flop_per_s, sustained_flop_per_s : numeric or None
         [FLOP/s].
     flop_in_period : numeric or None
-        Sustained compute over ``hours`` [FLOP].
+        Useful compute over ``hours`` (sustained × goodput) [FLOP].
     """
 
     __slots__ = ("_values",)
@@ -438,7 +442,8 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
         if s.mfu is not None:  # no default MFU is invented: sustained compute needs one given
             out["sustained_flop_per_s"] = compute.sustained_flop_per_s(out["peak_cluster_flop_per_s"], s.mfu)
             if s.hours is not None:
-                out["flop_in_period"] = compute.flop_in_period(out["sustained_flop_per_s"], s.hours)
+                useful = compute.useful_flop_per_s(out["sustained_flop_per_s"], s.goodput)
+                out["flop_in_period"] = compute.flop_in_period(useful, s.hours)
     if s.hours is not None:
         if s.market_carbon_intensity is not None:
             out["market_emissions_kg"] = footprint.market_emissions_kg(out["energy_wh"], s.market_carbon_intensity)

@@ -2,7 +2,7 @@
 
 The chain is a product, ``P = gpus × gpu_watts × server_overhead ×
 network_overhead × pue``, so any factor is ``P`` divided by the others. The
-training inverse adds ``time = training_flop ÷ (gpus × peak × mfu)``.
+training inverse adds ``time = training_flop ÷ (gpus × peak × mfu × goodput)``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from estimator import validate
-from estimator.compute import sustained_flop_per_s
+from estimator.compute import sustained_flop_per_s, useful_flop_per_s
 from estimator.power import fleet_facility_power_w
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
@@ -108,7 +108,7 @@ def pue_for_power(facility_power_w: ArrayLike, gpus: ArrayLike, gpu_watts: Array
 
 
 def gpus_for_training(training_flop: ArrayLike, training_time_s: ArrayLike, peak_flop_per_s: ArrayLike,
-                      mfu: ArrayLike) -> float | np.ndarray:
+                      mfu: ArrayLike, goodput: ArrayLike | None = None) -> float | np.ndarray:
     """Accelerators needed to finish a run in a given time.
 
     Parameters
@@ -121,23 +121,27 @@ def gpus_for_training(training_flop: ArrayLike, training_time_s: ArrayLike, peak
         Dense peak of one accelerator [FLOP/s].
     mfu : numeric
         Model FLOPs utilization [unitless, (0, 1]].
+    goodput : numeric, optional
+        Share of wall time doing useful training [unitless, (0, 1]]; None
+        means 1 (:func:`estimator.compute.useful_flop_per_s`).
 
     Returns
     -------
     numeric
-        ``training_flop ÷ (training_time_s × peak_flop_per_s × mfu)`` [count],
-        fractional; round up for a real fleet.
+        ``training_flop ÷ (training_time_s × peak_flop_per_s × mfu × goodput)``
+        [count], fractional; round up for a real fleet.
     """
     flop = validate.field("training_flop", training_flop)
     seconds = validate.field("training_time_s", training_time_s)
-    per_gpu = sustained_flop_per_s(validate.field("peak_flop_per_s", peak_flop_per_s), mfu)
+    per_gpu = useful_flop_per_s(sustained_flop_per_s(validate.field("peak_flop_per_s", peak_flop_per_s), mfu),
+                                goodput)
     return flop / (seconds * per_gpu)
 
 
 def facility_power_for_training(training_flop: ArrayLike, training_time_s: ArrayLike,
                                 peak_flop_per_s: ArrayLike, mfu: ArrayLike, gpu_watts: ArrayLike,
                                 server_overhead: ArrayLike = 1.0, network_overhead: ArrayLike = 1.0,
-                                pue: ArrayLike = 1.0) -> float | np.ndarray:
+                                pue: ArrayLike = 1.0, goodput: ArrayLike | None = None) -> float | np.ndarray:
     """Facility power (full load) of the fleet that finishes a run in time.
 
     Parameters
@@ -154,6 +158,8 @@ def facility_power_for_training(training_flop: ArrayLike, training_time_s: Array
         Power of one accelerator at full load [W].
     server_overhead, network_overhead, pue : numeric, default 1.0
         The chain's ratios [unitless, >= 1].
+    goodput : numeric, optional
+        Share of wall time doing useful training [unitless, (0, 1]]; None means 1.
 
     Returns
     -------
@@ -161,5 +167,5 @@ def facility_power_for_training(training_flop: ArrayLike, training_time_s: Array
         ``gpus_for_training(...) × gpu_watts × server_overhead ×
         network_overhead × pue`` [W].
     """
-    gpus = gpus_for_training(training_flop, training_time_s, peak_flop_per_s, mfu)
+    gpus = gpus_for_training(training_flop, training_time_s, peak_flop_per_s, mfu, goodput)
     return fleet_facility_power_w(gpus, gpu_watts, server_overhead, network_overhead, pue)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from estimator import catalog, compute, energy, fields, power, resolve, solve, validate
+from estimator import catalog, compute, energy, fields, power, resolve, runs, solve, validate
 from estimator.scenario import Estimate, Scenario, estimate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
@@ -59,7 +59,8 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
                  network_overhead: ArrayLike = 1.0, pue: ArrayLike = 1.0,
                  peak_flop_per_s: ArrayLike | None = None, mfu: ArrayLike | None = None,
                  hours: ArrayLike | None = None,
-                 training_flop: ArrayLike = LLAMA3_405B_TRAINING_FLOP) -> dict[str, float | np.ndarray]:
+                 training_flop: ArrayLike = LLAMA3_405B_TRAINING_FLOP,
+                 goodput: ArrayLike | None = None) -> dict[str, float | np.ndarray]:
     """What a facility power budget holds at full load, and what it can compute.
 
     Parameters
@@ -82,6 +83,9 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
         and ``runs`` are absent.
     training_flop : numeric, default 3.8e25
         Compute of one reference run, Llama 3 405B by default [FLOP].
+    goodput : numeric, optional
+        Share of wall time doing useful training [unitless, (0, 1]]; None
+        means 1. Scales ``flop_in_period`` and ``runs``.
 
     Returns
     -------
@@ -99,7 +103,7 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
         watts_per_gpu = gpu_watts × server_overhead × network_overhead × pue
         gpus          = floor(facility_power_w ÷ watts_per_gpu)
         sustained     = gpus × peak_flop_per_s × mfu
-        runs          = sustained × hours × 3600 ÷ training_flop
+        runs          = sustained × goodput × hours × 3600 ÷ training_flop
 
     A budget smaller than one accelerator holds 0 of them and computes 0.
 
@@ -121,7 +125,8 @@ def budget_fleet(facility_power_w: ArrayLike, gpu_watts: ArrayLike, server_overh
     if peak_flop_per_s is not None and mfu is not None:  # no MFU is invented
         out["sustained_flop_per_s"] = out["peak_cluster_flop_per_s"] * validate.field("mfu", mfu)
         if hours is not None:
-            flop = out["sustained_flop_per_s"] * validate.field("hours", hours) * compute.SECONDS_PER_HOUR
+            useful = compute.useful_flop_per_s(out["sustained_flop_per_s"], goodput)
+            flop = useful * validate.field("hours", hours) * compute.SECONDS_PER_HOUR
             out["flop_in_period"] = flop
             out["runs"] = compute.runs_in_period(flop, training_flop)
     shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
@@ -146,7 +151,7 @@ def _peak(part: catalog.Accelerator, precision: str) -> tuple[float, str]:
 
 
 def _mfu_columns(table: dict[str, Any], mfus: Sequence[float | None], facility_power_w: ArrayLike,
-                 hours: ArrayLike | None, training_flop: ArrayLike) -> None:
+                 hours: ArrayLike | None, training_flop: ArrayLike, goodput: ArrayLike | None = None) -> None:
     """Add ``mfu`` and the columns that need it, from the rows' MFUs (None: not given).
 
     Every row with an MFU: float64 arrays. No row with one: the columns are
@@ -159,7 +164,7 @@ def _mfu_columns(table: dict[str, Any], mfus: Sequence[float | None], facility_p
     rows = np.array(given)
     fleet = budget_fleet(facility_power_w, table["gpu_watts"][rows], table["server_overhead"][rows],
                          table["network_overhead"][rows], table["pue"][rows], table["peak_flop_per_s"][rows],
-                         np.array([mfus[i] for i in given], dtype=float), hours, training_flop)
+                         np.array([mfus[i] for i in given], dtype=float), hours, training_flop, goodput)
     computed = {"mfu": np.array([mfus[i] for i in given], dtype=float),
                 **{k: np.atleast_1d(fleet[k]) for k in ("sustained_flop_per_s", "flop_in_period", "runs")
                    if k in fleet}}
@@ -265,7 +270,7 @@ def accelerator_table(facility_power_w: float, methodology: str | None = None, s
     table.update(budget_fleet(facility_power_w, table["gpu_watts"], table["server_overhead"],
                               table["network_overhead"], table["pue"], table["peak_flop_per_s"],
                               None, hours, training_flop))
-    _mfu_columns(table, mfus, facility_power_w, hours, training_flop)
+    _mfu_columns(table, mfus, facility_power_w, hours, training_flop, given.get("goodput"))
     return table
 
 
@@ -273,7 +278,7 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
                       peak_flop_per_s: float | None = None, mfu: float | None = None,
                       hours: float | None = None, training_flop: float = LLAMA3_405B_TRAINING_FLOP,
                       methodologies: Sequence[str] | None = None, precision: str = "bf16",
-                      date: str | None = None) -> dict[str, Any]:
+                      date: str | None = None, goodput: float | None = None) -> dict[str, Any]:
     """One accelerator under each methodology: how far the answer moves.
 
     Parameters
@@ -300,6 +305,9 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
         Which dense peak of the accelerator preset to use.
     date : str, optional
         ISO date the methodologies are applied at.
+    goodput : float, optional
+        Share of wall time doing useful training, for every row [unitless,
+        (0, 1]]; None means 1. Scales ``flop_in_period`` and ``runs``.
 
     Returns
     -------
@@ -331,7 +339,7 @@ def methodology_table(facility_power_w: float, accelerator: str, *, gpu_watts: f
     table.update(budget_fleet(facility_power_w, table["gpu_watts"], table["server_overhead"],
                               table["network_overhead"], table["pue"], table["peak_flop_per_s"], None, hours,
                               training_flop))
-    _mfu_columns(table, mfus, facility_power_w, hours, training_flop)
+    _mfu_columns(table, mfus, facility_power_w, hours, training_flop, goodput)
     table["average_facility_power_w"] = power.average_power_w(
         np.full(len(rows), validate.field("facility_power_w", facility_power_w)), table["utilization"])
     for name in ("gpu_watts", "peak_flop_per_s"):  # one accelerator: shown once, not per row
@@ -381,7 +389,8 @@ def training_run(scenario: Scenario, training_flop: ArrayLike) -> dict[str, floa
     ----------
     scenario : Scenario
         The fleet, its overheads and site; ``peak_flop_per_s`` and ``mfu``
-        are required, ``hours`` is ignored (the run sets its own length).
+        are required, ``goodput`` counts where given, ``hours`` is ignored
+        (the run sets its own length).
     training_flop : numeric
         Compute of the run [FLOP].
 
@@ -402,7 +411,8 @@ def training_run(scenario: Scenario, training_flop: ArrayLike) -> dict[str, floa
 
     Notes
     -----
-    ``time = training_flop ÷ (gpus × peak × mfu)``; energy is the average
+    ``time = training_flop ÷ (gpus × peak × mfu × goodput)`` (goodput 1
+    when not given); energy is the average
     facility draw (full load × utilization) over that time. A run longer
     than the model's longest period (:data:`estimator.fields.FIELDS`
     ``["hours"].maximum``, 10⁶ h) is still computed: its time and energy are
@@ -410,7 +420,8 @@ def training_run(scenario: Scenario, training_flop: ArrayLike) -> dict[str, floa
     """
     _check_training(scenario)
     flop = validate.field("training_flop", training_flop)
-    seconds = compute.training_time_s(flop, scenario.gpus, scenario.peak_flop_per_s, scenario.mfu)
+    seconds = compute.training_time_s(flop, scenario.gpus, scenario.peak_flop_per_s, scenario.mfu,
+                                      scenario.goodput)
     r = estimate(scenario.replace(hours=None))
     out: dict[str, float | np.ndarray | None] = {
         "training_flop": flop, "training_time_s": seconds,
@@ -428,7 +439,8 @@ def training_fleet(scenario: Scenario, training_flop: ArrayLike,
     Parameters
     ----------
     scenario : Scenario
-        Per-accelerator power, peak, MFU and overheads (``gpus`` is ignored).
+        Per-accelerator power, peak, MFU (and goodput, where given) and
+        overheads (``gpus`` is ignored).
     training_flop : numeric
         Compute of the run [FLOP].
     training_time_s : numeric
@@ -453,7 +465,8 @@ def training_fleet(scenario: Scenario, training_flop: ArrayLike,
         breaks its rule.
     """
     _check_training(scenario)
-    needed = solve.gpus_for_training(training_flop, training_time_s, scenario.peak_flop_per_s, scenario.mfu)
+    needed = solve.gpus_for_training(training_flop, training_time_s, scenario.peak_flop_per_s, scenario.mfu,
+                                     scenario.goodput)
     gpus = np.ceil(needed)
     r = estimate(scenario.replace(gpus=gpus, hours=None))
     out = {
@@ -463,6 +476,65 @@ def training_fleet(scenario: Scenario, training_flop: ArrayLike,
     }
     out["share_of_gigawatt"] = np.divide(out["facility_power_w"], GIGAWATT_W)
     out.update(_run_energy(scenario, r, np.divide(training_time_s, compute.SECONDS_PER_HOUR)))
+    return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
+
+
+def run_versus_report(run: str | runs.TrainingRun, scenario: Scenario) -> dict[str, float | np.ndarray | None]:
+    """A ready training run estimated on a scenario's peak, MFU and goodput, against what its authors reported.
+
+    Parameters
+    ----------
+    run : str or TrainingRun
+        Catalogue name (:func:`estimator.training_runs`) or a run.
+    scenario : Scenario
+        ``peak_flop_per_s`` and ``mfu`` are required (the run's own
+        accelerator and reported MFU where a door builds the scenario from
+        the run); ``goodput`` counts where given.
+
+    Returns
+    -------
+    dict of str to numeric or None
+        ``training_flop`` (6ND, or the reported FLOP) [FLOP];
+        ``estimated_gpu_hours`` at the scenario's MFU and goodput [GPU-h];
+        ``reported_gpu_hours`` [GPU-h]; ``reported_over_estimated``
+        [unitless]; ``implied_mfu`` and ``implied_goodput`` [unitless];
+        ``reported_training_time_s``, reported accelerator-hours ÷ the run's
+        accelerators (all of them busy for the whole run, an assumption)
+        [s]; ``reported_emissions_kg`` [kg CO2e]. None where the run
+        published no such figure.
+
+    Raises
+    ------
+    ValueError
+        If the scenario has no peak or MFU, or the run has neither
+        parameters and tokens nor training FLOP.
+
+    Notes
+    -----
+    :func:`estimator.runs.compare_gpu_hours` at the scenario's values: the
+    accelerator-hours do not depend on the fleet size.
+
+    Examples
+    --------
+    >>> from estimator import Scenario
+    >>> s = Scenario.from_accelerator("h100-sxm", gpus=16_384, mfu=0.41, goodput=0.9)
+    >>> r = run_versus_report("llama-3.1-405b", s)
+    >>> round(r["estimated_gpu_hours"] / 1e6, 2), round(r["implied_mfu"], 3), round(r["implied_goodput"], 3)
+    (28.84, 0.345, 0.842)
+    """
+    _check_training(scenario)
+    if not isinstance(run, runs.TrainingRun):
+        run = runs.training_run(run)
+    c = runs.compare_gpu_hours(run, scenario.mfu, scenario.peak_flop_per_s, goodput=scenario.goodput)
+    reported = c["reported_gpu_hours"]
+    out: dict[str, float | np.ndarray | None] = {
+        "training_flop": c["training_flop"], "estimated_gpu_hours": c["estimated_gpu_hours"],
+        "reported_gpu_hours": reported, "reported_over_estimated": c["ratio"], "implied_mfu": c["implied_mfu"],
+        "implied_goodput": c["implied_goodput"],
+        "reported_training_time_s": (None if reported is None or run.gpus is None
+                                     else reported * compute.SECONDS_PER_HOUR / run.gpus.value),
+        "reported_emissions_kg": None if run.emissions_kg is None else run.emissions_kg.value,
+    }
     return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
 
 

@@ -443,6 +443,37 @@ def test_training_run_figures_equal_library():
     assert inverse["Facility power (full load)"] == units.format_power(need["facility_power_w"])
 
 
+def test_training_ready_run_selector_and_report():
+    # Default: Llama 3 405B as the Llama 3.1 model card reports it (30.84M H100 GPU-hours), estimated at the
+    # sidebar's MFU; picking DeepSeek-V3 (technical report: 2,048 H800, FP8, 37B active, 14.8T tokens,
+    # 2.788M GPU-hours) fills the size and the sidebar, and the link carries the choice.
+    at = _run("training")
+    assert at.selectbox(key="train_run").value == "llama-3.1-405b"
+    report = _table(at, "train_run_report")
+    versus = tables.run_versus_report("llama-3.1-405b", _default())
+    shown = dict(zip(report["Quantity"], report["Value"], strict=True))
+    assert shown["Reported accelerator-hours"] == units.format_value(30.84e6, "GPU-h")
+    assert shown["Estimated accelerator-hours"] == units.format_value(versus["estimated_gpu_hours"], "GPU-h")
+    assert shown["Implied effective MFU"] == units.format_value(versus["implied_mfu"], "%") == "34.5%"
+    assert shown["Reported emissions"] == units.format_value(8_930e3, "kg CO2e")
+    at.selectbox(key="train_run").set_value("deepseek-v3").run()
+    _ok(at)
+    assert at.text_input(key="train_parameters").value == "37.0B"
+    assert at.text_input(key="train_tokens").value == "14.8T"
+    assert at.selectbox(key="accelerator").value == "h800" and at.selectbox(key="precision").value == "fp8"
+    s = Scenario.from_accelerator("h800", gpus=2048, precision="fp8", mfu=0.4, hours=8760)
+    versus = tables.run_versus_report("deepseek-v3", s)
+    shown = dict(zip(*(_table(at, "train_run_report")[c] for c in ("Quantity", "Value")), strict=True))
+    assert shown["Reported accelerator-hours"] == units.format_value(2.788e6, "GPU-h")
+    assert shown["Implied goodput"] == units.format_value(versus["implied_goodput"], "%")
+    assert _metrics(at, "kpis_run")["Accelerator-hours"] == units.format_value(versus["estimated_gpu_hours"],
+                                                                               "GPU-h")
+    assert _params(at)["training.run"] == "deepseek-v3"
+    again = _run("training", _params(at))  # the link brings the same run back
+    assert again.selectbox(key="train_run").value == "deepseek-v3"
+    assert _table(again, "train_run_report")["Value"].tolist() == _table(at, "train_run_report")["Value"].tolist()
+
+
 def test_training_by_flop_and_inverse_days():
     at = _run("training")
     at.radio(key="train_mode").set_value("flop").run()
@@ -741,6 +772,7 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
     at.radio(key="energy_basis").set_value("budget").run()
     at.text_input(key="energy_budget").set_value("2 GW").run()
     at.switch_page("app_pages/training.py").run()
+    at.selectbox(key="train_run").set_value("custom").run()  # custom fills nothing: the presets stay
     at.text_input(key="train_parameters").set_value("70B")
     at.text_input(key="train_tokens").set_value("2T")
     at.number_input(key="train_days").set_value(30.0).run()

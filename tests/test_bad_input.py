@@ -161,6 +161,9 @@ LIBRARY = [
          ValueError, r"^pue\[0\] is a range inside an array; give one range for pue instead"),
     Case("library", "range-wrong-unit", call(io.read_range, "gpu_watts", "650 W..750 kWh"), ValueError,
          r"^gpu_watts: cannot read '750 kWh' as a power \(an energy was given"),
+    Case("library", "goodput-above-1", s(goodput=1.2), ValueError, r"^goodput must be in \(0, 1\] \(got 1\.2\)"),
+    Case("library", "unknown-training-run", call(estimator.training_run, "llama-3.1-450b"), ValueError,
+         r"^unknown training run 'llama-3.1-450b' \(valid: .*\); did you mean 'llama-3.1-405b'\?"),
 ]
 
 
@@ -379,6 +382,10 @@ CLI = [
          r"date must be a date YYYY-MM-DD \(got '2024-13-01'\)"),
     Case("cli", "fit-every-several-budgets", ["fit", "--power", "1GW", "2GW"], 2,
          r"power: with every accelerator side by side each option takes one value"),
+    Case("cli", "train-goodput-zero", ["train", "--run", "llama-3.1-405b", "--goodput", "0"], 2,
+         r"goodput must be in \(0, 1\] \(got 0\.0\)"),
+    Case("cli", "train-unknown-run", ["train", "--run", "llama3.1-450b"], 2,
+         r"unknown training run 'llama3.1-450b' \(valid: .*\); did you mean 'llama-3.1-405b'\?"),
 ]
 
 

@@ -594,3 +594,53 @@ def test_module_unknown_subcommand_exit_2():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "estimator: error:" in result.stderr
+
+
+def test_train_run_equals_library(capsys):
+    # Llama 3.1 405B as published (model card; arXiv:2407.21783): 16,384 H100, BF16, 41% MFU, goodput 0.9;
+    # the JSON is the library's training_run plus run_versus_report on the same scenario.
+    from estimator import runs
+
+    document = json.loads(run(capsys, "train", "--run", "llama-3.1-405b", "--format", "json")[1])
+    ready = runs.training_run("llama-3.1-405b")
+    s = Scenario.from_accelerator("h100-sxm", gpus=16_384, mfu=0.41, goodput=0.9)
+    expected = {k: v for k, v in tables.training_run(s, ready.flop_6nd).items() if v is not None}
+    expected |= {k: v for k, v in tables.run_versus_report(ready, s).items() if v is not None}
+    assert document["assumptions"]["training_flop"] == expected.pop("training_flop") == ready.flop_6nd
+    assert document["results"] == expected
+    assert document["provenance"]["mfu"] == "run llama-3.1-405b"
+    assert document["provenance"]["accelerator"] == "run llama-3.1-405b"
+    assert document["assumptions"]["goodput"] == 0.9
+    assert_allclose(document["results"]["implied_mfu"], 0.345, rtol=0.0005 / 0.345)
+    # options override the run's values; the implied MFU follows the peak, the implied goodput the MFU too
+    mine = json.loads(run(capsys, "train", "--run", "llama-3.1-405b", "--mfu", "0.38", "--goodput", "0.5",
+                          "--gpus", "8192", "--format", "json")[1])
+    assert mine["provenance"]["mfu"] == "given" and mine["provenance"]["gpus"] == "given"
+    assert_allclose(mine["results"]["estimated_gpu_hours"], ready.flop_6nd / (989.4e12 * 0.38 * 0.5 * 3600),
+                    rtol=1e-12)
+    assert_allclose(mine["results"]["implied_goodput"], document["results"]["implied_mfu"] / 0.38, rtol=1e-12)
+    text = run(capsys, "train", "--run", "llama3-405b")[1]  # the paper's run: no GPU-hours to compare
+    assert "run               llama-3-405b" in text and "published no accelerator-hours" in text
+
+
+def test_train_run_refusals(capsys):
+    code, _, err = run(capsys, "train", "--run", "llama-3.1-450b")
+    assert code == 2 and "unknown training run 'llama-3.1-450b'" in err and "did you mean 'llama-3.1-405b'" in err
+    code, _, err = run(capsys, "train", "--run", "llama-3.1-405b", "--flop", "1e25")
+    assert code == 2 and "either --run or the run's size" in err
+    code, _, err = run(capsys, "train", "--run", "grok-3", "--mfu", "0.4")
+    assert code == 2 and "published neither parameters and tokens nor training FLOP" in err
+    code, _, err = run(capsys, "train", "--run", "deepseek-v3")  # DeepSeek reports no MFU
+    assert code == 2 and "train needs mfu" in err and "'deepseek-v3' reports none" in err
+    code, out, _ = run(capsys, "train", "--run", "deepseek-v3", "--mfu", "0.4", "--days", "30", "--format", "json")
+    assert code == 0 and json.loads(out)["assumptions"]["precision"] == "fp8"  # the run's own precision
+
+
+def test_presets_runs(capsys):
+    code, out, _ = run(capsys, "presets", "runs", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {r["kind"] for r in rows} == {"run"}
+    goodput = [r for r in rows if r["key"] == "llama-3.1-405b" and r["field"] == "goodput"]
+    assert goodput[0]["value"] == 0.9 and "arxiv.org/abs/2407.21783" in goodput[0]["source"]
+    text = run(capsys, "presets", "runs")[1]
+    assert "run deepseek-v3: DeepSeek-V3" in text and "active_parameters = 37.0B" in text

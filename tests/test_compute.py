@@ -61,3 +61,39 @@ def test_training_time_s_array_equals_scalar():
 def test_compute_invalid(func, args, field):
     with pytest.raises((ValueError, TypeError), match=field):
         func(*args)
+
+
+def test_goodput_halves_the_speed():
+    # goodput 0.5: half the wall time trains, so a run takes twice as long, a deadline needs twice the fleet
+    # and a period delivers half the useful compute, at every layer that computes them.
+    from estimator import Scenario, estimate, solve, tables
+
+    full = compute.training_time_s(3.8e25, 16_384, H100_BF16, 0.41)
+    assert_allclose(compute.training_time_s(3.8e25, 16_384, H100_BF16, 0.41, goodput=0.5), 2 * full, rtol=1e-12)
+    assert_allclose(compute.training_time_s(3.8e25, 16_384, H100_BF16, 0.41, goodput=1.0), full, rtol=1e-12)
+    assert_allclose(solve.gpus_for_training(3.8e25, 86_400.0, H100_BF16, 0.41, goodput=0.5),
+                    2 * solve.gpus_for_training(3.8e25, 86_400.0, H100_BF16, 0.41), rtol=1e-12)
+    s = Scenario.from_accelerator("h100-sxm", gpus=16_384, mfu=0.41, hours=720.0, carbon_intensity=0.4)
+    half = s.replace(goodput=0.5)
+    assert_allclose(estimate(half).flop_in_period, estimate(s).flop_in_period / 2, rtol=1e-12)
+    assert estimate(half).sustained_flop_per_s == estimate(s).sustained_flop_per_s  # the rate while it trains
+    assert estimate(half).facility_power_w == estimate(s).facility_power_w  # power does not change
+    run, slow = tables.training_run(s, 3.8e25), tables.training_run(half, 3.8e25)
+    for name in ("training_time_s", "gpu_hours", "energy_wh", "emissions_kg"):
+        assert_allclose(slow[name], 2 * run[name], rtol=1e-12, err_msg=name)
+    fleet, bigger = tables.training_fleet(s, 3.8e25, 90 * 86_400.0), tables.training_fleet(half, 3.8e25, 90 * 86_400.0)
+    assert_allclose(bigger["gpus"], 2 * fleet["gpus"], rtol=1e-4)
+    budget = tables.budget_fleet(1e9, 700, 1.8214285714285714, 1.1, 1.2, H100_BF16, 0.4, 2160, goodput=0.5)
+    assert_allclose(budget["runs"], tables.budget_fleet(1e9, 700, 1.8214285714285714, 1.1, 1.2, H100_BF16, 0.4,
+                                                        2160)["runs"] / 2, rtol=1e-12)
+
+
+def test_goodput_array_equals_scalar_and_invalid():
+    goodput = np.array([0.5, 0.9, 1.0])
+    vector = compute.training_time_s(3.8e25, 16_384, H100_BF16, 0.41, goodput)
+    for i, g in enumerate(goodput):
+        assert_allclose(vector[i], compute.training_time_s(3.8e25, 16_384, H100_BF16, 0.41, float(g)), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"goodput must be in \(0, 1\] \(got 1.5\)"):
+        compute.training_time_s(3.8e25, 16_384, H100_BF16, 0.41, 1.5)
+    with pytest.raises(ValueError, match=r"goodput must be in \(0, 1\] \(got 0"):
+        compute.useful_flop_per_s(4e17, 0.0)

@@ -84,6 +84,10 @@ QUESTIONS: list[Question] = [
     Question("train", {"accelerator": "gb200", "site": "llama3-training"},
              {"gpus": 72_000.0, "mfu": 0.4, "carbon_intensity": 0.4, "electricity_price": 0.08}, flop=1e26),
     Question("deadline", {"accelerator": "h100-sxm"}, {"mfu": 0.4}, flop=3.8e25, days=90.0),
+    # goodput (Llama 3 paper, section 3.3.4: higher than 90% effective training time) slows the run at every door
+    Question("train", {"accelerator": "h100-sxm", "site": "llama3-training"},
+             {"gpus": 16_384.0, "mfu": 0.41, "goodput": 0.9}, flop=3.8e25),
+    Question("deadline", {"accelerator": "h100-sxm"}, {"mfu": 0.41, "goodput": 0.5}, flop=3.8e25, days=90.0),
     Question("deadline", {"accelerator": "gb200", "methodology": "semianalysis"}, {"mfu": 0.4}, flop=1e27,
              days=120.0),
     Question("deadline", {"accelerator": "mi300x", "precision": "fp8"}, {"mfu": 0.3}, flop=5e25, days=30.0),

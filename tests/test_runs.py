@@ -168,3 +168,67 @@ def test_training_runs_invalid_data(monkeypatch, entry, match):
     _with_runs(monkeypatch, entry)
     with pytest.raises(ValueError, match=match):
         runs.training_runs()
+
+
+# Reported accelerator-hours of each run that published them, with the source the figure comes from.
+REPORTED_GPU_HOURS = [
+    ("llama-3-8b", 1.3e6),  # Meta, Llama 3 model card: 1.3M H100-80GB GPU hours
+    ("llama-3-70b", 6.4e6),  # Meta, Llama 3 model card: 6.4M
+    ("llama-3.1-405b", 30.84e6),  # Meta, Llama 3.1 model card: 30.84M
+    ("llama-4-maverick", 2.38e6),  # Meta, Llama 4 model card: 2.38M
+    ("gpt-3", 3.552e6),  # Patterson et al. 2021, Table 4: 10,000 V100 × 14.8 days (derived)
+    ("bloom-176b", 1_082_990),  # Luccioni et al. 2023, Table 1: 1,082,990 A100 hours
+    ("deepseek-v3", 2.788e6),  # DeepSeek-V3 technical report, Table 1: 2.788M H800 GPU hours
+]
+
+
+@pytest.mark.parametrize(("key", "hours"), REPORTED_GPU_HOURS, ids=[k for k, _ in REPORTED_GPU_HOURS])
+def test_training_run_reported_gpu_hours(key, hours):
+    run = runs.training_run(key)
+    assert_allclose(run.gpu_hours.value, hours, rtol=1e-12)
+    c = runs.compare_gpu_hours(run, mfu=0.4, precision=run.scenario_precision)
+    assert c["reported_gpu_hours"] == run.gpu_hours.value
+    assert_allclose(c["implied_mfu"] * c["reported_gpu_hours"] * 3600 * c["peak_flop_per_s"], run.flop_6nd,
+                    rtol=1e-12)
+
+
+@pytest.mark.parametrize(("key", "flop"), [
+    ("llama-3-405b", 3.8e25),  # Llama 3 paper, section 3.3: 3.8 × 10^25 FLOP
+    ("llama-3.1-405b", 3.8e25),  # the same run
+    ("gpt-3", 3.14e23),  # GPT-3 paper, Table D.1: 3.64e3 petaflop/s-days
+])
+def test_training_run_reported_flop_is_6nd(key, flop):
+    run = runs.training_run(key)
+    assert_allclose(run.training_flop.value, flop, rtol=1e-12)
+    assert_allclose(run.flop_6nd, flop, rtol=0.01)
+    assert run.flop == run.flop_6nd  # every estimate counts 6ND where N and D are published
+
+
+def test_training_run_llama3_goodput_preset():
+    # Llama 3 paper, section 3.3.4: "higher than 90% effective training time" over a 54-day snapshot.
+    for key in ("llama-3-405b", "llama-3.1-405b"):
+        goodput = runs.training_run(key).goodput
+        assert goodput.value == 0.9 and "3.3.4" in goodput.source and "90%" in goodput.note
+    assert runs.training_run("deepseek-v3").goodput is None
+
+
+def test_compare_gpu_hours_goodput():
+    # At Llama 3's 41% MFU the model card's 30.84M GPU-hours imply a goodput of 0.345 / 0.41 = 0.84;
+    # goodput 0.5 doubles the estimate and leaves the implied figures alone.
+    full = runs.compare_gpu_hours("llama-3.1-405b", mfu=0.41)
+    half = runs.compare_gpu_hours("llama-3.1-405b", mfu=0.41, goodput=0.5)
+    assert_allclose(half["estimated_gpu_hours"], 2 * full["estimated_gpu_hours"], rtol=1e-12)
+    assert_allclose(full["implied_goodput"], full["implied_mfu"] / 0.41, rtol=1e-12)
+    assert_allclose(full["implied_goodput"], 0.842, rtol=0.0005 / 0.842)
+    assert half["implied_goodput"] == full["implied_goodput"]
+    assert_allclose(runs.compare_gpu_hours("llama-3.1-405b", mfu=0.41, goodput=full["implied_goodput"])[
+        "estimated_gpu_hours"], 30.84e6, rtol=1e-12)  # the implied goodput closes the gap
+    with pytest.raises(ValueError, match=r"goodput must be in \(0, 1\]"):
+        runs.compare_gpu_hours("llama-3.1-405b", mfu=0.41, goodput=1.2)
+    assert runs.compare_gpu_hours("nemotron-4-340b", mfu=0.41)["implied_goodput"] is None
+
+
+def test_training_run_compact_name():
+    assert runs.training_run("llama3-405b").key == "llama-3-405b"
+    assert runs.training_run("Llama3.1-405B").key == "llama-3.1-405b"
+    assert runs.training_run("deepseekv3").key == "deepseek-v3"

@@ -304,3 +304,41 @@ def test_comparison_shows_a_registered_field():
         assert (table["label"][i], table["a"][i]) == ("Test knob", 0.5)
     finally:
         fields.unregister(spec.name)
+
+
+def test_run_versus_report_llama31_405b():
+    # Llama 3.1 model card: 30.84M H100 GPU-hours, 8,930 t CO2e; Llama 3 paper: 16,384 H100, 41% BF16 MFU,
+    # higher than 90% effective training time. At 41% and 0.9 the estimate is 25.96M / 0.9 = 28.84M.
+    from estimator import runs
+
+    s = Scenario.from_accelerator("h100-sxm", gpus=16_384, mfu=0.41, goodput=0.9)
+    r = tables.run_versus_report("llama-3.1-405b", s)
+    c = runs.compare_gpu_hours("llama-3.1-405b", mfu=0.41, goodput=0.9)
+    assert_allclose(r["estimated_gpu_hours"], c["estimated_gpu_hours"], rtol=1e-12)
+    assert_allclose(r["estimated_gpu_hours"], 25.958e6 / 0.9, rtol=1e-4)
+    assert r["reported_gpu_hours"] == 30.84e6 and r["reported_emissions_kg"] == 8_930e3
+    assert_allclose(r["implied_mfu"], 0.345, rtol=0.0005 / 0.345)
+    assert_allclose(r["implied_goodput"], r["implied_mfu"] / 0.41, rtol=1e-12)
+    assert_allclose(r["reported_training_time_s"] / 86_400, 30.84e6 / 16_384 / 24, rtol=1e-12)  # 78.4 days
+    # the estimate does not depend on the fleet, and equals training_run's accelerator-hours
+    assert_allclose(tables.training_run(s, r["training_flop"])["gpu_hours"], r["estimated_gpu_hours"], rtol=1e-12)
+    other = tables.run_versus_report("llama-3.1-405b", s.replace(gpus=1_000))
+    assert_allclose(other["estimated_gpu_hours"], r["estimated_gpu_hours"], rtol=1e-12)
+    # a run without a report keeps its estimate; the rest is None
+    nemotron = tables.run_versus_report("nemotron-4-340b", s)
+    assert nemotron["reported_gpu_hours"] is None and nemotron["implied_goodput"] is None
+    with pytest.raises(ValueError, match="mfu is needed"):
+        tables.run_versus_report("llama-3.1-405b", s.replace(mfu=None))
+
+
+def test_tables_goodput_scales_runs():
+    # goodput 0.5: half the useful compute in the period, so half the reference runs, in every table row
+    full = tables.accelerator_table(1e9, "nameplate", mfu=0.4, hours=2160, accelerators=["h100-sxm", "b200"])
+    half = tables.accelerator_table(1e9, "nameplate", mfu=0.4, hours=2160, accelerators=["h100-sxm", "b200"],
+                                    goodput=0.5)
+    assert_allclose(half["runs"], full["runs"] / 2, rtol=1e-12)
+    assert_array_equal(half["gpus"], full["gpus"])
+    m_full = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=2160, methodologies=["nameplate"])
+    m_half = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=2160, methodologies=["nameplate"],
+                                      goodput=0.5)
+    assert_allclose(m_half["flop_in_period"], m_full["flop_in_period"] / 2, rtol=1e-12)
