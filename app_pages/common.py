@@ -537,6 +537,8 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("serving.kv", "serving_kv", "text", "327,680", "count"),
     PageInput("serving.context", "serving_context", "text", "1,000", "count"),
     PageInput("serving.demand", "serving_demand", "text", "1B", "count"),
+    PageInput("serving.share", "serving_share", "float", 0.5, "ratio", 0.0, 1.0),
+    PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),
 )
 PAGE_PARAMS: dict[str, PageInput] = {p.param: p for p in PAGE_INPUTS}
 #: The uncertainty page's ranges travel as ``uncertainty.low.<field>`` / ``uncertainty.high.<field>``
@@ -930,6 +932,16 @@ def kpi_row(key: str, items: list[tuple[str, str, str | None]]) -> None:
     with st.container(horizontal=True, key=key, gap="small"):
         for label, value, help_ in items:
             st.metric(label, value, help=help_, border=True, width="stretch")
+
+
+def equivalents_caption(key: str, average_power_w: float | None = None, energy_wh: float | None = None) -> None:
+    """One caption line of everyday equivalents (:func:`estimator.equivalents`), said to be no measurement."""
+    if average_power_w is None and energy_wh is None:
+        return
+    items = estimator.equivalents(average_power_w=average_power_w, energy_wh=energy_wh)
+    with st.container(key=key):
+        st.caption("Equivalences, not measurements: " + "; ".join(i["text"] for i in items) + ".",
+                   help=" ".join(f"{i['name']}: {i['source']}." for i in items))
 
 
 def table(key: str, data: Any, **kwargs: Any) -> None:

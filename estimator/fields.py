@@ -265,6 +265,8 @@ COMMAND_INPUTS: tuple[Field, ...] = (
              "nonnegative", 1.0, example="0.15", widget="number"),
     _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
              "houses them", "positive", 1e15, example="'$10B', 10e9"),
+    _command("serving_share", "ratio", "Serving share", "share of the fleet's accelerators that serve queries; "
+             "the rest train", "nonnegative", 1.0, example="0.5 or 50%", widget="number"),
 )
 
 #: What :func:`estimator.estimate` returns, in order; labels say full load or
@@ -303,7 +305,7 @@ OUTPUTS: tuple[Field, ...] = (
             "and its input tokens where given", needs=("tokens_per_s_per_gpu", "tokens_per_query"),
             additive=False),
     _output("queries_per_day", "count", "Queries a day", "queries the fleet serves a day at the average load",
-            needs=("tokens_per_s_per_gpu", "tokens_per_query")),
+            "positive", 1e18, needs=("tokens_per_s_per_gpu", "tokens_per_query")),
     _output("market_emissions_kg", "kg", "Emissions over the period, market-based", "emissions over the period, "
             "market-based", needs=("hours", "market_carbon_intensity")),
     _output("generation_water_l", "L", "Power-plant water over the period", "water consumed at the power "

@@ -310,7 +310,7 @@ def gpus_for_queries(queries_per_day: ArrayLike, tokens_per_query: ArrayLike, to
     >>> gpus_for_queries(86.4e6, 500, 1000, 0.5)
     1000.0
     """
-    demand = validate.number("queries_per_day", queries_per_day, "positive")
+    demand = validate.field("queries_per_day", queries_per_day)
     seconds = query_seconds(tokens_per_query, tokens_per_s_per_gpu, input_tokens_per_query,
                             prefill_tokens_per_s_per_gpu)
     return demand * seconds / (SECONDS_PER_DAY * validate.field("load_factor", load_factor))

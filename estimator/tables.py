@@ -466,6 +466,79 @@ def training_fleet(scenario: Scenario, training_flop: ArrayLike,
     return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
 
 
+#: The rows of :func:`fleet_split`, in the order the doors show them.
+SPLIT_ROWS: tuple[str, ...] = ("gpus", "facility_power_w", "average_facility_power_w", "energy_wh",
+                               "queries_per_day", "flop_in_period", "runs")
+
+
+def fleet_split(scenario: Scenario, serving_share: ArrayLike,
+                training_flop: ArrayLike = LLAMA3_405B_TRAINING_FLOP) -> dict[str, dict[str, Any]]:
+    """A fleet split between serving and training: the queries a day one part serves, the runs the other trains.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The whole fleet with its chain; serving outputs need
+        ``tokens_per_s_per_gpu`` and ``tokens_per_query``, training outputs
+        ``peak_flop_per_s``, ``mfu`` and ``hours``.
+    serving_share : numeric
+        Share of the accelerators that serve queries; the rest train
+        [unitless, 0 to 1].
+    training_flop : numeric, default 3.8e25
+        Compute of one training run, Llama 3 405B by default [FLOP].
+
+    Returns
+    -------
+    dict
+        ``"serving"`` and ``"training"``, each a dict of :data:`SPLIT_ROWS`:
+        ``share`` [unitless], ``gpus`` (fractional) [count],
+        ``facility_power_w`` and ``average_facility_power_w`` [W],
+        ``energy_wh`` over ``hours`` [Wh]; ``queries_per_day`` [count] for
+        serving, ``flop_in_period`` [FLOP] and ``runs`` [runs] for training;
+        None where a part does not apply or an input it needs is absent.
+
+    Notes
+    -----
+    Both parts keep the scenario's accelerators, chain and utilization, so
+    every additive output divides in proportion to the share::
+
+        serving:  gpus × s,       queries_per_day × s
+        training: gpus × (1 − s), flop_in_period × (1 − s),
+                  runs = flop_in_period × (1 − s) ÷ training_flop
+
+    References
+    ----------
+    .. [1] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+       (2024): 3.8e25 FLOP for Llama 3 405B.
+
+    Examples
+    --------
+    >>> s = Scenario(gpus=1000, gpu_watts=700, peak_flop_per_s=989.4e12, mfu=0.4, hours=2160,
+    ...              tokens_per_s_per_gpu=1000, tokens_per_query=500)
+    >>> split = fleet_split(s, 0.5)
+    >>> split["serving"]["queries_per_day"], round(split["training"]["runs"], 4)
+    (86400000.0, 0.0405)
+    """
+    share = validate.field("serving_share", serving_share)
+    flop = validate.field("training_flop", training_flop)
+    r = estimate(scenario)
+    rest = 1.0 - share
+
+    def part(fraction: Any) -> dict[str, Any]:
+        return {"share": fraction, "gpus": np.multiply(scenario.gpus, fraction),
+                **{n: None if getattr(r, n) is None else np.multiply(getattr(r, n), fraction)
+                   for n in ("facility_power_w", "average_facility_power_w", "energy_wh")}}
+
+    serve, train = part(share), part(rest)
+    serve.update(queries_per_day=None if r.queries_per_day is None else np.multiply(r.queries_per_day, share),
+                 flop_in_period=None, runs=None)
+    flop_rest = None if r.flop_in_period is None else np.multiply(r.flop_in_period, rest)
+    train.update(queries_per_day=None, flop_in_period=flop_rest,
+                 runs=None if flop_rest is None else compute.runs_in_period(flop_rest, flop))
+    return {name: {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in side.items()}
+            for name, side in (("serving", serve), ("training", train))}
+
+
 def _check_training(scenario: Scenario) -> None:
     if scenario.peak_flop_per_s is None:
         raise ValueError("peak_flop_per_s is needed for a training run (got None)")

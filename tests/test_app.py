@@ -128,6 +128,14 @@ def test_fleet_default_figures_equal_library():
     assert shown["Accelerators per 1 GW"] == units.format_count(fit)
 
 
+def test_fleet_equivalents_caption_is_the_library_s():
+    at = _run()
+    caption = at.get_by_key("fleet_equivalents").caption[0].value
+    expected = estimator.equivalents(average_power_w=estimator.estimate(_default()).average_facility_power_w)
+    assert caption.startswith("Equivalences, not measurements: ")
+    assert all(e["text"] in caption for e in expected)
+
+
 def test_fleet_overrides_change_figures():
     at = _run()
     at.text_input(key="gpus").set_value("24,576")

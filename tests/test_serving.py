@@ -509,3 +509,25 @@ def test_yardsticks_carry_sources():
     for y in estimator.yardsticks().values():
         assert y.average_power_w > 0
         assert all(f.source for f in y.figures.values())
+
+
+def test_serving_page_split_between_serving_and_training_and_equivalents():
+    at = _app()
+    at.selectbox(key="serving_query").set_value("chat").run()
+    at.button(key="serving_use_decode").click().run()
+    at.slider(key="serving_share").set_value(0.25).run()
+    assert not at.exception, [e.value for e in at.exception]
+    typed = at.session_state["_typed"]
+    s = Scenario(**{**estimator.preset_assumptions("h100-sxm", "nameplate"), "gpus": 100_000, "mfu": 0.4,
+                    "hours": 8760, **typed})
+    split = estimator.tables.fleet_split(s, 0.25)
+    frame = at.get_by_key("serving_split").dataframe[0].value
+    rows = dict(zip(frame.iloc[:, 0], range(len(frame)), strict=True))
+    assert frame.iloc[rows["Queries a day"], 1] == units.format_value(split["serving"]["queries_per_day"], "count")
+    assert frame.iloc[rows["Runs in the period"], 2] == units.format_value(split["training"]["runs"], "runs")
+    assert list(frame.columns[1:]) == ["Serving (25.0%)", "Training (75.0%)"]
+    caption = at.get_by_key("serving_equivalents").caption[0].value
+    homes = estimator.equivalents(average_power_w=estimate(s).average_facility_power_w)[0]["text"]
+    assert caption.startswith("Equivalences, not measurements") and homes in caption
+    at.text_input(key="serving_run_flop").set_value("lots").run()
+    assert not at.exception and at.error

@@ -304,3 +304,54 @@ def test_comparison_shows_a_registered_field():
         assert (table["label"][i], table["a"][i]) == ("Test knob", 0.5)
     finally:
         fields.unregister(spec.name)
+
+
+# --------------------------------------------------------------------------- a fleet split between serving and training
+
+def _split_scenario(**changes):
+    return Scenario(**{**dict(gpus=1000, gpu_watts=700, peak_flop_per_s=989.4e12, mfu=0.4, hours=2160,
+                              tokens_per_s_per_gpu=1000, tokens_per_query=500), **changes})
+
+
+def test_fleet_split_hand_arithmetic():
+    split = tables.fleet_split(_split_scenario(), 0.25)
+    serve, train = split["serving"], split["training"]
+    # Serving: 250 accelerators × 1000 tokens/s × 86,400 s ÷ 500 tokens a query.
+    assert_allclose(serve["queries_per_day"], 250 * 1000 * 86_400 / 500, rtol=1e-12)
+    # Training: 750 × 989.4 TFLOP/s × 0.4 × 2160 h × 3600 s, in Llama 3 405B runs of 3.8e25 FLOP.
+    flop = 750 * 989.4e12 * 0.4 * 2160 * 3600
+    assert_allclose([train["flop_in_period"], train["runs"]], [flop, flop / 3.8e25], rtol=1e-12)
+    assert_allclose([serve["gpus"], train["gpus"]], [250, 750], rtol=1e-12)
+    assert_allclose(serve["facility_power_w"] + train["facility_power_w"], 1000 * 700, rtol=1e-12)
+    assert serve["runs"] is None and train["queries_per_day"] is None
+    assert list(serve)[1:] == list(tables.SPLIT_ROWS)
+
+
+def test_fleet_split_ends_and_other_run_size():
+    all_serving = tables.fleet_split(_split_scenario(), 1.0)
+    assert all_serving["training"]["runs"] == 0.0 and all_serving["training"]["gpus"] == 0.0
+    whole = estimator.estimate(_split_scenario())
+    assert_allclose(all_serving["serving"]["queries_per_day"], whole.queries_per_day, rtol=1e-12)
+    none = tables.fleet_split(_split_scenario(), 0.0, training_flop=1e24)
+    assert none["serving"]["queries_per_day"] == 0.0
+    assert_allclose(none["training"]["runs"], whole.flop_in_period / 1e24, rtol=1e-12)
+
+
+def test_fleet_split_absent_inputs_and_bad_share():
+    split = tables.fleet_split(_split_scenario(tokens_per_s_per_gpu=None, mfu=None), 0.5)
+    assert split["serving"]["queries_per_day"] is None and split["training"]["runs"] is None
+    with pytest.raises(ValueError, match=r"serving_share must be <= 1 \(got 1.5\)"):
+        tables.fleet_split(_split_scenario(), 1.5)
+    with pytest.raises(ValueError, match="serving_share"):
+        tables.fleet_split(_split_scenario(), -0.1)
+
+
+def test_fleet_split_vector_equals_scalar():
+    shares = np.array([0.2, 0.5, 0.8])
+    many = tables.fleet_split(_split_scenario(), shares)
+    for i, share in enumerate(shares):
+        one = tables.fleet_split(_split_scenario(), float(share))
+        for side in ("serving", "training"):
+            for key, value in one[side].items():
+                if value is not None:
+                    assert_allclose(many[side][key][i], value, rtol=1e-12)
