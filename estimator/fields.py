@@ -339,6 +339,7 @@ TABLE_OUTPUTS: tuple[Field, ...] = (
     _output("gpu_hours", "GPU-h", "Accelerator-hours"),
     _output("runs", "runs", "Runs in the period"),
     _output("share_of_gigawatt", "ratio", "Share of 1 GW"),
+    _output("energy_per_day_wh", "Wh", "Facility energy a day", "facility energy a day at the average draw"),
 )
 
 #: Every field by name.
