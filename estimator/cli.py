@@ -126,6 +126,7 @@ PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "emissions_kg", "water_l
 _METAVARS: dict[str, str] = {
     "count": "N", "W": "W", "ratio": "RATIO", "h": "DURATION", "s": "DURATION", "$/kWh": "PRICE",
     "kg/kWh": "KG_PER_KWH", "L/kWh": "L_PER_KWH", "FLOP/s": "FLOP_PER_S", "FLOP": "FLOP",
+    "tokens/s": "TOKENS_PER_S",
 }  # fmt: skip
 
 #: The commands' own inputs (the registry's COMMAND_INPUTS) each command takes; a field's first

@@ -39,7 +39,7 @@ UNIT_TEXT: dict[str, str] = {
     "count": "count", "W": "W", "ratio": "unitless", "h": "h", "s": "s", "$/kWh": "currency/kWh",
     "kg/kWh": "kg CO2e/kWh", "L/kWh": "L/kWh", "FLOP/s": "FLOP/s", "FLOP": "FLOP", "Wh": "Wh",
     "$": "currency", "kg": "kg CO2e", "L": "L", "GPU-h": "GPU-h", "runs": "runs",
-    "$/W": "currency/W", "years": "years",
+    "$/W": "currency/W", "years": "years", "tokens/s": "tokens/s", "J": "J",
 }
 
 
@@ -207,9 +207,9 @@ INPUTS: tuple[Field, ...] = (
            "nonnegative", 10.0, example="0.4 or '400 g/kWh'", group="period", widget_range=(0.0, 10.0)),
     _input("wue", "L/kWh", "WUE", "water usage effectiveness: site water ÷ IT energy", "nonnegative", 100.0,
            example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
-    _input("tokens_per_s_per_gpu", "count", "Output tokens per second per accelerator", "output (decode) tokens "
-           "one accelerator serves per second at full load, in tokens/s", "at_least_one", 1e7,
-           example="1500, 2k", group="serving", widget_range=(1.0, 1e7), step=100.0,
+    _input("tokens_per_s_per_gpu", "tokens/s", "Output tokens per second per accelerator", "output (decode) "
+           "tokens one accelerator serves per second at full load", "at_least_one", 1e7,
+           example="1500, 2k, '3k tokens/s'", group="serving", widget_range=(1.0, 1e7), step=100.0,
            decimals=0),
     _input("tokens_per_query", "count", "Output tokens per query", "output tokens of one query (the answer)",
            "at_least_one", 1e7, example="500, 7k", group="serving",
@@ -220,9 +220,9 @@ INPUTS: tuple[Field, ...] = (
     _input("input_tokens_per_query", "count", "Input tokens per query", "prompt (input) tokens of one query, "
            "read at the prefill throughput", "nonnegative", 1e8, example="10k", group="serving",
            widget_range=(0.0, 1e8), step=1000.0, decimals=0),
-    _input("prefill_tokens_per_s_per_gpu", "count", "Input tokens per second per accelerator", "input "
-           "(prefill) tokens one accelerator reads per second at full load, in tokens/s", "at_least_one", 1e9,
-           example="20k", group="serving", widget_range=(1.0, 1e9), step=1000.0,
+    _input("prefill_tokens_per_s_per_gpu", "tokens/s", "Input tokens per second per accelerator", "input "
+           "(prefill) tokens one accelerator reads per second at full load", "at_least_one", 1e9,
+           example="20k, '20k tokens/s'", group="serving", widget_range=(1.0, 1e9), step=1000.0,
            decimals=0),
     _input("market_carbon_intensity", "kg/kWh", "Market-based carbon intensity", "emissions factor of the "
            "electricity bought (contracts, certificates), market-based", "nonnegative", 10.0,

@@ -763,6 +763,8 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
     at.text_input(key="serving_context").set_value("2,000").run()
     at.number_input(key="tokens_per_s_per_gpu").set_value(1000.0)
     at.number_input(key="tokens_per_query").set_value(500.0).run()
+    at.slider(key="serving_share").set_value(0.3)
+    at.text_input(key="serving_run_flop").set_value("1e25 FLOP").run()
     at.text_input(key="serving_demand").set_value("2B").run()
     at.switch_page("app_pages/compare.py").run()
     at.button(key="keep_button").click().run()
@@ -776,7 +778,8 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
             "unc_distribution": "uniform", "unc_samples": 10_000, "unc_seed": 7, "unc_low_pue": 1.05,
             "unc_output": "average_facility_power_w", "compare_diff_only": True,
             "serving_active_parameters": "70B", "serving_bytes": 2.0, "serving_bandwidth": "4.8T", "serving_batch": 32,
-            "serving_kv": "100,000", "serving_context": "2,000", "serving_demand": "2B"}
+            "serving_kv": "100,000", "serving_context": "2,000", "serving_demand": "2B", "serving_share": 0.3,
+            "serving_run_flop": "1e25 FLOP"}
 
 
 def test_every_page_input_round_trips_through_the_link():
