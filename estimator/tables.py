@@ -539,6 +539,72 @@ def fleet_split(scenario: Scenario, serving_share: ArrayLike,
             for name, side in (("serving", serve), ("training", train))}
 
 
+def budget_serving(facility_power_w: ArrayLike, scenario: Scenario) -> dict[str, float | np.ndarray | None]:
+    """What a facility power budget serves: the whole accelerators that fit, and their queries a day.
+
+    Parameters
+    ----------
+    facility_power_w : numeric
+        Facility power budget (grid connection, full load) [W].
+    scenario : Scenario
+        Accelerator, chain and serving assumptions (its ``gpus`` is
+        replaced by the budget's); serving outputs need
+        ``tokens_per_s_per_gpu`` and ``tokens_per_query``.
+
+    Returns
+    -------
+    dict
+        ``gpus`` (whole accelerators that fit at full load) [count];
+        ``queries_per_day`` [count], ``energy_per_query_wh`` [Wh] and
+        ``energy_per_token_j`` [J] of that fleet at its average load, None
+        where the scenario gives no throughput or tokens per query (or input
+        tokens without their prefill throughput).
+
+    Notes
+    -----
+    ::
+
+        gpus            = floor(facility_power_w ÷ watts_per_gpu)
+        queries_per_day = gpus × load_factor × 86,400 ÷ query_seconds
+
+    with ``load_factor`` the scenario's, else its utilization, as in
+    :func:`estimator.serving.queries_per_day`. Per query and per token the
+    energy does not depend on the fleet's size.
+
+    References
+    ----------
+    .. [1] J. You, "How much energy does ChatGPT use?", Epoch AI (2025).
+       https://epoch.ai/gradient-updates/how-much-energy-does-chatgpt-use
+
+    Examples
+    --------
+    >>> s = Scenario(gpus=1, gpu_watts=700, server_overhead=1.8214285714285714, network_overhead=1.1, pue=1.2,
+    ...              tokens_per_s_per_gpu=3000, tokens_per_query=500)
+    >>> out = budget_serving(1e9, s)
+    >>> int(out["gpus"]), f"{out['queries_per_day']:.4g}"
+    (594177, '3.08e+11')
+    """
+    from estimator import serving  # deferred: only this question needs it
+
+    s = scenario
+    budget = validate.field("facility_power_w", facility_power_w)
+    gpus = solve.gpus_for_power(budget, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, whole=True)
+    out: dict[str, Any] = {"gpus": gpus, "queries_per_day": None, "energy_per_query_wh": None,
+                           "energy_per_token_j": None}
+    r = estimate(s)
+    if r.energy_per_token_j is not None:
+        out["energy_per_token_j"] = r.energy_per_token_j
+    if r.energy_per_query_wh is not None:
+        prefill = s.prefill_tokens_per_s_per_gpu if s.input_tokens_per_query is not None else None
+        seconds = serving.query_seconds(s.tokens_per_query, s.tokens_per_s_per_gpu, s.input_tokens_per_query,
+                                        prefill)
+        load = s.utilization if s.load_factor is None else s.load_factor
+        # Plain arithmetic: a budget below one accelerator holds 0, which serving.queries_per_day refuses.
+        out["queries_per_day"] = np.multiply(gpus, load) * serving.SECONDS_PER_DAY / seconds
+        out["energy_per_query_wh"] = r.energy_per_query_wh
+    return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
+
+
 def _check_training(scenario: Scenario) -> None:
     if scenario.peak_flop_per_s is None:
         raise ValueError("peak_flop_per_s is needed for a training run (got None)")

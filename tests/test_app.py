@@ -320,6 +320,24 @@ def test_explorer_budget_days_and_run():
     assert list(table["Fit in budget"]) == [units.format_count(g) for g in t["gpus"]]
 
 
+def test_explorer_budget_serves_queries_with_the_sidebar_throughput():
+    at = _run("explorer")
+    with pytest.raises(KeyError):  # no throughput: no made-up queries a day
+        at.get_by_key("kpis_budget_serving")
+    assert any("queries a day this budget serves" in c.value for c in at.caption)
+    at.number_input(key="tokens_per_s_per_gpu").set_value(3000.0)
+    at.number_input(key="tokens_per_query").set_value(500.0).run()
+    _ok(at)
+    s = _default().replace(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
+    served = tables.budget_serving(1e9, s)
+    shown = _metrics(at, "kpis_budget_serving")
+    assert shown["Queries a day, serving"] == units.format_value(served["queries_per_day"], "count")
+    assert shown["Energy per query"] == units.format_value(served["energy_per_query_wh"], "Wh")
+    # Hand arithmetic: the accelerators that fit × utilization × 86,400 s × 3,000 tokens/s ÷ 500 tokens.
+    fit = tables.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue)["gpus"]
+    assert math.isclose(served["queries_per_day"], fit * s.utilization * 86_400 * 3000 / 500, rel_tol=1e-12)
+
+
 @pytest.mark.parametrize(("text", "fragment"), [
     ("5 kW", "between 10.0 MW and 10.0 GW"),
     ("20 GW", "between 10.0 MW and 10.0 GW"),

@@ -355,3 +355,30 @@ def test_fleet_split_vector_equals_scalar():
             for key, value in one[side].items():
                 if value is not None:
                     assert_allclose(many[side][key][i], value, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- a budget's queries a day
+
+def test_budget_serving_hand_arithmetic():
+    # DGX H100 10.2 kW for 8 × 700 W (1.8214), network 1.1, PUE 1.2: 1,683 W a GPU at the facility.
+    s = Scenario(gpus=1, gpu_watts=700, server_overhead=10_200 / 5_600, network_overhead=1.1, pue=1.2,
+                 utilization=0.6, load_factor=0.5, tokens_per_s_per_gpu=3000, tokens_per_query=500)
+    out = tables.budget_serving(1e9, s)
+    gpus = math.floor(1e9 / (700 * 10_200 / 5_600 * 1.1 * 1.2))
+    assert out["gpus"] == gpus
+    assert_allclose(out["queries_per_day"], gpus * 0.5 * 86_400 * 3000 / 500, rtol=1e-12)
+    assert_allclose(out["energy_per_query_wh"], estimate(s).energy_per_query_wh, rtol=1e-12)
+    small = tables.budget_serving(1000.0, s)  # below one accelerator: none fit, none served
+    assert small["gpus"] == 0 and small["queries_per_day"] == 0
+
+
+def test_budget_serving_absent_throughput_and_prefill():
+    s = Scenario(gpus=1, gpu_watts=700, tokens_per_query=500)
+    assert tables.budget_serving(1e9, s)["queries_per_day"] is None
+    long = s.replace(tokens_per_s_per_gpu=1000, input_tokens_per_query=10_000)
+    assert tables.budget_serving(1e9, long)["queries_per_day"] is None  # prompt cost unknown: nothing made up
+    known = long.replace(prefill_tokens_per_s_per_gpu=20_000)
+    # 0.5 s decode + 0.5 s prefill a query, utilization 1: one query a second per accelerator.
+    assert_allclose(tables.budget_serving(7e8, known)["queries_per_day"], 1e6 * 86_400, rtol=1e-12)
+    many = tables.budget_serving(np.array([7e8, 1.4e9]), known)
+    assert_allclose(many["queries_per_day"], [1e6 * 86_400, 2e6 * 86_400], rtol=1e-12)
