@@ -496,7 +496,8 @@ def _heat_default(axis: str, end: int) -> Callable[[Mapping[str, Any]], float]:
 PUE_CHOICES: tuple[float, ...] = (1.0, 1.08, 1.1, 1.15, 1.2, 1.3, 1.4, 1.54, 1.6, 2.0)
 UNC_SAMPLES: tuple[int, ...] = (10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000)
 HEAT_OUTPUTS = ("facility_power_w", "average_facility_power_w", "it_power_w")
-UNC_OUTPUTS = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "emissions_kg")
+UNC_OUTPUTS = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "emissions_kg",
+               "energy_per_query_wh", "queries_per_day")
 BUDGET_LOW_W, BUDGET_HIGH_W = tables.BUDGET_RANGE_W
 
 #: Every page's inputs, as the link carries them (``<page>.<name>``), with their widget keys and defaults.

@@ -30,6 +30,8 @@ OUTPUTS = {
     "gpus_per_gigawatt": ("Accelerators per 1 GW", "count", None, "Accelerators that 1 GW holds [count]"),
     "energy_wh": ("Facility energy", "Wh", "GWh", "Facility energy over the period [GWh]"),
     "emissions_kg": ("Emissions (location-based)", "kg CO2e", "t", "Emissions over the period [t CO2e]"),
+    "energy_per_query_wh": ("Energy per query", "Wh", "Wh", "Facility energy per query [Wh]"),
+    "queries_per_day": ("Queries a day", "count", None, "Queries a day [count]"),
 }
 def _grid(field: str) -> tuple[str | None, str, float]:
     """How a field is typed in the range grid, from the registry: display unit (None: its own), format, step."""
@@ -171,6 +173,7 @@ if s.hours is not None:
     outputs.append("energy_wh")
     if s.carbon_intensity is not None:
         outputs.append("emissions_kg")
+outputs += [o for o in ("energy_per_query_wh", "queries_per_day") if o in uncertainty.evaluate(s)]  # serving
 outputs = tuple(outputs)
 run_key = repr((table, outputs, n, seed))
 done: list = st.session_state.setdefault("_unc_done", [])

@@ -121,6 +121,8 @@ MAX_SOBOL_SAMPLES = 1_000_000
 #: Outputs of ``estimator uncertainty`` by default (the period's outputs when their assumptions are given).
 DEFAULT_OUTPUTS: tuple[str, ...] = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt")
 PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "emissions_kg", "water_l")
+#: Added to the default outputs when the serving assumptions are given.
+SERVING_OUTPUTS: tuple[str, ...] = ("energy_per_query_wh", "queries_per_day")
 
 #: Metavar of an option, by the field's unit (a fraction says so).
 _METAVARS: dict[str, str] = {
@@ -434,8 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "gives the same numbers")
     analysis.add_argument("--outputs", metavar="NAME", nargs="+",
                           help="outputs to report (default: facility_power_w average_facility_power_w "
-                               "gpus_per_gigawatt, and energy_wh cost emissions_kg water_l when their "
-                               "assumptions are given); any of: " + " ".join(uncertainty.OUTPUTS))
+                               "gpus_per_gigawatt, and energy_wh cost emissions_kg water_l "
+                               "energy_per_query_wh queries_per_day when their assumptions are given); any of: "
+                               + " ".join(uncertainty.OUTPUTS))
     analysis.add_argument("--percentiles", metavar="P", nargs="+", default=["5", "50", "95"],
                           help="percentiles to report, each 0 to 100 (default: 5 50 95)")
     analysis.add_argument("--tornado", action="store_true",
@@ -1270,7 +1273,7 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     field_origins = {name: _origin(s, name, lambda n: origins.get(n, "given")) for name in s.provenance}
     available = uncertainty.evaluate(s)
     outputs = list(args.outputs) if args.outputs else [
-        *DEFAULT_OUTPUTS, *(o for o in PERIOD_OUTPUTS if o in available)]
+        *DEFAULT_OUTPUTS, *(o for o in (*PERIOD_OUTPUTS, *SERVING_OUTPUTS) if o in available)]
     sensitivity = args.sensitivity_output or outputs[0]
     likely = uncertainty.evaluate(s, outputs)  # also refuses an unknown or unavailable output
     uncertainty.evaluate(s, [sensitivity])  # even when no range varies (the tables are then empty)

@@ -695,6 +695,18 @@ RANGE_BANDS: dict[str, tuple[float, float, str]] = {
             "changes through the year."),
 }
 
+#: Default range of the serving assumptions, as :data:`RANGE_BANDS`: field → (low ÷ value, high ÷ value, basis).
+SERVING_RANGE_BANDS: dict[str, tuple[float, float, str]] = {
+    "tokens_per_s_per_gpu": (0.5, 1.5, "Dashboard assumption, ±50 % of the value: throughput per accelerator "
+                             "moves with batch size, context length and serving software (the ML.ENERGY "
+                             "leaderboard's configurations of one model differ by more than 2×)."),
+    "tokens_per_query": (0.5, 2.0, "Dashboard assumption, half to twice the value: answers run from a few "
+                         "hundred tokens (Chatbot Arena's average, 269, cited by Epoch AI 2025) to thousands "
+                         "for reasoning models."),
+    "load_factor": (0.6, 1.2, "Dashboard assumption, −40 % to +20 % of the value (at most 1): demand follows "
+                    "the day, and spare capacity for peaks lowers the average load."),
+}
+
 #: Fields held at their value by default (a zero-width range), and why.
 FIXED_FIELDS: dict[str, str] = {
     "gpus": "Your fleet size: held fixed (a choice, not an uncertain figure).",
@@ -780,8 +792,8 @@ def default_ranges(scenario: Scenario, accelerator: str,
             if not low <= likely <= high:
                 source += "; widened to include your value"
             low, high = min(low, likely), max(high, likely)
-        elif field_name in RANGE_BANDS:
-            down, up, source = RANGE_BANDS[field_name]
+        elif field_name in RANGE_BANDS or field_name in SERVING_RANGE_BANDS:
+            down, up, source = {**RANGE_BANDS, **SERVING_RANGE_BANDS}[field_name]
             low, high = _in_domain(field_name, likely * down, likely * up)
         else:
             low = high = likely
