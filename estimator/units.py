@@ -569,7 +569,7 @@ _WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY, _TOKEN_RAT
 _TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1)),
                  "$/W": (_CAPITAL_PER_POWER, Fraction(1)), "tokens/s": (_TOKEN_RATE, Fraction(1))}
 _TARGETS_HELP = (
-    "W, Wh, J, h, s, FLOP, FLOP/s, tokens/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $ "
+    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $, J, tokens/s "
     "or any unit they accept, e.g. MW, TWh, days, TFLOP/s, t, m3"
 )
 

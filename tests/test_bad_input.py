@@ -161,6 +161,11 @@ LIBRARY = [
          ValueError, r"^pue\[0\] is a range inside an array; give one range for pue instead"),
     Case("library", "range-wrong-unit", call(io.read_range, "gpu_watts", "650 W..750 kWh"), ValueError,
          r"^gpu_watts: cannot read '750 kWh' as a power \(an energy was given"),
+    # serving and the everyday equivalents
+    Case("library", "tokens_per_s-an-energy", call(units.parse, "5 kJ", "tokens/s", "tokens_per_s_per_gpu"),
+         ValueError, r"^tokens_per_s_per_gpu: cannot read '5 kJ' as a token rate \(an energy was given"),
+    Case("library", "equivalents-negative-power", call(estimator.equivalents, average_power_w=-1.0), ValueError,
+         r"^average_power_w must be >= 0 \(got -1\.0\)$"),
 ]
 
 
@@ -379,6 +384,11 @@ CLI = [
          r"date must be a date YYYY-MM-DD \(got '2024-13-01'\)"),
     Case("cli", "fit-every-several-budgets", ["fit", "--power", "1GW", "2GW"], 2,
          r"power: with every accelerator side by side each option takes one value"),
+    Case("cli", "serve-without-throughput", ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--query", "chat"],
+         2, r"serve needs tokens_per_s_per_gpu: give --tokens-per-s-per-gpu .*none is assumed"),
+    Case("cli", "serve-share-above-1", ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu",
+                                        "3k", "--query", "chat", "--serving-share", "150%"], 2,
+         r"serving_share must be <= 1 \(got 1\.5\)"),
 ]
 
 
