@@ -4,7 +4,9 @@ The location-based emissions and site water of :mod:`estimator.energy` count
 what the grid emits and what the building drinks. These count what the
 electricity contracts claim, the water evaporated generating the electricity
 off site, and the share of the hardware's manufacturing emissions that falls
-in the period.
+in the period. :func:`equivalents` puts a fleet's draw or energy beside
+everyday yardsticks (homes, a power plant, a city), each an equivalence, not a
+measurement.
 
 References
 ----------
@@ -204,7 +206,25 @@ def _yardsticks() -> tuple[Yardstick, ...]:
 
 
 def yardsticks() -> dict[str, Yardstick]:
-    """Every yardstick of the equivalents, keyed by name, in file order (a fresh dict)."""
+    """Every yardstick of :func:`equivalents` (``estimator/data/equivalents.toml``), each figure with its source.
+
+    Returns
+    -------
+    dict of str to Yardstick
+        A fresh dict keyed by name, in file order; the yardsticks are frozen.
+
+    References
+    ----------
+    .. [1] US Energy Information Administration, "How much electricity does an
+       American home use?", https://www.eia.gov/tools/faqs/faq.php?id=97
+
+    Examples
+    --------
+    >>> list(yardsticks())
+    ['us-homes', 'nuclear-reactors', 'san-francisco']
+    >>> round(yardsticks()["us-homes"].average_power_w, 1)
+    1231.8
+    """
     return {y.key: y for y in _yardsticks()}
 
 
