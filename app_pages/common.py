@@ -493,7 +493,8 @@ def _heat_default(axis: str, end: int) -> Callable[[Mapping[str, Any]], float]:
 PUE_CHOICES: tuple[float, ...] = (1.0, 1.08, 1.1, 1.15, 1.2, 1.3, 1.4, 1.54, 1.6, 2.0)
 UNC_SAMPLES: tuple[int, ...] = (10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000)
 HEAT_OUTPUTS = ("facility_power_w", "average_facility_power_w", "it_power_w")
-UNC_OUTPUTS = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "emissions_kg")
+UNC_OUTPUTS = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt", "energy_wh", "emissions_kg",
+               "energy_per_query_wh", "queries_per_day")
 BUDGET_LOW_W, BUDGET_HIGH_W = tables.BUDGET_RANGE_W
 #: The training page's run picker: the ready runs an estimate can be made of (a size or FLOP published),
 #: and "custom" (the page's own inputs). The default is Llama 3's 405B as the model card reports it.
@@ -541,6 +542,8 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("serving.kv", "serving_kv", "text", "327,680", "count"),
     PageInput("serving.context", "serving_context", "text", "1,000", "count"),
     PageInput("serving.demand", "serving_demand", "text", "1B", "count"),
+    PageInput("serving.share", "serving_share", "float", 0.5, "ratio", 0.0, 1.0),
+    PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),
 )
 PAGE_PARAMS: dict[str, PageInput] = {p.param: p for p in PAGE_INPUTS}
 #: The uncertainty page's ranges travel as ``uncertainty.low.<field>`` / ``uncertainty.high.<field>``
@@ -934,6 +937,16 @@ def kpi_row(key: str, items: list[tuple[str, str, str | None]]) -> None:
     with st.container(horizontal=True, key=key, gap="small"):
         for label, value, help_ in items:
             st.metric(label, value, help=help_, border=True, width="stretch")
+
+
+def equivalents_caption(key: str, average_power_w: float | None = None, energy_wh: float | None = None) -> None:
+    """One caption line of everyday equivalents (:func:`estimator.equivalents`), said to be no measurement."""
+    if average_power_w is None and energy_wh is None:
+        return
+    items = estimator.equivalents(average_power_w=average_power_w, energy_wh=energy_wh)
+    with st.container(key=key):
+        st.caption("Equivalences, not measurements: " + "; ".join(i["text"] for i in items) + ".",
+                   help=" ".join(f"{i['name']}: {i['source']}." for i in items))
 
 
 def table(key: str, data: Any, **kwargs: Any) -> None:

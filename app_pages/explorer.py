@@ -84,6 +84,20 @@ common.kpi_row("kpis_training", [
      "reference run ÷ sustained FLOP/s, on the whole fleet"),
 ])
 
+served = common.guarded(tables.budget_serving, budget, s)
+if served["queries_per_day"] is None:
+    st.caption("Give output tokens per second per accelerator and output tokens per query under *Serving* in the "
+               "sidebar to see the queries a day this budget serves.")
+else:
+    common.kpi_row("kpis_budget_serving", [
+        ("Queries a day, serving", common.fmt(served["queries_per_day"], "count"),
+         "accelerators that fit × load factor × 86,400 s ÷ accelerator-seconds per query; the whole fleet "
+         "serving instead of training"),
+        ("Energy per query", common.fmt(served["energy_per_query_wh"], "Wh"),
+         "average facility draw per accelerator × accelerator-seconds per query ÷ load factor"),
+        ("Energy per output token", common.fmt(served["energy_per_token_j"], "J"), "decode only"),
+    ])
+
 st.subheader("Every accelerator generation, side by side")
 table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
                        s.mfu, hours, run_flop, presets["precision"], s.goodput)

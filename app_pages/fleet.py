@@ -33,6 +33,7 @@ common.kpi_row("kpis_draw", [
                                  s.pue, whole=True), "count"),
      "floor(1 GW ÷ all-in power per accelerator)"),
 ])
+common.equivalents_caption("fleet_equivalents", average_power_w=r.average_facility_power_w)
 
 st.subheader("Where the power goes")
 split = tables.power_layers(r)

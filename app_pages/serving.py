@@ -4,7 +4,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common
-from estimator import fields, serving
+from estimator import fields, serving, tables
 
 st.title("Serving")
 st.caption("What one query and one output token cost in facility energy on the sidebar's fleet, how many queries "
@@ -129,6 +129,28 @@ st.caption(f"As many of these accelerators as 1 GW holds at full load serve "
            f"{common.fmt(f['queries_per_day_per_gigawatt'], 'count')} such queries a day. Published for "
            "comparison: Google, 0.24 Wh for the median Gemini Apps text prompt (arXiv:2508.15734, 2025); "
            "Epoch AI, about 0.3 Wh for a typical GPT-4o query (2025).")
+
+fleet_draw = estimator.estimate(s).average_facility_power_w
+common.equivalents_caption("serving_equivalents", average_power_w=fleet_draw)
+
+st.subheader("Serving and training on one fleet")
+st.caption("Split the sidebar's accelerators: one share serves queries, the rest trains. Both keep the sidebar's "
+           "chain and utilization, so power and energy divide in proportion.")
+g1, g2 = st.columns([2, 1], vertical_alignment="bottom")
+share = g1.slider(f"{fields.label('serving_share')} [%]", 0.0, 1.0, step=0.05, format="percent", key="serving_share",
+                  persist_state="session", help=fields.FIELDS["serving_share"].help)
+run_text = g2.text_input("Training run [FLOP]", key="serving_run_flop", persist_state="session",
+                         help="Compute of one run; Llama 3 405B was 3.8e25 FLOP (arXiv:2407.21783).")
+run_flop = common.parse_input(run_text, "FLOP", "training_flop")
+if run_flop is not None:
+    split = common.guarded(tables.fleet_split, s, share, run_flop)
+    columns = {"": [fields.label(n) for n in tables.SPLIT_ROWS]}
+    for side, part in split.items():
+        columns[f"{side.title()} ({common.fmt(part['share'], '%')})"] = [
+            common.fmt(part[n], fields.unit(n)) for n in tables.SPLIT_ROWS]
+    common.table("serving_split", columns)
+    if split["training"]["runs"] is None:
+        st.caption("Runs in the period need an MFU, a peak and a period in the sidebar.")
 
 st.subheader("A demand: the fleet it needs")
 demand_text = st.text_input("Queries a day [count, e.g. 2.5B]", key="serving_demand", persist_state="session")

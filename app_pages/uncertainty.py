@@ -36,6 +36,8 @@ OUTPUTS = {
                    "Amortized capital plus electricity over the period [million $]"),
     "emissions_kg": ("Emissions (location-based)", "kg CO2e", "t", "Emissions over the period [t CO2e]"),
     "water_l": ("Site water", "L", "million m3", "Site water over the period [million m³]"),
+    "energy_per_query_wh": ("Energy per query", "Wh", "Wh", "Facility energy per query [Wh]"),
+    "queries_per_day": ("Queries a day", "count", None, "Queries a day [count]"),
 }
 
 

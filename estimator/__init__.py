@@ -34,7 +34,7 @@ from estimator.compute import (
     training_time_s,
 )
 from estimator.energy import cost, emissions_kg, energy_wh, water_l
-from estimator.footprint import embodied_emissions_kg, generation_water_l, market_emissions_kg
+from estimator.footprint import embodied_emissions_kg, equivalents, generation_water_l, market_emissions_kg, yardsticks
 from estimator.money import (
     amortized_capex,
     capex,
@@ -100,6 +100,7 @@ __all__ = [
     "energy_per_query_wh",
     "energy_per_token_j",
     "energy_wh",
+    "equivalents",
     "estimate",
     "facility_capex",
     "facility_power_for_training",
@@ -142,4 +143,5 @@ __all__ = [
     "training_runs",
     "training_time_s",
     "water_l",
+    "yardsticks",
 ]

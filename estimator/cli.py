@@ -9,6 +9,8 @@ Subcommands::
     estimator train   --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41
     estimator train   --flop 3.8e25 --days 90 --accelerator h100-sxm --mfu 0.4
     estimator train   --run llama-3.1-405b --goodput 0.9                # a ready run against its report
+    estimator serve   --gpus 100k --accelerator h100-sxm --tokens-per-s-per-gpu 3k --query chat
+    estimator serve   --queries-per-day 1e9 --accelerator h100-sxm --tokens-per-s-per-gpu 3k --query chat
     estimator run     scenario.toml other.json
     estimator uncertainty --gpus 100k --accelerator h100-sxm --pue 1.1/1.2/1.4 \\
                       --server-overhead 1.5..1.9 --tornado --sobol         # alias: estimator mc
@@ -76,6 +78,7 @@ import argparse
 import contextvars
 import csv
 import dataclasses
+import functools
 import json
 import math
 import os
@@ -90,7 +93,20 @@ from typing import Any
 
 import numpy as np
 
-from estimator import catalog, compute, distributions, fields, resolve, runs, tables, uncertainty, units, validate
+from estimator import (
+    catalog,
+    compute,
+    distributions,
+    fields,
+    footprint,
+    resolve,
+    runs,
+    serving,
+    tables,
+    uncertainty,
+    units,
+    validate,
+)
 from estimator import io as scenario_io
 from estimator._version import __version__
 from estimator.scenario import Scenario, estimate
@@ -110,11 +126,14 @@ MAX_SOBOL_SAMPLES = 1_000_000
 #: Outputs of ``estimator uncertainty`` by default (the period's outputs when their assumptions are given).
 DEFAULT_OUTPUTS: tuple[str, ...] = ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt")
 PERIOD_OUTPUTS: tuple[str, ...] = ("energy_wh", "cost", "total_cost", "emissions_kg", "water_l")
+#: Added to the default outputs when the serving assumptions are given.
+SERVING_OUTPUTS: tuple[str, ...] = ("energy_per_query_wh", "queries_per_day")
 
 #: Metavar of an option, by the field's unit (a fraction says so).
 _METAVARS: dict[str, str] = {
     "count": "N", "W": "W", "ratio": "RATIO", "h": "DURATION", "s": "DURATION", "$/kWh": "PRICE",
     "kg/kWh": "KG_PER_KWH", "L/kWh": "L_PER_KWH", "FLOP/s": "FLOP_PER_S", "FLOP": "FLOP",
+    "tokens/s": "TOKENS_PER_S",
 }  # fmt: skip
 
 #: The commands' own inputs (the registry's COMMAND_INPUTS) each command takes; a field's first
@@ -122,6 +141,7 @@ _METAVARS: dict[str, str] = {
 _COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
     "fit": ("power_budget_w", "training_flop"),
     "train": ("parameters", "tokens", "training_flop", "training_time_s"),
+    "serve": ("queries_per_day", "serving_share", "training_flop"),
 }
 
 
@@ -205,6 +225,7 @@ class Record:
     results: list[Item] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     heading: str = "Results:"
+    equivalents: list[dict[str, Any]] = field(default_factory=list)  # footprint.equivalents of the average draw
 
     def items(self) -> list[Item]:
         return [*self.assumptions, *self.results]
@@ -285,6 +306,10 @@ def _add_command_fields(parser: argparse.ArgumentParser, command: str, title: st
         extra = ""
         if command == "fit" and name == "training_flop":
             extra = " of the reference run that 'runs in the period' counts (default: Llama 3 405B, 3.8e25)"
+        elif command == "serve" and name == "training_flop":
+            extra = " of the run the training share's 'runs in the period' counts (default: Llama 3 405B, 3.8e25)"
+        elif command == "serve" and name == "queries_per_day":
+            extra = ": a demand; gives the fleet that serves it (instead of --gpus)"
         target.add_argument(*spec.aliases, spec.option, dest=name, metavar=_metavar(spec), nargs="+",
                             help=_help(spec, extra))
     if deadline is not None:
@@ -298,6 +323,7 @@ EXAMPLES: dict[str, str] = {
     "power": "estimator power --gpus 100k --accelerator h100-sxm --hours '1 year'",
     "fit": "estimator fit --power 1GW --mfu 0.4",
     "train": "estimator train --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41",
+    "serve": "estimator serve --gpus 100k --accelerator h100-sxm --tokens-per-s-per-gpu 3k --query chat",
     "run": "estimator run scenario.toml --pue 1.3 --format json",
     "uncertainty": "estimator uncertainty --accelerator h100-sxm --gpus 100k --pue 1.1/1.2/1.4 --tornado",
     "presets": "estimator presets accelerators --format markdown",
@@ -371,6 +397,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(train)
     train.set_defaults(handler=_train)
 
+    serve = commands.add_parser(
+        "serve", help="a serving fleet: energy per token and per query, queries a day; or the fleet a demand needs",
+        description="Serving: with --gpus, the energy per output token and per query, the queries a day and "
+                    "the power of the fleet (serving.query_footprint); with --queries-per-day, the fleet that "
+                    "serves that demand and its power (serving.fleet_for_queries). Needs an output throughput "
+                    "(--tokens-per-s-per-gpu) and output tokens per query (--tokens-per-query or --query). "
+                    "--serving-share splits the fleet: that share serves, the rest trains "
+                    "(tables.fleet_split).")
+    question = _add_command_fields(serve, "serve", "the question (a demand, a split between serving and training)")
+    question.add_argument("--query", metavar="KEY", type=str,
+                       help="query preset: sets the output tokens per query, and the input tokens where the "
+                            "preset has them, unless given (one of: " + ", ".join(serving.queries()) + ")")
+    _add_presets(serve)
+    _add_fields(serve)
+    _add_common(serve)
+    serve.set_defaults(handler=_serve)
+
     run = commands.add_parser("run", help="evaluate scenario files (.toml or .json)",
                               description="Evaluate scenario files; see `estimator.io` for their keys. "
                                           "Options override every file's value (a preset option its preset).")
@@ -404,8 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "gives the same numbers")
     analysis.add_argument("--outputs", metavar="NAME", nargs="+",
                           help="outputs to report (default: facility_power_w average_facility_power_w "
-                               "gpus_per_gigawatt, and energy_wh cost total_cost emissions_kg water_l when "
-                               "their assumptions are given); any of: " + " ".join(uncertainty.OUTPUTS))
+                               "gpus_per_gigawatt, and energy_wh cost total_cost emissions_kg water_l "
+                               "energy_per_query_wh queries_per_day when their assumptions are given); any of: "
+                               + " ".join(uncertainty.OUTPUTS))
     analysis.add_argument("--percentiles", metavar="P", nargs="+", default=["5", "50", "95"],
                           help="percentiles to report, each 0 to 100 (default: 5 50 95)")
     analysis.add_argument("--default-ranges", metavar="SHAPE", nargs="?", const="triangular",
@@ -834,9 +878,11 @@ def _absent(given: dict[str, Any], shown: set[str], candidates: Sequence[str]) -
 
 def _power(args: argparse.Namespace) -> Report:
     s, given = _scenario(args, args.accelerator, "power")
-    results = _results(estimate(s))
+    r = estimate(s)
+    results = _results(r)
     notes = _absent(s.to_dict(), {i.key for i in results}, fields.outputs())
-    return Report([Record(title="power", assumptions=_assumptions(s, given), results=results, notes=notes)])
+    return Report([Record(title="power", assumptions=_assumptions(s, given), results=results, notes=notes,
+                          equivalents=_equivalents(r.average_facility_power_w))])
 
 
 #: What the budget tables give, in the order fit shows them (and the columns of every accelerator side by side).
@@ -874,7 +920,8 @@ def _fit(args: argparse.Namespace) -> Report:
                                    "given" if flop is not None else "default: Llama 3 405B"))
     notes = _absent(s.to_dict(), {i.key for i in results}, ["sustained_flop_per_s", "flop_in_period"])
     return Report([Record(title=s.presets.get("accelerator") or "fit", assumptions=assumptions, results=results,
-                          notes=notes, heading=_FIT_HEADING)], single=False)
+                          notes=notes, heading=_FIT_HEADING,
+                          equivalents=_equivalents(chain.average_facility_power_w))], single=False)
 
 
 def _fit_every(args: argparse.Namespace, budget: Any, run_flop: float, budget_item: Item,
@@ -1035,6 +1082,99 @@ def _train(args: argparse.Namespace) -> Report:
                           assumptions=echo(("gpus", "hours")), results=results, notes=report_notes,
                           heading="Results (the fleet that finishes the run in the time allowed, accelerators "
                                   "rounded up; energy over that time):")])
+
+
+#: What serve shows of one query and of the fleet, in order (the registry's names and labels).
+_SERVE_RESULTS = ("energy_per_token_j", "energy_per_query_wh", "queries_per_day")
+_SERVE_FLEET = ("facility_power_w", "average_facility_power_w", "share_of_gigawatt", "energy_wh")
+_DEMAND_RESULTS = ("gpus", "facility_power_w", "average_facility_power_w", "share_of_gigawatt", "energy_per_day_wh",
+                   "energy_per_query_wh", "energy_per_token_j")
+
+
+def _serve(args: argparse.Namespace) -> Report:
+    demand = _command_value(args, "queries_per_day")
+    share = _command_value(args, "serving_share")
+    flop = _command_value(args, "training_flop")
+    if (args.gpus is None) == (demand is None):
+        raise ValueError("serve needs exactly one of --gpus (→ energy per query, queries a day) or "
+                         "--queries-per-day (→ the fleet that serves them)")
+    if demand is not None and (share is not None or flop is not None):
+        raise ValueError("--serving-share and --flop split a given fleet: use them with --gpus, not with "
+                         "--queries-per-day")
+    preset = {} if args.query is None else serving.query(args.query).assumptions()
+    from_query = {k for k in preset if getattr(args, k, None) is None}
+    for name in from_query:
+        setattr(args, name, [repr(preset[name])])
+    s, given = _scenario(args, args.accelerator, "serve", gpus=None if demand is None else 1.0)
+    for name, option in (("tokens_per_s_per_gpu", "3k"), ("tokens_per_query", "500")):
+        if getattr(s, name) is None:
+            raise ValueError(f"serve needs {name}: give {fields.FIELDS[name].option} (e.g. {option})"
+                             + (" or --query KEY" if name == "tokens_per_query" else "") + "; none is assumed")
+    user = (lambda n: f"query {args.query}" if n in from_query else "given")  # noqa: E731
+    skip = ("gpus",) if demand is not None else ()
+    assumptions = _assumptions(s, given, skip=skip, user=user)
+    if demand is not None:
+        fleet = serving.fleet_for_queries(s, demand)
+        r = estimate(s.replace(gpus=fleet["gpus"]))
+        values = {**fleet, "energy_per_query_wh": r.energy_per_query_wh, "energy_per_token_j": r.energy_per_token_j}
+        asked = Item("queries_per_day", demand, _unit("queries_per_day"), "queries_per_day", "given")
+        return Report([Record(title="serve", assumptions=[asked, *assumptions],
+                              results=_results(values, _DEMAND_RESULTS),
+                              heading="Results (the fleet that serves the demand at its load factor, accelerators "
+                                      "rounded up):", equivalents=_equivalents(r.average_facility_power_w))])
+    f = serving.query_footprint(s)
+    if f["energy_per_query_wh"] is None:  # input tokens without a prefill throughput
+        serving.query_seconds(1, 1, s.input_tokens_per_query, None)  # raises, naming what is missing
+    r = estimate(s)
+    results = _results(f, _SERVE_RESULTS)
+    results.append(_item("load_factor", f["load_factor"]))
+    notes = ["load factor: the utilization, as none is given (average ÷ full-load throughput)"
+             ] if f["load_factor_is_default"] else []
+    results += _results({**r.to_dict(), "share_of_gigawatt": tables.share_of_gigawatt(r.facility_power_w)},
+                        _SERVE_FLEET)
+    record = Record(title="serve", assumptions=assumptions, results=results, notes=notes,
+                    heading="Results (at the average load; energy per token counts output tokens only):",
+                    equivalents=_equivalents(r.average_facility_power_w))
+    report = Report([record])
+    if share is not None or flop is not None:
+        split = tables.fleet_split(s, 0.5 if share is None else share,
+                                   tables.LLAMA3_405B_TRAINING_FLOP if flop is None else flop)
+        record.assumptions.insert(0, Item("serving_share", split["serving"]["share"], "ratio", "serving_share",
+                                          "given" if share is not None else "default"))
+        record.assumptions.insert(1, Item("training_flop", flop if flop is not None else
+                                          tables.LLAMA3_405B_TRAINING_FLOP, "FLOP", "training_flop",
+                                          "given" if flop is not None else "default: Llama 3 405B"))
+        report.document = {**_json_record(record), "split": _plain_tree(split)}
+        report.text = functools.partial(_serve_text, split=split)
+    return report
+
+
+def _plain_tree(value: Any) -> Any:
+    """A nested dict of numbers and arrays as JSON-ready lists and floats."""
+    if isinstance(value, dict):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    return _plain(value)
+
+
+def _equivalents(average_power_w: Any) -> list[dict[str, Any]]:
+    """Everyday equivalents of one average draw (none for several cases: one line each would mislead)."""
+    if average_power_w is None or np.ndim(average_power_w) != 0:
+        return []
+    return footprint.equivalents(average_power_w=average_power_w)
+
+
+def _serve_text(report: Report, split: dict[str, dict[str, Any]]) -> str:
+    """serve's layout with the split: the record, then serving and training side by side."""
+    lines = [_record_text(report.records[0]).rstrip("\n")]
+    lines.append("Split of the fleet (both parts at the fleet's chain and utilization):")
+
+    def cell(item: Item) -> str:
+        return units.format_value(None, "count") if item.value is None else " | ".join(_cells(item, _shape([item])))
+
+    rows = [[_label(n), *(cell(_item(n, part[n])) for part in split.values())] for n in tables.SPLIT_ROWS]
+    header = ["", *(f"{side} ({cell(Item(side, part['share'], '%'))})" for side, part in split.items())]
+    lines += _table(rows, columns=header)
+    return _join(lines)
 
 
 def _run(args: argparse.Namespace) -> Report:
@@ -1217,7 +1357,7 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     field_origins = {name: _origin(s, name, lambda n: origins.get(n, "given")) for name in s.provenance}
     available = uncertainty.evaluate(s)
     outputs = list(args.outputs) if args.outputs else [
-        *DEFAULT_OUTPUTS, *(o for o in PERIOD_OUTPUTS if o in available)]
+        *DEFAULT_OUTPUTS, *(o for o in (*PERIOD_OUTPUTS, *SERVING_OUTPUTS) if o in available)]
     sensitivity = args.sensitivity_output or outputs[0]
     likely = uncertainty.evaluate(s, outputs)  # also refuses an unknown or unavailable output
     uncertainty.evaluate(s, [sensitivity])  # even when no range varies (the tables are then empty)
@@ -1466,7 +1606,7 @@ def _join(lines: list[str]) -> str:
             kind, line = "table", line[1:]
         elif line.startswith("== ") and line.endswith(" =="):
             kind, line = "heading", f"## {line[3:-3]}"
-        elif line.lstrip().startswith("note:") or line.lstrip().startswith("("):
+        elif line.lstrip().startswith(("note:", "(", "≈")):  # notes and equivalences: a list
             kind, line = "note", f"- {line.strip()}"
         else:
             kind, line = "text", line.strip()
@@ -1495,6 +1635,9 @@ def _record_text(record: Record) -> str:
     columns = ["result" if md else "", *cases, ""]
     lines += _table(rows, columns=columns, text_header=shape != ())
     lines += [f"  note: {note}" for note in record.notes]
+    if record.equivalents:
+        lines.append("Everyday equivalents of the average facility draw (equivalences, not measurements):")
+        lines += [f"  {e['text']}" for e in record.equivalents]
     return _join(lines)
 
 
@@ -1577,6 +1720,9 @@ def _json_record(record: Record) -> dict[str, Any]:
                 "results": {i.key: _plain(i.value) for i in record.results}}
     if record.notes:
         document["notes"] = list(record.notes)
+    if record.equivalents:  # apart from the results: comparisons, not outputs of the model
+        document["equivalents"] = [{k: _plain(e[k]) for k in ("key", "value", "label", "kind", "source")}
+                                   for e in record.equivalents]
     return document
 
 

@@ -39,7 +39,7 @@ UNIT_TEXT: dict[str, str] = {
     "count": "count", "W": "W", "ratio": "unitless", "h": "h", "s": "s", "$/kWh": "currency/kWh",
     "kg/kWh": "kg CO2e/kWh", "L/kWh": "L/kWh", "FLOP/s": "FLOP/s", "FLOP": "FLOP", "Wh": "Wh",
     "$": "currency", "kg": "kg CO2e", "L": "L", "GPU-h": "GPU-h", "runs": "runs",
-    "$/W": "currency/W", "years": "years",
+    "$/W": "currency/W", "years": "years", "tokens/s": "tokens/s", "J": "J",
 }
 
 
@@ -210,9 +210,9 @@ INPUTS: tuple[Field, ...] = (
            "nonnegative", 10.0, example="0.4 or '400 g/kWh'", group="period", widget_range=(0.0, 10.0)),
     _input("wue", "L/kWh", "WUE", "water usage effectiveness: site water ÷ IT energy", "nonnegative", 100.0,
            example="0.3", group="period", widget_range=(0.0, 100.0), decimals=2),
-    _input("tokens_per_s_per_gpu", "count", "Output tokens per second per accelerator", "output (decode) tokens "
-           "one accelerator serves per second at full load, in tokens/s", "at_least_one", 1e7,
-           example="1500, 2k", group="serving", widget_range=(1.0, 1e7), step=100.0,
+    _input("tokens_per_s_per_gpu", "tokens/s", "Output tokens per second per accelerator", "output (decode) "
+           "tokens one accelerator serves per second at full load", "at_least_one", 1e7,
+           example="1500, 2k, '3k tokens/s'", group="serving", widget_range=(1.0, 1e7), step=100.0,
            decimals=0),
     _input("tokens_per_query", "count", "Output tokens per query", "output tokens of one query (the answer)",
            "at_least_one", 1e7, example="500, 7k", group="serving",
@@ -223,9 +223,9 @@ INPUTS: tuple[Field, ...] = (
     _input("input_tokens_per_query", "count", "Input tokens per query", "prompt (input) tokens of one query, "
            "read at the prefill throughput", "nonnegative", 1e8, example="10k", group="serving",
            widget_range=(0.0, 1e8), step=1000.0, decimals=0),
-    _input("prefill_tokens_per_s_per_gpu", "count", "Input tokens per second per accelerator", "input "
-           "(prefill) tokens one accelerator reads per second at full load, in tokens/s", "at_least_one", 1e9,
-           example="20k", group="serving", widget_range=(1.0, 1e9), step=1000.0,
+    _input("prefill_tokens_per_s_per_gpu", "tokens/s", "Input tokens per second per accelerator", "input "
+           "(prefill) tokens one accelerator reads per second at full load", "at_least_one", 1e9,
+           example="20k, '20k tokens/s'", group="serving", widget_range=(1.0, 1e9), step=1000.0,
            decimals=0),
     _input("market_carbon_intensity", "kg/kWh", "Market-based carbon intensity", "emissions factor of the "
            "electricity bought (contracts, certificates), market-based", "nonnegative", 10.0,
@@ -268,6 +268,8 @@ COMMAND_INPUTS: tuple[Field, ...] = (
              "nonnegative", 1.0, example="0.15", widget="number"),
     _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
              "houses them", "positive", 1e15, example="'$10B', 10e9"),
+    _command("serving_share", "ratio", "Serving share", "share of the fleet's accelerators that serve queries; "
+             "the rest train", "nonnegative", 1.0, example="0.5 or 50%", widget="number"),
 )
 
 #: What :func:`estimator.estimate` returns, in order; labels say full load or
@@ -306,7 +308,7 @@ OUTPUTS: tuple[Field, ...] = (
             "and its input tokens where given", needs=("tokens_per_s_per_gpu", "tokens_per_query"),
             additive=False),
     _output("queries_per_day", "count", "Queries a day", "queries the fleet serves a day at the average load",
-            needs=("tokens_per_s_per_gpu", "tokens_per_query")),
+            "positive", 1e18, needs=("tokens_per_s_per_gpu", "tokens_per_query")),
     _output("market_emissions_kg", "kg", "Emissions over the period, market-based", "emissions over the period, "
             "market-based", needs=("hours", "market_carbon_intensity")),
     _output("generation_water_l", "L", "Power-plant water over the period", "water consumed at the power "
@@ -354,6 +356,7 @@ TABLE_OUTPUTS: tuple[Field, ...] = (
             "accelerators"),
     _output("reported_emissions_kg", "kg", "Reported emissions", "emissions the run's authors reported, "
             "location-based"),
+    _output("energy_per_day_wh", "Wh", "Facility energy a day", "facility energy a day at the average draw"),
 )
 
 #: Every field by name.

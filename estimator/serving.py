@@ -70,6 +70,7 @@ __all__ = [
     "queries",
     "queries_per_day",
     "query",
+    "query_energy_split",
     "query_footprint",
     "query_seconds",
 ]
@@ -309,7 +310,7 @@ def gpus_for_queries(queries_per_day: ArrayLike, tokens_per_query: ArrayLike, to
     >>> gpus_for_queries(86.4e6, 500, 1000, 0.5)
     1000.0
     """
-    demand = validate.number("queries_per_day", queries_per_day, "positive")
+    demand = validate.field("queries_per_day", queries_per_day)
     seconds = query_seconds(tokens_per_query, tokens_per_s_per_gpu, input_tokens_per_query,
                             prefill_tokens_per_s_per_gpu)
     return demand * seconds / (SECONDS_PER_DAY * validate.field("load_factor", load_factor))
@@ -502,6 +503,83 @@ def query_footprint(scenario: Scenario) -> dict[str, float | np.ndarray | None]:
     out["generation_water_l"] = (footprint.generation_water_l(wh, s.generation_wue)
                                  if given and s.generation_wue is not None else None)
     return out
+
+
+#: The parts of one query's energy, in the order Google's per-prompt accounting lists them.
+QUERY_ENERGY_PARTS: dict[str, str] = {
+    "accelerators": "Accelerators, serving",
+    "host": "Host (CPUs, memory), serving",
+    "network_storage": "Network and storage, serving",
+    "idle": "Idle capacity (drawing power, serving nothing)",
+    "facility_overhead": "Facility overhead (cooling, power conversion)",
+}
+
+
+def query_energy_split(scenario: Scenario) -> dict[str, float | np.ndarray | None]:
+    """One query's facility energy split into the parts Google's per-prompt accounting names.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With ``tokens_per_s_per_gpu`` and ``tokens_per_query``.
+
+    Returns
+    -------
+    dict
+        ``energy_per_query_wh`` [Wh] and its parts (:data:`QUERY_ENERGY_PARTS`)
+        [Wh], which sum to it; every value None when the scenario cannot give
+        an energy per query.
+
+    Notes
+    -----
+    With ``E`` the energy per query, ``u`` the utilization (average ÷
+    full-load draw) and ``lf`` the load factor (average ÷ full-load
+    throughput, ``u`` when not given), the share of the average draw that
+    serves tokens is ``a = min(1, lf / u)``; the rest, ``1 − lf / u`` of the
+    IT energy, is capacity that draws power but serves nothing (Google's
+    "idle machines")::
+
+        it                = E ÷ pue
+        accelerators      = it ÷ (server_overhead × network_overhead) × a
+        host              = accelerators × (server_overhead − 1)
+        network_storage   = accelerators × server_overhead × (network_overhead − 1)
+        idle              = it × (1 − a)
+        facility_overhead = E − it
+
+    References
+    ----------
+    .. [1] C. Elsworth et al., "Measuring the environmental impact of delivering
+       AI at Google Scale", arXiv:2508.15734 (2025): the median Gemini Apps
+       text prompt, 0.24 Wh, is 58% active accelerators, 25% active host CPU
+       and memory, 10% idle machines and 8% data-centre overhead.
+
+    Examples
+    --------
+    >>> from estimator import Scenario
+    >>> s = Scenario(gpus=1, gpu_watts=700, server_overhead=1.5, pue=1.2, utilization=0.6, load_factor=0.5,
+    ...              tokens_per_s_per_gpu=1000, tokens_per_query=500)
+    >>> {k: round(v, 4) for k, v in query_energy_split(s).items()}  # doctest: +NORMALIZE_WHITESPACE
+    {'energy_per_query_wh': 0.21, 'accelerators': 0.0972, 'host': 0.0486, 'network_storage': 0.0,
+     'idle': 0.0292, 'facility_overhead': 0.035}
+    """
+    from estimator.scenario import estimate  # deferred: estimator.scenario imports this module
+
+    r = estimate(scenario)
+    wh = r.energy_per_query_wh
+    if wh is None:
+        return {"energy_per_query_wh": None, **dict.fromkeys(QUERY_ENERGY_PARTS)}
+    s = scenario
+    load = s.utilization if s.load_factor is None else s.load_factor
+    serving_share = np.minimum(1.0, np.divide(load, s.utilization))
+    it = np.divide(wh, s.pue)
+    accelerators = it / (np.multiply(s.server_overhead, s.network_overhead)) * serving_share
+    out = {
+        "energy_per_query_wh": wh, "accelerators": accelerators,
+        "host": accelerators * np.subtract(s.server_overhead, 1.0),
+        "network_storage": accelerators * np.multiply(s.server_overhead, np.subtract(s.network_overhead, 1.0)),
+        "idle": it * (1.0 - serving_share), "facility_overhead": wh - it,
+    }
+    return {k: _plain(np.asarray(v, dtype=float)) for k, v in out.items()}
 
 
 def fleet_for_queries(scenario: Scenario, queries_per_day: ArrayLike,

@@ -538,6 +538,145 @@ def run_versus_report(run: str | runs.TrainingRun, scenario: Scenario) -> dict[s
     return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
 
 
+#: The rows of :func:`fleet_split`, in the order the doors show them.
+SPLIT_ROWS: tuple[str, ...] = ("gpus", "facility_power_w", "average_facility_power_w", "energy_wh",
+                               "queries_per_day", "flop_in_period", "runs")
+
+
+def fleet_split(scenario: Scenario, serving_share: ArrayLike,
+                training_flop: ArrayLike = LLAMA3_405B_TRAINING_FLOP) -> dict[str, dict[str, Any]]:
+    """A fleet split between serving and training: the queries a day one part serves, the runs the other trains.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The whole fleet with its chain; serving outputs need
+        ``tokens_per_s_per_gpu`` and ``tokens_per_query``, training outputs
+        ``peak_flop_per_s``, ``mfu`` and ``hours``.
+    serving_share : numeric
+        Share of the accelerators that serve queries; the rest train
+        [unitless, 0 to 1].
+    training_flop : numeric, default 3.8e25
+        Compute of one training run, Llama 3 405B by default [FLOP].
+
+    Returns
+    -------
+    dict
+        ``"serving"`` and ``"training"``, each a dict of :data:`SPLIT_ROWS`:
+        ``share`` [unitless], ``gpus`` (fractional) [count],
+        ``facility_power_w`` and ``average_facility_power_w`` [W],
+        ``energy_wh`` over ``hours`` [Wh]; ``queries_per_day`` [count] for
+        serving, ``flop_in_period`` [FLOP] and ``runs`` [runs] for training;
+        None where a part does not apply or an input it needs is absent.
+
+    Notes
+    -----
+    Both parts keep the scenario's accelerators, chain and utilization, so
+    every additive output divides in proportion to the share::
+
+        serving:  gpus × s,       queries_per_day × s
+        training: gpus × (1 − s), flop_in_period × (1 − s),
+                  runs = flop_in_period × (1 − s) ÷ training_flop
+
+    References
+    ----------
+    .. [1] Llama Team, AI @ Meta, "The Llama 3 Herd of Models", arXiv:2407.21783
+       (2024): 3.8e25 FLOP for Llama 3 405B.
+
+    Examples
+    --------
+    >>> s = Scenario(gpus=1000, gpu_watts=700, peak_flop_per_s=989.4e12, mfu=0.4, hours=2160,
+    ...              tokens_per_s_per_gpu=1000, tokens_per_query=500)
+    >>> split = fleet_split(s, 0.5)
+    >>> split["serving"]["queries_per_day"], round(split["training"]["runs"], 4)
+    (86400000.0, 0.0405)
+    """
+    share = validate.field("serving_share", serving_share)
+    flop = validate.field("training_flop", training_flop)
+    r = estimate(scenario)
+    rest = 1.0 - share
+
+    def part(fraction: Any) -> dict[str, Any]:
+        return {"share": fraction, "gpus": np.multiply(scenario.gpus, fraction),
+                **{n: None if getattr(r, n) is None else np.multiply(getattr(r, n), fraction)
+                   for n in ("facility_power_w", "average_facility_power_w", "energy_wh")}}
+
+    serve, train = part(share), part(rest)
+    serve.update(queries_per_day=None if r.queries_per_day is None else np.multiply(r.queries_per_day, share),
+                 flop_in_period=None, runs=None)
+    flop_rest = None if r.flop_in_period is None else np.multiply(r.flop_in_period, rest)
+    train.update(queries_per_day=None, flop_in_period=flop_rest,
+                 runs=None if flop_rest is None else compute.runs_in_period(flop_rest, flop))
+    return {name: {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in side.items()}
+            for name, side in (("serving", serve), ("training", train))}
+
+
+def budget_serving(facility_power_w: ArrayLike, scenario: Scenario) -> dict[str, float | np.ndarray | None]:
+    """What a facility power budget serves: the whole accelerators that fit, and their queries a day.
+
+    Parameters
+    ----------
+    facility_power_w : numeric
+        Facility power budget (grid connection, full load) [W].
+    scenario : Scenario
+        Accelerator, chain and serving assumptions (its ``gpus`` is
+        replaced by the budget's); serving outputs need
+        ``tokens_per_s_per_gpu`` and ``tokens_per_query``.
+
+    Returns
+    -------
+    dict
+        ``gpus`` (whole accelerators that fit at full load) [count];
+        ``queries_per_day`` [count], ``energy_per_query_wh`` [Wh] and
+        ``energy_per_token_j`` [J] of that fleet at its average load, None
+        where the scenario gives no throughput or tokens per query (or input
+        tokens without their prefill throughput).
+
+    Notes
+    -----
+    ::
+
+        gpus            = floor(facility_power_w ÷ watts_per_gpu)
+        queries_per_day = gpus × load_factor × 86,400 ÷ query_seconds
+
+    with ``load_factor`` the scenario's, else its utilization, as in
+    :func:`estimator.serving.queries_per_day`. Per query and per token the
+    energy does not depend on the fleet's size.
+
+    References
+    ----------
+    .. [1] J. You, "How much energy does ChatGPT use?", Epoch AI (2025).
+       https://epoch.ai/gradient-updates/how-much-energy-does-chatgpt-use
+
+    Examples
+    --------
+    >>> s = Scenario(gpus=1, gpu_watts=700, server_overhead=1.8214285714285714, network_overhead=1.1, pue=1.2,
+    ...              tokens_per_s_per_gpu=3000, tokens_per_query=500)
+    >>> out = budget_serving(1e9, s)
+    >>> int(out["gpus"]), f"{out['queries_per_day']:.4g}"
+    (594177, '3.08e+11')
+    """
+    from estimator import serving  # deferred: only this question needs it
+
+    s = scenario
+    budget = validate.field("facility_power_w", facility_power_w)
+    gpus = solve.gpus_for_power(budget, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, whole=True)
+    out: dict[str, Any] = {"gpus": gpus, "queries_per_day": None, "energy_per_query_wh": None,
+                           "energy_per_token_j": None}
+    r = estimate(s)
+    if r.energy_per_token_j is not None:
+        out["energy_per_token_j"] = r.energy_per_token_j
+    if r.energy_per_query_wh is not None:
+        prefill = s.prefill_tokens_per_s_per_gpu if s.input_tokens_per_query is not None else None
+        seconds = serving.query_seconds(s.tokens_per_query, s.tokens_per_s_per_gpu, s.input_tokens_per_query,
+                                        prefill)
+        load = s.utilization if s.load_factor is None else s.load_factor
+        # Plain arithmetic: a budget below one accelerator holds 0, which serving.queries_per_day refuses.
+        out["queries_per_day"] = np.multiply(gpus, load) * serving.SECONDS_PER_DAY / seconds
+        out["energy_per_query_wh"] = r.energy_per_query_wh
+    return {k: (float(v) if v is not None and np.ndim(v) == 0 else v) for k, v in out.items()}
+
+
 def _check_training(scenario: Scenario) -> None:
     if scenario.peak_flop_per_s is None:
         raise ValueError("peak_flop_per_s is needed for a training run (got None)")

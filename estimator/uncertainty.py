@@ -728,6 +728,14 @@ RANGE_BANDS: dict[str, tuple[float, str]] = {
                          "costs depends on the buyer, the volume and the year."),
     "facility_cost_per_w": (0.25, "Dashboard assumption, ±25 %: construction costs per watt differ by site, "
                             "design and year."),
+    "tokens_per_s_per_gpu": (0.5, "Dashboard assumption, ±50 % of the value: throughput per accelerator moves "
+                             "with batch size, context length and serving software (the ML.ENERGY leaderboard's "
+                             "configurations of one model differ by more than 2×)."),
+    "tokens_per_query": (0.5, "Dashboard assumption, ±50 % of the value: answers run from a few hundred tokens "
+                         "(Chatbot Arena's average, 269, cited by Epoch AI 2025) to thousands for reasoning "
+                         "models."),
+    "load_factor": (0.25, "Dashboard assumption, ±25 % of the value (at most 1): demand follows the day, and spare "
+                    "capacity for peaks lowers the average load."),
 }
 
 #: Fields held at their value by default (a zero-width range), and why.

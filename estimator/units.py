@@ -48,12 +48,13 @@ as "megawatts", "hours", "exaflop" or "million" are accepted too):
     kind (base unit)          units
     ========================  ===========================================================
     power (W)                 W, kW, MW, GW, TW
-    energy (Wh)               Wh, kWh, MWh, GWh, TWh
+    energy (Wh)               Wh, kWh, MWh, GWh, TWh; J, mJ, kJ, MJ, GJ (1 J = 1/3600 Wh)
     duration (s; also h)      s, min, h, days, weeks, months (730 h), years (8760 h)
     FLOP amount (FLOP)        FLOP, kFLOP, ..., YFLOP; FLOP/s-day, ..., PFLOP/s-day, ...
     FLOP rate (FLOP/s)        FLOP/s, kFLOP/s, ..., YFLOP/s, also TFLOPS-style
     count                     k (thousand), M (million), B/bn (billion), T (trillion),
                               then optionally GPUs, accelerators, H100, parameters, ...
+    token rate (tokens/s)     [k, M, B] then optionally tokens/s, tok/s, tokens per second
     ratio                     plain number, x or × (1.1x reads as 1.1), % (40% as 0.4)
     mass (kg)                 g, kg, t, kt, Mt (MMT), Gt, optionally "CO2"/"CO2e"
     volume (L)                L, kL, ML, GL, m3 / m³, thousand/million/billion m³
@@ -385,14 +386,23 @@ _POWER = _Kind(
     _prefixed(["W"], ["watt", "watts"], ["", "k", "M", "G", "T"]),
     milli={"w", "watt", "watts"},
 )  # fmt: skip
+# A joule is 1/3600 Wh. Energy per token is quoted in J and mJ (ML.ENERGY), so "mJ" is read as
+# milli here, by its exact spelling only ("mj" stays MJ's, as every other lower-case m).
+_JOULES = {spelling: (factor / SECONDS_PER_HOUR, canonical) for spelling, (factor, canonical) in _prefixed(
+    ["J"], ["joule", "joules"], ["", "k", "M", "G", "T"]).items()}
+_JOULES["mJ"] = (Fraction(1, 1000 * SECONDS_PER_HOUR), "mJ")
+_JOULES["millijoules"] = _JOULES["millijoule"] = _JOULES["mJ"]
 _ENERGY = _Kind(
-    "energy", "an energy", "Wh", "'500 kWh', '8.76 TWh'", "Wh, kWh, MWh, GWh, TWh",
-    _prefixed(
-        ["Wh"],
-        ["watt-hour", "watt-hours", "watt hour", "watt hours", "watthour", "watthours"],
-        ["", "k", "M", "G", "T"],
-    ),
-    milli={"wh"},
+    "energy", "an energy", "Wh", "'500 kWh', '8.76 TWh', '0.3 Wh', '1 kJ'", "Wh, kWh, MWh, GWh, TWh, J, kJ, MJ, GJ",
+    {
+        **_prefixed(
+            ["Wh"],
+            ["watt-hour", "watt-hours", "watt hour", "watt hours", "watthour", "watthours"],
+            ["", "k", "M", "G", "T"],
+        ),
+        **_JOULES,
+    },
+    milli={"wh", "j", "joule", "joules"},
 )  # fmt: skip
 
 _DURATION_UNITS = {
@@ -458,11 +468,38 @@ _COUNT = _CountKind(
     "followed by what is counted ('16k GPUs', '24,576 H100', '405B parameters')",
     _SCALE_ALIASES, ambiguous=_M_IS_AMBIGUOUS,
 )  # fmt: skip
+class _TokenRateKind(_Kind):
+    """A serving throughput in tokens per second: a k/M/B scale, then optionally "tokens/s".
+
+    "3k tokens/s", "3,000 tok/s", "1.5M tokens per second" and a bare "3k" are all read; the
+    noun is optional because a throughput field already says what is counted.
+    """
+
+    _PATTERN = re.compile(
+        r"(?P<scale>k|K|M|B|bn|thousand|million|billion)?\s*"
+        r"(?:(?:tokens?|toks?)\s*(?:/|(?i:per)\s)\s*(?:s|sec|secs|second|seconds))?",
+    )
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        match = self._PATTERN.fullmatch(unit)
+        if match is None or not unit:
+            raise _UnitError("")
+        return (Fraction(1) if match["scale"] is None else _SCALE_ALIASES[match["scale"]][0]), "tokens/s"
+
+    def suggestions(self) -> list[str]:
+        return ["tokens/s", "k tokens/s", "tok/s", "tokens per second"]
+
+
 _MONEY = _MoneyKind(
     "money", "an amount of money", "", "'$1.2M', '456k', '12.3 bn EUR'",
     "a plain number, k (thousand), M (million), B or bn (billion), T (trillion), "
     "with an optional currency symbol or code",
     _SCALE_ALIASES, ambiguous=_M_IS_AMBIGUOUS, currency=True,
+)  # fmt: skip
+_TOKEN_RATE = _TokenRateKind(
+    "token_rate", "a token rate", "tokens/s", "'3000', '3k tokens/s', '20k tok/s'",
+    "tokens/s (tok/s, tokens per second), optionally after k (thousand), M (million) or B (billion), or a "
+    "plain number", {},
 )  # fmt: skip
 _RATIO = _Kind(
     "ratio", "a ratio", "", "'1.2', '1.1x', '40%'", "a plain number, x or × (1.1x is 1.1), or % (40% is 0.4)",
@@ -525,15 +562,15 @@ _CAPITAL_PER_POWER = _PerPowerMoneyKind(
 # Order matters for target names: 'FLOPS' names a rate, 'T' a count.
 _KINDS = (
     _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _CAPITAL_PER_POWER, _MASS, _VOLUME,
-    _RATIO, _COUNT, _MONEY,
+    _RATIO, _COUNT, _MONEY, _TOKEN_RATE,
 )  # fmt: skip
 # Kinds whose units are a bare scale letter tell nothing about dimension, so they
 # are not used to say "a count was given" when another kind was expected.
-_WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY))
+_WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY, _TOKEN_RATE))
 _TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1)),
-                 "$/W": (_CAPITAL_PER_POWER, Fraction(1))}
+                 "$/W": (_CAPITAL_PER_POWER, Fraction(1)), "tokens/s": (_TOKEN_RATE, Fraction(1))}
 _TARGETS_HELP = (
-    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $ "
+    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $, J, tokens/s "
     "or any unit they accept, e.g. MW, TWh, days, TFLOP/s, t, m3"
 )
 
@@ -971,6 +1008,7 @@ def _si_ladder(symbol: str, prefixes: str) -> list[tuple[int, str]]:
 
 _POWER_LADDER = _si_ladder("W", "kMGT")
 _ENERGY_LADDER = _si_ladder("Wh", "kMGT")
+_JOULE_LADDER = _si_ladder("J", "kMGT")
 _FLOP_RATE_LADDER = _si_ladder("FLOP/s", "kMGTPEZY")
 _MASS_LADDER = [(1, "kg"), (10**3, "t"), (10**6, "kt"), (10**9, "Mt"), (10**12, "Gt")]
 _VOLUME_LADDER = [
@@ -1454,8 +1492,8 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
         return _MISSING  # NaN or infinite
     unit = _UNIT_ALIASES.get(unit, unit)
     digits = int(digits)
-    ladders = {"W": _POWER_LADDER, "Wh": _ENERGY_LADDER, "FLOP/s": _FLOP_RATE_LADDER, "kg": _MASS_LADDER,
-               "kg CO2e": _MASS_LADDER, "L": _VOLUME_LADDER}  # fmt: skip
+    ladders = {"W": _POWER_LADDER, "Wh": _ENERGY_LADDER, "J": _JOULE_LADDER, "FLOP/s": _FLOP_RATE_LADDER,
+               "kg": _MASS_LADDER, "kg CO2e": _MASS_LADDER, "L": _VOLUME_LADDER}  # fmt: skip
     if unit in ladders:
         sign, mantissa, label = _format_ladder(number, ladders[unit], "format_value", digits)
         return f"{sign}{mantissa} {label}" + (" CO2e" if unit == "kg CO2e" else "")
@@ -1465,6 +1503,8 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
         return _count_text(number, digits)
     if unit == "GPU-h":
         return f"{_count_text(number, digits)} GPU-h"
+    if unit == "tokens/s":
+        return f"{_count_text(number, digits) if abs(number) >= 1 else _plain(number, digits)} tokens/s"
     if unit == "runs":
         return f"{number:,.1f}" if abs(number) < 1000 else _count_text(number, digits)
     if unit == "currency":

@@ -128,6 +128,14 @@ def test_fleet_default_figures_equal_library():
     assert shown["Accelerators per 1 GW"] == units.format_count(fit)
 
 
+def test_fleet_equivalents_caption_is_the_library_s():
+    at = _run()
+    caption = at.get_by_key("fleet_equivalents").caption[0].value
+    expected = estimator.equivalents(average_power_w=estimator.estimate(_default()).average_facility_power_w)
+    assert caption.startswith("Equivalences, not measurements: ")
+    assert all(e["text"] in caption for e in expected)
+
+
 def test_fleet_overrides_change_figures():
     at = _run()
     at.text_input(key="gpus").set_value("24,576")
@@ -316,6 +324,24 @@ def test_explorer_budget_days_and_run():
                                  training_flop=1e25)
     table = _table(at, "table_accelerators")
     assert list(table["Fit in budget"]) == [units.format_count(g) for g in t["gpus"]]
+
+
+def test_explorer_budget_serves_queries_with_the_sidebar_throughput():
+    at = _run("explorer")
+    with pytest.raises(KeyError):  # no throughput: no made-up queries a day
+        at.get_by_key("kpis_budget_serving")
+    assert any("queries a day this budget serves" in c.value for c in at.caption)
+    at.number_input(key="tokens_per_s_per_gpu").set_value(3000.0)
+    at.number_input(key="tokens_per_query").set_value(500.0).run()
+    _ok(at)
+    s = _default().replace(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
+    served = tables.budget_serving(1e9, s)
+    shown = _metrics(at, "kpis_budget_serving")
+    assert shown["Queries a day, serving"] == units.format_value(served["queries_per_day"], "count")
+    assert shown["Energy per query"] == units.format_value(served["energy_per_query_wh"], "Wh")
+    # Hand arithmetic: the accelerators that fit × utilization × 86,400 s × 3,000 tokens/s ÷ 500 tokens.
+    fit = tables.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue)["gpus"]
+    assert math.isclose(served["queries_per_day"], fit * s.utilization * 86_400 * 3000 / 500, rel_tol=1e-12)
 
 
 @pytest.mark.parametrize(("text", "fragment"), [
@@ -793,6 +819,8 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
     at.text_input(key="serving_context").set_value("2,000").run()
     at.number_input(key="tokens_per_s_per_gpu").set_value(1000.0)
     at.number_input(key="tokens_per_query").set_value(500.0).run()
+    at.slider(key="serving_share").set_value(0.3)
+    at.text_input(key="serving_run_flop").set_value("1e25 FLOP").run()
     at.text_input(key="serving_demand").set_value("2B").run()
     at.switch_page("app_pages/compare.py").run()
     at.button(key="keep_button").click().run()
@@ -806,7 +834,8 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
             "unc_distribution": "uniform", "unc_samples": 10_000, "unc_seed": 7, "unc_low_pue": 1.05,
             "unc_output": "average_facility_power_w", "compare_diff_only": True,
             "serving_active_parameters": "70B", "serving_bytes": 2.0, "serving_bandwidth": "4.8T", "serving_batch": 32,
-            "serving_kv": "100,000", "serving_context": "2,000", "serving_demand": "2B"}
+            "serving_kv": "100,000", "serving_context": "2,000", "serving_demand": "2B", "serving_share": 0.3,
+            "serving_run_flop": "1e25 FLOP"}
 
 
 def test_every_page_input_round_trips_through_the_link():

@@ -331,3 +331,21 @@ def test_likely_column_uses_the_inputs_digits():
     at = _run()
     likely = [m.value for m in at.get_by_key("unc_ranges").markdown]
     assert "1.821" in likely and "8,760" in likely  # not "1.82143", not "8,760 h (1 year)"
+
+
+def test_serving_assumptions_get_ranges_and_serving_outputs_are_selectable():
+    at = _run(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
+    s = _default(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
+    d = uncertainty.default_ranges(s, "h100-sxm")
+    assert at.number_input(key="unc_low_tokens_per_s_per_gpu").value == pytest.approx(d["tokens_per_s_per_gpu"]["low"])
+    assert at.number_input(key="unc_high_tokens_per_query").value == pytest.approx(d["tokens_per_query"]["high"])
+    outputs = [*OUTPUTS, "energy_per_query_wh", "queries_per_day"]
+    result = uncertainty.monte_carlo(_specs(s), n=100_000, seed=0, outputs=outputs)
+    shown = _metrics(at, "energy_per_query_wh")
+    assert shown["P50 (median)"] == units.format_value(result.percentiles["energy_per_query_wh"][50], "Wh")
+    assert _metrics(at, "queries_per_day")["P95"] == units.format_value(
+        result.percentiles["queries_per_day"][95], "count")
+    at.selectbox(key="unc_output").set_value("energy_per_query_wh").run()
+    _ok(at)
+    sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
+    assert fields.label("tokens_per_query") in set(sobol["Assumption"])

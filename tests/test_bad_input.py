@@ -164,6 +164,11 @@ LIBRARY = [
     Case("library", "goodput-above-1", s(goodput=1.2), ValueError, r"^goodput must be in \(0, 1\] \(got 1\.2\)"),
     Case("library", "unknown-training-run", call(estimator.training_run, "llama-3.1-450b"), ValueError,
          r"^unknown training run 'llama-3.1-450b' \(valid: .*\); did you mean 'llama-3.1-405b'\?"),
+    # serving and the everyday equivalents
+    Case("library", "tokens_per_s-an-energy", call(units.parse, "5 kJ", "tokens/s", "tokens_per_s_per_gpu"),
+         ValueError, r"^tokens_per_s_per_gpu: cannot read '5 kJ' as a token rate \(an energy was given"),
+    Case("library", "equivalents-negative-power", call(estimator.equivalents, average_power_w=-1.0), ValueError,
+         r"^average_power_w must be >= 0 \(got -1\.0\)$"),
 ]
 
 
@@ -386,6 +391,11 @@ CLI = [
          r"goodput must be in \(0, 1\] \(got 0\.0\)"),
     Case("cli", "train-unknown-run", ["train", "--run", "llama3.1-450b"], 2,
          r"unknown training run 'llama3.1-450b' \(valid: .*\); did you mean 'llama-3.1-405b'\?"),
+    Case("cli", "serve-without-throughput", ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--query", "chat"],
+         2, r"serve needs tokens_per_s_per_gpu: give --tokens-per-s-per-gpu .*none is assumed"),
+    Case("cli", "serve-share-above-1", ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu",
+                                        "3k", "--query", "chat", "--serving-share", "150%"], 2,
+         r"serving_share must be <= 1 \(got 1\.5\)"),
 ]
 
 

@@ -304,7 +304,7 @@ def test_power_fp8_peak(capsys):
     assert_allclose(document["results"]["sustained_flop_per_s"], 1000 * 1978.9e12 * 0.3, rtol=1e-15)
 
 
-@pytest.mark.parametrize("command", ["power", "fit", "train", "run", "uncertainty"])
+@pytest.mark.parametrize("command", ["power", "fit", "train", "serve", "run", "uncertainty"])
 def test_date_and_precision_options(capsys, command):
     code, out, _ = run(capsys, command, "--help")
     assert code == 0 and "--precision {bf16,fp8}" in out and "--date YYYY-MM-DD" in out
@@ -454,7 +454,7 @@ def registered():
         fields.unregister(spec.name)
 
 
-@pytest.mark.parametrize("command", ["power", "fit", "train", "run", "uncertainty"])
+@pytest.mark.parametrize("command", ["power", "fit", "train", "serve", "run", "uncertainty"])
 def test_registered_field_is_an_option(capsys, registered, command):
     code, out, _ = run(capsys, command, "--help")
     assert code == 0
@@ -644,3 +644,114 @@ def test_presets_runs(capsys):
     assert goodput[0]["value"] == 0.9 and "arxiv.org/abs/2407.21783" in goodput[0]["source"]
     text = run(capsys, "presets", "runs")[1]
     assert "run deepseek-v3: DeepSeek-V3" in text and "active_parameters = 37.0B" in text
+# --------------------------------------------------------------------------- serve
+
+SERVE = ["serve", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k", "--tokens-per-query", "500",
+         "--utilization", "0.5"]
+
+
+def _serve_scenario(**changes):
+    return Scenario.from_accelerator("h100-sxm", changes.pop("gpus", 100_000), utilization=0.5,
+                                     tokens_per_s_per_gpu=3000, tokens_per_query=500, **changes)
+
+
+def test_serve_json_equals_library(capsys):
+    code, out, err = run(capsys, *SERVE, "--gpus", "100k", "--format", "json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    s = _serve_scenario()
+    f = serving_lib().query_footprint(s)
+    r = estimate(s)
+    for name in ("energy_per_token_j", "energy_per_query_wh", "queries_per_day", "load_factor"):
+        assert_allclose(doc["results"][name], f[name], rtol=1e-12)
+    assert_allclose(doc["results"]["average_facility_power_w"], r.average_facility_power_w, rtol=1e-12)
+    # Hand arithmetic: 700 W × 1.8214 × 1.1 × 1.2 = 1,683 W a GPU at full load, × 0.5 on average, for
+    # 3,000 × 0.5 tokens/s: 0.561 J a token; × 500 ÷ 3600 Wh a query; 100k × 1,500 × 86,400 ÷ 500 a day.
+    per_gpu = 700 * 10_200 / 5_600 * 1.1 * 1.2
+    assert_allclose(doc["results"]["energy_per_token_j"], per_gpu * 0.5 / 1500, rtol=1e-12)
+    assert_allclose(doc["results"]["energy_per_query_wh"], per_gpu * 0.5 / 1500 * 500 / 3600, rtol=1e-12)
+    assert_allclose(doc["results"]["queries_per_day"], 100_000 * 1500 * 86_400 / 500, rtol=1e-12)
+    assert [e["kind"] for e in doc["equivalents"]] == ["equivalence, not a measurement"] * 3
+    assert "equivalents" not in doc["results"]
+
+
+def serving_lib():
+    from estimator import serving
+    return serving
+
+
+def test_serve_demand_gives_the_library_fleet(capsys):
+    code, out, _ = run(capsys, *SERVE, "--queries-per-day", "1e9", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    fleet = serving_lib().fleet_for_queries(_serve_scenario(gpus=1), 1e9)
+    # 1e9 queries × 500 tokens ÷ (3,000 tokens/s × 0.5 × 86,400 s) = 3,858.02 → 3,859 accelerators.
+    assert doc["results"]["gpus"] == fleet["gpus"] == math.ceil(1e9 * 500 / (3000 * 0.5 * 86_400))
+    assert_allclose(doc["results"]["facility_power_w"], fleet["facility_power_w"], rtol=1e-12)
+    assert_allclose(doc["results"]["energy_per_day_wh"], fleet["energy_per_day_wh"], rtol=1e-12)
+    assert doc["assumptions"]["queries_per_day"] == 1e9 and "gpus" not in doc["assumptions"]
+
+
+def test_serve_query_preset_and_text(capsys):
+    code, out, err = run(capsys, "serve", "--gpus", "1000", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu",
+                         "3k", "--prefill-tokens-per-s-per-gpu", "20k", "--query", "long-context")
+    assert (code, err) == (0, "")
+    assert "(query long-context)" in out and "Energy per query" in out and "Queries a day" in out
+    assert "Everyday equivalents" in out and "not measurements" in out and "US homes" in out
+    # An explicit option wins over the preset.
+    code, out, _ = run(capsys, "serve", "--gpus", "1000", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu",
+                       "3k", "--query", "chat", "--tokens-per-query", "800", "--format", "json")
+    assert json.loads(out)["assumptions"]["tokens_per_query"] == 800.0
+
+
+def test_serve_split_json_equals_library(capsys):
+    code, out, _ = run(capsys, *SERVE, "--gpus", "100k", "--hours", "90 days", "--mfu", "0.4", "--serving-share",
+                       "30%", "--flop", "1e25", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    split = tables.fleet_split(_serve_scenario(hours=2160, mfu=0.4), 0.3, 1e25)
+    assert_allclose(doc["split"]["serving"]["queries_per_day"], split["serving"]["queries_per_day"], rtol=1e-12)
+    assert_allclose(doc["split"]["training"]["runs"], split["training"]["runs"], rtol=1e-12)
+    assert doc["split"]["training"]["queries_per_day"] is None
+    assert doc["assumptions"]["serving_share"] == 0.3
+    code, out, _ = run(capsys, *SERVE, "--gpus", "100k", "--hours", "90 days", "--mfu", "0.4", "--serving-share",
+                       "0.3")
+    assert "Split of the fleet" in out and "serving (30.0%)" in out and "training (70.0%)" in out
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["serve", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k", "--tokens-per-query", "500"],
+     "exactly one of --gpus"),
+    ([*SERVE, "--gpus", "10", "--queries-per-day", "1e9"], "exactly one of --gpus"),
+    (["serve", "--gpus", "10", "--accelerator", "h100-sxm", "--tokens-per-query", "500"],
+     "serve needs tokens_per_s_per_gpu"),
+    (["serve", "--gpus", "10", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k"],
+     "serve needs tokens_per_query"),
+    ([*SERVE, "--queries-per-day", "-5"], r"queries_per_day must be > 0 \(got -5"),
+    ([*SERVE, "--gpus", "10", "--serving-share", "1.5"], r"serving_share must be <= 1 \(got 1.5\)"),
+    ([*SERVE, "--queries-per-day", "1e9", "--serving-share", "0.5"], "use them with --gpus"),
+    ([*SERVE, "--gpus", "10", "--query", "chatt"], "unknown query preset 'chatt'"),
+    (["serve", "--gpus", "10", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k", "--query",
+      "long-context"], "prefill_tokens_per_s_per_gpu"),
+])
+def test_serve_bad_input_is_one_line(capsys, argv, match):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert re.search(match, err) and err.count("\n") == 1, err
+
+
+def test_power_and_fit_take_the_serving_options(capsys):
+    code, out, _ = run(capsys, "power", "--gpus", "100k", "--accelerator", "h100-sxm", "--utilization", "0.5",
+                       "--tokens-per-s-per-gpu", "3k", "--tokens-per-query", "500", "--format", "json")
+    assert code == 0
+    r = estimate(_serve_scenario())
+    doc = json.loads(out)
+    for name in ("energy_per_token_j", "energy_per_query_wh", "queries_per_day"):
+        assert_allclose(doc["results"][name], getattr(r, name), rtol=1e-12)
+    code, out, _ = run(capsys, "fit", "--power", "1GW", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k",
+                       "--tokens-per-query", "500", "--format", "json")
+    [record] = json.loads(out)
+    gpus = record["results"]["gpus"]
+    assert_allclose(record["results"]["queries_per_day"], gpus * 3000 * 86_400 / 500, rtol=1e-12)
+    code, out, _ = run(capsys, "power", "--gpus", "100k", "--accelerator", "h100-sxm")
+    assert "≈ " in out and "equivalences, not measurements" in out

@@ -160,7 +160,7 @@ def test_text_is_unchanged_by_markdown(capsys):
     assert before == after and "|" not in before
 
 
-@pytest.mark.parametrize("command", ["power", "fit", "train", "run", "uncertainty", "presets"])
+@pytest.mark.parametrize("command", ["power", "fit", "train", "serve", "run", "uncertainty", "presets"])
 def test_every_format_option_offers_markdown(capsys, command):
     _, out, _ = run(capsys, command, "--help")
     assert "--format {text,markdown,json,csv}" in out
@@ -228,7 +228,8 @@ def bash_script(tmp_path_factory):
 
 def test_bash_completes_commands(bash_script):
     assert _bash_complete(bash_script, ["estimator", ""]) == [
-        "power", "fit", "train", "run", "uncertainty", "mc", "presets", "completion", "-h", "--help", "--version"]
+        "power", "fit", "train", "serve", "run", "uncertainty", "mc", "presets", "completion", "-h", "--help",
+        "--version"]
     assert _bash_complete(bash_script, ["estimator", "p"]) == ["power", "presets"]
 
 

@@ -470,3 +470,19 @@ def test_every_output_finite(capsys):
     values = [v for r in doc["results"].values() for v in r.values()]
     assert all(math.isfinite(v) for v in values)
     assert np.all(np.asarray(values) >= 0)
+
+
+def test_serving_ranges_and_default_serving_outputs(capsys):
+    doc = run_json(capsys, "uncertainty", "--gpus", "100k", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu",
+                   "2k..4k", "--tokens-per-query", "500", "--samples", "10000", "--seed", "2")
+    assert list(doc["results"])[-2:] == ["energy_per_query_wh", "queries_per_day"]
+    s = Scenario.from_accelerator("h100-sxm", 100_000, tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
+    # Uniform throughput: the likely value is the midpoint, 3k tokens/s.
+    likely = uncertainty.evaluate(s, ["energy_per_query_wh", "queries_per_day"])
+    for name in likely:
+        assert_allclose(doc["results"][name]["likely"], likely[name], rtol=1e-12)
+    ref = uncertainty.monte_carlo({**{k: v for k, v in s.to_dict().items() if v is not None},
+                                   "tokens_per_s_per_gpu": Uniform(2000.0, 4000.0)}, n=10_000, seed=2,
+                                  outputs=["energy_per_query_wh"])
+    assert_allclose(doc["results"]["energy_per_query_wh"]["p50"], ref.percentiles["energy_per_query_wh"][50],
+                    rtol=1e-12)

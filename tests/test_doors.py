@@ -92,6 +92,13 @@ QUESTIONS: list[Question] = [
              days=120.0),
     Question("deadline", {"accelerator": "mi300x", "precision": "fp8"}, {"mfu": 0.3}, flop=5e25, days=30.0),
     Question("deadline", {"accelerator": "tpu-v5p", "methodology": "epoch-ai"}, {}, flop=2e25, days=60.0),
+    # serving: energy per token and per query, queries a day (load factor given, and defaulting to utilization)
+    Question("power", {"accelerator": "h100-sxm"},
+             {"gpus": 100_000.0, "utilization": 0.6, "tokens_per_s_per_gpu": 3000.0, "tokens_per_query": 500.0,
+              "load_factor": 0.5, **YEAR}),
+    Question("power", {"accelerator": "b200", "methodology": "epoch-ai"},
+             {"gpus": 50_000.0, "tokens_per_s_per_gpu": 5000.0, "tokens_per_query": 500.0,
+              "input_tokens_per_query": 10_000.0, "prefill_tokens_per_s_per_gpu": 40_000.0, "hours": 720.0}),
     # a methodology and a site together: the site's PUE wins
     Question("power", {"accelerator": "a100-sxm", "methodology": "epoch-ai", "site": "microsoft-fleet"},
              {"gpus": 10_000.0, **YEAR}),
@@ -167,7 +174,8 @@ def _check(expected: dict[str, float | None], got: dict[str, float], names: list
 
 ANSWERS = {
     "power": ["facility_power_w", "average_facility_power_w", "it_power_w", "watts_per_gpu", "energy_wh", "cost",
-              "emissions_kg", "water_l", "peak_cluster_flop_per_s", "sustained_flop_per_s", "flop_in_period"],
+              "emissions_kg", "water_l", "peak_cluster_flop_per_s", "sustained_flop_per_s", "flop_in_period",
+              "energy_per_token_j", "energy_per_query_wh", "queries_per_day"],
     "fit": ["gpus", "peak_cluster_flop_per_s", "sustained_flop_per_s", "flop_in_period"],
     "train": ["training_time_s", "gpu_hours", "facility_power_w", "energy_wh", "cost", "emissions_kg"],
     "deadline": ["gpus", "facility_power_w", "gpu_hours"],

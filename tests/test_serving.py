@@ -163,6 +163,60 @@ def test_plausible_h100_fleet_energy_per_query_in_published_range():
     assert 0.24 / 4 <= wh <= 0.3 * 4, wh
 
 
+# Google (Elsworth et al., "Measuring the environmental impact of delivering AI at Google Scale",
+# arXiv:2508.15734, 2025): the median Gemini Apps text prompt uses 0.24 Wh, of which 58% active
+# accelerators, 25% active host CPU and DRAM, 10% idle machines, 8% data-centre overhead (the shares are
+# rounded; they add up to 101%).
+GOOGLE_PROMPT_WH = 0.24
+GOOGLE_SPLIT = {"accelerators": 58, "host": 25, "idle": 10, "facility_overhead": 8}
+
+
+def _google_chain():
+    """The published split turned into the chain's ratios."""
+    p = GOOGLE_SPLIT
+    active = p["accelerators"] + p["host"]
+    server_overhead = active / p["accelerators"]  # host ÷ accelerator: (58 + 25) / 58
+    draw_per_throughput = (active + p["idle"]) / active  # utilization ÷ load factor: idle capacity draws too
+    pue = sum(p.values()) / (active + p["idle"])  # facility ÷ IT
+    return server_overhead, draw_per_throughput, pue
+
+
+def test_google_per_prompt_split_as_chain_ratios():
+    server_overhead, draw_per_throughput, pue = _google_chain()
+    # Hand arithmetic: 83/58, 93/83, 101/93.
+    assert_allclose([server_overhead, draw_per_throughput, pue], [83 / 58, 93 / 83, 101 / 93], rtol=1e-12)
+    # The implied PUE is Google's published fleet PUE, about 1.09 (datacenters.google/efficiency), to 1%.
+    assert_allclose(pue, 1.09, rtol=0.01)
+    # A prompt whose accelerators draw its 58/101 share of 0.24 Wh at full load: 700 W for t seconds.
+    accelerator_wh = GOOGLE_PROMPT_WH * GOOGLE_SPLIT["accelerators"] / sum(GOOGLE_SPLIT.values())
+    tokens_per_s = 1000.0
+    tokens = accelerator_wh * 3600 / 700 * tokens_per_s
+    load_factor = 0.5
+    s = Scenario(gpus=1000, gpu_watts=700, server_overhead=server_overhead, pue=pue,
+                 utilization=load_factor * draw_per_throughput, load_factor=load_factor,
+                 tokens_per_s_per_gpu=tokens_per_s, tokens_per_query=tokens)
+    split = serving.query_energy_split(s)
+    assert_allclose(split["energy_per_query_wh"], GOOGLE_PROMPT_WH, rtol=1e-9)
+    shares = {k: split[k] / split["energy_per_query_wh"] for k in GOOGLE_SPLIT}
+    assert_allclose([shares[k] for k in GOOGLE_SPLIT], [v / 101 for v in GOOGLE_SPLIT.values()], rtol=1e-9)
+    assert split["network_storage"] == 0.0
+    parts = sum(split[k] for k in serving.QUERY_ENERGY_PARTS)
+    assert_allclose(parts, split["energy_per_query_wh"], rtol=1e-12)
+
+
+def test_query_energy_split_hand_arithmetic_and_no_idle_when_throughput_follows_draw():
+    s = Scenario(gpus=10, gpu_watts=1000, server_overhead=2.0, network_overhead=1.25, pue=1.5,
+                 utilization=0.8, load_factor=0.8, tokens_per_s_per_gpu=100, tokens_per_query=360)
+    split = serving.query_energy_split(s)
+    # 3.6 s a query at 1000 × 2 × 1.25 × 1.5 = 3,750 W full load, × 0.8 ÷ 0.8: 3.75 Wh.
+    assert_allclose(split["energy_per_query_wh"], 3.75, rtol=1e-12)
+    assert_allclose([split["accelerators"], split["host"], split["network_storage"], split["idle"],
+                     split["facility_overhead"]], [1.0, 1.0, 0.5, 0.0, 1.25], rtol=1e-12, atol=1e-15)
+    # A load factor above the utilization (machines drawing below full power) leaves no idle part.
+    assert serving.query_energy_split(s.replace(load_factor=1.0))["idle"] == 0.0
+    assert serving.query_energy_split(s.replace(tokens_per_query=None))["idle"] is None
+
+
 def test_long_context_query_against_epoch():
     # Epoch AI (2025): about 2.5 Wh with 10k input tokens. With Epoch's own setup (10% of peak for decode,
     # and here for prefill too, which is pessimistic: prefill is compute-bound) the linear prefill model
@@ -412,4 +466,68 @@ def test_serving_page_demand_sizes_a_fleet():
     assert not at.exception, [e.value for e in at.exception]
     assert "Accelerators needed" in _metrics(at, "kpis_serving_demand")
     at.text_input(key="serving_demand").set_value("lots").run()
+    assert not at.exception and at.error
+
+
+# --------------------------------------------------------------------------- everyday equivalents
+
+def test_equivalents_hand_arithmetic_for_one_gigawatt():
+    out = {e["key"]: e for e in estimator.equivalents(average_power_w=1e9)}
+    # EIA: 10,791 kWh a home a year (2022) → 1 GW ÷ (10,791,000 Wh ÷ 8,760 h) homes.
+    assert_allclose(out["us-homes"]["value"], 1e9 / (10_791_000 / 8760), rtol=1e-12)
+    # A 1 GW reactor at the US fleet's 92.7% capacity factor (EIA, 2021).
+    assert_allclose(out["nuclear-reactors"]["value"], 1 / 0.927, rtol=1e-12)
+    # San Francisco County, 5,126 GWh a year (CEC): 585 MW on average.
+    assert_allclose(out["san-francisco"]["value"], 1e9 / (5.126e12 / 8760), rtol=1e-12)
+    for e in out.values():
+        assert e["kind"] == "equivalence, not a measurement"
+        assert "http" in e["source"] and e["text"].startswith("≈ ")
+    assert out["us-homes"]["text"] == "≈ 812,000 US homes' electricity (the same average draw) (EIA 2022)"
+
+
+def test_equivalents_of_an_energy_are_a_year_of_the_yardstick():
+    year = {e["key"]: e["value"] for e in estimator.equivalents(energy_wh=8.76e12)}  # 1 GW for a year
+    power = {e["key"]: e["value"] for e in estimator.equivalents(average_power_w=1e9)}
+    assert_allclose(list(year.values()), list(power.values()), rtol=1e-12)
+    assert "annual" in estimator.equivalents(energy_wh=1e9)[0]["label"]
+
+
+def test_equivalents_vectorize_and_refuse_bad_input():
+    many = estimator.equivalents(average_power_w=np.array([1e8, 1e9]))
+    assert_allclose(many[0]["value"][1], estimator.equivalents(average_power_w=1e9)[0]["value"], rtol=1e-12)
+    with pytest.raises(ValueError, match="exactly one"):
+        estimator.equivalents()
+    with pytest.raises(ValueError, match="exactly one"):
+        estimator.equivalents(average_power_w=1.0, energy_wh=1.0)
+    with pytest.raises(ValueError, match="average_power_w"):
+        estimator.equivalents(average_power_w=-1.0)
+    with pytest.raises(ValueError, match="energy_wh"):
+        estimator.equivalents(energy_wh=float("nan"))
+
+
+def test_yardsticks_carry_sources():
+    for y in estimator.yardsticks().values():
+        assert y.average_power_w > 0
+        assert all(f.source for f in y.figures.values())
+
+
+def test_serving_page_split_between_serving_and_training_and_equivalents():
+    at = _app()
+    at.selectbox(key="serving_query").set_value("chat").run()
+    at.button(key="serving_use_decode").click().run()
+    at.slider(key="serving_share").set_value(0.25).run()
+    assert not at.exception, [e.value for e in at.exception]
+    typed = at.session_state["_typed"]
+    s = Scenario(**{**estimator.preset_assumptions("h100-sxm", "nameplate"), "gpus": 100_000, "mfu": 0.4,
+                    "hours": 8760, **typed})
+    split = estimator.tables.fleet_split(s, 0.25)
+    frame = at.get_by_key("serving_split").dataframe[0].value
+    rows = dict(zip(frame.iloc[:, 0], range(len(frame)), strict=True))
+    assert frame.iloc[rows["Queries a day"], 1] == units.format_value(split["serving"]["queries_per_day"], "count")
+    assert frame.iloc[rows["Runs in the period"], 2] == units.format_value(split["training"]["runs"], "runs")
+    assert list(frame.columns[1:]) == ["Serving (25.0%)", "Training (75.0%)"]
+    caption = at.get_by_key("serving_equivalents").caption[0].value
+    homes = estimator.equivalents(average_power_w=estimate(s).average_facility_power_w)[0]["text"]
+    assert caption.startswith("Equivalences, not measurements") and homes in caption
+    at.text_input(key="serving_run_flop").set_value("lots").run()
     assert not at.exception and at.error

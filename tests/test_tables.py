@@ -342,3 +342,79 @@ def test_tables_goodput_scales_runs():
     m_half = tables.methodology_table(1e9, "h100-sxm", mfu=0.4, hours=2160, methodologies=["nameplate"],
                                       goodput=0.5)
     assert_allclose(m_half["flop_in_period"], m_full["flop_in_period"] / 2, rtol=1e-12)
+# --------------------------------------------------------------------------- a fleet split between serving and training
+
+def _split_scenario(**changes):
+    return Scenario(**{**dict(gpus=1000, gpu_watts=700, peak_flop_per_s=989.4e12, mfu=0.4, hours=2160,
+                              tokens_per_s_per_gpu=1000, tokens_per_query=500), **changes})
+
+
+def test_fleet_split_hand_arithmetic():
+    split = tables.fleet_split(_split_scenario(), 0.25)
+    serve, train = split["serving"], split["training"]
+    # Serving: 250 accelerators × 1000 tokens/s × 86,400 s ÷ 500 tokens a query.
+    assert_allclose(serve["queries_per_day"], 250 * 1000 * 86_400 / 500, rtol=1e-12)
+    # Training: 750 × 989.4 TFLOP/s × 0.4 × 2160 h × 3600 s, in Llama 3 405B runs of 3.8e25 FLOP.
+    flop = 750 * 989.4e12 * 0.4 * 2160 * 3600
+    assert_allclose([train["flop_in_period"], train["runs"]], [flop, flop / 3.8e25], rtol=1e-12)
+    assert_allclose([serve["gpus"], train["gpus"]], [250, 750], rtol=1e-12)
+    assert_allclose(serve["facility_power_w"] + train["facility_power_w"], 1000 * 700, rtol=1e-12)
+    assert serve["runs"] is None and train["queries_per_day"] is None
+    assert list(serve)[1:] == list(tables.SPLIT_ROWS)
+
+
+def test_fleet_split_ends_and_other_run_size():
+    all_serving = tables.fleet_split(_split_scenario(), 1.0)
+    assert all_serving["training"]["runs"] == 0.0 and all_serving["training"]["gpus"] == 0.0
+    whole = estimator.estimate(_split_scenario())
+    assert_allclose(all_serving["serving"]["queries_per_day"], whole.queries_per_day, rtol=1e-12)
+    none = tables.fleet_split(_split_scenario(), 0.0, training_flop=1e24)
+    assert none["serving"]["queries_per_day"] == 0.0
+    assert_allclose(none["training"]["runs"], whole.flop_in_period / 1e24, rtol=1e-12)
+
+
+def test_fleet_split_absent_inputs_and_bad_share():
+    split = tables.fleet_split(_split_scenario(tokens_per_s_per_gpu=None, mfu=None), 0.5)
+    assert split["serving"]["queries_per_day"] is None and split["training"]["runs"] is None
+    with pytest.raises(ValueError, match=r"serving_share must be <= 1 \(got 1.5\)"):
+        tables.fleet_split(_split_scenario(), 1.5)
+    with pytest.raises(ValueError, match="serving_share"):
+        tables.fleet_split(_split_scenario(), -0.1)
+
+
+def test_fleet_split_vector_equals_scalar():
+    shares = np.array([0.2, 0.5, 0.8])
+    many = tables.fleet_split(_split_scenario(), shares)
+    for i, share in enumerate(shares):
+        one = tables.fleet_split(_split_scenario(), float(share))
+        for side in ("serving", "training"):
+            for key, value in one[side].items():
+                if value is not None:
+                    assert_allclose(many[side][key][i], value, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- a budget's queries a day
+
+def test_budget_serving_hand_arithmetic():
+    # DGX H100 10.2 kW for 8 × 700 W (1.8214), network 1.1, PUE 1.2: 1,683 W a GPU at the facility.
+    s = Scenario(gpus=1, gpu_watts=700, server_overhead=10_200 / 5_600, network_overhead=1.1, pue=1.2,
+                 utilization=0.6, load_factor=0.5, tokens_per_s_per_gpu=3000, tokens_per_query=500)
+    out = tables.budget_serving(1e9, s)
+    gpus = math.floor(1e9 / (700 * 10_200 / 5_600 * 1.1 * 1.2))
+    assert out["gpus"] == gpus
+    assert_allclose(out["queries_per_day"], gpus * 0.5 * 86_400 * 3000 / 500, rtol=1e-12)
+    assert_allclose(out["energy_per_query_wh"], estimate(s).energy_per_query_wh, rtol=1e-12)
+    small = tables.budget_serving(1000.0, s)  # below one accelerator: none fit, none served
+    assert small["gpus"] == 0 and small["queries_per_day"] == 0
+
+
+def test_budget_serving_absent_throughput_and_prefill():
+    s = Scenario(gpus=1, gpu_watts=700, tokens_per_query=500)
+    assert tables.budget_serving(1e9, s)["queries_per_day"] is None
+    long = s.replace(tokens_per_s_per_gpu=1000, input_tokens_per_query=10_000)
+    assert tables.budget_serving(1e9, long)["queries_per_day"] is None  # prompt cost unknown: nothing made up
+    known = long.replace(prefill_tokens_per_s_per_gpu=20_000)
+    # 0.5 s decode + 0.5 s prefill a query, utilization 1: one query a second per accelerator.
+    assert_allclose(tables.budget_serving(7e8, known)["queries_per_day"], 1e6 * 86_400, rtol=1e-12)
+    many = tables.budget_serving(np.array([7e8, 1.4e9]), known)
+    assert_allclose(many["queries_per_day"], [1e6 * 86_400, 2e6 * 86_400], rtol=1e-12)

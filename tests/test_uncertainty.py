@@ -482,3 +482,31 @@ def test_uncertainty_summary_equals_monte_carlo():
                                   progress=lambda done, total: calls.append((done, total)))
     assert again["percentiles"]["facility_power_w"] == ref.percentiles["facility_power_w"]
     assert calls[0] == (0, 5000) and calls[-1] == (5000, 5000)
+
+
+def test_default_ranges_of_the_serving_assumptions():
+    d = u.default_ranges(_nameplate(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0, load_factor=0.9),
+                         "h100-sxm")
+    assert_allclose([d["tokens_per_s_per_gpu"]["low"], d["tokens_per_s_per_gpu"]["high"]], [1500.0, 4500.0],
+                    rtol=1e-12)
+    assert_allclose([d["tokens_per_query"]["low"], d["tokens_per_query"]["high"]], [250.0, 750.0], rtol=1e-12)
+    # ±25 % would pass 1: both sides narrow together, so the range stays centred on 0.9.
+    assert_allclose([d["load_factor"]["low"], d["load_factor"]["high"]], [0.8, 1.0], rtol=1e-12)
+    assert "ML.ENERGY" in d["tokens_per_s_per_gpu"]["source"]
+
+
+def test_serving_outputs_under_ranges_follow_the_formula():
+    # energy per query ∝ tokens_per_query ÷ tokens_per_s_per_gpu: with the throughput uniform on [2k, 4k]
+    # and 500 tokens, every sample lies between the values at 4k and at 2k tokens/s.
+    s = _nameplate(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
+    specs = {"tokens_per_s_per_gpu": dist.Uniform(2000.0, 4000.0)}
+    base = {k: v for k, v in s.to_dict().items() if v is not None and k != "tokens_per_s_per_gpu"}
+    specs.update({k: dist.Fixed(v) for k, v in base.items()})
+    result = u.monte_carlo(specs, n=20_000, seed=1, outputs=["energy_per_query_wh", "queries_per_day"])
+    at_2k = u.evaluate(s.replace(tokens_per_s_per_gpu=2000.0), ["energy_per_query_wh", "queries_per_day"])
+    at_4k = u.evaluate(s.replace(tokens_per_s_per_gpu=4000.0), ["energy_per_query_wh", "queries_per_day"])
+    p = result.percentiles
+    assert at_4k["energy_per_query_wh"] <= p["energy_per_query_wh"][5] <= p["energy_per_query_wh"][95] <= (
+        at_2k["energy_per_query_wh"])
+    # Queries a day are linear in the throughput: the median of a uniform is its midpoint, 3k tokens/s.
+    assert_allclose(p["queries_per_day"][50], u.evaluate(s, ["queries_per_day"])["queries_per_day"], rtol=0.02)

@@ -941,3 +941,52 @@ def test_parse_gpus_fractional_accepted(text):
     # The library computes fractional fleets (a share of a pod); a typed one reads the same at every door.
     assert_allclose(parse(text, "count", field="gpus"), float(text.replace("k", "")) * (1000 if "k" in text else 1),
                     rtol=1e-15)
+
+
+# --------------------------------------------------------------------------- serving units: tokens/s and joules
+
+@pytest.mark.parametrize("text, expected", [
+    ("3k tokens/s", 3000.0), ("3k", 3000.0), ("3,000 tok/s", 3000.0), ("3000", 3000.0),
+    ("1.5M tokens per second", 1.5e6), ("20 k tokens/sec", 20_000.0), ("250 token/s", 250.0),
+])
+def test_parse_token_rate(text, expected):
+    assert units.parse(text, "tokens/s", field="tokens_per_s_per_gpu") == expected
+
+
+@pytest.mark.parametrize("text, unit, expected", [
+    ("1 kJ", "J", 1000.0), ("500 mJ", "J", 0.5), ("0.3 Wh", "J", 1080.0), ("3600 J", "Wh", 1.0),
+    ("0.3 Wh", "Wh", 0.3), ("2 MJ", "kWh", 2e6 / 3.6e6), ("1 joule", "J", 1.0),
+])
+def test_parse_joules_are_energy(text, unit, expected):
+    assert_allclose(units.parse(text, unit), expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("text, unit, match", [
+    ("5 W", "tokens/s", "a power was given"),
+    ("3 tokens/h", "tokens/s", "did you mean 'tokens/s'"),
+    ("3k tokens/s", "count", "unknown unit"),
+    ("5 kJ", "tokens/s", "an energy was given"),
+    ("5 mWh", "Wh", "milli"),
+])
+def test_parse_serving_units_invalid(text, unit, match):
+    with pytest.raises(ValueError, match=match):
+        units.parse(text, unit, field="x")
+
+
+def test_format_serving_units():
+    assert units.format_value(0.561, "J") == "0.561 J"
+    assert units.format_value(1500.0, "J") == "1.50 kJ"
+    assert units.format_value(3000.0, "tokens/s") == "3,000 tokens/s"
+    assert units.format_value(1.5e6, "tokens/s") == "1.50M tokens/s"
+    assert units.format_value(0.3, "Wh") == "0.300 Wh"
+    assert units.to_unit(3000.0, "k tokens/s") == 3.0
+    assert units.format_header("Throughput", "tokens/s", scaled_to="k tokens/s") == "Throughput [k tokens/s]"
+
+
+def test_serving_fields_use_the_serving_units():
+    from estimator import fields
+
+    assert fields.unit("tokens_per_s_per_gpu") == fields.unit("prefill_tokens_per_s_per_gpu") == "tokens/s"
+    assert fields.unit("energy_per_token_j") == "J" and fields.unit("energy_per_query_wh") == "Wh"
+    assert fields.unit("tokens_per_query") == "count"  # a number of tokens: "500 tokens" reads as a count
+    assert units.parse("500 tokens", fields.unit("tokens_per_query")) == 500.0
