@@ -68,6 +68,18 @@ def _fail(field_name: str, text: str) -> ValueError:
     return ValueError(f"{field_name} {text}")
 
 
+#: Largest x with a finite exp(x) in float64.
+_LOG_MAX = math.log(np.finfo(float).max)
+
+
+def _check_width(mu: float, sigma: float) -> None:
+    """Refuse a log-normal whose median, P95 or mean exp(mu + sigma²/2) would overflow to infinity."""
+    if max(mu + Z95 * sigma, mu + 0.5 * sigma * sigma) > _LOG_MAX:
+        raise _fail("LogNormal", f"is too wide: with mu={mu:.4g} and sigma={sigma:.4g} its P95 or its mean "
+                    f"exp(mu + sigma²/2) exceeds the largest number (sigma must keep mu + sigma²/2 <= "
+                    f"{_LOG_MAX:.1f})")
+
+
 def _real(label: str, value: object) -> float:
     """One finite real number, as a float (errors worded by ``validate``)."""
     checked = validate.number(label, value)
@@ -290,6 +302,7 @@ class LogNormal(_Spec):
         object.__setattr__(self, "p95", _real("LogNormal p95", self.p95))
         if not self.p95 >= self.median:
             raise _fail("LogNormal", f"p95 must be >= median (got median={self.median!r}, p95={self.p95!r})")
+        _check_width(self.mu, self.sigma)
 
     @classmethod
     def from_interval(cls, low: float, high: float) -> LogNormal:
@@ -324,6 +337,7 @@ class LogNormal(_Spec):
         """
         mu = _real("LogNormal mu", mu)
         sigma = float(validate.number("LogNormal sigma", sigma, "nonnegative"))
+        _check_width(mu, sigma)
         return cls(median=math.exp(mu), p95=math.exp(mu + Z95 * sigma))
 
     @property
