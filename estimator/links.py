@@ -227,14 +227,15 @@ def _number_text(value: float) -> str:
 
 
 def _short_text(value: float) -> str:
-    """The shortest text that reads back to exactly this float: ``9.894e14`` rather than ``989400000000000``."""
+    """Text that reads back to exactly this float, in exponent form where that is much shorter:
+    ``9.894e14`` rather than ``989400000000000``, but ``1000``."""
     number = float(value)
     plain = _number_text(number)
     for digits in range(17):
         mantissa, exponent = f"{number:.{digits}e}".split("e")
         if float(f"{mantissa}e{exponent}") == number:
             short = f"{mantissa}e{int(exponent)}"
-            return short if len(short) < len(plain) else plain
+            return short if len(plain) > 6 and len(short) < len(plain) else plain  # "1000", not "1e3"
     return plain
 
 
