@@ -97,9 +97,9 @@ class Origin:
 
     def describe(self) -> str:
         """A short text for a table: ``"user"``, ``"accelerator h100-sxm"``, ``"nameplate (default)"``,
-        ``"pinned (catalogue 2025.06)"``."""
+        ``"pinned: catalogue 2025.06"``."""
         if self.origin == "pinned":
-            return f"pinned ({self.note})" if self.note else "pinned"
+            return f"pinned: {self.note}" if self.note else "pinned"
         if self.origin == "default":
             return f"{self.preset} (default)" if self.preset else "default"
         return self.origin if self.preset is None else f"{self.origin} {self.preset}"

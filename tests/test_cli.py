@@ -558,6 +558,7 @@ def test_main_bad_file_exit_2(capsys, tmp_path):
     assert code == 2
     assert err == (f"estimator: error: {path}: unknown key 'pu' in scenario (did you mean 'pue'?; valid keys: "
                    f"{', '.join(('name', 'description', 'accelerator', 'methodology', 'site', 'precision', 'date'))}, "
+                   "catalog, catalog_values, "
                    f"{', '.join(Scenario.field_names())})\n")
 
 
@@ -594,3 +595,44 @@ def test_module_unknown_subcommand_exit_2():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "estimator: error:" in result.stderr
+
+
+# --------------------------------------------------------------------------- catalogue version
+
+def test_outputs_name_the_catalogue_version(capsys):
+    code, out, _ = run(capsys, "power", "--accelerator", "h100-sxm", "--gpus", "1000", "--format", "json")
+    assert code == 0 and json.loads(out)["catalog"] == catalog.VERSION
+    code, out, _ = run(capsys, "power", "--accelerator", "h100-sxm", "--gpus", "1000")
+    assert out.splitlines()[-1] == f"presets: catalogue {catalog.VERSION}"
+    code, out, _ = run(capsys, "power", "--accelerator", "h100-sxm", "--gpus", "1000", "--format", "csv")
+    header, row = out.splitlines()
+    assert header.split(",")[-1] == "catalog" and row.split(",")[-1] == catalog.VERSION
+
+
+def test_run_file_of_another_catalogue_uses_its_values_and_warns(capsys, tmp_path):
+    path = tmp_path / "old.toml"
+    io.save(Scenario.from_accelerator("h100-sxm", gpus=1000, pue=1.3), path)
+    _, now, _ = run(capsys, "run", str(path), "--format", "json")
+    # As an older catalogue would have written it: another version, another H100 power.
+    text = path.read_text().replace(f'catalog = "{catalog.VERSION}"', 'catalog = "2025.06"')
+    path.write_text(text.replace("gpu_watts = 700.0", "gpu_watts = 650.0"))
+    code, out, err = run(capsys, "run", str(path), "--format", "json")
+    assert code == 0 and "Traceback" not in err
+    assert err.startswith(f"estimator: warning: {path}: this file was made with catalogue 2025.06")
+    assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in err
+    (record,) = json.loads(out)
+    assert record["assumptions"]["gpu_watts"] == 650.0
+    assert record["provenance"]["gpu_watts"] == "pinned: catalogue 2025.06"
+    # Every other number as the file made it (here, the same as today's presets give).
+    (before,) = json.loads(now)
+    assert_allclose(record["results"]["accelerator_power_w"], 650_000.0, rtol=1e-12)  # 1000 × 650 W
+    assert record["assumptions"]["server_overhead"] == before["assumptions"]["server_overhead"]
+
+
+def test_run_file_with_a_bad_catalogue_version_names_the_rule(capsys, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "Dec 2026"\n')
+    code, _, err = run(capsys, "run", str(path))
+    assert code == 2
+    assert err == (f"estimator: error: {path}: catalog must be a catalogue version YYYY.MM or YYYY.MM.N, "
+                   f"e.g. {catalog.VERSION!r} (got 'Dec 2026')\n")

@@ -199,7 +199,7 @@ def test_link_of_another_catalogue_opens_with_its_values_and_names_the_changes()
     assert r.values["gpu_watts"] == 650.0 and r.values["network_overhead"] == 1.05
     assert r.values["pue"] == 1.3  # the user's value, as typed
     assert r.provenance["gpu_watts"].origin == "pinned"
-    assert r.provenance["gpu_watts"].describe() == "pinned (catalogue 2025.06)"
+    assert r.provenance["gpu_watts"].describe() == "pinned: catalogue 2025.06"
     assert r.provenance["gpu_watts"].preset_value == 700.0  # what a reset goes back to
     assert "made with catalogue 2025.06" in state.notice and f"now catalogue {catalog.VERSION}" in state.notice
     assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in state.notice
