@@ -124,6 +124,7 @@ __all__ = [
     "METADATA_KEYS",
     "PRESET_KEYS",
     "SUFFIXES",
+    "catalogue_check",
     "dumps",
     "dumps_uncertain",
     "load",
@@ -344,6 +345,30 @@ def _recorded(mapping: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
             raise TypeError(f"{where} must be one number, the preset's value (got {value!r:.80})")
         recorded[key] = float(validate.field(key, _scalar(where, FIELD_UNITS[key], value)))
     return version, recorded
+
+
+def catalogue_check(mapping: Mapping[str, Any]) -> resolve.CatalogueCheck:
+    """What a file's ``catalog`` and ``catalog_values`` mean under the current catalogue.
+
+    For a door that shows the notice itself rather than as a warning (the
+    dashboard's upload). The mapping must already have been read by
+    :func:`scenario_from_dict`, which names anything wrong in it.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        A scenario file's key/value pairs.
+
+    Returns
+    -------
+    estimator.resolve.CatalogueCheck
+        Its :meth:`~estimator.resolve.CatalogueCheck.message` is None for a
+        file of the current catalogue (or one that names none).
+    """
+    version, recorded = _recorded(mapping)
+    presets = {key: mapping[key] for key in PRESET_KEYS if key in mapping}
+    given = {key: mapping[key] for key in Scenario.field_names() if key in mapping}
+    return resolve.check_catalogue(version, recorded, presets, given, "file")
 
 
 def _warn(check: resolve.CatalogueCheck, source: str | None) -> None:
