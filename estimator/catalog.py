@@ -1120,6 +1120,15 @@ def document() -> str:
         "`confirmed = no` marks a value read only in a secondary source, implied rather than stated, "
         "or estimated; its note says why.",
         "",
+        "Files, links and outputs name the catalogue version they were made with (`catalog = \"" + VERSION
+        + "\"` in a scenario file, `catalog=" + VERSION + "` in a dashboard link, a `catalog` key or column "
+        "and a `presets: catalogue " + VERSION + "` line in the command line's output). A file or link also "
+        "records the values its presets gave (`catalog_values` in a file, `catalog.<field>=` in a link). "
+        "Read with the same catalogue, those records are ignored; read with another one, they are applied "
+        "as they were (origin `pinned`), so the file or link opens with the numbers it was made with, and a "
+        "notice lists each recorded value that differs from this catalogue (or says none differs). A "
+        "hand-written file that names no version uses this catalogue's values.",
+        "",
     ]
     sections = [
         ("Accelerators", accelerators(), lambda e: [f"{e.name} ({e.vendor}, {e.year}).", e.note]),
