@@ -533,6 +533,20 @@ def test_upload_valid_file_and_name_clash():
     assert at.text_input(key="hours").value == "54 days"
 
 
+def test_upload_file_of_another_catalogue_keeps_its_values_and_says_so():
+    text = ('accelerator = "h100-sxm"\nmethodology = "nameplate"\ncatalog = "2025.06"\ngpus = 1000\n'
+            "catalog_values = { gpu_watts = 650.0 }\n")  # as an older catalogue would have written it
+    at = _run("compare")
+    at.file_uploader(key="upload_file").set_value(("old.toml", text.encode(), "application/toml")).run()
+    _ok(at)
+    (message,) = _texts(at.success)
+    assert "made with catalogue 2025.06" in message and "gpu_watts (h100-sxm) 650 W then, 700 W now" in message
+    assert at.session_state["kept"]["old"]["typed"] == {"gpus": 1000.0, "gpu_watts": 650.0}
+    at.button(key="upload_open").click().run()
+    _ok(at)
+    assert at.number_input(key="gpu_watts").value == 650
+
+
 def test_upload_json_round_trip():
     s = _default(pue=1.3)
     at = _run("compare")
