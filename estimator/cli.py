@@ -960,6 +960,17 @@ def _train(args: argparse.Namespace) -> Report:
                                   "rounded up; energy over that time):")])
 
 
+def _replace_presets(mapping: dict[str, Any], names: dict[str, Any]) -> None:
+    """Apply presets named on the command line to a file's pairs.
+
+    A preset named here that differs from the file's replaces it, so the values the file recorded
+    for its presets (with its catalogue version) no longer apply: today's catalogue gives them."""
+    if any(mapping.get(k) != v for k, v in names.items()):
+        for key in scenario_io.CATALOG_KEYS:
+            mapping.pop(key, None)
+    mapping.update(names)
+
+
 def _run(args: argparse.Namespace) -> Report:
     given = _given_fields(args)  # checked here, so that a wrong option is not blamed on a file
     names = {k: v for k, v in _preset_names(args).items() if v is not None}
@@ -967,12 +978,7 @@ def _run(args: argparse.Namespace) -> Report:
     for path in args.files:
         mapping = scenario_io.load_mapping(path)
         in_file = {k for k in mapping if k in fields.PRESETS}
-        if any(mapping.get(k) != v for k, v in names.items()):
-            # A preset named here replaces the file's: the values the file recorded for its presets
-            # (with its catalogue version) no longer apply; today's catalogue gives them.
-            for key in scenario_io.CATALOG_KEYS:
-                mapping.pop(key, None)
-        mapping.update(names)
+        _replace_presets(mapping, names)
         mapping.update({k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in given.items()})
         try:
             s = scenario_io.scenario_from_dict(mapping, source=str(path))
@@ -1057,14 +1063,16 @@ def _uncertain_inputs(args: argparse.Namespace) -> tuple[dict[str, Any], dict[st
         labels = {"file": str(path), **{k: mapping[k] for k in scenario_io.METADATA_KEYS
                                         if isinstance(mapping.get(k), str)}}
         origins = dict.fromkeys((k for k in mapping if k in Scenario.field_names()), "file")
+    names: dict[str, Any] = {}
     for key in ("accelerator", "methodology", "site"):  # checked here: a wrong name is not the file's
         name = getattr(args, key)
         if name is not None:
-            mapping[key] = getattr(catalog, key)(name).key
+            names[key] = getattr(catalog, key)(name).key
     if args.precision is not None:
-        mapping["precision"] = args.precision
+        names["precision"] = args.precision
     if args.date is not None:
-        mapping["date"] = resolve.check_date(args.date)
+        names["date"] = resolve.check_date(args.date)
+    _replace_presets(mapping, names)
     for name in Scenario.field_names():
         text = getattr(args, name)
         if text is not None:

@@ -636,3 +636,17 @@ def test_run_file_with_a_bad_catalogue_version_names_the_rule(capsys, tmp_path):
     assert code == 2
     assert err == (f"estimator: error: {path}: catalog must be a catalogue version YYYY.MM or YYYY.MM.N, "
                    f"e.g. {catalog.VERSION!r} (got 'Dec 2026')\n")
+
+
+def test_run_file_of_another_catalogue_with_another_preset_uses_todays(capsys, tmp_path):
+    # The accelerator named on the command line replaces the file's: its recorded H100 values do not apply.
+    path = tmp_path / "old.toml"
+    path.write_text('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "2025.06"\n'
+                    "catalog_values = { gpu_watts = 650.0 }\n")
+    code, out, err = run(capsys, "run", str(path), "--accelerator", "b200", "--format", "json")
+    assert code == 0 and err == ""
+    (record,) = json.loads(out)
+    assert record["assumptions"]["gpu_watts"] == catalog.accelerator("b200").gpu_watts.value
+    code, out, err = run(capsys, "uncertainty", str(path), "--samples", "100", "--format", "json")
+    assert code == 0 and "650 W then, 700 W now" in err
+    assert json.loads(out)["catalog"] == catalog.VERSION
