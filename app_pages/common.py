@@ -616,7 +616,10 @@ def _restore_link(params: Mapping[str, str]) -> None:
     state = st.session_state
     for k in PRESET_WIDGETS:
         state[k] = presets[k]
-    state["_typed"] = dict(link.values)
+    # A link of another catalogue opens with the preset values it recorded: they are kept as typed
+    # values (each with a reset to today's preset), and the page says which differ.
+    pinned = {} if link.catalogue is None else link.catalogue.pinned
+    state["_typed"] = {**pinned, **link.values}
     unc = {}
     for param, text in link.extra.items():
         if param in PAGE_PARAMS:
@@ -627,6 +630,7 @@ def _restore_link(params: Mapping[str, str]) -> None:
     state["_unc_link"] = unc
     state["_link_problems"] = problems
     state["_link_unknown"] = list(link.unknown)
+    state["_link_catalogue"] = link.notice
 
 
 def _initialize() -> None:
@@ -810,13 +814,17 @@ def notices() -> None:
     that cannot be read, with what the results use instead."""
     problems = st.session_state.get("_link_problems")
     unknown = st.session_state.get("_link_unknown")
-    if problems or unknown:
+    catalogue = st.session_state.get("_link_catalogue")
+    if problems or unknown or catalogue:
         # Shown until dismissed, so that navigating to another page does not hide it.
         st.button("Dismiss the notice about the address", key="dismiss_link_notice", on_click=_dismiss_link_notice,
                   type="tertiary", icon=":material/close:")
     if problems:
         st.warning(plain("Some values in the address could not be used and were dropped (the rest of the "
                          "link is applied): " + "; ".join(problems)), icon=":material/warning:")
+    if catalogue:
+        st.warning(plain(catalogue[:1].upper() + catalogue[1:] + " Those values are kept as yours in the sidebar "
+                         "(↺ goes back to today's preset)."), icon=":material/history:")
     if unknown:
         named = ", ".join(f"'{name[:40]}'" + (f" (did you mean '{close}'?)" if close else "")
                           for name, close in unknown)
@@ -837,6 +845,7 @@ def notices() -> None:
 def _dismiss_link_notice() -> None:
     st.session_state.pop("_link_problems", None)
     st.session_state.pop("_link_unknown", None)
+    st.session_state.pop("_link_catalogue", None)
 
 
 def restore_warning() -> None:
@@ -1001,6 +1010,7 @@ def scenario_json(items: Mapping[str, tuple[Scenario, Mapping[str, str | None]]]
         })
     doc = {
         "note": "Every assumption is a user input or a nominal public figure, not a measurement.",
+        "catalog": catalog.VERSION,
         "units": {f.name: f.unit_text for f in (*fields.INPUTS, *fields.OUTPUTS)},
         "scenarios": out,
     }

@@ -107,8 +107,11 @@ with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon="
                 else:  # no accelerator preset: every value is the file's, and what it leaves out stays out
                     typed = scenario.to_dict()
                 kept[name] = {"fields": scenario.to_dict(), "presets": presets, "typed": typed}
+                # A file of another catalogue keeps the preset values it was made with (as its own): say so.
+                notice = io.catalogue_check(raw).message()
                 seen[upload.file_id] = ("ok", f"Kept '{name}' from the file"
-                                        + (f" ('{title}' was taken)" if name != title else "") + ".", name)
+                                        + (f" ('{title}' was taken)" if name != title else "") + "."
+                                        + (f" Note: {notice}" if notice else ""), name)
             except (ValueError, TypeError) as exc:
                 seen[upload.file_id] = ("error", f"{upload.name}: {common.error_text(exc)}", None)
         status, text, name = seen[upload.file_id]

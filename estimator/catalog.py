@@ -54,8 +54,12 @@ from typing import Any
 
 from estimator import fields
 
-#: Edition of the catalogue (year.month of its latest review of sources).
+#: Edition of the catalogue (year.month of its latest review of sources). Files and links record
+#: it with the preset values they were made with (see :func:`estimator.resolve.check_catalogue`).
 VERSION = "2026.12"
+
+# A catalogue version: year.month, optionally a third number for a revision within the month.
+_VERSION_RULE = re.compile(r"\d{4}\.(0[1-9]|1[0-2])(\.\d{1,3})?")
 
 __all__ = [
     "VERSION",
@@ -66,6 +70,7 @@ __all__ = [
     "Sourced",
     "accelerator",
     "accelerators",
+    "check_version",
     "document",
     "methodologies",
     "methodology",
@@ -74,6 +79,45 @@ __all__ = [
     "site",
     "sites",
 ]
+
+
+def check_version(version: object, where: str = "catalog") -> str:
+    """A catalogue version as a file or link names it, checked against the rule.
+
+    Parameters
+    ----------
+    version : str
+        ``YYYY.MM`` (the month 01 to 12), optionally ``.N``: ``"2026.12"``, ``"2027.03.1"``.
+    where : str, default "catalog"
+        The key or parameter that holds it, named in the message.
+
+    Returns
+    -------
+    str
+        The version, stripped of surrounding spaces.
+
+    Raises
+    ------
+    TypeError
+        If it is not text.
+    ValueError
+        If it does not follow the rule; the message names the key, the value and the rule.
+
+    Examples
+    --------
+    >>> check_version(" 2026.12 ")
+    '2026.12'
+    >>> check_version("26.12")
+    Traceback (most recent call last):
+    ...
+    ValueError: catalog must be a catalogue version YYYY.MM or YYYY.MM.N, e.g. '2026.12' (got '26.12')
+    """
+    rule = f"a catalogue version YYYY.MM or YYYY.MM.N, e.g. {VERSION!r}"
+    if not isinstance(version, str):
+        raise TypeError(f"{where} must be text, {rule} (got {version!r:.60})")
+    if not _VERSION_RULE.fullmatch(version.strip()):
+        raise ValueError(f"{where} must be {rule} (got {version!r:.60})")
+    return version.strip()
 
 _SOURCED_KEYS = frozenset({"value", "unit", "source", "note", "confirmed"})
 _SOURCED_REQUIRED = ("value", "unit", "source")
@@ -1075,6 +1119,15 @@ def document() -> str:
         "Every preset is a nominal public figure used as an assumption, never a measurement. "
         "`confirmed = no` marks a value read only in a secondary source, implied rather than stated, "
         "or estimated; its note says why.",
+        "",
+        "Files, links and outputs name the catalogue version they were made with (`catalog = \"" + VERSION
+        + "\"` in a scenario file, `catalog=" + VERSION + "` in a dashboard link, a `catalog` key or column "
+        "and a `presets: catalogue " + VERSION + "` line in the command line's output). A file or link also "
+        "records the values its presets gave (`catalog_values` in a file, `catalog.<field>=` in a link). "
+        "Read with the same catalogue, those records are ignored; read with another one, they are applied "
+        "as they were (origin `pinned`), so the file or link opens with the numbers it was made with, and a "
+        "notice lists each recorded value that differs from this catalogue (or says none differs). A "
+        "hand-written file that names no version uses this catalogue's values.",
         "",
     ]
     sections = [

@@ -85,6 +85,7 @@ import os
 import re
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from io import StringIO
@@ -240,6 +241,7 @@ class Report:
     text: Callable[[Report], str] | None = None  # a command's own text layout
     rows: list[dict[str, Any]] | None = None  # flat rows, when the command has no records
     document: Any = None  # a command's own JSON document
+    catalogue: bool = True  # name the catalogue version the presets came from (not in a shell script)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -744,7 +746,7 @@ def reference() -> str:
 
 def _completion(args: argparse.Namespace) -> Report:
     script = completion_script(args.shell)
-    return Report([], text=lambda _: script)
+    return Report([], text=lambda _: script, catalogue=False)
 
 
 def _parse(texts: Sequence[str], unit: str, label: str) -> float | np.ndarray:
@@ -818,9 +820,9 @@ def _origin(s: Scenario, name: str, user: str | Callable[[str], str] = "given") 
     origin = s.provenance.get(name)
     if origin is None:
         return "default"
-    if origin.is_user:
+    if origin.origin == "user":
         return user if isinstance(user, str) else user(name)
-    return origin.describe()
+    return origin.describe()  # a pinned value says the catalogue it was recorded with
 
 
 def _preset_items(s: Scenario, given: set[str], file: set[str] = frozenset()) -> list[Item]:
@@ -1177,6 +1179,17 @@ def _serve_text(report: Report, split: dict[str, dict[str, Any]]) -> str:
     return _join(lines)
 
 
+def _replace_presets(mapping: dict[str, Any], names: dict[str, Any]) -> None:
+    """Apply presets named on the command line to a file's pairs.
+
+    A preset named here that differs from the file's replaces it, so the values the file recorded
+    for its presets (with its catalogue version) no longer apply: today's catalogue gives them."""
+    if any(mapping.get(k) != v for k, v in names.items()):
+        for key in scenario_io.CATALOG_KEYS:
+            mapping.pop(key, None)
+    mapping.update(names)
+
+
 def _run(args: argparse.Namespace) -> Report:
     given = _given_fields(args)  # checked here, so that a wrong option is not blamed on a file
     names = {k: v for k, v in _preset_names(args).items() if v is not None}
@@ -1184,10 +1197,10 @@ def _run(args: argparse.Namespace) -> Report:
     for path in args.files:
         mapping = scenario_io.load_mapping(path)
         in_file = {k for k in mapping if k in fields.PRESETS}
-        mapping.update(names)
+        _replace_presets(mapping, names)
         mapping.update({k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in given.items()})
         try:
-            s = scenario_io.scenario_from_dict(mapping)
+            s = scenario_io.scenario_from_dict(mapping, source=str(path))
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"{path}: {exc}") from None
         metadata = {k: mapping[k] for k in scenario_io.METADATA_KEYS if k in mapping}
@@ -1269,14 +1282,16 @@ def _uncertain_inputs(args: argparse.Namespace) -> tuple[dict[str, Any], dict[st
         labels = {"file": str(path), **{k: mapping[k] for k in scenario_io.METADATA_KEYS
                                         if isinstance(mapping.get(k), str)}}
         origins = dict.fromkeys((k for k in mapping if k in Scenario.field_names()), "file")
+    names: dict[str, Any] = {}
     for key in ("accelerator", "methodology", "site"):  # checked here: a wrong name is not the file's
         name = getattr(args, key)
         if name is not None:
-            mapping[key] = getattr(catalog, key)(name).key
+            names[key] = getattr(catalog, key)(name).key
     if args.precision is not None:
-        mapping["precision"] = args.precision
+        names["precision"] = args.precision
     if args.date is not None:
-        mapping["date"] = resolve.check_date(args.date)
+        names["date"] = resolve.check_date(args.date)
+    _replace_presets(mapping, names)
     for name in Scenario.field_names():
         text = getattr(args, name)
         if text is not None:
@@ -1342,7 +1357,8 @@ def _uncertainty(args: argparse.Namespace) -> Report:
     sobol_n = _whole("sobol-samples", args.sobol_samples, 2, MAX_SOBOL_SAMPLES)
     mapping, origins, labels = _uncertain_inputs(args)
     try:
-        s, specs = scenario_io.uncertain_from_dict(mapping)  # the one resolution, with provenance
+        # the one resolution, with provenance
+        s, specs = scenario_io.uncertain_from_dict(mapping, source=args.file)
     except (ValueError, TypeError) as exc:  # what is left to go wrong came from the file
         raise type(exc)(f"{args.file}: {exc}" if args.file else str(exc)) from None
     for name in Scenario.field_names():
@@ -1714,7 +1730,7 @@ def _plain(value: Any) -> Any:
 
 
 def _json_record(record: Record) -> dict[str, Any]:
-    document = {**record.labels,
+    document = {**record.labels, "catalog": catalog.VERSION,
                 "assumptions": {i.key: _plain(i.value) for i in record.assumptions},
                 "provenance": {i.key: i.origin for i in record.assumptions if i.origin},
                 "results": {i.key: _plain(i.value) for i in record.results}}
@@ -1750,6 +1766,8 @@ def render(report: Report, format: str) -> str:
     if format == "json":
         if report.document is not None:
             document: Any = report.document
+            if isinstance(document, dict) and report.catalogue:
+                document = {**document, "catalog": catalog.VERSION}
         elif report.rows is not None:
             document = report.rows
         elif report.single:
@@ -1759,6 +1777,8 @@ def render(report: Report, format: str) -> str:
         return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if format == "csv":
         rows = _flat_rows(report)
+        if report.rows is None and report.catalogue:  # the catalogue of each result's presets, as a column
+            rows = [{**row, "catalog": catalog.VERSION} for row in rows]
         header: dict[str, None] = {}
         for row in rows:
             header.update(dict.fromkeys(row))
@@ -1769,9 +1789,10 @@ def render(report: Report, format: str) -> str:
         return buffer.getvalue()
     token = _MARKDOWN.set(format == "markdown")
     try:
-        if report.text is not None:
-            return report.text(report)
-        return "\n".join(_record_text(r) for r in report.records)
+        text = report.text(report) if report.text is not None else "\n".join(_record_text(r) for r in report.records)
+        if report.catalogue:
+            text += ("\n" if format == "markdown" else "") + f"presets: catalogue {catalog.VERSION}\n"
+        return text
     finally:
         _MARKDOWN.reset(token)
 
@@ -1817,7 +1838,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         _check_output(args)
-        text = render(args.handler(args), args.format)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", resolve.CatalogueWarning)
+            report = args.handler(args)
+        for w in caught:  # a file of another catalogue: said on stderr, the results still on stdout
+            if issubclass(w.category, resolve.CatalogueWarning):
+                print(f"{PROG}: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        text = render(report, args.format)
         if args.output:
             scenario_io.write_text_atomic(args.output, text)
         else:

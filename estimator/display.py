@@ -188,7 +188,7 @@ def scenario_html(scenario: Scenario) -> str:
                      [f"<code>{key}</code>", "preset"]))
     for name in _ordered(list(values)):
         origin = scenario.provenance.get(name)
-        where = "default" if origin is None else "user" if origin.is_user else origin.describe()
+        where = "default" if origin is None else origin.describe()  # "user", or "pinned: catalogue …"
         tip = f' title="{e(origin.source)}"' if origin is not None and origin.source else ""
         rows.append((_label_cell(name), _numbers(_cells(getattr(scenario, name), display_unit(name), shape, n)),
                      [f"<code>{name}</code>", f"<span{tip}>{e(where)}</span>"]))
@@ -251,7 +251,7 @@ def scenario_frame(scenario: Scenario) -> pd.DataFrame:
     """
     presets = {k: v for k, v in scenario.presets.items() if v is not None}
     table = frame({**presets, **scenario.to_dict()})
-    table.attrs["provenance"] = {k: ("user" if o.is_user else o.describe()) for k, o in scenario.provenance.items()}
+    table.attrs["provenance"] = {k: o.describe() for k, o in scenario.provenance.items()}
     return table
 
 

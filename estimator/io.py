@@ -21,6 +21,15 @@ dimensions), or text with a unit as a person would write it, read by
     carbon_intensity = 0.4        # [kg CO2e/kWh]
     mfu = 0.4
 
+A file written from presets also records the catalogue it was made with:
+``catalog = "2026.12"`` (:data:`estimator.catalog.VERSION`) and, last,
+``catalog_values``, a table of the values its presets gave then. A reader
+with the same catalogue ignores that table; a reader with another one applies
+those values as they were (origin ``"pinned"``), so the file opens with the
+numbers it was made with, and warns (:class:`estimator.resolve.CatalogueWarning`)
+naming each recorded value that differs from today's presets. A hand-written
+file without ``catalog`` uses the current presets.
+
 The same scenario in JSON is one object with the same keys. Files are read
 with :mod:`tomllib` / :mod:`json` and written atomically (temporary file in the
 same directory, ``fsync``, then :func:`os.replace`), so a crash never leaves a
@@ -95,23 +104,26 @@ import secrets
 import stat
 import sys
 import tomllib
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from estimator import distributions, fields, resolve, units, validate
+from estimator import catalog, distributions, fields, resolve, units, validate
 from estimator.distributions import Spec, is_range
 from estimator.scenario import Scenario
 
 __all__ = [
+    "CATALOG_KEYS",
     "FIELD_UNITS",
     "FORMATS",
     "MAX_BYTES",
     "METADATA_KEYS",
     "PRESET_KEYS",
     "SUFFIXES",
+    "catalogue_check",
     "dumps",
     "dumps_uncertain",
     "load",
@@ -143,6 +155,10 @@ PRESET_KEYS: tuple[str, ...] = tuple(p.name for p in fields.PRESET_KEYS)
 #: Text keys kept with a file but ignored by the model.
 METADATA_KEYS: tuple[str, ...] = ("name", "description")
 
+#: The catalogue version a file was made with, and the preset values it gave then
+#: (a table of field → value); see :func:`estimator.resolve.check_catalogue`.
+CATALOG_KEYS: tuple[str, ...] = ("catalog", "catalog_values")
+
 #: File formats, and the file suffix of each.
 FORMATS: tuple[str, ...] = ("toml", "json")
 SUFFIXES: dict[str, str] = {".toml": "toml", ".json": "json"}
@@ -160,7 +176,7 @@ _RANGES_HINT = ("a range is read by io.load_uncertain or `estimator uncertainty 
 
 
 def _valid_keys() -> tuple[str, ...]:
-    return (*METADATA_KEYS, *PRESET_KEYS, *Scenario.field_names())
+    return (*METADATA_KEYS, *PRESET_KEYS, *CATALOG_KEYS, *Scenario.field_names())
 
 
 def _required_fields() -> tuple[str, ...]:
@@ -308,8 +324,63 @@ def _array_without_ranges(key: str, value: object) -> float | np.ndarray:
     return _value(key, value)
 
 
-def _from_dict(mapping: Mapping[str, Any], ranges: bool) -> tuple[Scenario, dict[str, Spec]]:
-    """Scenario (and, if ``ranges``, the ranges) from a file's key/value pairs."""
+def _recorded(mapping: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The catalogue version a file names and the preset values it recorded, checked."""
+    version = catalog.check_version(mapping["catalog"]) if "catalog" in mapping else None
+    table = mapping.get("catalog_values", {})
+    if not isinstance(table, Mapping):
+        raise TypeError("catalog_values must be a table of field = value, the preset values the file was "
+                        f"made with (got {table!r:.80})")
+    recorded = {}
+    for key, value in table.items():
+        if not isinstance(key, str) or key not in FIELD_UNITS:
+            close = fields.closest_input(str(key))
+            hint = f"did you mean {close!r}? " if close else ""
+            raise ValueError(f"unknown field {key!r} in catalog_values ({hint}valid fields: "
+                             f"{', '.join(Scenario.field_names())})")
+        where = f"catalog_values.{key}"
+        if isinstance(value, list | tuple) or is_range(value):
+            raise TypeError(f"{where} must be one number, the preset's value (got {value!r:.80})")
+        recorded[key] = float(validate.field(key, _scalar(where, FIELD_UNITS[key], value)))
+    return version, recorded
+
+
+def catalogue_check(mapping: Mapping[str, Any]) -> resolve.CatalogueCheck:
+    """What a file's ``catalog`` and ``catalog_values`` mean under the current catalogue.
+
+    For a door that shows the notice itself rather than as a warning (the
+    dashboard's upload). The mapping must already have been read by
+    :func:`scenario_from_dict`, which names anything wrong in it.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        A scenario file's key/value pairs.
+
+    Returns
+    -------
+    estimator.resolve.CatalogueCheck
+        Its :meth:`~estimator.resolve.CatalogueCheck.message` is None for a
+        file of the current catalogue (or one that names none).
+    """
+    version, recorded = _recorded(mapping)
+    presets = {key: mapping[key] for key in PRESET_KEYS if key in mapping}
+    given = {key: mapping[key] for key in Scenario.field_names() if key in mapping}
+    return resolve.check_catalogue(version, recorded, presets, given, "file")
+
+
+def _warn(check: resolve.CatalogueCheck, source: str | None) -> None:
+    message = check.message()
+    if message is not None:
+        warnings.warn(f"{source}: {message}" if source else message, resolve.CatalogueWarning, stacklevel=4)
+
+
+def _from_dict(mapping: Mapping[str, Any], ranges: bool,
+               source: str | None = None) -> tuple[Scenario, dict[str, Spec]]:
+    """Scenario (and, if ``ranges``, the ranges) from a file's key/value pairs.
+
+    A file made with another catalogue opens with the preset values it recorded, pinned, and a
+    :class:`~estimator.resolve.CatalogueWarning` (starting with ``source``) says which differ."""
     if not isinstance(mapping, Mapping):
         raise TypeError(f"a scenario must be a table of key = value pairs (got {type(mapping).__name__})")
     valid = _valid_keys()
@@ -342,13 +413,19 @@ def _from_dict(mapping: Mapping[str, Any], ranges: bool) -> tuple[Scenario, dict
     if missing:
         raise ValueError(f"scenario is missing {' and '.join(missing)} "
                          "(give them, or an accelerator preset for gpu_watts)")
+    version, recorded = _recorded(mapping)
+    try:
+        check = resolve.check_catalogue(version, recorded, presets, values, "file")
+    except (ValueError, TypeError):
+        check = resolve.CatalogueCheck(version)  # a bad preset is named by the resolution below
     # The one resolution every door uses: presets (the default methodology with an accelerator),
-    # then the file's own values.
-    resolution = resolve.resolve(values=values, **presets)
+    # then the values a file of another catalogue recorded, then the file's own values.
+    resolution = resolve.resolve(values=values, **presets, pinned=None if check.current else check)
+    _warn(check, source)
     return Scenario._resolved(resolution), specs
 
 
-def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
+def scenario_from_dict(mapping: Mapping[str, Any], *, source: str | None = None) -> Scenario:
     """Build a validated Scenario from the key/value pairs of a scenario file.
 
     Parameters
@@ -356,18 +433,30 @@ def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
     mapping : Mapping
         Scenario field names → values, plus optional preset keys
         ``accelerator``, ``methodology``, ``site`` (catalogue names) and
-        metadata keys ``name``, ``description`` (text, ignored by the model).
+        metadata keys ``name``, ``description`` (text, ignored by the model),
+        and ``catalog`` (the catalogue version the file was made with) with
+        ``catalog_values`` (a table of the preset values it gave then).
         A value is a number in the field's unit (:data:`FIELD_UNITS`: [count],
         [W], [unitless], [h], [currency/kWh], [kg CO2e/kWh], [L/kWh],
         [FLOP/s]), a list or nested list of them (an array), or text with a
         unit such as ``"700 W"``, ``"90 days"``, ``"989 TFLOP/s"``,
         ``"100k"`` or ``"75%"``.
+    source : str, optional
+        Named at the start of a warning (the file's path).
 
     Returns
     -------
     Scenario
         Presets applied first (accelerator, then methodology, then site),
-        explicit values on top.
+        explicit values on top. A file whose ``catalog`` is not the current
+        :data:`estimator.catalog.VERSION` opens with its ``catalog_values``
+        pinned (origin ``"pinned"``) in place of today's preset values.
+
+    Warns
+    -----
+    estimator.resolve.CatalogueWarning
+        When the file names another catalogue version (or records values
+        without one): which recorded values differ from today's presets.
 
     Raises
     ------
@@ -389,10 +478,11 @@ def scenario_from_dict(mapping: Mapping[str, Any]) -> Scenario:
     >>> s.gpus, s.gpu_watts, s.hours, s.utilization
     (16384.0, 700.0, 1296.0, 0.9)
     """
-    return _from_dict(mapping, ranges=False)[0]
+    return _from_dict(mapping, ranges=False, source=source)[0]
 
 
-def uncertain_from_dict(mapping: Mapping[str, Any]) -> tuple[Scenario, dict[str, Spec]]:
+def uncertain_from_dict(mapping: Mapping[str, Any], *,
+                        source: str | None = None) -> tuple[Scenario, dict[str, Spec]]:
     """A Scenario and its ranges from the key/value pairs of a scenario file.
 
     Parameters
@@ -428,7 +518,7 @@ def uncertain_from_dict(mapping: Mapping[str, Any]) -> tuple[Scenario, dict[str,
     >>> s.pue, specs
     (1.2, {'pue': Triangular(low=1.1, likely=1.2, high=1.4)})
     """
-    return _from_dict(mapping, ranges=True)
+    return _from_dict(mapping, ranges=True, source=source)
 
 
 def _spec_items(specs: Mapping[str, object]) -> dict[str, Spec]:
@@ -489,9 +579,14 @@ def scenario_to_dict(s: Scenario, *, name: str | None = None,
     Returns
     -------
     dict
-        Metadata given, then every field that is not None, in declaration
-        order: floats in the field's unit (:data:`FIELD_UNITS`), nested lists
-        for arrays. ``scenario_from_dict(scenario_to_dict(s)) == s``.
+        Metadata given, then the presets and, for a scenario built from
+        presets, ``catalog`` (the current :data:`estimator.catalog.VERSION`),
+        then every field that is not None, in declaration order: floats in
+        the field's unit (:data:`FIELD_UNITS`), nested lists for arrays; last,
+        ``catalog_values``: the values the presets gave (see
+        :func:`estimator.resolve.recorded_values`), which a reader with
+        another catalogue applies as they were.
+        ``scenario_from_dict(scenario_to_dict(s)) == s``.
     """
     if not isinstance(s, Scenario):
         raise TypeError(f"expected a Scenario (got {type(s).__name__})")
@@ -502,8 +597,13 @@ def scenario_to_dict(s: Scenario, *, name: str | None = None,
     # A scenario built from presets is written as its presets and the user's own values, so that
     # loading it resolves to the same numbers with the same provenance; an explicit one, in full.
     out.update((k, v) for k, v in s.presets.items() if v is not None)
+    recorded = resolve.recorded_values(s.provenance, s.to_dict()) if s.presets else {}
+    if s.presets:
+        out["catalog"] = catalog.VERSION
     user = s.user_values() if s.presets else None
     out.update((k, v) for k, v in s.to_dict().items() if v is not None and (user is None or k in user))
+    if recorded:
+        out["catalog_values"] = recorded
     return out
 
 
@@ -585,6 +685,9 @@ def _dumps(mapping: Mapping[str, Any], format: str, header: Sequence[str] = ()) 
         return "{\n" + ",\n".join(pairs) + "\n}\n"
     lines = ["# estimator scenario: every value is an assumption", *header]
     for key, value in mapping.items():
+        if key == "catalog_values":
+            lines.append(f"# what the presets gave with catalogue {mapping.get('catalog', '?')}, in the fields' "
+                         "units; applied only by a reader with another catalogue")
         line = f"{key} = {_toml_value(value)}"
         if key in FIELD_UNITS:
             unit = FIELD_UNITS[key]
@@ -872,7 +975,7 @@ def load_with_metadata(path: str | os.PathLike[str], *,
     """
     mapping = load_mapping(path, max_bytes=max_bytes)
     try:
-        scenario = scenario_from_dict(mapping)
+        scenario = scenario_from_dict(mapping, source=str(path))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{path}: {exc}") from None
     return scenario, {k: mapping[k] for k in METADATA_KEYS if k in mapping}
@@ -931,7 +1034,7 @@ def load_uncertain(path: str | os.PathLike[str], *,
     """
     mapping = load_mapping(path, max_bytes=max_bytes)
     try:
-        return uncertain_from_dict(mapping)
+        return uncertain_from_dict(mapping, source=str(path))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{path}: {exc}") from None
 
@@ -1083,7 +1186,7 @@ def save_uncertain(s: Scenario, specs: Mapping[str, object], path: str | os.Path
 CAMPUS_BLOCK_KEYS: tuple[str, ...] = ("name", "online", "retire")
 
 
-def campus_from_dict(mapping: Mapping[str, Any]) -> Any:
+def campus_from_dict(mapping: Mapping[str, Any], *, source: str | None = None) -> Any:
     """Build a :class:`~estimator.campus.Campus` from a campus file's key/value pairs.
 
     Parameters
@@ -1094,10 +1197,20 @@ def campus_from_dict(mapping: Mapping[str, Any]) -> Any:
         ``online`` and ``retire`` (ISO dates, as text or TOML dates). Any
         other top-level key except ``name`` and ``description`` is a
         scenario key shared by every block; a block's own value overrides it.
+        So ``catalog`` (the catalogue version) is usually written once at
+        the top and ``catalog_values`` in each block (see
+        :func:`scenario_from_dict`).
+    source : str, optional
+        Named at the start of a warning (the file's path), before the block.
 
     Returns
     -------
     Campus
+
+    Warns
+    -----
+    estimator.resolve.CatalogueWarning
+        For each block made with another catalogue version, naming the block.
 
     Raises
     ------
@@ -1135,7 +1248,7 @@ def campus_from_dict(mapping: Mapping[str, Any]) -> Any:
             own = {k: v for k, v in block.items() if k not in CAMPUS_BLOCK_KEYS}
             if "name" in block:
                 _text("name", block["name"])
-            scenarios.append(scenario_from_dict({**shared, **own}))
+            scenarios.append(_from_dict({**shared, **own}, False, f"{source}: {where}" if source else where)[0])
             online.append(_date("online", block.get("online")))
             retire.append(_date("retire", block.get("retire")))
         except (ValueError, TypeError) as exc:
@@ -1200,6 +1313,6 @@ def load_campus(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> 
     """
     mapping = load_mapping(path, max_bytes=max_bytes)
     try:
-        return campus_from_dict(mapping)
+        return campus_from_dict(mapping, source=str(path))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{path}: {exc}") from None

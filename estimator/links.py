@@ -11,18 +11,32 @@ known parameter drops only that value, with a message naming the field, the
 value and the rule. What a link means is then resolved as at every door
 (:func:`estimator.resolve.resolve`).
 
+A link that names a preset also records the catalogue it was made with:
+``catalog=2026.12`` (:data:`estimator.catalog.VERSION`) and, for each value
+the presets gave and the user did not type, ``catalog.<field>=<value>`` (in
+the field's unit, the shortest text that reads back exactly). A reader with
+the same catalogue ignores those; a reader with another one pins them
+(:func:`estimator.resolve.check_catalogue`), so the link opens with the
+values it was made with, and :attr:`LinkState.notice` says which of them
+differ from today's presets.
+
 Nothing here imports streamlit.
 
 Examples
 --------
 >>> from estimator import links, resolve
 >>> params = links.write({"accelerator": "h100-sxm"}, {"gpus": 1000, "pue": 1.3})
->>> params
-{'accelerator': 'h100-sxm', 'gpus': '1000', 'pue': '1.3'}
+>>> params  # doctest: +NORMALIZE_WHITESPACE
+{'accelerator': 'h100-sxm', 'catalog': '2026.12', 'gpus': '1000', 'pue': '1.3', 'catalog.gpu_watts': '700',
+ 'catalog.peak_flop_per_s': '9.894e14', 'catalog.server_overhead': '1.8214285714285714',
+ 'catalog.network_overhead': '1.1', 'catalog.utilization': '1'}
 >>> state = links.read(params)
->>> r = resolve.resolve(values=state.values, **state.presets)
+>>> r = resolve.resolve(values=state.values, **state.presets, pinned=state.catalogue)
 >>> r.values["pue"], r.provenance["network_overhead"].describe()
 (1.3, 'nameplate (default)')
+>>> old = links.read({**params, "catalog": "2025.06", "catalog.gpu_watts": "650"})
+>>> old.catalogue.pinned["gpu_watts"], old.notice.split("; ")[-1]
+(650.0, 'presets have changed since it was made: gpu_watts (h100-sxm) 650 W then, 700 W now.')
 """
 
 from __future__ import annotations
@@ -37,6 +51,10 @@ from estimator import resolve as _resolve
 
 #: Preset keys a link may carry (accelerator, methodology, site, precision, date).
 LINK_PRESETS: tuple[str, ...] = tuple(p.name for p in _fields.PRESET_KEYS)
+
+#: The parameter of the catalogue version, and the prefix of the preset values recorded with it.
+CATALOG_PARAM = "catalog"
+RECORDED_PREFIX = "catalog."
 
 
 @dataclass
@@ -56,6 +74,17 @@ class LinkState:
         Parameters ignored, each with the closest valid key (None if none is close).
     problems : list of str
         One message per dropped value, naming the field, the value and the rule.
+    catalog : str or None
+        The catalogue version the link names (``catalog=``).
+    recorded : dict
+        Field → the preset value the link recorded (``catalog.<field>=``).
+    catalogue : CatalogueCheck or None
+        What :func:`estimator.resolve.check_catalogue` found: pass it to
+        :func:`estimator.resolve.resolve` as ``pinned``; its ``pinned``
+        values are applied when the link was made with another catalogue.
+    notice : str or None
+        For a link of another catalogue: which recorded values are used and
+        which differ from today's presets; None otherwise.
     """
 
     presets: dict[str, str] = dataclass_field(default_factory=dict)
@@ -63,6 +92,10 @@ class LinkState:
     extra: dict[str, str] = dataclass_field(default_factory=dict)
     unknown: list[tuple[str, str | None]] = dataclass_field(default_factory=list)
     problems: list[str] = dataclass_field(default_factory=list)
+    catalog: str | None = None
+    recorded: dict[str, float] = dataclass_field(default_factory=dict)
+    catalogue: _resolve.CatalogueCheck | None = None
+    notice: str | None = None
 
 
 def _closest(name: str, valid: list[str]) -> str | None:
@@ -139,9 +172,20 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
                 if check is not None:
                     check(name, value)
                 state.values[name] = value
+            elif name == CATALOG_PARAM:
+                state.catalog = catalog.check_version(text, CATALOG_PARAM)
+            elif name.startswith(RECORDED_PREFIX) and name[len(RECORDED_PREFIX):] in inputs:
+                field = name[len(RECORDED_PREFIX):]
+                value = float(validate.field(field, _number(text, inputs[field].unit, name)))
+                if check is not None:
+                    check(field, value)
+                state.recorded[field] = value
             elif name in extra:
                 extra[name](text)
                 state.extra[name] = text
+            elif name.startswith(RECORDED_PREFIX):
+                close = _closest(name[len(RECORDED_PREFIX):], list(inputs))
+                state.unknown.append((name, None if close is None else RECORDED_PREFIX + close))
             else:
                 state.unknown.append((name, _closest(name, valid)))
         except (ValueError, TypeError) as exc:
@@ -153,6 +197,12 @@ def read(params: Mapping[str, str], extra: Mapping[str, Callable[[str], object]]
             del state.presets["precision"]
             state.problems.append(f"precision='fp8' was dropped: accelerator {part.key!r} has no published "
                                   "FP8 peak in the catalogue (BF16 is used)")
+    try:
+        state.catalogue = _resolve.check_catalogue(state.catalog, state.recorded, state.presets, state.values,
+                                                   "link")
+    except (ValueError, TypeError):  # presets that cannot be resolved: the door names them
+        state.catalogue = _resolve.CatalogueCheck(state.catalog, "link")
+    state.notice = state.catalogue.message()
     return state
 
 
@@ -173,6 +223,19 @@ def _number_text(value: float) -> str:
     return repr(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
 
 
+def _short_text(value: float) -> str:
+    """Text that reads back to exactly this float, in exponent form where that is much shorter:
+    ``9.894e14`` rather than ``989400000000000``, but ``1000``."""
+    number = float(value)
+    plain = _number_text(number)
+    for digits in range(17):
+        mantissa, exponent = f"{number:.{digits}e}".split("e")
+        if float(f"{mantissa}e{exponent}") == number:
+            short = f"{mantissa}e{int(exponent)}"
+            return short if len(plain) > 6 and len(short) < len(plain) else plain  # "1000", not "1e3"
+    return plain
+
+
 def write(presets: Mapping[str, str | None], values: Mapping[str, float | None],
           extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Query parameters for presets, the user's typed values and page parameters.
@@ -190,19 +253,34 @@ def write(presets: Mapping[str, str | None], values: Mapping[str, float | None],
     Returns
     -------
     dict of str to str
-        :func:`read` of the result gives the same presets, values and extra back.
+        :func:`read` of the result gives the same presets, values and extra
+        back. With a preset named, also ``catalog`` (the catalogue version)
+        and ``catalog.<field>`` for each value the presets give that is not
+        in ``values``: what a reader with another catalogue applies.
 
     Examples
     --------
-    >>> write({"accelerator": "h100-sxm", "site": None}, {"pue": 1.3, "wue": None}, {"explorer.budget": "1 GW"})
-    {'accelerator': 'h100-sxm', 'pue': '1.3', 'wue': '', 'explorer.budget': '1 GW'}
+    >>> write({"methodology": "nameplate", "site": None}, {"pue": 1.3, "wue": None},
+    ...       {"explorer.budget": "1 GW"})  # doctest: +NORMALIZE_WHITESPACE
+    {'methodology': 'nameplate', 'catalog': '2026.12', 'pue': '1.3', 'wue': '',
+     'catalog.network_overhead': '1.1', 'catalog.utilization': '1', 'explorer.budget': '1 GW'}
     """
     out = {k: str(presets[k]) for k in LINK_PRESETS if presets.get(k)}
+    named = {k: presets[k] for k in ("accelerator", "methodology", "site", "precision", "date") if presets.get(k)}
+    recorded: dict[str, float] = {}
+    if any(k in named for k in ("accelerator", "methodology", "site")):
+        out[CATALOG_PARAM] = catalog.VERSION
+        try:
+            layers, _ = _resolve.preset_layers(**named)
+        except (ValueError, TypeError):  # presets that cannot be resolved record nothing; the reader names them
+            layers = {}
+        recorded = {k: o.value for k, o in layers.items() if k not in values}
     for f in _fields.INPUTS:
         if f.name in values:
             value = values[f.name]
             if isinstance(value, list | tuple):
                 raise ValueError(f"{f.name} is an array; only a scalar scenario fits in an address")
             out[f.name] = "" if value is None else _number_text(value)
+    out.update((RECORDED_PREFIX + k, _short_text(v)) for k, v in recorded.items())
     out.update(extra or {})
     return out

@@ -596,6 +596,20 @@ def test_upload_valid_file_and_name_clash():
     assert at.text_input(key="hours").value == "54 days"
 
 
+def test_upload_file_of_another_catalogue_keeps_its_values_and_says_so():
+    text = ('accelerator = "h100-sxm"\nmethodology = "nameplate"\ncatalog = "2025.06"\ngpus = 1000\n'
+            "catalog_values = { gpu_watts = 650.0 }\n")  # as an older catalogue would have written it
+    at = _run("compare")
+    at.file_uploader(key="upload_file").set_value(("old.toml", text.encode(), "application/toml")).run()
+    _ok(at)
+    (message,) = _texts(at.success)
+    assert "made with catalogue 2025.06" in message and "gpu_watts (h100-sxm) 650 W then, 700 W now" in message
+    assert at.session_state["kept"]["old"]["typed"] == {"gpus": 1000.0, "gpu_watts": 650.0}
+    at.button(key="upload_open").click().run()
+    _ok(at)
+    assert at.number_input(key="gpu_watts").value == 650
+
+
 def test_upload_json_round_trip():
     s = _default(pue=1.3)
     at = _run("compare")
@@ -649,6 +663,20 @@ def test_share_url_restores_scenario():
     at.switch_page("app_pages/compare.py").run()
     _ok(at)
     assert "gpus=16384" in at.code[0].value
+
+
+def test_share_url_of_another_catalogue_opens_with_its_values_and_says_so():
+    s = _default(gpus=16_384)
+    params = links.write({"accelerator": "h100-sxm", "methodology": "nameplate"}, {"gpus": 16_384.0})
+    # As an older catalogue would have written it: another version, another H100 power.
+    at = _run("fleet", {**params, "catalog": "2025.06", "catalog.gpu_watts": "650"})
+    (notice,) = [t for t in _texts(at.warning) if "catalogue 2025.06" in t]
+    assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in notice
+    assert at.number_input(key="gpu_watts").value == 650
+    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(
+        estimator.estimate(s.replace(gpu_watts=650.0)).facility_power_w)
+    # The address now says the current catalogue and holds 650 W as a value of its own.
+    assert at.query_params["catalog"] == catalog.VERSION and at.query_params["gpu_watts"] == "650"
 
 
 def test_share_url_restores_presets_and_period():
@@ -770,11 +798,16 @@ def test_link_reads_units_like_files_and_the_cli():
 
 
 def test_link_holds_presets_and_typed_values_only():
+    def own(params: dict[str, str]) -> dict[str, str]:  # less the catalogue's record (tests/test_links.py)
+        return {k: v for k, v in params.items() if k != "catalog" and not k.startswith(links.RECORDED_PREFIX)}
+
     at = _run()
-    assert _params(at) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+    assert own(_params(at)) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+    assert _params(at)["catalog"] == catalog.VERSION and _params(at)["catalog.gpu_watts"] == "700"
     at.selectbox(key="accelerator").set_value("b200").run()
     at.number_input(key="pue").set_value(1.3).run()
-    assert _params(at) == {"accelerator": "b200", "methodology": "nameplate", "pue": "1.3"}
+    assert own(_params(at)) == {"accelerator": "b200", "methodology": "nameplate", "pue": "1.3"}
+    assert _params(at)["catalog.gpu_watts"] == "1000" and "catalog.pue" not in _params(at)
 
 
 def _set_every_page_input(at: AppTest) -> dict[str, object]:

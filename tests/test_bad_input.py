@@ -276,6 +276,10 @@ FILE = [
     Case("file", "range-text-single-value-loader", f('{"gpus": 1000, "gpu_watts": "650 W..750 W"}', "json"),
          ValueError, r"^gpu_watts must be a single value, not a range \(got '650 W\.\.750 W'\); a range is read "
                      r"by io\.load_uncertain"),
+    # the catalogue version a file was made with
+    Case("file", "catalog-version-malformed", f('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "2026-12"\n'),
+         ValueError, r"^catalog must be a catalogue version YYYY\.MM or YYYY\.MM\.N, e\.g\. '\d{4}\.\d{2}' "
+                     r"\(got '2026-12'\)$"),
 ]
 
 
@@ -438,6 +442,8 @@ DASHBOARD = [
          r"gpus must be between 1 and 1e\+09 in the dashboard \(got 0\.999\)"),
     Case("dashboard", "url-gpu_watts-below-input", url(gpu_watts="0.5"), ValueError,
          r"gpu_watts must be between 1 and 1e\+06 in the dashboard \(got 0\.5\)"),
+    Case("dashboard", "url-catalog-malformed", url(catalog="Dec 2026"), ValueError,
+         r"catalog='Dec 2026' was dropped: catalog must be a catalogue version YYYY\.MM or YYYY\.MM\.N"),
     Case("dashboard", "type-period-negative", typed("fleet", "hours", "-5 days"), ValueError,
          r"hours must be > 0 \(got -120\.0\)"),
     Case("dashboard", "type-period-unknown-unit", typed("energy", "hours", "3 fortnights"), ValueError,

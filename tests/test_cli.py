@@ -558,6 +558,7 @@ def test_main_bad_file_exit_2(capsys, tmp_path):
     assert code == 2
     assert err == (f"estimator: error: {path}: unknown key 'pu' in scenario (did you mean 'pue'?; valid keys: "
                    f"{', '.join(('name', 'description', 'accelerator', 'methodology', 'site', 'precision', 'date'))}, "
+                   "catalog, catalog_values, "
                    f"{', '.join(Scenario.field_names())})\n")
 
 
@@ -755,3 +756,58 @@ def test_power_and_fit_take_the_serving_options(capsys):
     assert_allclose(record["results"]["queries_per_day"], gpus * 3000 * 86_400 / 500, rtol=1e-12)
     code, out, _ = run(capsys, "power", "--gpus", "100k", "--accelerator", "h100-sxm")
     assert "≈ " in out and "equivalences, not measurements" in out
+
+
+# --------------------------------------------------------------------------- catalogue version
+
+def test_outputs_name_the_catalogue_version(capsys):
+    code, out, _ = run(capsys, "power", "--accelerator", "h100-sxm", "--gpus", "1000", "--format", "json")
+    assert code == 0 and json.loads(out)["catalog"] == catalog.VERSION
+    code, out, _ = run(capsys, "power", "--accelerator", "h100-sxm", "--gpus", "1000")
+    assert out.splitlines()[-1] == f"presets: catalogue {catalog.VERSION}"
+    code, out, _ = run(capsys, "power", "--accelerator", "h100-sxm", "--gpus", "1000", "--format", "csv")
+    header, row = out.splitlines()
+    assert header.split(",")[-1] == "catalog" and row.split(",")[-1] == catalog.VERSION
+
+
+def test_run_file_of_another_catalogue_uses_its_values_and_warns(capsys, tmp_path):
+    path = tmp_path / "old.toml"
+    io.save(Scenario.from_accelerator("h100-sxm", gpus=1000, pue=1.3), path)
+    _, now, _ = run(capsys, "run", str(path), "--format", "json")
+    # As an older catalogue would have written it: another version, another H100 power.
+    text = path.read_text().replace(f'catalog = "{catalog.VERSION}"', 'catalog = "2025.06"')
+    path.write_text(text.replace("gpu_watts = 700.0", "gpu_watts = 650.0"))
+    code, out, err = run(capsys, "run", str(path), "--format", "json")
+    assert code == 0 and "Traceback" not in err
+    assert err.startswith(f"estimator: warning: {path}: this file was made with catalogue 2025.06")
+    assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in err
+    (record,) = json.loads(out)
+    assert record["assumptions"]["gpu_watts"] == 650.0
+    assert record["provenance"]["gpu_watts"] == "pinned: catalogue 2025.06"
+    # Every other number as the file made it (here, the same as today's presets give).
+    (before,) = json.loads(now)
+    assert_allclose(record["results"]["accelerator_power_w"], 650_000.0, rtol=1e-12)  # 1000 × 650 W
+    assert record["assumptions"]["server_overhead"] == before["assumptions"]["server_overhead"]
+
+
+def test_run_file_with_a_bad_catalogue_version_names_the_rule(capsys, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "Dec 2026"\n')
+    code, _, err = run(capsys, "run", str(path))
+    assert code == 2
+    assert err == (f"estimator: error: {path}: catalog must be a catalogue version YYYY.MM or YYYY.MM.N, "
+                   f"e.g. {catalog.VERSION!r} (got 'Dec 2026')\n")
+
+
+def test_run_file_of_another_catalogue_with_another_preset_uses_todays(capsys, tmp_path):
+    # The accelerator named on the command line replaces the file's: its recorded H100 values do not apply.
+    path = tmp_path / "old.toml"
+    path.write_text('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "2025.06"\n'
+                    "catalog_values = { gpu_watts = 650.0 }\n")
+    code, out, err = run(capsys, "run", str(path), "--accelerator", "b200", "--format", "json")
+    assert code == 0 and err == ""
+    (record,) = json.loads(out)
+    assert record["assumptions"]["gpu_watts"] == catalog.accelerator("b200").gpu_watts.value
+    code, out, err = run(capsys, "uncertainty", str(path), "--samples", "100", "--format", "json")
+    assert code == 0 and "650 W then, 700 W now" in err
+    assert json.loads(out)["catalog"] == catalog.VERSION

@@ -4,6 +4,7 @@ import json
 import os
 import stat
 import tomllib
+import warnings
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose
 from strategies import valid
 
-from estimator import Scenario, io
+from estimator import Scenario, catalog, io, resolve
 
 FULL = Scenario(gpus=100_000, gpu_watts=700, server_overhead=1.82, network_overhead=1.10, pue=1.2,
                 utilization=0.75, hours=8760, electricity_price=0.08, carbon_intensity=0.4, wue=0.3,
@@ -396,3 +397,106 @@ def test_dumps_loads_round_trip_property(scenario, fmt, name):
     if name is not None:
         parsed = tomllib.loads(text) if fmt == "toml" else json.loads(text)
         assert parsed["name"] == name
+
+
+# --------------------------------------------------------------------------- catalogue version
+
+def _older(text: str, *changes: tuple[str, str]) -> str:
+    """A written file as an older catalogue would have written it: its version and some preset values."""
+    text = text.replace(f'"catalog": "{catalog.VERSION}"', '"catalog": "2025.06"').replace(
+        f'catalog = "{catalog.VERSION}"', 'catalog = "2025.06"')
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("format", ["toml", "json"])
+def test_file_records_the_catalogue_and_reads_back_the_same(format):
+    s = Scenario.from_accelerator("h100-sxm", gpus=1000, pue=1.3, site="us-hyperscale-2025")
+    text = io.dumps(s, format)
+    mapping = tomllib.loads(text) if format == "toml" else json.loads(text)
+    assert mapping["catalog"] == catalog.VERSION
+    # The values the presets gave, in the fields' units; the user's pue is a value of its own.
+    assert mapping["catalog_values"]["gpu_watts"] == 700.0 and "pue" not in mapping["catalog_values"]
+    assert mapping["catalog_values"]["electricity_price"] == s.electricity_price
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", resolve.CatalogueWarning)  # the same catalogue: no notice
+        back = io.loads(text, format)
+    assert back == s and back.provenance["gpu_watts"].describe() == "accelerator h100-sxm"
+
+
+def test_explicit_scenario_file_names_no_catalogue():
+    text = io.dumps(Scenario(gpus=1000, gpu_watts=700, pue=1.2))
+    assert "catalog" not in text
+
+
+@pytest.mark.parametrize("format", ["toml", "json"])
+def test_file_of_another_catalogue_opens_with_its_values_and_warns(format):
+    s = Scenario.from_accelerator("h100-sxm", gpus=1000, pue=1.3)
+    watts = ("gpu_watts = 700.0", "gpu_watts = 650.0") if format == "toml" else ('"gpu_watts": 700.0',
+                                                                                 '"gpu_watts": 650.0')
+    text = _older(io.dumps(s, format), watts)
+    with pytest.warns(resolve.CatalogueWarning) as record:
+        back = io.loads(text, format)
+    (message,) = [str(w.message) for w in record]
+    assert message.startswith("this file was made with catalogue 2025.06; the presets are now catalogue")
+    assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in message
+    assert "server_overhead" not in message  # only what differs is listed
+    assert back == s.replace(gpu_watts=650.0)
+    assert back.provenance["gpu_watts"].origin == "pinned"
+    assert back.provenance["gpu_watts"].preset_value == 700.0
+    assert back.provenance["server_overhead"].origin == "pinned"  # every recorded value, as it was made
+    # Written again, it keeps those numbers as its own, under today's catalogue.
+    again = io.dumps(back, format)
+    assert catalog.VERSION in again and io.loads(again, format) == back
+
+
+def test_file_of_another_catalogue_with_unchanged_values_says_none_differs(monkeypatch, tmp_path):
+    monkeypatch.setattr(catalog, "VERSION", "2025.06")
+    path = io.save(Scenario.from_accelerator("b200", gpus=500), tmp_path / "b200.toml")
+    monkeypatch.undo()
+    with pytest.warns(resolve.CatalogueWarning, match=r"b200\.toml: .*none of its recorded preset values differs"):
+        back = io.load(path)
+    assert back == Scenario.from_accelerator("b200", gpus=500)
+
+
+def test_file_with_a_version_but_no_recorded_values_uses_todays_presets():
+    with pytest.warns(resolve.CatalogueWarning, match="records no preset values, so the current catalogue"):
+        s = io.loads('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "2025.06"\n')
+    assert s.gpu_watts == 700.0
+
+
+def test_campus_block_of_another_catalogue_is_named():
+    text = f'''catalog = "2025.06"
+[[block]]
+name = "hall A"
+accelerator = "h100-sxm"
+gpus = 1000
+catalog_values = {{ gpu_watts = 650.0 }}
+[[block]]
+name = "hall B"
+accelerator = "h100-sxm"
+gpus = 1000
+catalog = "{catalog.VERSION}"
+catalog_values = {{ gpu_watts = 650.0 }}
+'''
+    with pytest.warns(resolve.CatalogueWarning) as record:
+        c = io.loads_campus(text)
+    (message,) = [str(w.message) for w in record]
+    assert message.startswith("block 1 ('hall A'): this file was made with catalogue 2025.06")
+    assert [b.gpu_watts for b in c.scenarios] == [650.0, 700.0]  # hall B is of today's catalogue
+
+
+@pytest.mark.parametrize(("text", "error", "match"), [
+    ('catalog = "2026-12"\n', ValueError, r"^catalog must be a catalogue version YYYY\.MM or YYYY\.MM\.N"),
+    ("catalog = 2026.12\n", TypeError, r"^catalog must be text"),
+    ('catalog_values = { gpu_wats = 700 }\n', ValueError,
+     r"^unknown field 'gpu_wats' in catalog_values \(did you mean"),
+    ('catalog_values = { gpu_watts = -1 }\n', ValueError, r"^gpu_watts must be > 0"),
+    ('catalog_values = { gpu_watts = [1, 2] }\n', TypeError, r"^catalog_values\.gpu_watts must be one number"),
+    ('catalog_values = 700\n', TypeError, r"^catalog_values must be a table of field = value"),
+])
+def test_file_bad_catalogue_keys_name_the_rule(text, error, match):
+    with pytest.raises(error, match=match):
+        io.loads('accelerator = "h100-sxm"\ngpus = 10\n' + text)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from estimator import fields, links, resolve, units
+from estimator import catalog, fields, links, resolve, units
 from estimator.scenario import Scenario
 
 
@@ -154,9 +154,80 @@ def test_a_field_added_to_the_registry_travels_in_a_link():
     fields.register(fields.Field("test_knob", "W", "Test knob", "test", rule="positive", maximum=1e6))
     try:
         params = links.write({"accelerator": "h100-sxm"}, {"test_knob": 5.0})
-        assert params == {"accelerator": "h100-sxm", "test_knob": "5"}
+        own = {k: v for k, v in params.items() if not k.startswith(links.CATALOG_PARAM)}
+        assert own == {"accelerator": "h100-sxm", "test_knob": "5"}
         assert links.read({**params, "test_knob": "7 kW"}).values == {"test_knob": 7000.0}
         assert links.read({"test_knob": "-1"}).problems
     finally:
         fields.unregister("test_knob")
     assert links.read({"test_knob": "5"}).unknown == [("test_knob", None)]
+
+
+# --------------------------------------------------------------------------- catalogue version
+
+def _made_with_another_catalogue(params: dict[str, str], then: dict[str, str]) -> dict[str, str]:
+    """The link as an older catalogue would have written it: its version and some other preset values."""
+    return {**params, "catalog": "2025.06", **{links.RECORDED_PREFIX + k: v for k, v in then.items()}}
+
+
+def test_link_records_the_catalogue_version_and_the_preset_values():
+    params = links.write({"accelerator": "h100-sxm", "methodology": "nameplate"}, {"gpus": 1000.0, "pue": 1.3})
+    assert params["catalog"] == catalog.VERSION
+    # What the presets gave, in the fields' units; the user's own pue is not recorded twice.
+    assert params["catalog.gpu_watts"] == "700" and params["catalog.peak_flop_per_s"] == "9.894e14"
+    assert "catalog.pue" not in params and "catalog.gpus" not in params
+    assert float(params["catalog.server_overhead"]) == catalog.accelerator("h100-sxm").server_overhead.value
+    # No preset, nothing from the catalogue: no version either.
+    assert "catalog" not in links.write({}, {"gpus": 1.0, "gpu_watts": 1.0, "server_overhead": 1.0})
+
+
+def test_link_of_the_same_catalogue_ignores_the_recorded_values():
+    params = links.write({"accelerator": "h100-sxm"}, {"gpus": 1000.0})
+    edited = {**params, "catalog.gpu_watts": "650"}  # the same version: the presets give the values
+    state = links.read(edited)
+    assert state.notice is None and state.catalogue.pinned == {}
+    s = Scenario._resolved(resolve.resolve(values=state.values, **state.presets, pinned=state.catalogue))
+    assert s == Scenario.from_accelerator("h100-sxm", gpus=1000.0)
+
+
+def test_link_of_another_catalogue_opens_with_its_values_and_names_the_changes():
+    params = links.write({"accelerator": "h100-sxm", "methodology": "nameplate"}, {"gpus": 1000.0, "pue": 1.3})
+    old = _made_with_another_catalogue(params, {"gpu_watts": "650", "network_overhead": "1.05"})
+    state = links.read(old)
+    assert not state.problems and not state.unknown
+    r = resolve.resolve(values=state.values, **state.presets, pinned=state.catalogue)
+    assert r.values["gpu_watts"] == 650.0 and r.values["network_overhead"] == 1.05
+    assert r.values["pue"] == 1.3  # the user's value, as typed
+    assert r.provenance["gpu_watts"].origin == "pinned"
+    assert r.provenance["gpu_watts"].describe() == "pinned: catalogue 2025.06"
+    assert r.provenance["gpu_watts"].preset_value == 700.0  # what a reset goes back to
+    assert "made with catalogue 2025.06" in state.notice and f"now catalogue {catalog.VERSION}" in state.notice
+    assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in state.notice
+    assert "network_overhead (nameplate)" in state.notice
+    assert "peak_flop_per_s" not in state.notice  # only the values that differ are listed
+
+
+def test_link_of_another_catalogue_with_the_same_values_says_none_differs(monkeypatch):
+    monkeypatch.setattr(catalog, "VERSION", "2025.06")
+    params = links.write({"accelerator": "h100-sxm"}, {"gpus": 1000.0})
+    assert params["catalog"] == "2025.06"
+    monkeypatch.undo()
+    state = links.read(params)
+    assert "none of its recorded preset values differs" in state.notice
+    r = resolve.resolve(values=state.values, **state.presets, pinned=state.catalogue)
+    assert Scenario._resolved(r) == Scenario.from_accelerator("h100-sxm", gpus=1000.0)
+
+
+@pytest.mark.parametrize(("params", "match"), [
+    ({"catalog": "26.12"}, "catalog must be a catalogue version YYYY.MM or YYYY.MM.N"),
+    ({"catalog": "2026.13"}, "got '2026.13'"),
+    ({"catalog.gpu_watts": "-5"}, "gpu_watts must be > 0"),
+])
+def test_link_bad_catalogue_parameter_is_dropped_with_its_rule(params, match):
+    state = links.read({"accelerator": "h100-sxm", **params})
+    assert any(match in p for p in state.problems), state.problems
+
+
+def test_link_unknown_recorded_field_is_named_with_the_closest():
+    state = links.read({"accelerator": "h100-sxm", "catalog.gpu_wats": "700"})
+    assert state.unknown == [("catalog.gpu_wats", "catalog.gpu_watts")]
