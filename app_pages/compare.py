@@ -2,6 +2,7 @@
 
 import json
 import tomllib
+import warnings
 from pathlib import PurePath
 from urllib.parse import urlencode
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import io, tables, units
+from estimator import io, resolve, tables, units
 
 st.title("Compare & share")
 st.caption("Keep the sidebar's scenario under a name, change the assumptions, keep another, and see them side "
@@ -87,7 +88,9 @@ with st.expander("Upload a scenario file (TOML or JSON)", expanded=False, icon="
             fmt_ = "json" if PurePath(upload.name).suffix.lower() == ".json" else "toml"
             data = upload.getvalue()
             try:
-                scenario = io.loads(data, fmt_, max_bytes=io.MAX_BYTES)
+                with warnings.catch_warnings():  # the page says it itself, in the message below
+                    warnings.simplefilter("ignore", resolve.CatalogueWarning)
+                    scenario = io.loads(data, fmt_, max_bytes=io.MAX_BYTES)
                 shapes = [k for k, v in scenario.to_dict().items() if isinstance(v, list)]
                 if shapes:
                     raise ValueError(f"{shapes[0]} is an array; the dashboard compares one value per "

@@ -73,10 +73,10 @@ _LOG_MAX = math.log(np.finfo(float).max)
 
 
 def _check_width(mu: float, sigma: float) -> None:
-    """Refuse a log-normal whose median, P95 or mean exp(mu + sigma²/2) would overflow to infinity."""
-    if max(mu + Z95 * sigma, mu + 0.5 * sigma * sigma) > _LOG_MAX:
-        raise _fail("LogNormal", f"is too wide: with mu={mu:.4g} and sigma={sigma:.4g} its P95 or its mean "
-                    f"exp(mu + sigma²/2) exceeds the largest number (sigma must keep mu + sigma²/2 <= "
+    """Refuse a log-normal whose P95 exp(mu + 1.645 sigma) would overflow to infinity."""
+    if mu + Z95 * sigma > _LOG_MAX:
+        raise _fail("LogNormal", f"is too wide: with mu={mu:.4g} and sigma={sigma:.4g} its P95 "
+                    f"exp(mu + {Z95:.4g} sigma) exceeds the largest number (mu + {Z95:.4g} sigma must be <= "
                     f"{_LOG_MAX:.1f})")
 
 
@@ -365,7 +365,11 @@ class LogNormal(_Spec):
     @property
     def mean(self) -> float:
         """Expected value, ``exp(mu + sigma² / 2)`` [the field's unit]."""
-        return math.exp(self.mu + 0.5 * self.sigma**2)
+        exponent = self.mu + 0.5 * self.sigma**2
+        if exponent > _LOG_MAX:
+            raise ValueError(f"LogNormal mean exp(mu + sigma²/2) exceeds the largest number (mu={self.mu:.4g}, "
+                             f"sigma={self.sigma:.4g})")
+        return math.exp(exponent)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` independent draws [the field's unit]."""

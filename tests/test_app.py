@@ -78,6 +78,11 @@ def _params(at: AppTest) -> dict[str, str]:
     return {k: at.query_params[k] for k in at.query_params}
 
 
+def _own(params: dict[str, str]) -> dict[str, str]:
+    """A link's parameters less the catalogue's record of its preset values (tests/test_links.py)."""
+    return {k: v for k, v in params.items() if k != "catalog" and not k.startswith(links.RECORDED_PREFIX)}
+
+
 def _texts(elements) -> list[str]:
     # Messages are shown with Markdown escaped; undo the escaping to read them.
     return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
@@ -798,15 +803,13 @@ def test_link_reads_units_like_files_and_the_cli():
 
 
 def test_link_holds_presets_and_typed_values_only():
-    def own(params: dict[str, str]) -> dict[str, str]:  # less the catalogue's record (tests/test_links.py)
-        return {k: v for k, v in params.items() if k != "catalog" and not k.startswith(links.RECORDED_PREFIX)}
 
     at = _run()
-    assert own(_params(at)) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+    assert _own(_params(at)) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
     assert _params(at)["catalog"] == catalog.VERSION and _params(at)["catalog.gpu_watts"] == "700"
     at.selectbox(key="accelerator").set_value("b200").run()
     at.number_input(key="pue").set_value(1.3).run()
-    assert own(_params(at)) == {"accelerator": "b200", "methodology": "nameplate", "pue": "1.3"}
+    assert _own(_params(at)) == {"accelerator": "b200", "methodology": "nameplate", "pue": "1.3"}
     assert _params(at)["catalog.gpu_watts"] == "1000" and "catalog.pue" not in _params(at)
 
 
@@ -972,7 +975,8 @@ def test_reset_one_value_and_reset_all():
     _ok(at)
     assert at.number_input(key="gpu_watts").value == 700.0 and at.number_input(key="utilization").value == 1.0
     assert at.session_state["_typed"] == {}
-    assert _params(at) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+    assert _own(_params(at)) == {"accelerator": "h100-sxm", "methodology": "nameplate"}
+    assert _params(at)["catalog"] == catalog.VERSION
 
 
 def test_fp8_offered_only_where_published():
