@@ -658,3 +658,17 @@ def test_document_lists_everything():
         assert f"### `{key}`" in text, key
     assert "DESIGN" not in text
     assert text.count("| no |") >= 10  # unconfirmed values are shown as such
+
+
+def test_stargate_count_is_gpus_not_superchips():
+    # TechSpot / Financial Times: "roughly 400,000 Nvidia GB200 superchips" for a campus of "up to 1.2
+    # gigawatts". Read as GPUs (the gb200 preset is per B200 GPU), the fleet draws 0.88-0.96 GW, below
+    # the reported capacity; read as superchips of two GPUs it would need 1.8-1.9 GW, far above it.
+    cluster = catalog.reference_cluster("stargate-abilene")
+    reported = cluster.facility_power_w.value
+    drawn = {m: estimate(Scenario.from_accelerator("gb200", gpus=cluster.gpus.value, methodology=m,
+                                                   date="2026-06-01")).facility_power_w
+             for m in ("nameplate", "epoch-ai-clusters")}
+    assert all(0.7 * reported < w <= reported for w in drawn.values()), drawn
+    assert all(2 * w > 1.4 * reported for w in drawn.values())
+    assert "not as superchips" in cluster.gpus.note
