@@ -202,8 +202,9 @@ class Accelerator:
         Returns
         -------
         dict of str to Sourced
-            ``gpu_watts`` [W], ``peak_flop_per_s`` [FLOP/s] and
-            ``server_overhead`` [unitless].
+            ``gpu_watts`` [W], ``peak_flop_per_s`` [FLOP/s],
+            ``server_overhead`` [unitless] and, where the part has a rack
+            design, ``accelerators_per_rack`` [count].
 
         Raises
         ------
@@ -219,11 +220,14 @@ class Accelerator:
             peak = self.peak_flop_per_s_fp8
         else:
             raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
-        return {
+        out = {
             "gpu_watts": self.gpu_watts,
             "peak_flop_per_s": peak,
             "server_overhead": self.server_overhead,
         }
+        if self.accelerators_per_rack is not None:  # where a rack design is published: racks and kW per rack
+            out["accelerators_per_rack"] = self.accelerators_per_rack
+        return out
 
     def assumptions(self, precision: str = "bf16") -> dict[str, float]:
         """The scenario assumptions this accelerator sets, as plain numbers.

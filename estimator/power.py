@@ -127,6 +127,77 @@ def facility_power_w(it_power_w: ArrayLike, pue: ArrayLike = 1.0) -> float | np.
     return validate.number("it_power_w", it_power_w, "positive") * validate.field("pue", pue)
 
 
+def grid_connection_w(facility_power_w: ArrayLike, headroom: ArrayLike = 0.0) -> float | np.ndarray:
+    """Provisioned grid capacity: the full-load draw plus a design headroom.
+
+    Parameters
+    ----------
+    facility_power_w : numeric
+        Facility power at full load [W].
+    headroom : numeric, default 0.0
+        Capacity provisioned above the draw, as a share of it [unitless, >= 0].
+
+    Returns
+    -------
+    numeric
+        ``facility_power_w × (1 + headroom)`` [W].
+
+    Examples
+    --------
+    >>> grid_connection_w(1e9, 0.2)
+    1200000000.0
+    """
+    return validate.number("facility_power_w", facility_power_w, "positive") * (
+        1.0 + validate.field("headroom", headroom))
+
+
+def racks(gpus: ArrayLike, accelerators_per_rack: ArrayLike) -> float | np.ndarray:
+    """Racks the accelerators fill (fractional: a part-filled rack counts its share).
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators [count].
+    accelerators_per_rack : numeric
+        Accelerators in one rack [count].
+
+    Returns
+    -------
+    numeric
+        ``gpus ÷ accelerators_per_rack`` [count].
+
+    Examples
+    --------
+    >>> racks(100_000, 72)  # GB200 NVL72
+    1388.888888888889
+    """
+    return validate.field("gpus", gpus) / validate.field("accelerators_per_rack", accelerators_per_rack)
+
+
+def rack_power_w(server_power_w: ArrayLike, racks: ArrayLike) -> float | np.ndarray:
+    """Server power of one rack at full load: what its power and cooling deliver.
+
+    Parameters
+    ----------
+    server_power_w : numeric
+        Server power of the fleet at full load [W].
+    racks : numeric
+        Racks the fleet fills [count].
+
+    Returns
+    -------
+    numeric
+        ``server_power_w ÷ racks`` [W]; network and storage racks are not counted.
+
+    Examples
+    --------
+    >>> rack_power_w(72 * 1200 * 1.389, 1.0) / 1e3  # GB200 NVL72: about 120 kW
+    120.0096
+    """
+    return validate.number("server_power_w", server_power_w, "positive") / validate.number(
+        "racks", racks, "positive")
+
+
 def average_power_w(power_w: ArrayLike, utilization: ArrayLike = 1.0) -> float | np.ndarray:
     """Average draw over a period from full-load power.
 
