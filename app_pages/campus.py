@@ -11,7 +11,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import campus, fields, tables, units
+from estimator import campus, fields, limits, tables, units
 
 #: Starting tables of blocks: illustrative, not any site's plan (xAI's counts as Epoch AI's GPU-clusters
 #: data lists them, https://epoch.ai/data/gpu-clusters; the rest a made-up build-out to change).
@@ -214,3 +214,64 @@ common.kpi_row("kpis_campus_timeline", [
     ("Electricity over the timeline", common.fmt(t.total("cost"), "currency"), None),
     ("Capital plus energy over the timeline", common.fmt(t.total("total_cost"), "currency"), "not a full TCO"),
 ])
+
+st.subheader("Which limit binds: power, money or time")
+st.caption("The largest fleet of the sidebar's accelerator each cap allows, and the smallest of them (the limit "
+           "that binds); with a deadline, the compute that fleet delivers in it, and with a compute target the "
+           "days it needs. Money caps need the sidebar's cost per accelerator and facility cost per watt.")
+l1, l2, l3, l4 = st.columns(4)
+cap_texts = {
+    "power_budget_w": l1.text_input("Power cap (facility) [W, e.g. 1 GW]", value="1 GW", key="campus_cap_power"),
+    "capex_budget": l2.text_input("Capital budget [currency, e.g. $10B]", value="$10B", key="campus_cap_capex"),
+    "training_time_s": l3.text_input("Deadline [duration, e.g. 90 days]", value="90 days", key="campus_cap_days"),
+    "training_flop": l4.text_input("Compute target [FLOP, optional]", value="", key="campus_cap_flop",
+                                   placeholder="e.g. 3.8e26"),
+}
+caps = {k: common.parse_input(v, fields.unit(k), k) if v.strip() else None for k, v in cap_texts.items()}
+priced = s.accelerator_cost is not None and s.facility_cost_per_w is not None
+if caps["capex_budget"] is not None and not priced:
+    st.info("Set a cost per accelerator and a facility cost per watt in the sidebar (*Money*), or fill the "
+            "illustrative money figures, for the capital cap.", icon=":material/info:")
+    caps["capex_budget"] = None
+if caps["power_budget_w"] is None and caps["capex_budget"] is None:
+    st.info("Give a power cap or a capital budget.", icon=":material/info:")
+else:
+    lim = common.guarded(
+        limits.binding_limit, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+        power_budget_w=caps["power_budget_w"], capex_budget=caps["capex_budget"],
+        accelerator_cost=s.accelerator_cost, facility_cost_per_w=s.facility_cost_per_w, redundancy=s.redundancy,
+        electrical_share=s.electrical_share, training_time_s=caps["training_time_s"],
+        training_flop=caps["training_flop"], peak_flop_per_s=s.peak_flop_per_s, mfu=s.mfu)
+    shown_value = [common.fmt(v, fields.FIELDS[f].unit_text) for v, f in zip(lim["value"], lim["field"], strict=True)]
+    dash = lambda v, unit: "—" if v is None else common.fmt(v, unit)  # noqa: E731
+    common.table("campus_limits_table", {
+        "Limit": [label + (" (binds)" if name == lim["binding"] else " (fleet needed)" if name == "deadline" else "")
+                  for label, name in zip(lim["label"], lim["limit"], strict=True)],
+        "Value": shown_value,
+        "Accelerators": [common.fmt(v, "count") for v in lim["gpus"]],
+        "Facility power": [common.fmt(v, "W") for v in lim["facility_power_w"]],
+        "Capital cost": [dash(v, "currency") for v in lim["capex"]],
+        "Compute in the deadline": [dash(v, "FLOP") for v in lim["flop_in_deadline"]],
+        "Days for the target": [dash(v, "count") for v in lim["days_for_target"]],
+    })
+    cap_rows = [i for i, name in enumerate(lim["limit"]) if name != "deadline"]
+    common.chart("chart_campus_limits", vega.chart(
+        {"limits": vega.table({
+            "limit": [lim["label"][i] for i in cap_rows],
+            "accelerators": [lim["gpus"][i] for i in cap_rows],
+            "binds": ["binds" if lim["limit"][i] == lim["binding"] else "slack" for i in cap_rows],
+            "text": [common.fmt(lim["gpus"][i], "count") for i in cap_rows]})},
+        height=40 + 40 * len(cap_rows), data={"name": "limits"}, mark={"type": "bar"},
+        encoding={"y": vega.nominal("limit", title=None, sort=None),
+                  "x": vega.field("accelerators", title="Accelerators the limit allows [count]"),
+                  "color": vega.nominal("binds", title=None,
+                                        scale={"domain": ["binds", "slack"], "range": ["#b03a2e", "#9aa5b1"]}),
+                  "tooltip": [vega.tooltip("limit", "Limit"), vega.tooltip("text", "Accelerators")]}))
+    verdict = ""
+    if lim["target_fits"] is not None:
+        verdict = (" The target fits in the deadline." if lim["target_fits"] else
+                   f" The target does not fit: it needs {common.fmt(lim['fleet_days_for_target'], 'count')} days.")
+    st.caption(f"Binding: {limits.LABELS[lim['binding']].lower()}, {common.fmt(lim['fleet_gpus'], 'count')} "
+               f"accelerators at {common.fmt(lim['fleet_facility_power_w'], 'W')}." + verdict +
+               ("" if s.mfu is not None and s.peak_flop_per_s is not None else
+                " Compute needs a peak and an MFU in the sidebar."))

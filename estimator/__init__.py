@@ -35,14 +35,17 @@ from estimator.compute import (
 )
 from estimator.energy import cost, emissions_kg, energy_wh, water_l
 from estimator.footprint import embodied_emissions_kg, generation_water_l, market_emissions_kg
+from estimator.limits import binding_limit
 from estimator.money import (
     amortized_capex,
     capex,
     capital_recovery_factor,
     cost_per_gpu_hour,
     facility_capex,
+    facility_cost_factor,
     gpus_for_capex,
     hardware_capex,
+    redundancy_factor,
     total_cost,
 )
 from estimator.power import (
@@ -50,8 +53,11 @@ from estimator.power import (
     average_power_w,
     facility_power_w,
     fleet_facility_power_w,
+    grid_connection_w,
     it_power_w,
     load_swing_w,
+    rack_power_w,
+    racks,
     server_power_w,
 )
 from estimator.runs import compare_gpu_hours, training_run, training_runs
@@ -89,6 +95,7 @@ __all__ = [
     "accelerators",
     "amortized_capex",
     "average_power_w",
+    "binding_limit",
     "capex",
     "capital_recovery_factor",
     "compare_gpu_hours",
@@ -102,6 +109,7 @@ __all__ = [
     "energy_wh",
     "estimate",
     "facility_capex",
+    "facility_cost_factor",
     "facility_power_for_training",
     "facility_power_w",
     "fleet_facility_power_w",
@@ -113,6 +121,7 @@ __all__ = [
     "gpus_for_power",
     "gpus_for_queries",
     "gpus_for_training",
+    "grid_connection_w",
     "h100_equivalents",
     "hardware_capex",
     "it_power_w",
@@ -128,6 +137,9 @@ __all__ = [
     "queries_per_day",
     "query",
     "query_seconds",
+    "rack_power_w",
+    "racks",
+    "redundancy_factor",
     "reference_cluster",
     "reference_clusters",
     "runs_in_period",

@@ -430,3 +430,23 @@ def test_page_step_and_bad_dates(page):
     page.date_input(key="campus_to").set_value(datetime.date(2024, 1, 1)).run()
     assert not page.exception
     assert any("must end on or after its start" in e.value for e in page.error)
+
+
+def test_page_binding_limit_table(page):
+    # Without money only the power cap applies; the page says what to set for the capital cap.
+    assert any("capital cap" in i.value for i in page.info)
+    page.button(key="campus_fill_money").click().run()
+    page.text_input(key="campus_cap_flop").set_value("3.8e26").run()
+    assert not page.exception
+    # The sidebar's fleet: H100 SXM at the default methodology, the dashboard's MFU 0.4, the money filled.
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, mfu=0.4, accelerator_cost=40_000.0, facility_cost_per_w=12.0)
+    lim = estimator.binding_limit(s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, power_budget_w=1e9,
+                                  capex_budget=10e9, accelerator_cost=40_000.0, facility_cost_per_w=12.0,
+                                  training_time_s=90 * 86_400.0, training_flop=3.8e26,
+                                  peak_flop_per_s=s.peak_flop_per_s, mfu=0.4)
+    rows = page.get_by_key("campus_limits_table").dataframe[0].value
+    assert rows["Accelerators"].tolist() == [units.format_value(v, "count") for v in lim["gpus"]]
+    assert rows["Limit"].tolist()[1] == "Capital budget (binds)" and lim["binding"] == "capex"
+    assert page.get_by_key("chart_campus_limits") is not None
+    page.text_input(key="campus_cap_power").set_value("1 kW").run()
+    assert any("holds no whole accelerator" in e.value for e in page.error)
