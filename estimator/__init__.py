@@ -13,7 +13,16 @@ Examples
 """
 
 from estimator._version import __version__
-from estimator.campus import Campus, CampusEstimate, Timeline, estimate, h100_equivalents, timeline
+from estimator.campus import (
+    Campus,
+    CampusEstimate,
+    Timeline,
+    campus_preset,
+    campus_presets,
+    estimate,
+    h100_equivalents,
+    timeline,
+)
 from estimator.catalog import (
     accelerator,
     accelerators,
@@ -96,6 +105,8 @@ __all__ = [
     "amortized_capex",
     "average_power_w",
     "binding_limit",
+    "campus_preset",
+    "campus_presets",
     "capex",
     "capital_recovery_factor",
     "compare_gpu_hours",

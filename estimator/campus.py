@@ -682,3 +682,124 @@ def block_table(campus: Campus) -> dict[str, list[Any]]:
         for k in ("it_power_w", "facility_power_w", "capex", "amortized_capex", "total_cost"):
             rows[k].append(getattr(e, k))
     return rows
+
+
+class CampusPreset:
+    """A public campus as blocks coming online over time, each block with its source.
+
+    Attributes
+    ----------
+    key, name, source, note : str
+        Catalogue key, display name, public sources and what the figures cover.
+    confirmed : bool
+        False where the figures are secondary reports or assumptions.
+    blocks : tuple of dict
+        Each block's keys as the data file gives them: ``name``,
+        ``accelerator``, ``gpus`` or ``facility_power_w``, ``online``,
+        ``source``, ``note``, ``confirmed``.
+    """
+
+    __slots__ = ("blocks", "confirmed", "key", "name", "note", "source")
+
+    def __init__(self, key: str, name: str, source: str, note: str, confirmed: bool,
+                 blocks: tuple[dict[str, Any], ...]) -> None:
+        for attr, value in (("key", key), ("name", name), ("source", source), ("note", note),
+                            ("confirmed", confirmed), ("blocks", blocks)):
+            object.__setattr__(self, attr, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("CampusPreset is frozen")
+
+    def __repr__(self) -> str:
+        return f"CampusPreset({self.key!r}, {len(self.blocks)} blocks)"
+
+
+#: Keys of a ready campus's block besides the scenario's own.
+_PRESET_BLOCK_META = ("source", "note", "confirmed")
+_PRESET_BLOCK_KEYS = ("name", "accelerator", "gpus", "facility_power_w", "online", "retire", *_PRESET_BLOCK_META)
+
+
+def _campus_table() -> dict[str, CampusPreset]:
+    out = {}
+    for key, raw in catalog._load("campuses.toml").items():
+        blocks = []
+        for i, block in enumerate(raw.get("block", []), start=1):
+            unknown = set(block) - set(_PRESET_BLOCK_KEYS)
+            if unknown or not block.get("source") or ("gpus" in block) == ("facility_power_w" in block):
+                raise ValueError(f"campuses.toml: {key} block {i} needs a source and gpus or facility_power_w "
+                                 f"(unknown keys: {sorted(unknown)})")
+            catalog.accelerator(block["accelerator"])
+            blocks.append({"confirmed": True, "note": "", **block})
+        if not blocks or not raw.get("source"):
+            raise ValueError(f"campuses.toml: {key} needs a source and at least one block")
+        out[key] = CampusPreset(key, raw["name"], raw["source"], raw.get("note", ""),
+                                bool(raw.get("confirmed", True)), tuple(blocks))
+    return out
+
+
+_CAMPUSES: dict[str, CampusPreset] | None = None
+
+
+def campus_presets() -> dict[str, CampusPreset]:
+    """The ready campuses (``estimator/data/campuses.toml``), by key, in catalogue order.
+
+    Examples
+    --------
+    >>> list(campus_presets())
+    ['xai-memphis', 'meta-genai-24k', 'meta-prometheus-hyperion', 'stargate-abilene']
+    """
+    global _CAMPUSES
+    if _CAMPUSES is None:
+        _CAMPUSES = _campus_table()
+    return dict(_CAMPUSES)
+
+
+def campus_preset(name: str, methodology: str | None = None, site: str | None = None, precision: str = "bf16",
+                  date: str | None = None, **shared: Any) -> Campus:
+    """A ready public campus as a :class:`Campus`: its blocks, accelerators and online dates.
+
+    Parameters
+    ----------
+    name : str
+        Key of :func:`campus_presets` (``"xai-memphis"``, ``"stargate-abilene"``, ...).
+    methodology, site, precision, date : optional
+        As :meth:`Scenario.from_accelerator`, for every block (default: the
+        ``nameplate`` methodology).
+    **shared
+        Scenario fields for every block (prices, lives, hours, MFU, ...).
+
+    Returns
+    -------
+    Campus
+        One block per phase. A block published only as power gets the
+        accelerators that power holds at full load at its chain (whole ones).
+
+    Notes
+    -----
+    Counts and dates are press reports, mostly secondary, and several online
+    dates are assumptions; each block's source and note are in
+    ``campus_presets()[name].blocks``.
+
+    Examples
+    --------
+    >>> c = campus_preset("xai-memphis")
+    >>> c.names[0], str(c.online[0]), float(estimate(c).gpus)
+    ('Phase 1: 100k H100', '2024-09-02', 230000.0)
+    """
+    from estimator import solve  # kept out of campus's import time
+
+    preset = catalog._lookup("campus", name, campus_presets())
+    scenarios = []
+    for block in preset.blocks:
+        if "gpus" in block:
+            scenarios.append(Scenario.from_accelerator(block["accelerator"], gpus=block["gpus"],
+                                                       methodology=methodology, site=site, precision=precision,
+                                                       date=date, **shared))
+            continue
+        one = Scenario.from_accelerator(block["accelerator"], gpus=1, methodology=methodology, site=site,
+                                        precision=precision, date=date, **shared)
+        gpus = solve.gpus_for_power(block["facility_power_w"], one.gpu_watts, one.server_overhead,
+                                    one.network_overhead, one.pue, whole=True)
+        scenarios.append(one.replace(gpus=gpus))
+    return Campus(scenarios, names=[b["name"] for b in preset.blocks], online=[b["online"] for b in preset.blocks],
+                  retire=[b.get("retire") for b in preset.blocks])

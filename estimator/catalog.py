@@ -1102,4 +1102,19 @@ def document() -> str:
             rows = _entry_rows(entry)
             if rows:
                 out += [*_sourced_table(rows), ""]
+    from estimator import campus  # deferred: campus imports this module
+
+    out += ["## Ready campuses", "", "Public sites as blocks coming online over time "
+            "(`estimator.campus_preset(key)`); blocks given as power get the accelerators that power holds "
+            "at their chain.", ""]
+    for key, preset in campus.campus_presets().items():
+        out += [f"### `{key}`", "", " ".join(f"{preset.name}. {preset.note}".split()), "",
+                f"Source: {preset.source}", "",
+                "| block | accelerator | count or power | online | confirmed | source | note |",
+                "|---|---|---|---|---|---|---|"]
+        for b in preset.blocks:
+            size = f"{b['gpus']:,}" if "gpus" in b else f"{b['facility_power_w'] / 1e9:g} GW"
+            out.append(f"| {b['name']} | `{b['accelerator']}` | {size} | {b['online']} | "
+                       f"{'yes' if b['confirmed'] else 'no'} | {b['source']} | {b['note']} |")
+        out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -278,7 +278,7 @@ COMMAND_INPUTS: tuple[Field, ...] = (
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
              "nonnegative", 1.0, example="0.15", widget="number"),
     _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
-             "houses them", "positive", 1e15, example="'$10B', 10e9"),
+             "houses them", "positive", 1e15, example="'$10B', 10e9", aliases=("--capex",)),
     _command("it_budget_w", "W", "Power budget (critical IT, full load)", "critical IT power budget, as a "
              "planner quotes a data hall", "positive", 1e15, example="'800 MW'", aliases=("--it-power",)),
 )

@@ -450,3 +450,52 @@ def test_page_binding_limit_table(page):
     assert page.get_by_key("chart_campus_limits") is not None
     page.text_input(key="campus_cap_power").set_value("1 kW").run()
     assert any("holds no whole accelerator" in e.value for e in page.error)
+
+
+# --------------------------------------------------------------------------- ready campuses
+
+
+def test_campus_presets_have_sources_and_load():
+    presets = estimator.campus_presets()
+    assert set(presets) >= {"xai-memphis", "meta-genai-24k", "meta-prometheus-hyperion", "stargate-abilene"}
+    for key, preset in presets.items():
+        assert preset.source.startswith(preset.source.strip()) and "http" in preset.source
+        assert all("http" in b["source"] for b in preset.blocks)
+        assert all(b["note"] or b["confirmed"] for b in preset.blocks)  # an unconfirmed block says why
+        c = estimator.campus_preset(key)
+        assert len(c) == len(preset.blocks)
+        assert all(on is not None for on in c.online)
+
+
+def test_campus_preset_xai_memphis_phases():
+    # Musk on X, 2 Sep 2024 (Tom's Hardware): 100k H100 online, doubling to 200k (50k H200); Epoch AI's
+    # GPU clusters data: phase 3 adds 30,000 GB200.
+    c = estimator.campus_preset("xai-memphis")
+    t = timeline(c, "2024-09-01", "2025-12-31", "month")
+    assert t.gpus.tolist()[0] == 0.0 and t.gpus.tolist()[1] == 100_000
+    assert t.gpus.tolist()[-1] == 230_000
+    # With Epoch's method the campus reproduces its 352 MW within the phase-3 mix's rounding (H200 at 700 W).
+    epoch = estimator.estimate(estimator.campus_preset("xai-memphis", methodology="epoch-ai-clusters",
+                                                       date="2025-06-01"))
+    assert_allclose(epoch.facility_power_w, 352.352e6, rtol=1e-6)
+
+
+def test_campus_preset_stargate_counts_gpus_not_superchips():
+    # TechSpot/FT: '400,000 GB200 superchips', campus up to 1.2 GW. Read as 400,000 GPUs, the campus at the
+    # nameplate chain is 0.88 GW, within the 1.2 GW; as 800,000 GPUs (2 per superchip) it would be 1.76 GW.
+    c = estimator.campus_preset("stargate-abilene")
+    r = estimator.estimate(c)
+    assert r.gpus == 400_000
+    assert 0.6e9 < r.facility_power_w <= 1.2e9
+    assert 2 * r.facility_power_w > 1.2e9
+
+
+def test_campus_preset_power_only_blocks_fill_their_power():
+    c = estimator.campus_preset("meta-prometheus-hyperion")
+    powers = [e.facility_power_w for e in c.block_estimates]
+    assert all(p <= cap and p > 0.999 * cap for p, cap in zip(powers, (1e9, 2e9), strict=True))
+
+
+def test_campus_preset_unknown_name():
+    with pytest.raises(ValueError, match="xai-memphis"):
+        estimator.campus_preset("xai-memfis")
