@@ -11,7 +11,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import campus, fields, limits, tables, units
+from estimator import campus, fields, limits, tables, trend, units
 
 #: Starting tables of blocks: illustrative, not any site's plan (xAI's counts as Epoch AI's GPU-clusters
 #: data lists them, https://epoch.ai/data/gpu-clusters; the rest a made-up build-out to change).
@@ -275,3 +275,38 @@ else:
                f"accelerators at {common.fmt(lim['fleet_facility_power_w'], 'W')}." + verdict +
                ("" if s.mfu is not None and s.peak_flop_per_s is not None else
                 " Compute needs a peak and an MFU in the sidebar."))
+
+st.subheader("The frontier training run's power, on trend")
+largest = trend.largest_ready_run()
+p1, p2, p3 = st.columns(3)
+start_mw = p1.number_input("Starting run's power [MW]", min_value=0.001, max_value=1e6,
+                           value=round(units.to_unit(largest["facility_power_w"], "MW"), 1), step=10.0,
+                           key="campus_trend_start_mw",
+                           help=f"Default: {largest['name']} ({largest['date']}), its accelerators at the default "
+                                "methodology's chain")
+start_year = p2.number_input("Its year", min_value=1950.0, max_value=2200.0, value=round(largest["year"], 2),
+                             step=0.25, key="campus_trend_year", help="Decimal year: 2025.13 is mid-February 2025")
+growth = p3.number_input("Growth a year [×]", min_value=1.01, max_value=10.0, value=trend.GROWTH.value, step=0.1,
+                         key="campus_trend_growth", help=f"Default 2.1×: {trend.GROWTH.source}")
+proj = common.guarded(estimator.projection, units.parse(f"{start_mw} MW", "W"), start_year, growth, years=10)
+common.kpi_row("kpis_campus_trend", [
+    (f"Passes {common.fmt(t, 'W')}", f"{y:.1f}", "the year the trend reaches it (continuous)")
+    for t, y in zip(proj["thresholds_w"], proj["crossing_years"], strict=True)])
+common.chart("chart_campus_trend", vega.chart(
+    {"trend": vega.table({"year": proj["year"], "MW": units.to_unit(proj["power_w"], "MW"),
+                          "text": [common.fmt(v, "W") for v in proj["power_w"]]})},
+    height=280,
+    layer=[
+        {"data": {"name": "trend"}, "mark": {"type": "line", "point": True},
+         "encoding": {"x": vega.field("year", title="Year"),
+                      "y": vega.field("MW", title="Frontier training run, facility power [MW]",
+                                      scale={"type": "log"}),
+                      "tooltip": [vega.tooltip("year", "Year", "quantitative", format=".1f"),
+                                  vega.tooltip("text", "Power")]}},
+        {"data": {"values": [{"MW": units.to_unit(t, "MW"), "label": common.fmt(t, "W")}
+                             for t in proj["thresholds_w"]]},
+         "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b03a2e"},
+         "encoding": {"y": vega.field("MW")}},
+    ]))
+st.caption(f"A trend, not a forecast: the starting run's full-load facility power × {growth:g} a year. "
+           f"{trend.GROWTH.note}")

@@ -69,6 +69,7 @@ from estimator.power import (
     racks,
     server_power_w,
 )
+from estimator.trend import projection
 from estimator.runs import compare_gpu_hours, training_run, training_runs
 from estimator.scenario import Estimate, Scenario, preset_assumptions
 from estimator.serving import (
@@ -142,6 +143,7 @@ __all__ = [
     "methodology",
     "peak_cluster_flop_per_s",
     "prefill_tokens_per_s",
+    "projection",
     "preset_assumptions",
     "pue_for_power",
     "queries",

@@ -499,3 +499,15 @@ def test_campus_preset_power_only_blocks_fill_their_power():
 def test_campus_preset_unknown_name():
     with pytest.raises(ValueError, match="xai-memphis"):
         estimator.campus_preset("xai-memfis")
+
+
+def test_page_trend_years(page):
+    p = estimator.projection()
+    kpis = _metrics(page, "kpis_campus_trend")
+    assert list(kpis.values()) == [f"{y:.1f}" for y in p["crossing_years"]]
+    page.number_input(key="campus_trend_growth").set_value(3.0).run()
+    assert not page.exception
+    start = page.number_input(key="campus_trend_start_mw").value
+    faster = estimator.projection(start * 1e6, page.number_input(key="campus_trend_year").value, 3.0)
+    assert list(_metrics(page, "kpis_campus_trend").values()) == [f"{y:.1f}" for y in faster["crossing_years"]]
+    assert page.get_by_key("chart_campus_trend") is not None
