@@ -69,7 +69,6 @@ from estimator.power import (
     racks,
     server_power_w,
 )
-from estimator.trend import projection
 from estimator.runs import compare_gpu_hours, training_run, training_runs
 from estimator.scenario import Estimate, Scenario, preset_assumptions
 from estimator.serving import (
@@ -91,6 +90,7 @@ from estimator.solve import (
     gpus_for_training,
     pue_for_power,
 )
+from estimator.trend import projection
 
 __all__ = [
     "Campus",
@@ -143,8 +143,8 @@ __all__ = [
     "methodology",
     "peak_cluster_flop_per_s",
     "prefill_tokens_per_s",
-    "projection",
     "preset_assumptions",
+    "projection",
     "pue_for_power",
     "queries",
     "queries_per_day",
