@@ -511,3 +511,23 @@ def test_page_trend_years(page):
     faster = estimator.projection(start * 1e6, page.number_input(key="campus_trend_year").value, 3.0)
     assert list(_metrics(page, "kpis_campus_trend").values()) == [f"{y:.1f}" for y in faster["crossing_years"]]
     assert page.get_by_key("chart_campus_trend") is not None
+
+
+@pytest.mark.parametrize("parts", [["h100-sxm", "gb200", "h100-sxm"],   # every block has a rack size: stacked
+                                   ["h100-sxm", "gb200", "mi300x"]])    # one lacks it: block by block
+def test_timeline_stacked_blocks_equal_each_block_alone(parts):
+    # The timeline estimates the blocks stacked into arrays; each layer must equal that block's own timeline.
+    money = dict(accelerator_cost=40_000.0, facility_cost_per_w=12.0, hardware_life_years=5.0,
+                 facility_life_years=20.0, electricity_price=0.08, mfu=0.4)
+    c = campus.from_presets(parts, [1000, 2000, 3000], online=["2025-01-01", "2025-05-15", "2026-02-01"], **money)
+    t = timeline(c, "2025-01-01", "2026-12-31", "month")
+    alone = [timeline(Campus([s], online=[on]), "2025-01-01", "2026-12-31", "month")
+             for s, on in zip(c.scenarios, c.online, strict=True)]
+    assert (t.by_block("racks") is None) == ("mi300x" in parts)
+    for name in t.field_names():
+        layer = t.by_block(name)
+        if layer is None:
+            assert any(a.by_block(name) is None for a in alone), name
+            continue
+        for i, a in enumerate(alone):
+            assert_allclose(layer[i], a.by_block(name)[0], rtol=1e-14, err_msg=name)
