@@ -76,8 +76,8 @@ def bare_numpy(x: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
                    sustained_flop_per_s=sustained, hardware_capex=hardware, facility_capex=building,
                    capex=hardware + building)
     period = dict(energy_wh=energy, it_energy_wh=it_energy, cost=cost,
-                  emissions_kg=energy / 1000 * s["carbon_intensity"], water_l=it_energy / 1000 * s["wue"], flop_in_period=sustained * 3600, amortized_capex=amortized,
-                  total_cost=amortized + cost)
+                  emissions_kg=energy / 1000 * s["carbon_intensity"], water_l=it_energy / 1000 * s["wue"],
+                  flop_in_period=sustained * 3600, amortized_capex=amortized, total_cost=amortized + cost)
     # Σ_b rate_b × weight[b, i] for every period i: one matrix-vector product per field.
     out = {k: v @ online for k, v in instant.items()}
     out.update({k: v @ hours for k, v in period.items()})
