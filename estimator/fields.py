@@ -249,7 +249,7 @@ INPUTS: tuple[Field, ...] = (
            "amortization", "nonnegative", 1.0, example="0.08 or 8%", group="money", widget_range=(0.0, 1.0),
            step=0.01, decimals=3),
     _input("accelerators_per_rack", "count", "Accelerators per rack", "accelerators in one rack (72 in a GB200 "
-           "NVL72, 32 in a rack of four 8-GPU servers)", "positive", 1e5, example="72, 32", group="facility",
+           "NVL72, 32 in a rack of four 8-GPU servers)", "at_least_one", 1e5, example="72, 32", group="facility",
            widget_range=(1.0, 1e5), step=1.0, decimals=0),
     _input("headroom", "ratio", "Design headroom", "grid connection ÷ full-load facility power − 1: capacity "
            "provisioned above the draw", "nonnegative", 10.0, example="0.2 or 20%", group="facility",

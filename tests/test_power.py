@@ -113,4 +113,4 @@ def test_racks_array_equals_scalar():
 
 def test_racks_invalid():
     with pytest.raises(ValueError, match="accelerators_per_rack"):
-        power.racks(100, 0)
+        power.racks(100, 0.5)
