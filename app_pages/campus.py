@@ -37,6 +37,19 @@ MONEY_PREFILLS: dict[str, tuple[float, str]] = {
     "facility_life_years": (20.0, "a common life for a data hall's shell, power and cooling (assumption)"),
 }
 
+def _ready_starts() -> dict[str, tuple[str, list[tuple[str, str, int, str]]]]:
+    """The ready public campuses (estimator.campus_presets) as starting tables, each block as the library builds it."""
+    out = {}
+    for key, preset in estimator.campus_presets().items():
+        c = estimator.campus_preset(key)
+        out[key] = (preset.name + ("" if preset.confirmed else " (2°)"), [
+            (name, s.presets["accelerator"], int(s.gpus), str(on))
+            for name, s, on in zip(c.names, c.scenarios, c.online, strict=True)])
+    return out
+
+
+STARTS.update(_ready_starts())
+
 FREQ_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 GIGAWATT_MW = units.to_unit(tables.GIGAWATT_W, "MW")
 
@@ -96,10 +109,15 @@ edited = st.data_editor(
         "Online": st.column_config.DateColumn("Online", required=True, format="YYYY-MM-DD",
                                               help="The day the block starts drawing power"),
     })
-st.caption("Illustrative starting blocks, not any site's plan: change them, add rows or delete them. "
-           + ("Colossus phase 3's counts are Epoch AI's (epoch.ai/data/gpu-clusters, 2°); its 352 MW uses "
-              "1.82 for every system and PUE 1.10, which the sidebar's methodology may not."
-              if start_key == "colossus" else ""))
+if start_key in estimator.campus_presets():
+    ready = estimator.campus_presets()[start_key]
+    st.caption(f"{ready.name}: {ready.note} Sources: {ready.source}. Each block's source and note: "
+               "docs/presets.md (*Ready campuses*). Change the blocks freely.")
+else:
+    st.caption("Illustrative starting blocks, not any site's plan: change them, add rows or delete them. "
+               + ("Colossus phase 3's counts are Epoch AI's (epoch.ai/data/gpu-clusters, 2°); its 352 MW uses "
+                  "1.82 for every system and PUE 1.10, which the sidebar's methodology may not."
+                  if start_key == "colossus" else ""))
 
 rows = edited.dropna(how="any")
 if rows.empty:

@@ -531,3 +531,13 @@ def test_timeline_stacked_blocks_equal_each_block_alone(parts):
             continue
         for i, a in enumerate(alone):
             assert_allclose(layer[i], a.by_block(name)[0], rtol=1e-14, err_msg=name)
+
+
+def test_page_ready_campus_start(page):
+    page.selectbox(key="campus_start").set_value("stargate-abilene").run()
+    assert not page.exception
+    c = estimator.campus_preset("stargate-abilene")
+    assert _metrics(page, "kpis_campus")["Accelerators"] == units.format_value(estimator.estimate(c).gpus, "count")
+    table = page.get_by_key("campus_block_table").dataframe[0].value
+    assert table["Block"].tolist() == list(c.names)
+    assert any("Financial Times" in cap.value for cap in page.caption)

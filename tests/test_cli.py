@@ -692,3 +692,14 @@ def test_fit_capex_alone_is_gpus_for_capex(capsys):
 def test_fit_capex_needs_prices(capsys):
     code, _, err = run(capsys, "fit", "--capex", "10B", "--accelerator", "h100-sxm")
     assert code == 2 and "--accelerator-cost" in err
+
+
+def test_fit_it_power_binds_below_the_facility_cap(capsys):
+    # 500 MW of critical IT is 600 MW at the meter with PUE 1.2: below a 1 GW facility cap, so it binds.
+    code, out, _ = run(capsys, "fit", "--it-power", "500MW", "--power", "1GW", "--gpu-watts", "700",
+                       "--server-overhead", "1.82", "--network-overhead", "1.1", "--pue", "1.2", "--format", "json")
+    assert code == 0
+    [record] = json.loads(out)
+    assert record["results"]["binding_limit"] == "it_power"
+    assert record["results"]["gpus"] == math.floor(500e6 / (700 * 1.82 * 1.1))
+    assert record["results"]["it_power_w"] <= 500e6
