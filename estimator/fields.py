@@ -256,8 +256,8 @@ INPUTS: tuple[Field, ...] = (
            widget_range=(0.0, 10.0), step=0.05, decimals=2),
     _input("redundancy", "ratio", "Power redundancy", "installed ÷ needed power-equipment capacity: 1 for N, "
            "1 + 1/k for N+1 with k modules (1.25 for k = 4), 2 for 2N; scales the electrical share of the "
-           "facility cost", "at_least_one", 3.0, example="1, 1.25, 2", group="money", widget_range=(1.0, 3.0),
-           step=0.05, decimals=2),
+           "facility cost", "at_least_one", 3.0, example="1, 1.25, 2, N, N+1, 2N", group="money",
+           widget_range=(1.0, 3.0), step=0.05, decimals=2),
     _input("electrical_share", "ratio", "Electrical share of facility cost", "share of the facility cost per "
            "watt that is power equipment (switchgear, UPS, generators, distribution); 0.40 when a redundancy "
            "is given without it", "fraction", None, example="0.4 or 40%", group="money",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from estimator import validate
+from estimator import units, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
@@ -34,8 +34,9 @@ HOURS_PER_YEAR = 8760.0
 #: same publisher gives 25–30 % of hard cost elsewhere, so it is a rough figure: give electrical_share.
 ELECTRICAL_SHARE = 0.40
 
-#: Installed ÷ needed power-equipment capacity by redundancy level; N+1 with 4 modules (1 + 1/4).
-REDUNDANCY: dict[str, float] = {"N": 1.0, "N+1": 1.25, "2N": 2.0}
+#: Installed ÷ needed power-equipment capacity by redundancy level; N+1 with 4 modules (1 + 1/4). The same
+#: spellings are read from text for the ``redundancy`` field (``--redundancy 2N``).
+REDUNDANCY: dict[str, float] = units.REDUNDANCY_LEVELS
 
 
 def redundancy_factor(level: str, modules: int = 4) -> float:

@@ -372,3 +372,28 @@ def test_gpus_for_capex_with_redundancy_inverts_capex():
     r = estimate(Scenario(gpus=n, gpu_watts=700, server_overhead=1.82, network_overhead=1.10,
                           accelerator_cost=40_000, facility_cost_per_w=12.0, redundancy=2.0))
     assert_allclose(r.capex, 10e9, rtol=1e-12)
+
+
+@pytest.mark.parametrize("text, value", [("N", 1.0), ("n+1", 1.25), ("2N", 2.0), (" 2 N ", 2.0), ("1.5", 1.5)])
+def test_redundancy_reads_the_planners_spelling(text, value):
+    assert units.parse(text, "ratio", field="redundancy") == value
+    assert io.scenario_from_dict({"gpus": 10, "gpu_watts": 700, "server_overhead": 1.0,
+                                  "redundancy": text}).redundancy == value
+
+
+def test_redundancy_spelling_invalid():
+    with pytest.raises(ValueError, match=r"N, N\+1 .* or 2N"):
+        units.parse("3N", "ratio", field="redundancy")
+    with pytest.raises(ValueError, match="pue"):
+        units.parse("2N", "ratio", field="pue")
+
+
+def test_cli_redundancy_2n_equals_library():
+    out = stdio.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["power", "--accelerator", "h100-sxm", "--gpus", "100k", "--accelerator-cost", "40k",
+                         "--facility-cost-per-w", "12", "--redundancy", "2N", "--format", "json"]) == 0
+    got = __import__("json").loads(out.getvalue())["results"]
+    s = Scenario.from_accelerator("h100-sxm", gpus=100_000, accelerator_cost=40_000, facility_cost_per_w=12,
+                                  redundancy=2.0)
+    assert_allclose(got["facility_capex"], estimate(s).facility_capex, rtol=1e-12)
