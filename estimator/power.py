@@ -174,28 +174,32 @@ def racks(gpus: ArrayLike, accelerators_per_rack: ArrayLike) -> float | np.ndarr
     return validate.field("gpus", gpus) / validate.field("accelerators_per_rack", accelerators_per_rack)
 
 
-def rack_power_w(server_power_w: ArrayLike, racks: ArrayLike) -> float | np.ndarray:
+def rack_power_w(server_power_w: ArrayLike, gpus: ArrayLike, accelerators_per_rack: ArrayLike) -> float | np.ndarray:
     """Server power of one rack at full load: what its power and cooling deliver.
 
     Parameters
     ----------
     server_power_w : numeric
         Server power of the fleet at full load [W].
-    racks : numeric
-        Racks the fleet fills [count].
+    gpus : numeric
+        Accelerators in the fleet [count].
+    accelerators_per_rack : numeric
+        Accelerators in one rack [count].
 
     Returns
     -------
     numeric
-        ``server_power_w ÷ racks`` [W]; network and storage racks are not counted.
+        ``server_power_w ÷ gpus × accelerators_per_rack`` (the fleet's server
+        power ÷ its racks) [W]; network and storage racks are not counted.
 
     Examples
     --------
-    >>> rack_power_w(72 * 1200 * 1.389, 1.0) / 1e3  # GB200 NVL72: about 120 kW
-    120.0096
+    >>> round(rack_power_w(72_000 * 1200 * 1.389, 72_000, 72) / 1e3, 2)  # GB200 NVL72: about 120 kW
+    120.01
     """
-    return validate.number("server_power_w", server_power_w, "positive") / validate.number(
-        "racks", racks, "positive")
+    # Per accelerator first: gpus ÷ accelerators_per_rack can underflow to 0 where this ratio is finite.
+    return (validate.number("server_power_w", server_power_w, "positive") / validate.field("gpus", gpus)
+            * validate.field("accelerators_per_rack", accelerators_per_rack))
 
 
 def average_power_w(power_w: ArrayLike, utilization: ArrayLike = 1.0) -> float | np.ndarray:

@@ -428,7 +428,7 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
         out["grid_connection_w"] = power.grid_connection_w(facility, s.headroom)
     if s.accelerators_per_rack is not None:
         out["racks"] = power.racks(s.gpus, s.accelerators_per_rack)
-        out["rack_power_w"] = power.rack_power_w(server, out["racks"])
+        out["rack_power_w"] = power.rack_power_w(server, s.gpus, s.accelerators_per_rack)
     if s.hours is not None:
         out["energy_wh"] = energy.energy_wh(average_facility, s.hours)
         out["it_energy_wh"] = energy.energy_wh(average_it, s.hours)

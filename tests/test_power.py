@@ -103,7 +103,8 @@ def test_racks_and_rack_power_gb200_nvl72():
     n = power.racks(72_000, 72)
     assert_allclose(n, 1000.0, rtol=1e-15)
     server = power.server_power_w(power.accelerator_power_w(72_000, 1200), 120_000 / (72 * 1200))
-    assert_allclose(power.rack_power_w(server, n), 120_000.0, rtol=1e-12)
+    assert_allclose(power.rack_power_w(server, 72_000, 72), 120_000.0, rtol=1e-12)
+    assert_allclose(power.rack_power_w(server, 72_000, 72), server / n, rtol=1e-12)
 
 
 def test_racks_array_equals_scalar():
