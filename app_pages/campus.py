@@ -11,7 +11,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import campus, fields, tables, units
+from estimator import campus, fields, limits, tables, trend, units
 
 #: Starting tables of blocks: illustrative, not any site's plan (xAI's counts as Epoch AI's GPU-clusters
 #: data lists them, https://epoch.ai/data/gpu-clusters; the rest a made-up build-out to change).
@@ -36,6 +36,19 @@ MONEY_PREFILLS: dict[str, tuple[float, str]] = {
     "hardware_life_years": (5.0, "a common accounting life for servers (assumption)"),
     "facility_life_years": (20.0, "a common life for a data hall's shell, power and cooling (assumption)"),
 }
+
+def _ready_starts() -> dict[str, tuple[str, list[tuple[str, str, int, str]]]]:
+    """The ready public campuses (estimator.campus_presets) as starting tables, each block as the library builds it."""
+    out = {}
+    for key, preset in estimator.campus_presets().items():
+        c = estimator.campus_preset(key)
+        out[key] = (preset.name + ("" if preset.confirmed else " (2°)"), [
+            (name, s.presets["accelerator"], int(s.gpus), str(on))
+            for name, s, on in zip(c.names, c.scenarios, c.online, strict=True)])
+    return out
+
+
+STARTS.update(_ready_starts())
 
 FREQ_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 GIGAWATT_MW = units.to_unit(tables.GIGAWATT_W, "MW")
@@ -96,10 +109,15 @@ edited = st.data_editor(
         "Online": st.column_config.DateColumn("Online", required=True, format="YYYY-MM-DD",
                                               help="The day the block starts drawing power"),
     })
-st.caption("Illustrative starting blocks, not any site's plan: change them, add rows or delete them. "
-           + ("Colossus phase 3's counts are Epoch AI's (epoch.ai/data/gpu-clusters, 2°); its 352 MW uses "
-              "1.82 for every system and PUE 1.10, which the sidebar's methodology may not."
-              if start_key == "colossus" else ""))
+if start_key in estimator.campus_presets():
+    ready = estimator.campus_presets()[start_key]
+    st.caption(f"{ready.name}: {ready.note} Sources: {ready.source}. Each block's source and note: "
+               "docs/presets.md (*Ready campuses*). Change the blocks freely.")
+else:
+    st.caption("Illustrative starting blocks, not any site's plan: change them, add rows or delete them. "
+               + ("Colossus phase 3's counts are Epoch AI's (epoch.ai/data/gpu-clusters, 2°); its 352 MW uses "
+                  "1.82 for every system and PUE 1.10, which the sidebar's methodology may not."
+                  if start_key == "colossus" else ""))
 
 rows = edited.dropna(how="any")
 if rows.empty:
@@ -214,3 +232,99 @@ common.kpi_row("kpis_campus_timeline", [
     ("Electricity over the timeline", common.fmt(t.total("cost"), "currency"), None),
     ("Capital plus energy over the timeline", common.fmt(t.total("total_cost"), "currency"), "not a full TCO"),
 ])
+
+st.subheader("Which limit binds: power, money or time")
+st.caption("The largest fleet of the sidebar's accelerator each cap allows, and the smallest of them (the limit "
+           "that binds); with a deadline, the compute that fleet delivers in it, and with a compute target the "
+           "days it needs. Money caps need the sidebar's cost per accelerator and facility cost per watt.")
+l1, l2, l3, l4 = st.columns(4)
+cap_texts = {
+    "power_budget_w": l1.text_input("Power cap (facility) [W, e.g. 1 GW]", value="1 GW", key="campus_cap_power"),
+    "capex_budget": l2.text_input("Capital budget [currency, e.g. $10B]", value="$10B", key="campus_cap_capex"),
+    "training_time_s": l3.text_input("Deadline [duration, e.g. 90 days]", value="90 days", key="campus_cap_days"),
+    "training_flop": l4.text_input("Compute target [FLOP, optional]", value="", key="campus_cap_flop",
+                                   placeholder="e.g. 3.8e26"),
+}
+caps = {k: common.parse_input(v, fields.unit(k), k) if v.strip() else None for k, v in cap_texts.items()}
+priced = s.accelerator_cost is not None and s.facility_cost_per_w is not None
+if caps["capex_budget"] is not None and not priced:
+    st.info("Set a cost per accelerator and a facility cost per watt in the sidebar (*Money*), or fill the "
+            "illustrative money figures, for the capital cap.", icon=":material/info:")
+    caps["capex_budget"] = None
+if caps["power_budget_w"] is None and caps["capex_budget"] is None:
+    st.info("Give a power cap or a capital budget.", icon=":material/info:")
+else:
+    lim = common.guarded(
+        limits.binding_limit, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+        power_budget_w=caps["power_budget_w"], capex_budget=caps["capex_budget"],
+        accelerator_cost=s.accelerator_cost, facility_cost_per_w=s.facility_cost_per_w, redundancy=s.redundancy,
+        electrical_share=s.electrical_share, training_time_s=caps["training_time_s"],
+        training_flop=caps["training_flop"], peak_flop_per_s=s.peak_flop_per_s, mfu=s.mfu)
+    shown_value = [common.fmt(v, fields.FIELDS[f].unit_text) for v, f in zip(lim["value"], lim["field"], strict=True)]
+    dash = lambda v, unit: "—" if v is None else common.fmt(v, unit)  # noqa: E731
+    common.table("campus_limits_table", {
+        "Limit": [label + (" (binds)" if name == lim["binding"] else " (fleet needed)" if name == "deadline" else "")
+                  for label, name in zip(lim["label"], lim["limit"], strict=True)],
+        "Value": shown_value,
+        "Accelerators": [common.fmt(v, "count") for v in lim["gpus"]],
+        "Facility power": [common.fmt(v, "W") for v in lim["facility_power_w"]],
+        "Capital cost": [dash(v, "currency") for v in lim["capex"]],
+        "Compute in the deadline": [dash(v, "FLOP") for v in lim["flop_in_deadline"]],
+        "Days for the target": [dash(v, "count") for v in lim["days_for_target"]],
+    })
+    cap_rows = [i for i, name in enumerate(lim["limit"]) if name != "deadline"]
+    common.chart("chart_campus_limits", vega.chart(
+        {"limits": vega.table({
+            "limit": [lim["label"][i] for i in cap_rows],
+            "accelerators": [lim["gpus"][i] for i in cap_rows],
+            "binds": ["binds" if lim["limit"][i] == lim["binding"] else "slack" for i in cap_rows],
+            "text": [common.fmt(lim["gpus"][i], "count") for i in cap_rows]})},
+        height=40 + 40 * len(cap_rows), data={"name": "limits"}, mark={"type": "bar"},
+        encoding={"y": vega.nominal("limit", title=None, sort=None),
+                  "x": vega.field("accelerators", title="Accelerators the limit allows [count]"),
+                  "color": vega.nominal("binds", title=None,
+                                        scale={"domain": ["binds", "slack"], "range": ["#b03a2e", "#9aa5b1"]}),
+                  "tooltip": [vega.tooltip("limit", "Limit"), vega.tooltip("text", "Accelerators")]}))
+    verdict = ""
+    if lim["target_fits"] is not None:
+        verdict = (" The target fits in the deadline." if lim["target_fits"] else
+                   f" The target does not fit: it needs {common.fmt(lim['fleet_days_for_target'], 'count')} days.")
+    st.caption(f"Binding: {limits.LABELS[lim['binding']].lower()}, {common.fmt(lim['fleet_gpus'], 'count')} "
+               f"accelerators at {common.fmt(lim['fleet_facility_power_w'], 'W')}." + verdict +
+               ("" if s.mfu is not None and s.peak_flop_per_s is not None else
+                " Compute needs a peak and an MFU in the sidebar."))
+
+st.subheader("The frontier training run's power, on trend")
+largest = trend.largest_ready_run()
+p1, p2, p3 = st.columns(3)
+start_mw = p1.number_input("Starting run's power [MW]", min_value=0.001, max_value=1e6,
+                           value=round(units.to_unit(largest["facility_power_w"], "MW"), 1), step=10.0,
+                           key="campus_trend_start_mw",
+                           help=f"Default: {largest['name']} ({largest['date']}), its accelerators at the default "
+                                "methodology's chain")
+start_year = p2.number_input("Its year", min_value=1950.0, max_value=2200.0, value=round(largest["year"], 2),
+                             step=0.25, key="campus_trend_year", help="Decimal year: 2025.13 is mid-February 2025")
+growth = p3.number_input("Growth a year [×]", min_value=1.01, max_value=10.0, value=trend.GROWTH.value, step=0.1,
+                         key="campus_trend_growth", help=f"Default 2.1×: {trend.GROWTH.source}")
+proj = common.guarded(estimator.projection, units.parse(f"{start_mw} MW", "W"), start_year, growth, years=10)
+common.kpi_row("kpis_campus_trend", [
+    (f"Passes {common.fmt(t, 'W')}", f"{y:.1f}", "the year the trend reaches it (continuous)")
+    for t, y in zip(proj["thresholds_w"], proj["crossing_years"], strict=True)])
+common.chart("chart_campus_trend", vega.chart(
+    {"trend": vega.table({"year": proj["year"], "MW": units.to_unit(proj["power_w"], "MW"),
+                          "text": [common.fmt(v, "W") for v in proj["power_w"]]})},
+    height=280,
+    layer=[
+        {"data": {"name": "trend"}, "mark": {"type": "line", "point": True},
+         "encoding": {"x": vega.field("year", title="Year"),
+                      "y": vega.field("MW", title="Frontier training run, facility power [MW]",
+                                      scale={"type": "log"}),
+                      "tooltip": [vega.tooltip("year", "Year", "quantitative", format=".1f"),
+                                  vega.tooltip("text", "Power")]}},
+        {"data": {"values": [{"MW": units.to_unit(t, "MW"), "label": common.fmt(t, "W")}
+                             for t in proj["thresholds_w"]]},
+         "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b03a2e"},
+         "encoding": {"y": vega.field("MW")}},
+    ]))
+st.caption(f"A trend, not a forecast: the starting run's full-load facility power × {growth:g} a year. "
+           f"{trend.GROWTH.note}")

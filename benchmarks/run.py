@@ -35,6 +35,7 @@ BENCHMARKS = (
     "bench_estimate_vs_numpy",
     "bench_vector_vs_loop",
     "bench_monte_carlo",
+    "bench_campus_timeline",
     "bench_import",
     "bench_dashboard_rerun",  # late: it imports streamlit into this process
     "bench_browser",  # Chromium against real servers, one row per dashboard page (skipped without Chromium)

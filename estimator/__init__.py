@@ -13,7 +13,16 @@ Examples
 """
 
 from estimator._version import __version__
-from estimator.campus import Campus, CampusEstimate, Timeline, estimate, h100_equivalents, timeline
+from estimator.campus import (
+    Campus,
+    CampusEstimate,
+    Timeline,
+    campus_preset,
+    campus_presets,
+    estimate,
+    h100_equivalents,
+    timeline,
+)
 from estimator.catalog import (
     accelerator,
     accelerators,
@@ -35,14 +44,17 @@ from estimator.compute import (
 )
 from estimator.energy import cost, emissions_kg, energy_wh, water_l
 from estimator.footprint import embodied_emissions_kg, equivalents, generation_water_l, market_emissions_kg, yardsticks
+from estimator.limits import binding_limit
 from estimator.money import (
     amortized_capex,
     capex,
     capital_recovery_factor,
     cost_per_gpu_hour,
     facility_capex,
+    facility_cost_factor,
     gpus_for_capex,
     hardware_capex,
+    redundancy_factor,
     total_cost,
 )
 from estimator.power import (
@@ -50,8 +62,11 @@ from estimator.power import (
     average_power_w,
     facility_power_w,
     fleet_facility_power_w,
+    grid_connection_w,
     it_power_w,
     load_swing_w,
+    rack_power_w,
+    racks,
     server_power_w,
 )
 from estimator.runs import compare_gpu_hours, training_run, training_runs
@@ -75,6 +90,7 @@ from estimator.solve import (
     gpus_for_training,
     pue_for_power,
 )
+from estimator.trend import projection
 
 __all__ = [
     "Campus",
@@ -89,6 +105,9 @@ __all__ = [
     "accelerators",
     "amortized_capex",
     "average_power_w",
+    "binding_limit",
+    "campus_preset",
+    "campus_presets",
     "capex",
     "capital_recovery_factor",
     "compare_gpu_hours",
@@ -103,6 +122,7 @@ __all__ = [
     "equivalents",
     "estimate",
     "facility_capex",
+    "facility_cost_factor",
     "facility_power_for_training",
     "facility_power_w",
     "fleet_facility_power_w",
@@ -114,6 +134,7 @@ __all__ = [
     "gpus_for_power",
     "gpus_for_queries",
     "gpus_for_training",
+    "grid_connection_w",
     "h100_equivalents",
     "hardware_capex",
     "it_power_w",
@@ -124,11 +145,15 @@ __all__ = [
     "peak_cluster_flop_per_s",
     "prefill_tokens_per_s",
     "preset_assumptions",
+    "projection",
     "pue_for_power",
     "queries",
     "queries_per_day",
     "query",
     "query_seconds",
+    "rack_power_w",
+    "racks",
+    "redundancy_factor",
     "reference_cluster",
     "reference_clusters",
     "runs_in_period",

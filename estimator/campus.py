@@ -125,7 +125,7 @@ class Campus:
     ('hall A', 'hall B')
     """
 
-    __slots__ = ("_estimates", "names", "online", "retire", "scenarios")
+    __slots__ = ("_estimates", "_rates", "names", "online", "retire", "scenarios")
 
     def __init__(self, scenarios: Sequence[Scenario], names: Sequence[str] | None = None,
                  online: Sequence[Any] | None = None, retire: Sequence[Any] | None = None) -> None:
@@ -160,6 +160,7 @@ class Campus:
         object.__setattr__(self, "online", tuple(on))
         object.__setattr__(self, "retire", tuple(off))
         object.__setattr__(self, "_estimates", None)
+        object.__setattr__(self, "_rates", None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Campus is frozen: build a new one")
@@ -181,6 +182,19 @@ class Campus:
         if self._estimates is None:
             object.__setattr__(self, "_estimates", tuple(_scenario.estimate(s) for s in self.scenarios))
         return self._estimates
+
+    @property
+    def block_rates(self) -> dict[str, np.ndarray | None]:
+        """Every block's outputs for one hour and at an instant, stacked over the blocks (computed once, kept).
+
+        What :func:`timeline` weighs by each period's online flags and hours; the
+        keys are the registry's outputs plus ``gpus``, ``bf16_peak_flop_per_s``
+        (None where a block's is unknown) and ``online_day`` / ``retire_day``
+        (days since 1970, ±inf where open). Refuses blocks with array inputs.
+        """
+        if self._rates is None:
+            object.__setattr__(self, "_rates", _hourly_rates(self))
+        return self._rates
 
     def retire_dates(self) -> tuple[np.datetime64 | None, ...]:
         """The day each block stops drawing: its retire date, else online + ``hardware_life_years``, else None.
@@ -458,7 +472,10 @@ class Timeline:
     __slots__ = ("_blocks", "dates", "ends", "h100_equivalents", "hours", "names")
 
     def __init__(self, dates: np.ndarray, ends: np.ndarray, names: tuple[str, ...],
-                 blocks: dict[str, np.ndarray | None]) -> None:
+                 blocks: dict[str, tuple[np.ndarray, np.ndarray] | None]) -> None:
+        # Each field is kept as (each block's rate, the weights it takes over the periods): a layer is their
+        # product, and a total over the blocks a matrix-vector product, so no (blocks × periods) array of it is
+        # made unless by_block asks for one.
         object.__setattr__(self, "dates", dates)
         object.__setattr__(self, "ends", ends)
         object.__setattr__(self, "hours", (ends - dates).astype(float) * HOURS_PER_DAY)
@@ -467,8 +484,8 @@ class Timeline:
         object.__setattr__(self, "h100_equivalents", self._total("h100_equivalents"))
 
     def _total(self, name: str) -> np.ndarray | None:
-        per_block = self._blocks[name]
-        return None if per_block is None else per_block.sum(axis=0)
+        layer = self._blocks[name]
+        return None if layer is None else layer[0] @ layer[1]
 
     def __getattr__(self, name: str) -> Any:
         blocks = object.__getattribute__(self, "_blocks")
@@ -498,8 +515,8 @@ class Timeline:
         """One field per block and period, shape (blocks, periods): the stacked layers of a chart."""
         if name not in self._blocks:
             raise KeyError(f"Timeline has no field {name!r} (fields: {', '.join(self._blocks)})")
-        per_block = self._blocks[name]
-        return None if per_block is None else per_block.copy()
+        layer = self._blocks[name]
+        return None if layer is None else layer[0][:, None] * layer[1]
 
     def to_xarray(self) -> Any:
         """Every field per block and period as an :class:`xarray.Dataset`.
@@ -625,38 +642,69 @@ def timeline(campus: Campus, start: Any, end: Any, freq: str = "month") -> Timel
     """
     if not isinstance(campus, Campus):
         raise TypeError(f"timeline() takes a Campus (got {type(campus).__name__})")
+    starts, ends = period_starts(start, end, freq)
+    rates = campus.block_rates  # the per-block work, done once per campus
+    on, off = rates["online_day"][:, None], rates["retire_day"][:, None]
+    first, after = starts.astype(np.int64)[None, :], ends.astype(np.int64)[None, :]
+    online = ((on <= first) & (first < off)).astype(float)                       # (blocks, periods)
+    hours = np.clip(np.minimum(after, off) - np.maximum(first, on), 0.0, None) * HOURS_PER_DAY
+
+    layers: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+    layers["gpus"] = (rates["gpus"], online)
+    peaks = rates["bf16_peak_flop_per_s"]
+    layers["h100_equivalents"] = None if peaks is None else (rates["gpus"] * peaks / H100_BF16_PEAK_FLOP_PER_S,
+                                                             online)
+    for f in fields.OUTPUTS:
+        if not f.additive:  # ratios and per-token figures: not summed over blocks
+            continue
+        rate = rates[f.name]
+        layers[f.name] = None if rate is None else (rate, hours if "hours" in f.needs else online)
+    return Timeline(starts, ends, campus.names, layers)
+
+
+def _hourly_rates(campus: Campus) -> dict[str, np.ndarray | None]:
+    """Each block's outputs for one hour (linear in hours) and at an instant, one array over the blocks.
+
+    The blocks are stacked into one Scenario of arrays and estimated at once; where an optional input is
+    given for some blocks and not others, each block is estimated on its own (an output is then None if
+    any block lacks it).
+    """
     for name, s in zip(campus.names, campus.scenarios, strict=True):
         shaped = [f for f in s.field_names() if np.ndim(getattr(s, f)) > 0]
         if shaped:
             raise ValueError(f"timeline needs one value per input in each block: block {name!r} has arrays "
                              f"in {', '.join(shaped)}")
-    starts, ends = period_starts(start, end, freq)
-    day = lambda d: -np.inf if d is None else float(d.astype(np.int64))  # noqa: E731
-    on = np.array([day(d) for d in campus.online])[:, None]
-    off = np.array([np.inf if d is None else day(d) for d in campus.retire_dates()])[:, None]
-    first, after = starts.astype(np.int64)[None, :], ends.astype(np.int64)[None, :]
-    online = ((on <= first) & (first < off)).astype(float)                       # (blocks, periods)
-    hours = np.clip(np.minimum(after, off) - np.maximum(first, on), 0.0, None) * HOURS_PER_DAY
-
-    # Each block's rates: its outputs for one hour (linear in hours) and at an instant.
-    hourly = [_scenario.estimate(s.replace(hours=1.0)) for s in campus.scenarios]
-    layers: dict[str, np.ndarray | None] = {}
-    gpus = np.array([float(s.gpus) for s in campus.scenarios])[:, None]
-    layers["gpus"] = gpus * online
-    peaks = [_bf16_peak(s) for s in campus.scenarios]
-    layers["h100_equivalents"] = None if any(p is None for p in peaks) else (
-        np.array([h100_equivalents(s.gpus, p) for s, p in zip(campus.scenarios, peaks, strict=True)])[:, None]
-        * online)
-    for f in fields.OUTPUTS:
-        if not f.additive:  # ratios and per-token figures: not summed over blocks
-            continue
-        rates = [getattr(e, f.name) for e in hourly]
-        if any(r is None for r in rates):
-            layers[f.name] = None
-            continue
-        weight = hours if "hours" in f.needs else online
-        layers[f.name] = np.array(rates, dtype=float)[:, None] * weight
-    return Timeline(starts, ends, campus.names, layers)
+    blocks = campus.scenarios
+    stacked: dict[str, Any] = {}
+    mixed = False
+    for name in Scenario.field_names():
+        values = [getattr(s, name) for s in blocks]
+        given = [v is not None for v in values]
+        if all(given):
+            stacked[name] = np.array(values, dtype=float)
+        elif any(given):
+            mixed = True
+            break
+    out: dict[str, np.ndarray | None] = {}
+    if mixed:
+        hourly = [_scenario.estimate(s.replace(hours=1.0)) for s in blocks]
+        for f in fields.OUTPUTS:
+            values = [getattr(e, f.name) for e in hourly]
+            out[f.name] = None if any(v is None for v in values) else np.array(values, dtype=float)
+    else:
+        stacked["hours"] = np.ones(len(blocks))
+        with validate.trusted():  # every block was validated when its Scenario was built
+            e = _scenario.estimate(Scenario(**stacked))
+        for f in fields.OUTPUTS:
+            value = getattr(e, f.name)
+            out[f.name] = None if value is None else np.asarray(value, dtype=float)
+    out["gpus"] = np.array([s.gpus for s in blocks], dtype=float)
+    peaks = [_bf16_peak(s) for s in blocks]
+    out["bf16_peak_flop_per_s"] = None if any(p is None for p in peaks) else np.array(peaks, dtype=float)
+    day = lambda d, open_end: open_end if d is None else float(d.astype(np.int64))  # noqa: E731
+    out["online_day"] = np.array([day(d, -np.inf) for d in campus.online])
+    out["retire_day"] = np.array([day(d, np.inf) for d in campus.retire_dates()])
+    return out
 
 
 def block_table(campus: Campus) -> dict[str, list[Any]]:
@@ -700,3 +748,124 @@ def block_table(campus: Campus) -> dict[str, list[Any]]:
         for k in ("it_power_w", "facility_power_w", "capex", "amortized_capex", "total_cost"):
             rows[k].append(getattr(e, k))
     return rows
+
+
+class CampusPreset:
+    """A public campus as blocks coming online over time, each block with its source.
+
+    Attributes
+    ----------
+    key, name, source, note : str
+        Catalogue key, display name, public sources and what the figures cover.
+    confirmed : bool
+        False where the figures are secondary reports or assumptions.
+    blocks : tuple of dict
+        Each block's keys as the data file gives them: ``name``,
+        ``accelerator``, ``gpus`` or ``facility_power_w``, ``online``,
+        ``source``, ``note``, ``confirmed``.
+    """
+
+    __slots__ = ("blocks", "confirmed", "key", "name", "note", "source")
+
+    def __init__(self, key: str, name: str, source: str, note: str, confirmed: bool,
+                 blocks: tuple[dict[str, Any], ...]) -> None:
+        for attr, value in (("key", key), ("name", name), ("source", source), ("note", note),
+                            ("confirmed", confirmed), ("blocks", blocks)):
+            object.__setattr__(self, attr, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("CampusPreset is frozen")
+
+    def __repr__(self) -> str:
+        return f"CampusPreset({self.key!r}, {len(self.blocks)} blocks)"
+
+
+#: Keys of a ready campus's block besides the scenario's own.
+_PRESET_BLOCK_META = ("source", "note", "confirmed")
+_PRESET_BLOCK_KEYS = ("name", "accelerator", "gpus", "facility_power_w", "online", "retire", *_PRESET_BLOCK_META)
+
+
+def _campus_table() -> dict[str, CampusPreset]:
+    out = {}
+    for key, raw in catalog._load("campuses.toml").items():
+        blocks = []
+        for i, block in enumerate(raw.get("block", []), start=1):
+            unknown = set(block) - set(_PRESET_BLOCK_KEYS)
+            if unknown or not block.get("source") or ("gpus" in block) == ("facility_power_w" in block):
+                raise ValueError(f"campuses.toml: {key} block {i} needs a source and gpus or facility_power_w "
+                                 f"(unknown keys: {sorted(unknown)})")
+            catalog.accelerator(block["accelerator"])
+            blocks.append({"confirmed": True, "note": "", **block})
+        if not blocks or not raw.get("source"):
+            raise ValueError(f"campuses.toml: {key} needs a source and at least one block")
+        out[key] = CampusPreset(key, raw["name"], raw["source"], raw.get("note", ""),
+                                bool(raw.get("confirmed", True)), tuple(blocks))
+    return out
+
+
+_CAMPUSES: dict[str, CampusPreset] | None = None
+
+
+def campus_presets() -> dict[str, CampusPreset]:
+    """The ready campuses (``estimator/data/campuses.toml``), by key, in catalogue order.
+
+    Examples
+    --------
+    >>> list(campus_presets())
+    ['xai-memphis', 'meta-genai-24k', 'meta-prometheus-hyperion', 'stargate-abilene']
+    """
+    global _CAMPUSES
+    if _CAMPUSES is None:
+        _CAMPUSES = _campus_table()
+    return dict(_CAMPUSES)
+
+
+def campus_preset(name: str, methodology: str | None = None, site: str | None = None, precision: str = "bf16",
+                  date: str | None = None, **shared: Any) -> Campus:
+    """A ready public campus as a :class:`Campus`: its blocks, accelerators and online dates.
+
+    Parameters
+    ----------
+    name : str
+        Key of :func:`campus_presets` (``"xai-memphis"``, ``"stargate-abilene"``, ...).
+    methodology, site, precision, date : optional
+        As :meth:`Scenario.from_accelerator`, for every block (default: the
+        ``nameplate`` methodology).
+    **shared
+        Scenario fields for every block (prices, lives, hours, MFU, ...).
+
+    Returns
+    -------
+    Campus
+        One block per phase. A block published only as power gets the
+        accelerators that power holds at full load at its chain (whole ones).
+
+    Notes
+    -----
+    Counts and dates are press reports, mostly secondary, and several online
+    dates are assumptions; each block's source and note are in
+    ``campus_presets()[name].blocks``.
+
+    Examples
+    --------
+    >>> c = campus_preset("xai-memphis")
+    >>> c.names[0], str(c.online[0]), float(estimate(c).gpus)
+    ('Phase 1: 100k H100', '2024-09-02', 230000.0)
+    """
+    from estimator import solve  # kept out of campus's import time
+
+    preset = catalog._lookup("campus", name, campus_presets())
+    scenarios = []
+    for block in preset.blocks:
+        if "gpus" in block:
+            scenarios.append(Scenario.from_accelerator(block["accelerator"], gpus=block["gpus"],
+                                                       methodology=methodology, site=site, precision=precision,
+                                                       date=date, **shared))
+            continue
+        one = Scenario.from_accelerator(block["accelerator"], gpus=1, methodology=methodology, site=site,
+                                        precision=precision, date=date, **shared)
+        gpus = solve.gpus_for_power(block["facility_power_w"], one.gpu_watts, one.server_overhead,
+                                    one.network_overhead, one.pue, whole=True)
+        scenarios.append(one.replace(gpus=gpus))
+    return Campus(scenarios, names=[b["name"] for b in preset.blocks], online=[b["online"] for b in preset.blocks],
+                  retire=[b.get("retire") for b in preset.blocks])

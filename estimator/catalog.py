@@ -248,8 +248,9 @@ class Accelerator:
         Returns
         -------
         dict of str to Sourced
-            ``gpu_watts`` [W], ``peak_flop_per_s`` [FLOP/s] and
-            ``server_overhead`` [unitless].
+            ``gpu_watts`` [W], ``peak_flop_per_s`` [FLOP/s],
+            ``server_overhead`` [unitless] and, where the part has a rack
+            design, ``accelerators_per_rack`` [count].
 
         Raises
         ------
@@ -265,11 +266,14 @@ class Accelerator:
             peak = self.peak_flop_per_s_fp8
         else:
             raise ValueError(f"precision must be 'bf16' or 'fp8' (got {precision!r})")
-        return {
+        out = {
             "gpu_watts": self.gpu_watts,
             "peak_flop_per_s": peak,
             "server_overhead": self.server_overhead,
         }
+        if self.accelerators_per_rack is not None:  # where a rack design is published: racks and kW per rack
+            out["accelerators_per_rack"] = self.accelerators_per_rack
+        return out
 
     def assumptions(self, precision: str = "bf16") -> dict[str, float]:
         """The scenario assumptions this accelerator sets, as plain numbers.
@@ -1151,4 +1155,19 @@ def document() -> str:
             rows = _entry_rows(entry)
             if rows:
                 out += [*_sourced_table(rows), ""]
+    from estimator import campus  # deferred: campus imports this module
+
+    out += ["## Ready campuses", "", "Public sites as blocks coming online over time "
+            "(`estimator.campus_preset(key)`); blocks given as power get the accelerators that power holds "
+            "at their chain.", ""]
+    for key, preset in campus.campus_presets().items():
+        out += [f"### `{key}`", "", " ".join(f"{preset.name}. {preset.note}".split()), "",
+                f"Source: {preset.source}", "",
+                "| block | accelerator | count or power | online | confirmed | source | note |",
+                "|---|---|---|---|---|---|---|"]
+        for b in preset.blocks:
+            size = f"{b['gpus']:,}" if "gpus" in b else f"{b['facility_power_w'] / 1e9:g} GW"
+            out.append(f"| {b['name']} | `{b['accelerator']}` | {size} | {b['online']} | "
+                       f"{'yes' if b['confirmed'] else 'no'} | {b['source']} | {b['note']} |")
+        out.append("")
     return "\n".join(out).rstrip() + "\n"

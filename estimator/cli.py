@@ -100,6 +100,7 @@ from estimator import (
     distributions,
     fields,
     footprint,
+    limits,
     resolve,
     runs,
     serving,
@@ -140,7 +141,7 @@ _METAVARS: dict[str, str] = {
 #: The commands' own inputs (the registry's COMMAND_INPUTS) each command takes; a field's first
 #: alias (``--power``) names the value in messages.
 _COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
-    "fit": ("power_budget_w", "training_flop"),
+    "fit": ("power_budget_w", "it_budget_w", "capex_budget", "training_flop"),
     "train": ("parameters", "tokens", "training_flop", "training_time_s"),
     "serve": ("queries_per_day", "serving_share", "training_flop"),
 }
@@ -326,6 +327,7 @@ EXAMPLES: dict[str, str] = {
     "fit": "estimator fit --power 1GW --mfu 0.4",
     "train": "estimator train --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41",
     "serve": "estimator serve --gpus 100k --accelerator h100-sxm --tokens-per-s-per-gpu 3k --query chat",
+    "campus": "estimator campus campus.toml --timeline quarter --start 2025-01-01 --end 2026-12-31",
     "run": "estimator run scenario.toml --pue 1.3 --format json",
     "uncertainty": "estimator uncertainty --accelerator h100-sxm --gpus 100k --pue 1.1/1.2/1.4 --tornado",
     "presets": "estimator presets accelerators --format markdown",
@@ -415,6 +417,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fields(serve)
     _add_common(serve)
     serve.set_defaults(handler=_serve)
+    campus = commands.add_parser(
+        "campus", help="a campus file ([[block]] tables) → per-block table, totals and a timeline",
+        description="A campus: blocks of accelerators, each a scenario with its own online and retire dates "
+                    "(estimator.io.load_campus; a ready campus by name, see estimator.campus_presets()). Shows "
+                    "one row per block (campus.block_table) and the totals (estimator.estimate); with "
+                    "--timeline, --start and --end, the campus over time (estimator.timeline).")
+    campus.add_argument("file", metavar="FILE", help="campus file, .toml or .json, or a ready campus's name")
+    window = campus.add_argument_group("timeline")
+    window.add_argument("--timeline", choices=("month", "quarter", "year"),
+                        help="period of the timeline (default: month, when --start and --end are given)")
+    window.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the timeline")
+    window.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the timeline (included)")
+    _add_common(campus)
+    campus.set_defaults(handler=_campus)
 
     run = commands.add_parser("run", help="evaluate scenario files (.toml or .json)",
                               description="Evaluate scenario files; see `estimator.io` for their keys. "
@@ -897,8 +913,11 @@ _FIT_HEADING = "Results (whole accelerators that fit the budget at full load):"
 
 def _fit(args: argparse.Namespace) -> Report:
     budget = _command_value(args, "power_budget_w")
+    if getattr(args, "capex_budget", None) is not None or getattr(args, "it_budget_w", None) is not None:
+        return _fit_limits(args, budget)
     if budget is None:
-        raise ValueError("fit needs --power POWER (facility power budget at the grid connection), e.g. 1GW")
+        raise ValueError("fit needs --power POWER (facility power budget at the grid connection), e.g. 1GW, "
+                         "or --it-power POWER or --capex MONEY")
     flop = _command_value(args, "training_flop")
     run_flop = tables.LLAMA3_405B_TRAINING_FLOP if flop is None else flop
     budget_item = Item("power_budget_w", budget, "W", "power_budget_w", "given")
@@ -962,6 +981,101 @@ def _fit_every(args: argparse.Namespace, budget: Any, run_flop: float, budget_it
         records.append(Record(title=key, assumptions=assumptions, results=results, notes=notes,
                               heading=_FIT_HEADING))
     return Report(records, single=False, text=_fit_table)
+
+
+def _fit_limits(args: argparse.Namespace, power_budget: Any) -> Report:
+    """Several caps (power, critical-IT power, capital): the fleet under each, and the one that binds."""
+    every = args.accelerator is not None and args.accelerator.strip().lower() == "all"
+    if every or (args.accelerator is None and args.gpu_watts is None):
+        raise ValueError("fit with --capex or --it-power needs one accelerator: --accelerator KEY or --gpu-watts W")
+    caps = {"power_budget_w": power_budget, "it_budget_w": _command_value(args, "it_budget_w"),
+            "capex_budget": _command_value(args, "capex_budget")}
+    s, given = _scenario(args, args.accelerator, "fit", gpus=1.0)
+    if caps["capex_budget"] is not None and (s.accelerator_cost is None or s.facility_cost_per_w is None):
+        raise ValueError("--capex needs --accelerator-cost MONEY and --facility-cost-per-w MONEY_PER_W "
+                         "(capital per accelerator and per watt of critical IT)")
+    lim = limits.binding_limit(s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, **caps,
+                               accelerator_cost=s.accelerator_cost, facility_cost_per_w=s.facility_cost_per_w,
+                               redundancy=s.redundancy, electrical_share=s.electrical_share)
+    chain = estimate(s.replace(gpus=lim["fleet_gpus"]))
+    binding = lim["binding"]
+    results = [Item("binding_limit", binding if isinstance(binding, str) else " | ".join(binding), "text",
+                    "Binding limit"), _item("gpus", lim["fleet_gpus"])]
+    results += [Item(f"gpus_under_{name}", gpus, "count", f"Accelerators the {label.lower()} allows")
+                for name, label, gpus in zip(lim["limit"], lim["label"], lim["gpus"], strict=True)]
+    results += _results(chain, skip=[i.key for i in results])
+    assumptions = [Item(k, v, _unit(k), k, "given") for k, v in caps.items() if v is not None]
+    assumptions += _assumptions(s, given, skip=("gpus",))
+    return Report([Record(title=s.presets.get("accelerator") or "fit", assumptions=assumptions, results=results,
+                          heading="Results (whole accelerators under every cap; the binding limit allows the "
+                                  "fewest):")], single=False)
+
+
+#: Columns of `estimator campus`'s block table, in order (campus.block_table's keys).
+_CAMPUS_COLUMNS: tuple[str, ...] = ("gpus", "gpu_watts", "it_power_w", "facility_power_w", "h100_equivalents",
+                                    "capex", "amortized_capex", "total_cost")
+_CAMPUS_TIMELINE: tuple[str, ...] = ("gpus", "h100_equivalents", "facility_power_w", "energy_wh", "cost",
+                                     "emissions_kg", "capex", "amortized_capex", "total_cost")
+
+
+def _campus_units(name: str) -> str:
+    return "count" if name == "h100_equivalents" else _unit(name)
+
+
+def _campus_label(name: str) -> str:
+    return "H100-equivalents" if name == "h100_equivalents" else _label(name).strip()
+
+
+def _campus(args: argparse.Namespace) -> Report:
+    """A campus file (or a ready campus by name): one row per block and the totals; optionally its timeline."""
+    from estimator import campus as campus_module
+
+    path = Path(args.file)
+    if not path.exists() and args.file in campus_module.campus_presets():
+        c = campus_module.campus_preset(args.file)
+    else:
+        c = scenario_io.load_campus(path)
+    table = campus_module.block_table(c)
+    total = campus_module.estimate(c)
+    document: dict[str, Any] = {
+        "blocks": [{k: _plain(table[k][i]) for k in table} for i in range(len(c))],
+        "total": {"gpus": _plain(total.gpus), **{k: _plain(getattr(total, k)) for k in _CAMPUS_COLUMNS
+                                                 if k not in ("gpus", "gpu_watts")}},
+    }
+    rows = [{"kind": "block", **row} for row in document["blocks"]]
+    rows.append({"kind": "total", "name": "total", **document["total"]})
+    window = [args.timeline, args.start, args.end]
+    if any(v is not None for v in window):
+        if args.start is None or args.end is None:
+            raise ValueError("--timeline needs --start YYYY-MM-DD and --end YYYY-MM-DD")
+        t = campus_module.timeline(c, args.start, args.end, args.timeline or "month")
+        series = {k: getattr(t, k) for k in _CAMPUS_TIMELINE if k in t.field_names() and getattr(t, k) is not None}
+        document["timeline"] = {"freq": args.timeline or "month", "dates": [str(d) for d in t.dates],
+                                **{k: _plain(v) for k, v in series.items()}}
+        rows += [{"kind": "period", "name": str(d), **{k: float(v[i]) for k, v in series.items()}}
+                 for i, d in enumerate(t.dates)]
+
+    def text(_: Report) -> str:
+        columns = [k for k in _CAMPUS_COLUMNS if any(v is not None for v in table[k])]
+        header = ["block", "online", "retires", *(_campus_label(k) for k in columns)]
+        body = [[name, on or "—", off or "—", *(_format(_campus_units(k), table[k][i]) for k in columns)]
+                for i, (name, on, off) in enumerate(zip(table["name"], table["online"], table["retire"],
+                                                        strict=True))]
+        body.append(["total", "", "", *(_format(_campus_units(k), document["total"].get(k)) if k != "gpu_watts"
+                                        else "" for k in columns)])
+        lines = ["Blocks (each at its own presets and values; totals summed over every block):",
+                 *_table([header, *body])]
+        if "timeline" in document:
+            shown = [k for k in _CAMPUS_TIMELINE if k in document["timeline"]]
+            lines.append(f"Timeline by {document['timeline']['freq']} (power and accelerators at each period's "
+                         "start; energy and money over the period, prorated by day online):")
+            lines += _table([["from", *(_campus_label(k) for k in shown)],
+                             *[[d, *(_format(_campus_units(k), document["timeline"][k][i]) for k in shown)]
+                               for i, d in enumerate(document["timeline"]["dates"])]])
+        lines.append("Every input is an assumption; presets are nominal public figures, not measurements.")
+        return _join(lines)
+
+    return Report([], single=False, text=text, rows=rows, document=document)
 
 
 def _default_methodology(provenance: dict[str, Any]) -> str | None:

@@ -251,6 +251,20 @@ INPUTS: tuple[Field, ...] = (
     _input("discount_rate", "ratio", "Discount rate", "annual cost of capital; absent or 0 means straight line "
            "amortization", "nonnegative", 1.0, example="0.08 or 8%", group="money", widget_range=(0.0, 1.0),
            step=0.01, decimals=3),
+    _input("accelerators_per_rack", "count", "Accelerators per rack", "accelerators in one rack (72 in a GB200 "
+           "NVL72, 32 in a rack of four 8-GPU servers)", "at_least_one", 1e5, example="72, 32", group="facility",
+           widget_range=(1.0, 1e5), step=1.0, decimals=0),
+    _input("headroom", "ratio", "Design headroom", "grid connection ÷ full-load facility power − 1: capacity "
+           "provisioned above the draw", "nonnegative", 10.0, example="0.2 or 20%", group="facility",
+           widget_range=(0.0, 10.0), step=0.05, decimals=2),
+    _input("redundancy", "ratio", "Power redundancy", "installed ÷ needed power-equipment capacity: 1 for N, "
+           "1 + 1/k for N+1 with k modules (1.25 for k = 4), 2 for 2N; scales the electrical share of the "
+           "facility cost", "at_least_one", 3.0, example="1, 1.25, 2, N, N+1, 2N", group="money",
+           widget_range=(1.0, 3.0), step=0.05, decimals=2),
+    _input("electrical_share", "ratio", "Electrical share of facility cost", "share of the facility cost per "
+           "watt that is power equipment (switchgear, UPS, generators, distribution); 0.40 when a redundancy "
+           "is given without it", "fraction", None, example="0.4 or 40%", group="money",
+           widget_range=(0.01, 1.0), step=0.05, decimals=2),
 )
 
 #: Inputs of one question rather than of the fleet: budgets, training runs.
@@ -267,7 +281,9 @@ COMMAND_INPUTS: tuple[Field, ...] = (
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
              "nonnegative", 1.0, example="0.15", widget="number"),
     _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
-             "houses them", "positive", 1e15, example="'$10B', 10e9"),
+             "houses them", "positive", 1e15, example="'$10B', 10e9", aliases=("--capex",)),
+    _command("it_budget_w", "W", "Power budget (critical IT, full load)", "critical IT power budget, as a "
+             "planner quotes a data hall", "positive", 1e15, example="'800 MW'", aliases=("--it-power",)),
     _command("serving_share", "ratio", "Serving share", "share of the fleet's accelerators that serve queries; "
              "the rest train", "nonnegative", 1.0, example="0.5 or 50%", widget="number"),
 )
@@ -283,6 +299,13 @@ OUTPUTS: tuple[Field, ...] = (
     _output("average_it_power_w", "W", "IT power, average", "IT power, average over the period (× utilization)"),
     _output("average_facility_power_w", "W", "Facility power, average",
             "facility power, average over the period (× utilization)"),
+    _output("grid_connection_w", "W", "Grid connection", "provisioned capacity: full-load facility power × "
+            "(1 + headroom)", needs=("headroom",)),
+    _output("racks", "count", "Racks", "racks of accelerators: gpus ÷ accelerators per rack",
+            needs=("accelerators_per_rack",)),
+    _output("rack_power_w", "W", "Power per rack", "server power of one rack at full load (the kW per rack "
+            "its power and cooling must deliver)", needs=("accelerators_per_rack",),
+            ratio_of=("server_power_w", "racks")),
     _output("watts_per_gpu", "W", "Facility power per accelerator", "all-in facility power per accelerator, "
             "full load", ratio_of=("facility_power_w", "gpus")),
     _output("host_power_w", "W", "of which host", "host: CPUs, memory, NICs, fans, PSU loss"),

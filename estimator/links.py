@@ -29,7 +29,7 @@ Examples
 >>> params  # doctest: +NORMALIZE_WHITESPACE
 {'accelerator': 'h100-sxm', 'catalog': '2026.12', 'gpus': '1000', 'pue': '1.3', 'catalog.gpu_watts': '700',
  'catalog.peak_flop_per_s': '9.894e14', 'catalog.server_overhead': '1.8214285714285714',
- 'catalog.network_overhead': '1.1', 'catalog.utilization': '1'}
+ 'catalog.accelerators_per_rack': '32', 'catalog.network_overhead': '1.1', 'catalog.utilization': '1'}
 >>> state = links.read(params)
 >>> r = resolve.resolve(values=state.values, **state.presets, pinned=state.catalogue)
 >>> r.values["pue"], r.provenance["network_overhead"].describe()

@@ -19,13 +19,84 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from estimator import validate
+from estimator import units, validate
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
     from numpy.typing import ArrayLike
 
 HOURS_PER_YEAR = 8760.0
 """A year of 365 days, as every annual figure here uses."""
+
+
+#: Share of a facility's cost per watt that is electrical (switchgear, UPS, generators, distribution):
+#: an assumption, the middle of the 35–45 % one builder quotes (Cortex Construct, "What does it take to
+#: build a data center", https://cortexconstruct.com/blog/what-does-it-take-to-build-a-data-center). The
+#: same publisher gives 25–30 % of hard cost elsewhere, so it is a rough figure: give electrical_share.
+ELECTRICAL_SHARE = 0.40
+
+#: Installed ÷ needed power-equipment capacity by redundancy level; N+1 with 4 modules (1 + 1/4). The same
+#: spellings are read from text for the ``redundancy`` field (``--redundancy 2N``).
+REDUNDANCY: dict[str, float] = units.REDUNDANCY_LEVELS
+
+
+def redundancy_factor(level: str, modules: int = 4) -> float:
+    """Installed ÷ needed power-equipment capacity for a redundancy level.
+
+    Parameters
+    ----------
+    level : {"N", "N+1", "2N"}
+        Redundancy of the power equipment: none, one spare module, or a full second path.
+    modules : int, default 4
+        Modules that carry the load (``k``) for N+1.
+
+    Returns
+    -------
+    float
+        1 for N, ``1 + 1/k`` for N+1, 2 for 2N [unitless].
+
+    Examples
+    --------
+    >>> redundancy_factor("N+1", modules=4), redundancy_factor("2N")
+    (1.25, 2.0)
+    """
+    key = level.strip().upper() if isinstance(level, str) else level
+    if key not in REDUNDANCY:
+        raise ValueError(f"redundancy must be one of {', '.join(REDUNDANCY)} (got {level!r})")
+    if isinstance(modules, bool) or not isinstance(modules, int) or modules < 1:
+        raise ValueError(f"modules must be a whole number >= 1 (got {modules!r})")
+    return 1.0 + 1.0 / modules if key == "N+1" else REDUNDANCY[key]
+
+
+def facility_cost_factor(redundancy: ArrayLike = 1.0,
+                         electrical_share: ArrayLike | None = None) -> float | np.ndarray:
+    """How redundancy scales the facility cost per watt: only its electrical part grows.
+
+    Parameters
+    ----------
+    redundancy : numeric, default 1.0
+        Installed ÷ needed power-equipment capacity (1 N, 1.25 N+1 of 4, 2 2N) [unitless, >= 1].
+    electrical_share : numeric, optional
+        Share of the facility cost that is power equipment [unitless, (0, 1]];
+        default :data:`ELECTRICAL_SHARE` (0.40, an assumption).
+
+    Returns
+    -------
+    numeric
+        ``1 + electrical_share × (redundancy − 1)`` [unitless]: 1.4 for 2N at 0.40.
+
+    Notes
+    -----
+    ``facility_cost_per_w`` is read as the cost at N; 2N doubles the
+    electrical part, N+1 adds ``1/k`` of it. Cooling and the shell do not
+    scale (mechanical redundancy is not modelled).
+
+    Examples
+    --------
+    >>> facility_cost_factor(2.0)
+    1.4
+    """
+    share = ELECTRICAL_SHARE if electrical_share is None else validate.field("electrical_share", electrical_share)
+    return 1.0 + share * (validate.field("redundancy", redundancy) - 1.0)
 
 
 def hardware_capex(gpus: ArrayLike, accelerator_cost: ArrayLike) -> float | np.ndarray:
@@ -58,7 +129,8 @@ def hardware_capex(gpus: ArrayLike, accelerator_cost: ArrayLike) -> float | np.n
     return validate.field("gpus", gpus) * validate.field("accelerator_cost", accelerator_cost)
 
 
-def facility_capex(it_power_w: ArrayLike, facility_cost_per_w: ArrayLike) -> float | np.ndarray:
+def facility_capex(it_power_w: ArrayLike, facility_cost_per_w: ArrayLike, redundancy: ArrayLike | None = None,
+                   electrical_share: ArrayLike | None = None) -> float | np.ndarray:
     """Capital cost of the building, power and cooling, priced per watt of critical IT.
 
     Parameters
@@ -66,12 +138,19 @@ def facility_capex(it_power_w: ArrayLike, facility_cost_per_w: ArrayLike) -> flo
     it_power_w : numeric
         Critical IT power at full load [W].
     facility_cost_per_w : numeric
-        Building, power and cooling per watt of critical IT [currency/W].
+        Building, power and cooling per watt of critical IT, at N (no
+        redundant power equipment) [currency/W].
+    redundancy : numeric, optional
+        Installed ÷ needed power-equipment capacity [unitless, >= 1]; None is N (1).
+    electrical_share : numeric, optional
+        Share of the facility cost that is power equipment [unitless]; see
+        :func:`facility_cost_factor`.
 
     Returns
     -------
     numeric
-        ``it_power_w × facility_cost_per_w`` [currency].
+        ``it_power_w × facility_cost_per_w × facility_cost_factor(redundancy,
+        electrical_share)`` [currency].
 
     Notes
     -----
@@ -90,9 +169,14 @@ def facility_capex(it_power_w: ArrayLike, facility_cost_per_w: ArrayLike) -> flo
     --------
     >>> facility_capex(150e6, 12.0)
     1800000000.0
+    >>> facility_capex(150e6, 12.0, redundancy=2.0)  # 2N: the 40 % electrical part doubles
+    2520000000.0
     """
-    return (validate.number("it_power_w", it_power_w, "nonnegative")
+    cost = (validate.number("it_power_w", it_power_w, "nonnegative")
             * validate.field("facility_cost_per_w", facility_cost_per_w))
+    if redundancy is None:
+        return cost
+    return cost * facility_cost_factor(redundancy, electrical_share)
 
 
 def capex(hardware_capex: ArrayLike, facility_capex: ArrayLike) -> float | np.ndarray:
@@ -287,7 +371,8 @@ def cost_per_gpu_hour(total_cost: ArrayLike, gpus: ArrayLike, hours: ArrayLike) 
 
 def gpus_for_capex(capex_budget: ArrayLike, accelerator_cost: ArrayLike, facility_cost_per_w: ArrayLike,
                    gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0,
-                   network_overhead: ArrayLike = 1.0) -> float | np.ndarray:
+                   network_overhead: ArrayLike = 1.0, redundancy: ArrayLike | None = None,
+                   electrical_share: ArrayLike | None = None) -> float | np.ndarray:
     """How many accelerators a capital budget buys, with the facility that houses them.
 
     Parameters
@@ -302,12 +387,15 @@ def gpus_for_capex(capex_budget: ArrayLike, accelerator_cost: ArrayLike, facilit
         Power of one accelerator at full load [W].
     server_overhead, network_overhead : numeric, default 1.0
         Server ÷ accelerator power and cluster IT ÷ server power [unitless, >= 1].
+    redundancy, electrical_share : numeric, optional
+        As :func:`facility_capex`: the facility cost per watt times
+        :func:`facility_cost_factor` (None: N).
 
     Returns
     -------
     numeric
         ``capex_budget / (accelerator_cost + gpu_watts × server_overhead ×
-        network_overhead × facility_cost_per_w)`` [count]; fractional, so
+        network_overhead × facility_cost_per_w × factor)`` [count]; fractional, so
         that the capex of the result is the budget.
 
     Notes
@@ -333,5 +421,6 @@ def gpus_for_capex(capex_budget: ArrayLike, accelerator_cost: ArrayLike, facilit
     per_gpu = (validate.field("accelerator_cost", accelerator_cost)
                + validate.field("gpu_watts", gpu_watts) * validate.field("server_overhead", server_overhead)
                * validate.field("network_overhead", network_overhead)
-               * validate.field("facility_cost_per_w", facility_cost_per_w))
+               * validate.field("facility_cost_per_w", facility_cost_per_w)
+               * (1.0 if redundancy is None else facility_cost_factor(redundancy, electrical_share)))
     return budget / per_gpu

@@ -130,6 +130,81 @@ def facility_power_w(it_power_w: ArrayLike, pue: ArrayLike = 1.0) -> float | np.
     return validate.number("it_power_w", it_power_w, "positive") * validate.field("pue", pue)
 
 
+def grid_connection_w(facility_power_w: ArrayLike, headroom: ArrayLike = 0.0) -> float | np.ndarray:
+    """Provisioned grid capacity: the full-load draw plus a design headroom.
+
+    Parameters
+    ----------
+    facility_power_w : numeric
+        Facility power at full load [W].
+    headroom : numeric, default 0.0
+        Capacity provisioned above the draw, as a share of it [unitless, >= 0].
+
+    Returns
+    -------
+    numeric
+        ``facility_power_w × (1 + headroom)`` [W].
+
+    Examples
+    --------
+    >>> grid_connection_w(1e9, 0.2)
+    1200000000.0
+    """
+    return validate.number("facility_power_w", facility_power_w, "positive") * (
+        1.0 + validate.field("headroom", headroom))
+
+
+def racks(gpus: ArrayLike, accelerators_per_rack: ArrayLike) -> float | np.ndarray:
+    """Racks the accelerators fill (fractional: a part-filled rack counts its share).
+
+    Parameters
+    ----------
+    gpus : numeric
+        Accelerators [count].
+    accelerators_per_rack : numeric
+        Accelerators in one rack [count].
+
+    Returns
+    -------
+    numeric
+        ``gpus ÷ accelerators_per_rack`` [count].
+
+    Examples
+    --------
+    >>> racks(100_000, 72)  # GB200 NVL72
+    1388.888888888889
+    """
+    return validate.field("gpus", gpus) / validate.field("accelerators_per_rack", accelerators_per_rack)
+
+
+def rack_power_w(server_power_w: ArrayLike, gpus: ArrayLike, accelerators_per_rack: ArrayLike) -> float | np.ndarray:
+    """Server power of one rack at full load: what its power and cooling deliver.
+
+    Parameters
+    ----------
+    server_power_w : numeric
+        Server power of the fleet at full load [W].
+    gpus : numeric
+        Accelerators in the fleet [count].
+    accelerators_per_rack : numeric
+        Accelerators in one rack [count].
+
+    Returns
+    -------
+    numeric
+        ``server_power_w ÷ gpus × accelerators_per_rack`` (the fleet's server
+        power ÷ its racks) [W]; network and storage racks are not counted.
+
+    Examples
+    --------
+    >>> round(rack_power_w(72_000 * 1200 * 1.389, 72_000, 72) / 1e3, 2)  # GB200 NVL72: about 120 kW
+    120.01
+    """
+    # Per accelerator first: gpus ÷ accelerators_per_rack can underflow to 0 where this ratio is finite.
+    return (validate.number("server_power_w", server_power_w, "positive") / validate.field("gpus", gpus)
+            * validate.field("accelerators_per_rack", accelerators_per_rack))
+
+
 def average_power_w(power_w: ArrayLike, utilization: ArrayLike = 1.0) -> float | np.ndarray:
     """Average draw over a period from full-load power.
 
@@ -218,7 +293,7 @@ SWING_ASSUMPTIONS: dict[str, Sourced] = {
         0.96, "ratio",
         "80 PLUS Titanium, 230 V internal redundant: 96 % efficient at 50 % load (90 % at 10 %, 94 % at 20 %, "
         "91 % at 100 %); CLEAResult 80 PLUS programme, https://www.clearesult.com/80plus/ (levels read in a "
-        "secondary table citing plugloadsolutions.com, https://dariusptrs.github.io/tex4tum/psu)",
+        "secondary table citing plugloadsolutions.com, https://dariusptrs.github.io/tex4tum/psu; 2°)",
         "Server power supplies (AC → DC); their loss moves with the load they carry.", False),
     "distribution_efficiency": Sourced(
         0.95, "ratio",

@@ -428,6 +428,11 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
         host_power_w=layers["host"], network_storage_power_w=layers["network_storage"],
         cooling_conversion_power_w=layers["cooling_conversion"],
     )
+    if s.headroom is not None:
+        out["grid_connection_w"] = power.grid_connection_w(facility, s.headroom)
+    if s.accelerators_per_rack is not None:
+        out["racks"] = power.racks(s.gpus, s.accelerators_per_rack)
+        out["rack_power_w"] = power.rack_power_w(server, s.gpus, s.accelerators_per_rack)
     if s.hours is not None:
         out["energy_wh"] = energy.energy_wh(average_facility, s.hours)
         out["it_energy_wh"] = energy.energy_wh(average_it, s.hours)
@@ -457,7 +462,7 @@ def _chain(s: Scenario) -> dict[str, Numeric | None]:
     if s.accelerator_cost is not None:
         out["hardware_capex"] = money.hardware_capex(s.gpus, s.accelerator_cost)
     if s.facility_cost_per_w is not None:
-        out["facility_capex"] = money.facility_capex(it, s.facility_cost_per_w)
+        out["facility_capex"] = money.facility_capex(it, s.facility_cost_per_w, s.redundancy, s.electrical_share)
     if s.accelerator_cost is not None and s.facility_cost_per_w is not None:
         out["capex"] = money.capex(out["hardware_capex"], out["facility_capex"])
         if s.hours is not None and s.hardware_life_years is not None and s.facility_life_years is not None:

@@ -698,6 +698,16 @@ def _european(number: str) -> str:
     return number.replace(" ", "").lstrip("+-").replace(".", ",")
 
 
+#: Redundancy levels a person may write for the ``redundancy`` field: installed ÷ needed power-equipment
+#: capacity, N+1 with 4 modules (1 + 1/4); give a number for another module count.
+REDUNDANCY_LEVELS: dict[str, float] = {"N": 1.0, "N+1": 1.25, "2N": 2.0}
+
+
+def _names_redundancy(field: str) -> bool:
+    head = re.match(r"[-\s]*([A-Za-z_][A-Za-z0-9_]*)", field)
+    return head is not None and head[1].casefold() == "redundancy"
+
+
 def _counts_accelerators(field: str) -> bool:
     """Whether ``field`` names a number of accelerators ("gpus", "--gpus", "gpus low")."""
     head = re.match(r"[-\s]*([A-Za-z_][A-Za-z0-9_]*)", field)
@@ -826,6 +836,11 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
     clean = " ".join(unicodedata.normalize("NFKC", powers).replace("−", "-").split())
     if not clean:
         raise _cannot_read(name, text, kind, f"it is empty; expected e.g. {kind.examples}")
+    if kind is _RATIO and _names_redundancy(name) and "N" in clean.upper():
+        level = clean.upper().replace(" ", "")  # "2N", "N+1": the planners' spelling
+        if level not in REDUNDANCY_LEVELS:
+            raise _cannot_read(name, text, kind, "write N, N+1 (4 modules: 1.25) or 2N, or a number such as 1.5")
+        return REDUNDANCY_LEVELS[level]
     whole_count = kind is _COUNT and _counts_accelerators(name)
     if kind is _COUNT:
         clean = _SPACE_GROUPED.sub(lambda m: m[1] + m[2].replace(" ", ""), clean, count=1)

@@ -430,3 +430,114 @@ def test_page_step_and_bad_dates(page):
     page.date_input(key="campus_to").set_value(datetime.date(2024, 1, 1)).run()
     assert not page.exception
     assert any("must end on or after its start" in e.value for e in page.error)
+
+
+def test_page_binding_limit_table(page):
+    # Without money only the power cap applies; the page says what to set for the capital cap.
+    assert any("capital cap" in i.value for i in page.info)
+    page.button(key="campus_fill_money").click().run()
+    page.text_input(key="campus_cap_flop").set_value("3.8e26").run()
+    assert not page.exception
+    # The sidebar's fleet: H100 SXM at the default methodology, the dashboard's MFU 0.4, the money filled.
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, mfu=0.4, accelerator_cost=40_000.0, facility_cost_per_w=12.0)
+    lim = estimator.binding_limit(s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, power_budget_w=1e9,
+                                  capex_budget=10e9, accelerator_cost=40_000.0, facility_cost_per_w=12.0,
+                                  training_time_s=90 * 86_400.0, training_flop=3.8e26,
+                                  peak_flop_per_s=s.peak_flop_per_s, mfu=0.4)
+    rows = page.get_by_key("campus_limits_table").dataframe[0].value
+    assert rows["Accelerators"].tolist() == [units.format_value(v, "count") for v in lim["gpus"]]
+    assert rows["Limit"].tolist()[1] == "Capital budget (binds)" and lim["binding"] == "capex"
+    assert page.get_by_key("chart_campus_limits") is not None
+    page.text_input(key="campus_cap_power").set_value("1 kW").run()
+    assert any("holds no whole accelerator" in e.value for e in page.error)
+
+
+# --------------------------------------------------------------------------- ready campuses
+
+
+def test_campus_presets_have_sources_and_load():
+    presets = estimator.campus_presets()
+    assert set(presets) >= {"xai-memphis", "meta-genai-24k", "meta-prometheus-hyperion", "stargate-abilene"}
+    for key, preset in presets.items():
+        assert preset.source.startswith(preset.source.strip()) and "http" in preset.source
+        assert all("http" in b["source"] for b in preset.blocks)
+        assert all(b["note"] or b["confirmed"] for b in preset.blocks)  # an unconfirmed block says why
+        c = estimator.campus_preset(key)
+        assert len(c) == len(preset.blocks)
+        assert all(on is not None for on in c.online)
+
+
+def test_campus_preset_xai_memphis_phases():
+    # Musk on X, 2 Sep 2024 (Tom's Hardware): 100k H100 online, doubling to 200k (50k H200); Epoch AI's
+    # GPU clusters data: phase 3 adds 30,000 GB200.
+    c = estimator.campus_preset("xai-memphis")
+    t = timeline(c, "2024-09-01", "2025-12-31", "month")
+    assert t.gpus.tolist()[0] == 0.0 and t.gpus.tolist()[1] == 100_000
+    assert t.gpus.tolist()[-1] == 230_000
+    # With Epoch's method the campus reproduces its 352 MW within the phase-3 mix's rounding (H200 at 700 W).
+    epoch = estimator.estimate(estimator.campus_preset("xai-memphis", methodology="epoch-ai-clusters",
+                                                       date="2025-06-01"))
+    assert_allclose(epoch.facility_power_w, 352.352e6, rtol=1e-6)
+
+
+def test_campus_preset_stargate_counts_gpus_not_superchips():
+    # TechSpot/FT: '400,000 GB200 superchips', campus up to 1.2 GW. Read as 400,000 GPUs, the campus at the
+    # nameplate chain is 0.88 GW, within the 1.2 GW; as 800,000 GPUs (2 per superchip) it would be 1.76 GW.
+    c = estimator.campus_preset("stargate-abilene")
+    r = estimator.estimate(c)
+    assert r.gpus == 400_000
+    assert 0.6e9 < r.facility_power_w <= 1.2e9
+    assert 2 * r.facility_power_w > 1.2e9
+
+
+def test_campus_preset_power_only_blocks_fill_their_power():
+    c = estimator.campus_preset("meta-prometheus-hyperion")
+    powers = [e.facility_power_w for e in c.block_estimates]
+    assert all(p <= cap and p > 0.999 * cap for p, cap in zip(powers, (1e9, 2e9), strict=True))
+
+
+def test_campus_preset_unknown_name():
+    with pytest.raises(ValueError, match="xai-memphis"):
+        estimator.campus_preset("xai-memfis")
+
+
+def test_page_trend_years(page):
+    p = estimator.projection()
+    kpis = _metrics(page, "kpis_campus_trend")
+    assert list(kpis.values()) == [f"{y:.1f}" for y in p["crossing_years"]]
+    page.number_input(key="campus_trend_growth").set_value(3.0).run()
+    assert not page.exception
+    start = page.number_input(key="campus_trend_start_mw").value
+    faster = estimator.projection(start * 1e6, page.number_input(key="campus_trend_year").value, 3.0)
+    assert list(_metrics(page, "kpis_campus_trend").values()) == [f"{y:.1f}" for y in faster["crossing_years"]]
+    assert page.get_by_key("chart_campus_trend") is not None
+
+
+@pytest.mark.parametrize("parts", [["h100-sxm", "gb200", "h100-sxm"],   # every block has a rack size: stacked
+                                   ["h100-sxm", "gb200", "mi300x"]])    # one lacks it: block by block
+def test_timeline_stacked_blocks_equal_each_block_alone(parts):
+    # The timeline estimates the blocks stacked into arrays; each layer must equal that block's own timeline.
+    money = dict(accelerator_cost=40_000.0, facility_cost_per_w=12.0, hardware_life_years=5.0,
+                 facility_life_years=20.0, electricity_price=0.08, mfu=0.4)
+    c = campus.from_presets(parts, [1000, 2000, 3000], online=["2025-01-01", "2025-05-15", "2026-02-01"], **money)
+    t = timeline(c, "2025-01-01", "2026-12-31", "month")
+    alone = [timeline(Campus([s], online=[on]), "2025-01-01", "2026-12-31", "month")
+             for s, on in zip(c.scenarios, c.online, strict=True)]
+    assert (t.by_block("racks") is None) == ("mi300x" in parts)
+    for name in t.field_names():
+        layer = t.by_block(name)
+        if layer is None:
+            assert any(a.by_block(name) is None for a in alone), name
+            continue
+        for i, a in enumerate(alone):
+            assert_allclose(layer[i], a.by_block(name)[0], rtol=1e-14, err_msg=name)
+
+
+def test_page_ready_campus_start(page):
+    page.selectbox(key="campus_start").set_value("stargate-abilene").run()
+    assert not page.exception
+    c = estimator.campus_preset("stargate-abilene")
+    assert _metrics(page, "kpis_campus")["Accelerators"] == units.format_value(estimator.estimate(c).gpus, "count")
+    table = page.get_by_key("campus_block_table").dataframe[0].value
+    assert table["Block"].tolist() == list(c.names)
+    assert any("Financial Times" in cap.value for cap in page.caption)

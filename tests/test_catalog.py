@@ -215,6 +215,7 @@ def test_accelerator_assumptions_scalar():
         "gpu_watts": 700.0,
         "peak_flop_per_s": 989.4e12,
         "server_overhead": 10_200 / 5_600,
+        "accelerators_per_rack": 32.0,  # four DGX H100 per rack (unconfirmed)
     }
     assert_allclose(h100.assumptions("fp8")["peak_flop_per_s"], 1978.9e12, rtol=1e-12)
     assert h100.sourced_assumptions()["gpu_watts"] is h100.gpu_watts

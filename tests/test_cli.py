@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+import estimator
 from estimator import Scenario, catalog, compute, estimate, fields, io, solve, tables
+from estimator import estimate as estimate_any
 from estimator.cli import main
 
 # The DESIGN.md worked example: DGX H100 10.2 kW for 8 × 700 W gives a server
@@ -621,7 +623,7 @@ def test_train_run_equals_library(capsys):
                     rtol=1e-12)
     assert_allclose(mine["results"]["implied_goodput"], document["results"]["implied_mfu"] / 0.38, rtol=1e-12)
     text = run(capsys, "train", "--run", "llama3-405b")[1]  # the paper's run: no GPU-hours to compare
-    assert "run               llama-3-405b" in text and "published no accelerator-hours" in text
+    assert re.search(r"^  run +llama-3-405b", text, flags=re.M) and "published no accelerator-hours" in text
 
 
 def test_train_run_refusals(capsys):
@@ -811,3 +813,110 @@ def test_run_file_of_another_catalogue_with_another_preset_uses_todays(capsys, t
     code, out, err = run(capsys, "uncertainty", str(path), "--samples", "100", "--format", "json")
     assert code == 0 and "650 W then, 700 W now" in err
     assert json.loads(out)["catalog"] == catalog.VERSION
+
+
+# --------------------------------------------------------------------------- campus and several limits
+
+CAMPUS_TOML = """
+pue = 1.1
+accelerator_cost = 40000
+facility_cost_per_w = 12
+hardware_life_years = 5
+facility_life_years = 20
+hours = 8760
+
+[[block]]
+name = "A"
+accelerator = "h100-sxm"
+gpus = "100k"
+online = 2025-01-01
+
+[[block]]
+name = "B"
+accelerator = "gb200"
+gpus = 50000
+online = "2025-07-01"
+"""
+
+
+def test_campus_json_equals_library(capsys, tmp_path):
+    from estimator import campus
+
+    path = tmp_path / "campus.toml"
+    path.write_text(CAMPUS_TOML)
+    code, out, err = run(capsys, "campus", str(path), "--timeline", "quarter", "--start", "2025-01-01",
+                         "--end", "2025-12-31", "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    c = io.load_campus(path)
+    table = campus.block_table(c)
+    assert [b["name"] for b in document["blocks"]] == ["A", "B"]
+    assert [b["facility_power_w"] for b in document["blocks"]] == table["facility_power_w"]
+    total = estimate_any(c)
+    assert document["total"]["facility_power_w"] == total.facility_power_w
+    assert document["total"]["capex"] == total.capex
+    t = campus.timeline(c, "2025-01-01", "2025-12-31", "quarter")
+    assert document["timeline"]["dates"] == [str(d) for d in t.dates]
+    assert document["timeline"]["facility_power_w"] == t.facility_power_w.tolist()
+    assert document["timeline"]["energy_wh"] == t.energy_wh.tolist()
+
+
+def test_campus_text_csv_and_preset(capsys, tmp_path):
+    path = tmp_path / "campus.toml"
+    path.write_text(CAMPUS_TOML)
+    code, out, _ = run(capsys, "campus", str(path))
+    assert code == 0 and "total" in out and "H100-equivalents" in out and "Timeline" not in out
+    code, out, _ = run(capsys, "campus", str(path), "--format", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("kind,name") and out.count("\nblock,") == 2
+    code, out, _ = run(capsys, "campus", "stargate-abilene", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["total"]["gpus"] == 400_000
+
+
+def test_campus_timeline_needs_dates(capsys, tmp_path):
+    path = tmp_path / "campus.toml"
+    path.write_text(CAMPUS_TOML)
+    code, _, err = run(capsys, "campus", str(path), "--timeline", "year")
+    assert code == 2 and "--start" in err and "Traceback" not in err
+
+
+def test_fit_capex_and_power_json_equals_library(capsys):
+    from estimator import limits
+
+    code, out, err = run(capsys, "fit", "--capex", "10B", "--power", "1GW", "--accelerator", "h100-sxm",
+                         "--network-overhead", "1.1", "--pue", "1.2", "--accelerator-cost", "40k",
+                         "--facility-cost-per-w", "12", "--redundancy", "2", "--format", "json")
+    assert (code, err) == (0, "")
+    [record] = json.loads(out)
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, network_overhead=1.1, pue=1.2)
+    lim = limits.binding_limit(s.gpu_watts, s.server_overhead, 1.1, 1.2, power_budget_w=1e9, capex_budget=10e9,
+                               accelerator_cost=40_000, facility_cost_per_w=12.0, redundancy=2.0)
+    assert record["results"]["binding_limit"] == lim["binding"] == "capex"
+    assert record["results"]["gpus"] == lim["fleet_gpus"]
+    assert record["results"]["gpus_under_power"] == lim["gpus"][0]
+    assert record["results"]["capex"] <= 10e9
+
+
+def test_fit_capex_alone_is_gpus_for_capex(capsys):
+    code, out, _ = run(capsys, "fit", "--capex", "$10B", "--gpu-watts", "700", "--server-overhead", "1.82",
+                       "--network-overhead", "1.10", "--accelerator-cost", "40000", "--facility-cost-per-w", "12",
+                       "--format", "json")
+    assert code == 0
+    [record] = json.loads(out)
+    assert record["results"]["gpus"] == int(estimator.gpus_for_capex(10e9, 40_000, 12.0, 700, 1.82, 1.10))
+
+
+def test_fit_capex_needs_prices(capsys):
+    code, _, err = run(capsys, "fit", "--capex", "10B", "--accelerator", "h100-sxm")
+    assert code == 2 and "--accelerator-cost" in err
+
+
+def test_fit_it_power_binds_below_the_facility_cap(capsys):
+    # 500 MW of critical IT is 600 MW at the meter with PUE 1.2: below a 1 GW facility cap, so it binds.
+    code, out, _ = run(capsys, "fit", "--it-power", "500MW", "--power", "1GW", "--gpu-watts", "700",
+                       "--server-overhead", "1.82", "--network-overhead", "1.1", "--pue", "1.2", "--format", "json")
+    assert code == 0
+    [record] = json.loads(out)
+    assert record["results"]["binding_limit"] == "it_power"
+    assert record["results"]["gpus"] == math.floor(500e6 / (700 * 1.82 * 1.1))
+    assert record["results"]["it_power_w"] <= 500e6

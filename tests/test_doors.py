@@ -99,6 +99,11 @@ QUESTIONS: list[Question] = [
     Question("power", {"accelerator": "b200", "methodology": "epoch-ai"},
              {"gpus": 50_000.0, "tokens_per_s_per_gpu": 5000.0, "tokens_per_query": 500.0,
               "input_tokens_per_query": 10_000.0, "prefill_tokens_per_s_per_gpu": 40_000.0, "hours": 720.0}),
+    # money, racks and provisioning: 2N power equipment, 20 % headroom ($40k and $12/W illustrative, 2°)
+    Question("power", {"accelerator": "h100-sxm"},
+             {"gpus": 100_000.0, "hours": 8760.0, "electricity_price": 0.08, "accelerator_cost": 40_000.0,
+              "facility_cost_per_w": 12.0, "hardware_life_years": 5.0, "facility_life_years": 20.0,
+              "redundancy": 2.0, "headroom": 0.2}),
     # a methodology and a site together: the site's PUE wins
     Question("power", {"accelerator": "a100-sxm", "methodology": "epoch-ai", "site": "microsoft-fleet"},
              {"gpus": 10_000.0, **YEAR}),
@@ -175,7 +180,8 @@ def _check(expected: dict[str, float | None], got: dict[str, float], names: list
 ANSWERS = {
     "power": ["facility_power_w", "average_facility_power_w", "it_power_w", "watts_per_gpu", "energy_wh", "cost",
               "emissions_kg", "water_l", "peak_cluster_flop_per_s", "sustained_flop_per_s", "flop_in_period",
-              "energy_per_token_j", "energy_per_query_wh", "queries_per_day"],
+              "energy_per_token_j", "energy_per_query_wh", "queries_per_day",
+              "capex", "facility_capex", "total_cost", "grid_connection_w", "racks", "rack_power_w"],
     "fit": ["gpus", "peak_cluster_flop_per_s", "sustained_flop_per_s", "flop_in_period"],
     "train": ["training_time_s", "gpu_hours", "facility_power_w", "energy_wh", "cost", "emissions_kg"],
     "deadline": ["gpus", "facility_power_w", "gpu_hours"],

@@ -321,3 +321,79 @@ def test_cli_door_reads_money_inputs():
     doc = json.loads(out)
     text = json.dumps(doc)
     assert "capex" in text and "hardware_capex" in text
+
+
+# --------------------------------------------------------------------------- redundancy and provisioning
+
+
+def test_redundancy_factor_levels():
+    assert money.redundancy_factor("N") == 1.0
+    assert money.redundancy_factor("n+1", modules=4) == 1.25
+    assert money.redundancy_factor("N+1", modules=2) == 1.5
+    assert money.redundancy_factor("2N") == 2.0
+
+
+@pytest.mark.parametrize("level, modules", [("3N", 4), ("N+1", 0), ("N+1", True), (2, 4)])
+def test_redundancy_factor_invalid(level, modules):
+    with pytest.raises(ValueError, match=r"redundancy|modules"):
+        money.redundancy_factor(level, modules=modules)
+
+
+def test_facility_cost_factor_by_hand():
+    # 2N doubles the electrical part: 1 + 0.40 × (2 − 1) = 1.4; N+1 of 4 modules: 1 + 0.40 × 0.25 = 1.1.
+    assert_allclose(money.facility_cost_factor(2.0), 1.4, rtol=1e-15)
+    assert_allclose(money.facility_cost_factor(1.25), 1.1, rtol=1e-15)
+    assert_allclose(money.facility_cost_factor(2.0, 0.5), 1.5, rtol=1e-15)
+    assert_allclose(money.facility_cost_factor(1.0, 0.9), 1.0, rtol=0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1.0, 3.0), st.floats(1.0, 3.0), st.floats(0.01, 1.0))
+def test_facility_capex_grows_with_redundancy(a, b, share):
+    low, high = sorted((a, b))
+    assert money.facility_capex(1e8, 12.0, low, share) <= money.facility_capex(1e8, 12.0, high, share)
+
+
+def test_estimate_redundancy_and_headroom_by_hand():
+    s = Scenario(**FLEET, **MONEY, headroom=0.2, redundancy=2.0, accelerators_per_rack=32)
+    r = estimate(s)
+    it = 100_000 * 700 * 1.82 * 1.10
+    assert_allclose(r.facility_capex, it * 12.0 * 1.4, rtol=1e-12)
+    assert_allclose(r.grid_connection_w, it * 1.2 * 1.2, rtol=1e-12)
+    assert_allclose(r.racks, 100_000 / 32, rtol=1e-15)
+    assert_allclose(r.rack_power_w, 32 * 700 * 1.82, rtol=1e-12)
+    plain = estimate(Scenario(**FLEET, **MONEY))
+    assert plain.grid_connection_w is None and plain.racks is None
+    assert_allclose(plain.facility_capex, it * 12.0, rtol=1e-12)
+
+
+def test_gpus_for_capex_with_redundancy_inverts_capex():
+    n = money.gpus_for_capex(10e9, 40_000, 12.0, 700, 1.82, 1.10, redundancy=2.0)
+    r = estimate(Scenario(gpus=n, gpu_watts=700, server_overhead=1.82, network_overhead=1.10,
+                          accelerator_cost=40_000, facility_cost_per_w=12.0, redundancy=2.0))
+    assert_allclose(r.capex, 10e9, rtol=1e-12)
+
+
+@pytest.mark.parametrize("text, value", [("N", 1.0), ("n+1", 1.25), ("2N", 2.0), (" 2 N ", 2.0), ("1.5", 1.5)])
+def test_redundancy_reads_the_planners_spelling(text, value):
+    assert units.parse(text, "ratio", field="redundancy") == value
+    assert io.scenario_from_dict({"gpus": 10, "gpu_watts": 700, "server_overhead": 1.0,
+                                  "redundancy": text}).redundancy == value
+
+
+def test_redundancy_spelling_invalid():
+    with pytest.raises(ValueError, match=r"N, N\+1 .* or 2N"):
+        units.parse("3N", "ratio", field="redundancy")
+    with pytest.raises(ValueError, match="pue"):
+        units.parse("2N", "ratio", field="pue")
+
+
+def test_cli_redundancy_2n_equals_library():
+    out = stdio.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["power", "--accelerator", "h100-sxm", "--gpus", "100k", "--accelerator-cost", "40k",
+                         "--facility-cost-per-w", "12", "--redundancy", "2N", "--format", "json"]) == 0
+    got = __import__("json").loads(out.getvalue())["results"]
+    s = Scenario.from_accelerator("h100-sxm", gpus=100_000, accelerator_cost=40_000, facility_cost_per_w=12,
+                                  redundancy=2.0)
+    assert_allclose(got["facility_capex"], estimate(s).facility_capex, rtol=1e-12)

@@ -63,7 +63,8 @@ def test_every_data_file_is_read():
     script = (ROOT / ".ci" / "wheel-check").read_text()
     read = {"accelerators": "accelerators", "methodologies": "methodologies", "sites": "sites",
             "clusters": "reference_clusters", "runs": "training_runs", "queries": "queries",
-            "equivalents": "yardsticks"}
+            "equivalents": "yardsticks",
+            "campuses": "campus_presets"}
     stems = {p.stem for p in (ROOT / "estimator" / "data").glob("*.toml")}
     assert stems == set(read), "a data file without a reader in .ci/wheel-check (or the other way round)"
     for function in read.values():

@@ -135,3 +135,33 @@ def test_load_swing_invalid_share(share):
 def test_load_swing_invalid_assumption(name, value):
     with pytest.raises(ValueError, match=name):
         power.load_swing(1000, 700, 0.1, **{name: value})
+
+
+def test_grid_connection_w_headroom():
+    # 1 GW at full load with 20 % headroom provisions 1.2 GW.
+    assert_allclose(power.grid_connection_w(1e9, 0.2), 1.2e9, rtol=1e-15)
+    assert_allclose(power.grid_connection_w(1e9, 0.0), 1e9, rtol=1e-15)
+
+
+def test_grid_connection_w_invalid():
+    with pytest.raises(ValueError, match="headroom"):
+        power.grid_connection_w(1e9, -0.1)
+
+
+def test_racks_and_rack_power_gb200_nvl72():
+    # NVIDIA GB200 NVL72: 72 GPUs per rack; the catalogue's rack ratio 120,000 W ÷ (72 × 1,200 W).
+    n = power.racks(72_000, 72)
+    assert_allclose(n, 1000.0, rtol=1e-15)
+    server = power.server_power_w(power.accelerator_power_w(72_000, 1200), 120_000 / (72 * 1200))
+    assert_allclose(power.rack_power_w(server, 72_000, 72), 120_000.0, rtol=1e-12)
+    assert_allclose(power.rack_power_w(server, 72_000, 72), server / n, rtol=1e-12)
+
+
+def test_racks_array_equals_scalar():
+    gpus = np.array([32.0, 3200.0, 100_000.0])
+    assert_allclose(power.racks(gpus, 32), [power.racks(g, 32) for g in gpus], rtol=0)
+
+
+def test_racks_invalid():
+    with pytest.raises(ValueError, match="accelerators_per_rack"):
+        power.racks(100, 0.5)
