@@ -50,6 +50,7 @@ _READY_JS = """() => {
     if (!c.querySelector('svg .marks, canvas.marks, svg.marks')) return false;
   }
   for (const d of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!d.checkVisibility()) continue;  // in a closed expander: drawn only when opened
     if (!d.querySelector('canvas')) return false;
   }
   return true;
