@@ -34,4 +34,5 @@ try:
     page.run()
 except common.PageStop:  # a page that ends early (no period, invalid input) still gets the panel
     pass
+common.sync_query_params()  # again: a page may keep state of its own for the link (the Campus page's blocks)
 common.assumptions_panel(*common.current_scenario())

@@ -11,21 +11,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import campus, fields, limits, tables, trend, units
-
-#: Starting tables of blocks: illustrative, not any site's plan (xAI's counts as Epoch AI's GPU-clusters
-#: data lists them, https://epoch.ai/data/gpu-clusters; the rest a made-up build-out to change).
-STARTS: dict[str, tuple[str, list[tuple[str, str, int, str]]]] = {
-    "buildout": ("Illustrative build-out (three halls)", [
-        ("Hall 1", "h100-sxm", 100_000, "2025-01-01"),
-        ("Hall 2", "gb200", 100_000, "2025-10-01"),
-        ("Hall 3", "gb200", 200_000, "2026-07-01"),
-    ]),
-    "colossus": ("xAI Colossus phase 3, as counted by Epoch AI (2°)", [
-        ("H100/H200", "h100-sxm", 200_000, "2025-01-01"),
-        ("GB200", "gb200", 30_000, "2025-01-01"),
-    ]),
-}
+from estimator import campus, fields, limits, links, tables, trend, units
 
 #: Illustrative money figures, not presets and not confirmed: filled into the sidebar on request.
 MONEY_PREFILLS: dict[str, tuple[float, str]] = {
@@ -37,19 +23,7 @@ MONEY_PREFILLS: dict[str, tuple[float, str]] = {
     "facility_life_years": (20.0, "a common life for a data hall's shell, power and cooling (assumption)"),
 }
 
-def _ready_starts() -> dict[str, tuple[str, list[tuple[str, str, int, str]]]]:
-    """The ready public campuses (estimator.campus_presets) as starting tables, each block as the library builds it."""
-    out = {}
-    for key, preset in estimator.campus_presets().items():
-        c = estimator.campus_preset(key)
-        out[key] = (preset.name + ("" if preset.confirmed else " (2°)"), [
-            (name, s.presets["accelerator"], int(s.gpus), str(on))
-            for name, s, on in zip(c.names, c.scenarios, c.online, strict=True)])
-    return out
-
-
-STARTS.update(_ready_starts())
-
+STARTS = common.CAMPUS_STARTS
 FREQ_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 GIGAWATT_MW = units.to_unit(tables.GIGAWATT_W, "MW")
 
@@ -58,15 +32,22 @@ def _shown(name: str, value: float) -> str:
     return common.fmt(value, fields.FIELDS[name].unit_text)
 
 
-def _start_table(start: str) -> pd.DataFrame:
-    rows = STARTS[start][1]
+def _frame(rows: list[tuple[str, str, int, str | datetime.date]]) -> pd.DataFrame:
     return pd.DataFrame({"Block": [r[0] for r in rows], "Accelerator": [r[1] for r in rows],
                          "Accelerators": [r[2] for r in rows],
-                         "Online": [datetime.date.fromisoformat(r[3]) for r in rows]})
+                         "Online": [r[3] if isinstance(r[3], datetime.date) else datetime.date.fromisoformat(r[3])
+                                    for r in rows]})
+
+
+def _blocks_text(rows: pd.DataFrame) -> str:
+    return links.write_blocks([str(n) for n in rows["Block"]], list(rows["Accelerator"]),
+                              [int(v) for v in rows["Accelerators"]], list(rows["Online"]))
 
 
 def _on_start_change() -> None:
-    st.session_state.pop("campus_blocks", None)  # the editor starts again from the chosen table
+    # The editor starts again from the chosen table (a new key: its edits belonged to the old one).
+    st.session_state.pop("campus_blocks_text", None)
+    st.session_state["_campus_editor"] = st.session_state.get("_campus_editor", 0) + 1
 
 
 def _fill_money() -> None:
@@ -90,15 +71,24 @@ names = common.preset_names()
 
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
 start_key = c1.selectbox("Start from", list(STARTS), format_func=lambda k: STARTS[k][0], key="campus_start",
-                         on_change=_on_start_change,
+                         on_change=_on_start_change, persist_state="session",
                          help="A starting table of blocks to edit; not a preset of any site's plan.")
-first = c2.date_input("Timeline from", value=datetime.date(2025, 1, 1), key="campus_from")
-last = c3.date_input("Timeline to", value=datetime.date(2027, 12, 31), key="campus_to")
-freq = c4.selectbox("Step", list(FREQ_LABELS), index=1, format_func=FREQ_LABELS.get, key="campus_freq")
+first = c2.date_input("Timeline from", key="campus_from", persist_state="session")
+last = c3.date_input("Timeline to", key="campus_to", persist_state="session")
+freq = c4.selectbox("Step", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="campus_freq",
+                    persist_state="session")
 
 st.subheader("Blocks")
+# The blocks travel as text (campus_blocks_text, in the link as campus.blocks) once they differ from the
+# starting table. A new editor (first visit, back from another page, a link) starts from that text; an editor
+# already drawn keeps its own base, so its edits are applied once.
+state = st.session_state
+editor_key = f"campus_blocks_{state.get('_campus_editor', 0)}"
+if editor_key not in state or "_campus_base" not in state:
+    text = state.get("campus_blocks_text", "")
+    state["_campus_base"] = _frame(links.read_blocks(text) if text else STARTS[start_key][1])
 edited = st.data_editor(
-    _start_table(start_key), key="campus_blocks", num_rows="dynamic", hide_index=True, width="stretch",
+    state["_campus_base"], key=editor_key, num_rows="dynamic", hide_index=True, width="stretch",
     column_config={
         "Block": st.column_config.TextColumn("Block", required=True, help="A unique name"),
         "Accelerator": st.column_config.SelectboxColumn(
@@ -120,6 +110,8 @@ else:
                   if start_key == "colossus" else ""))
 
 rows = edited.dropna(how="any")
+shown_text = "" if rows.empty else _blocks_text(rows)
+state["campus_blocks_text"] = "" if shown_text == _blocks_text(_frame(STARTS[start_key][1])) else shown_text
 if rows.empty:
     st.info("Add at least one block with a name, an accelerator, a count and an online date.",
             icon=":material/info:")
@@ -236,14 +228,20 @@ common.kpi_row("kpis_campus_timeline", [
 st.subheader("Which limit binds: power, money or time")
 st.caption("The largest fleet of the sidebar's accelerator each cap allows, and the smallest of them (the limit "
            "that binds); with a deadline, the compute that fleet delivers in it, and with a compute target the "
-           "days it needs. Money caps need the sidebar's cost per accelerator and facility cost per watt.")
-l1, l2, l3, l4 = st.columns(4)
+           "days it needs. With no cap, the sidebar's fleet is the limit. Money caps need the sidebar's cost per "
+           "accelerator and facility cost per watt. Leave a box empty to drop that limit.")
+l1, l2, l3, l4, l5 = st.columns(5)
 cap_texts = {
-    "power_budget_w": l1.text_input("Power cap (facility) [W, e.g. 1 GW]", value="1 GW", key="campus_cap_power"),
-    "capex_budget": l2.text_input("Capital budget [currency, e.g. $10B]", value="$10B", key="campus_cap_capex"),
-    "training_time_s": l3.text_input("Deadline [duration, e.g. 90 days]", value="90 days", key="campus_cap_days"),
-    "training_flop": l4.text_input("Compute target [FLOP, optional]", value="", key="campus_cap_flop",
-                                   placeholder="e.g. 3.8e26"),
+    "power_budget_w": l1.text_input("Power cap (facility) [W, e.g. 1 GW]", key="campus_cap_power",
+                                    persist_state="session"),
+    "it_budget_w": l2.text_input("Power cap (critical IT) [W]", key="campus_cap_it", persist_state="session",
+                                 placeholder="e.g. 800 MW"),
+    "capex_budget": l3.text_input("Capital budget [currency, e.g. $10B]", key="campus_cap_capex",
+                                  persist_state="session"),
+    "training_time_s": l4.text_input("Deadline [duration, e.g. 90 days]", key="campus_cap_days",
+                                     persist_state="session"),
+    "training_flop": l5.text_input("Compute target [FLOP, optional]", key="campus_cap_flop",
+                                   placeholder="e.g. 3.8e26", persist_state="session"),
 }
 caps = {k: common.parse_input(v, fields.unit(k), k) if v.strip() else None for k, v in cap_texts.items()}
 priced = s.accelerator_cost is not None and s.facility_cost_per_w is not None
@@ -251,61 +249,61 @@ if caps["capex_budget"] is not None and not priced:
     st.info("Set a cost per accelerator and a facility cost per watt in the sidebar (*Money*), or fill the "
             "illustrative money figures, for the capital cap.", icon=":material/info:")
     caps["capex_budget"] = None
-if caps["power_budget_w"] is None and caps["capex_budget"] is None:
-    st.info("Give a power cap or a capital budget.", icon=":material/info:")
-else:
-    lim = common.guarded(
-        limits.binding_limit, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
-        power_budget_w=caps["power_budget_w"], capex_budget=caps["capex_budget"],
-        accelerator_cost=s.accelerator_cost, facility_cost_per_w=s.facility_cost_per_w, redundancy=s.redundancy,
-        electrical_share=s.electrical_share, training_time_s=caps["training_time_s"],
-        training_flop=caps["training_flop"], peak_flop_per_s=s.peak_flop_per_s, mfu=s.mfu)
-    shown_value = [common.fmt(v, fields.FIELDS[f].unit_text) for v, f in zip(lim["value"], lim["field"], strict=True)]
-    dash = lambda v, unit: "—" if v is None else common.fmt(v, unit)  # noqa: E731
-    common.table("campus_limits_table", {
-        "Limit": [label + (" (binds)" if name == lim["binding"] else " (fleet needed)" if name == "deadline" else "")
-                  for label, name in zip(lim["label"], lim["limit"], strict=True)],
-        "Value": shown_value,
-        "Accelerators": [common.fmt(v, "count") for v in lim["gpus"]],
-        "Facility power": [common.fmt(v, "W") for v in lim["facility_power_w"]],
-        "Capital cost": [dash(v, "currency") for v in lim["capex"]],
-        "Compute in the deadline": [dash(v, "FLOP") for v in lim["flop_in_deadline"]],
-        "Days for the target": [dash(v, "count") for v in lim["days_for_target"]],
-    })
-    cap_rows = [i for i, name in enumerate(lim["limit"]) if name != "deadline"]
-    common.chart("chart_campus_limits", vega.chart(
-        {"limits": vega.table({
-            "limit": [lim["label"][i] for i in cap_rows],
-            "accelerators": [lim["gpus"][i] for i in cap_rows],
-            "binds": ["binds" if lim["limit"][i] == lim["binding"] else "slack" for i in cap_rows],
-            "text": [common.fmt(lim["gpus"][i], "count") for i in cap_rows]})},
-        height=40 + 40 * len(cap_rows), data={"name": "limits"}, mark={"type": "bar"},
-        encoding={"y": vega.nominal("limit", title=None, sort=None),
-                  "x": vega.field("accelerators", title="Accelerators the limit allows [count]"),
-                  "color": vega.nominal("binds", title=None,
-                                        scale={"domain": ["binds", "slack"], "range": ["#b03a2e", "#9aa5b1"]}),
-                  "tooltip": [vega.tooltip("limit", "Limit"), vega.tooltip("text", "Accelerators")]}))
-    verdict = ""
-    if lim["target_fits"] is not None:
-        verdict = (" The target fits in the deadline." if lim["target_fits"] else
-                   f" The target does not fit: it needs {common.fmt(lim['fleet_days_for_target'], 'count')} days.")
-    st.caption(f"Binding: {limits.LABELS[lim['binding']].lower()}, {common.fmt(lim['fleet_gpus'], 'count')} "
-               f"accelerators at {common.fmt(lim['fleet_facility_power_w'], 'W')}." + verdict +
-               ("" if s.mfu is not None and s.peak_flop_per_s is not None else
-                " Compute needs a peak and an MFU in the sidebar."))
+on_hand = None
+if all(caps[k] is None for k in ("power_budget_w", "it_budget_w", "capex_budget")):
+    on_hand = s.gpus  # no cap given: what the sidebar's fleet does (in the deadline, towards the target)
+lim = common.guarded(
+    limits.binding_limit, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
+    power_budget_w=caps["power_budget_w"], it_budget_w=caps["it_budget_w"], capex_budget=caps["capex_budget"],
+    gpus=on_hand, accelerator_cost=s.accelerator_cost, facility_cost_per_w=s.facility_cost_per_w,
+    redundancy=s.redundancy, electrical_share=s.electrical_share, training_time_s=caps["training_time_s"],
+    training_flop=caps["training_flop"], peak_flop_per_s=s.peak_flop_per_s, mfu=s.mfu)
+shown_value = [common.fmt(v, fields.FIELDS[f].unit_text) for v, f in zip(lim["value"], lim["field"], strict=True)]
+dash = lambda v, unit: "—" if v is None else common.fmt(v, unit)  # noqa: E731
+common.table("campus_limits_table", {
+    "Limit": [label + (" (binds)" if name == lim["binding"] else " (fleet needed)" if name == "deadline" else "")
+              for label, name in zip(lim["label"], lim["limit"], strict=True)],
+    "Value": shown_value,
+    "Accelerators": [common.fmt(v, "count") for v in lim["gpus"]],
+    "Facility power": [common.fmt(v, "W") for v in lim["facility_power_w"]],
+    "Capital cost": [dash(v, "currency") for v in lim["capex"]],
+    "Compute in the deadline": [dash(v, "FLOP") for v in lim["flop_in_deadline"]],
+    "Days for the target": [dash(v, "count") for v in lim["days_for_target"]],
+})
+cap_rows = [i for i, name in enumerate(lim["limit"]) if name != "deadline"]
+common.chart("chart_campus_limits", vega.chart(
+    {"limits": vega.table({
+        "limit": [lim["label"][i] for i in cap_rows],
+        "accelerators": [lim["gpus"][i] for i in cap_rows],
+        "binds": ["binds" if lim["limit"][i] == lim["binding"] else "slack" for i in cap_rows],
+        "text": [common.fmt(lim["gpus"][i], "count") for i in cap_rows]})},
+    height=40 + 40 * len(cap_rows), data={"name": "limits"}, mark={"type": "bar"},
+    encoding={"y": vega.nominal("limit", title=None, sort=None),
+              "x": vega.field("accelerators", title="Accelerators the limit allows [count]"),
+              "color": vega.nominal("binds", title=None,
+                                    scale={"domain": ["binds", "slack"], "range": ["#b03a2e", "#9aa5b1"]}),
+              "tooltip": [vega.tooltip("limit", "Limit"), vega.tooltip("text", "Accelerators")]}))
+verdict = ""
+if lim["target_fits"] is not None:
+    verdict = (" The target fits in the deadline." if lim["target_fits"] else
+               f" The target does not fit: it needs {common.fmt(lim['fleet_days_for_target'], 'count')} days.")
+st.caption(f"Binding: {limits.LABELS[lim['binding']].lower()}, {common.fmt(lim['fleet_gpus'], 'count')} "
+           f"accelerators at {common.fmt(lim['fleet_facility_power_w'], 'W')}." + verdict +
+           ("" if s.mfu is not None and s.peak_flop_per_s is not None else
+            " Compute needs a peak and an MFU in the sidebar."))
 
 st.subheader("The frontier training run's power, on trend")
-largest = trend.largest_ready_run()
+largest = common.LARGEST_RUN
 p1, p2, p3 = st.columns(3)
-start_mw = p1.number_input("Starting run's power [MW]", min_value=0.001, max_value=1e6,
-                           value=round(units.to_unit(largest["facility_power_w"], "MW"), 1), step=10.0,
-                           key="campus_trend_start_mw",
+start_mw = p1.number_input("Starting run's power [MW]", min_value=0.001, max_value=1e6, step=10.0,
+                           key="campus_trend_start_mw", persist_state="session",
                            help=f"Default: {largest['name']} ({largest['date']}), its accelerators at the default "
                                 "methodology's chain")
-start_year = p2.number_input("Its year", min_value=1950.0, max_value=2200.0, value=round(largest["year"], 2),
-                             step=0.25, key="campus_trend_year", help="Decimal year: 2025.13 is mid-February 2025")
-growth = p3.number_input("Growth a year [×]", min_value=1.01, max_value=10.0, value=trend.GROWTH.value, step=0.1,
-                         key="campus_trend_growth", help=f"Default 2.1×: {trend.GROWTH.source}")
+start_year = p2.number_input("Its year", min_value=1950.0, max_value=2200.0, step=0.25, key="campus_trend_year",
+                             persist_state="session", help="Decimal year: 2025.13 is mid-February 2025")
+growth = p3.number_input("Growth a year [×]", min_value=1.01, max_value=10.0, step=0.1,
+                         key="campus_trend_growth", persist_state="session",
+                         help=f"Default 2.1×: {trend.GROWTH.source}")
 proj = common.guarded(estimator.projection, units.parse(f"{start_mw} MW", "W"), start_year, growth, years=10)
 common.kpi_row("kpis_campus_trend", [
     (f"Passes {common.fmt(t, 'W')}", f"{y:.1f}", "the year the trend reaches it (continuous)")

@@ -23,6 +23,7 @@ converted to display units here.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from collections.abc import Callable, Mapping
@@ -32,7 +33,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 import estimator
-from estimator import catalog, fields, links, power, resolve, sweep, tables, units, validate
+from estimator import catalog, fields, links, power, resolve, sweep, tables, trend, units, validate
 from estimator.catalog import Sourced
 from estimator.fields import Field
 from estimator.resolve import Origin
@@ -412,8 +413,9 @@ def load_state(presets: Mapping[str, str | None], typed: Mapping[str, float | No
 class PageInput:
     """One input of a page, in the link as ``<page>.<name>``.
 
-    ``kind``: "text" (read by units.parse in ``unit``; kept as typed), "float", "int", "choice"
-    (one of ``choices``), "floats" (comma-separated, each one of ``choices``) or "bool".
+    ``kind``: "text" (read by units.parse in ``unit``; kept as typed; empty allowed if ``optional``),
+    "float", "int", "choice" (one of ``choices``), "floats" (comma-separated, each one of ``choices``),
+    "bool", "date" (ISO) or "blocks" (a campus's blocks, :func:`estimator.links.read_blocks`).
     ``default`` is the widget's starting value, or a callable of the session state for an input
     whose default follows another (a heatmap range follows its axis).
     """
@@ -426,6 +428,7 @@ class PageInput:
     low: float | None = None
     high: float | None = None
     choices: tuple[Any, ...] = ()
+    optional: bool = False
 
     def start(self, state: Mapping[str, Any]) -> Any:
         return self.default(state) if callable(self.default) else self.default
@@ -433,7 +436,17 @@ class PageInput:
     def read(self, text: str) -> Any:
         """The widget value for link text; ValueError names the parameter, the value and the rule."""
         name, shown = self.param, text.strip()
+        if self.kind == "blocks":
+            links.read_blocks(shown, name)
+            return shown
+        if self.kind == "date":
+            try:
+                return datetime.date.fromisoformat(shown)
+            except ValueError:
+                raise ValueError(f"{name} must be a date YYYY-MM-DD (got {text!r})") from None
         if self.kind == "text":
+            if self.optional and not shown:
+                return ""
             value = units.parse(shown, self.unit or "count", field=name)
             self._check_range(value)
             return text
@@ -467,6 +480,8 @@ class PageInput:
                              f"(got {value:g}{unit})")
 
     def write(self, value: Any) -> str:
+        if self.kind == "date":
+            return value.isoformat()
         if self.kind == "floats":
             return ",".join(f"{v:g}" for v in value)
         if self.kind == "bool":
@@ -502,6 +517,29 @@ CUSTOM_RUN = "custom"
 TRAINING_RUN_CHOICES: tuple[str, ...] = (CUSTOM_RUN, *(k for k, r in estimator.training_runs().items()
                                                        if r.flop is not None))
 TRAINING_RUN_DEFAULT = "llama-3.1-405b"
+
+#: The Campus page's starting tables of blocks (name, accelerator, count, online): two illustrative ones, not
+#: any site's plan (xAI's counts as Epoch AI's GPU-clusters data lists them, https://epoch.ai/data/gpu-clusters;
+#: the rest a made-up build-out to change), then every ready public campus (estimator.campus_presets).
+CampusRows = list[tuple[str, str, int, str]]
+CAMPUS_STARTS: dict[str, tuple[str, CampusRows]] = {
+    "buildout": ("Illustrative build-out (three halls)", [
+        ("Hall 1", "h100-sxm", 100_000, "2025-01-01"),
+        ("Hall 2", "gb200", 100_000, "2025-10-01"),
+        ("Hall 3", "gb200", 200_000, "2026-07-01"),
+    ]),
+    "colossus": ("xAI Colossus phase 3, as counted by Epoch AI (2°)", [
+        ("H100/H200", "h100-sxm", 200_000, "2025-01-01"),
+        ("GB200", "gb200", 30_000, "2025-01-01"),
+    ]),
+}
+for _key, _preset in estimator.campus_presets().items():
+    _c = estimator.campus_preset(_key)
+    CAMPUS_STARTS[_key] = (_preset.name + ("" if _preset.confirmed else " (2°)"), [
+        (name, sc.presets["accelerator"], int(sc.gpus), str(on))
+        for name, sc, on in zip(_c.names, _c.scenarios, _c.online, strict=True)])
+CAMPUS_FREQS: tuple[str, ...] = ("month", "quarter", "year")
+LARGEST_RUN = trend.largest_ready_run()
 
 #: Every page's inputs, as the link carries them (``<page>.<name>``), with their widget keys and defaults.
 PAGE_INPUTS: tuple[PageInput, ...] = (
@@ -544,6 +582,21 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("serving.demand", "serving_demand", "text", "1B", "count"),
     PageInput("serving.share", "serving_share", "float", 0.5, "ratio", 0.0, 1.0),
     PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),
+    PageInput("campus.start", "campus_start", "choice", "buildout", choices=tuple(CAMPUS_STARTS)),
+    PageInput("campus.blocks", "campus_blocks_text", "blocks", ""),
+    PageInput("campus.from", "campus_from", "date", datetime.date(2025, 1, 1)),
+    PageInput("campus.to", "campus_to", "date", datetime.date(2027, 12, 31)),
+    PageInput("campus.step", "campus_freq", "choice", "quarter", choices=CAMPUS_FREQS),
+    PageInput("campus.power_cap", "campus_cap_power", "text", "1 GW", fields.unit("power_budget_w"), optional=True),
+    PageInput("campus.it_cap", "campus_cap_it", "text", "", fields.unit("it_budget_w"), optional=True),
+    PageInput("campus.capex", "campus_cap_capex", "text", "$10B", fields.unit("capex_budget"), optional=True),
+    PageInput("campus.deadline", "campus_cap_days", "text", "90 days", fields.unit("training_time_s"), optional=True),
+    PageInput("campus.flop", "campus_cap_flop", "text", "", fields.unit("training_flop"), optional=True),
+    PageInput("campus.trend_power", "campus_trend_start_mw", "float",
+              round(units.to_unit(LARGEST_RUN["facility_power_w"], "MW"), 1), "count", 0.001, 1e6),
+    PageInput("campus.trend_year", "campus_trend_year", "float", round(LARGEST_RUN["year"], 2), "count",
+              1950.0, 2200.0),
+    PageInput("campus.trend_growth", "campus_trend_growth", "float", trend.GROWTH.value, "count", 1.01, 10.0),
 )
 PAGE_PARAMS: dict[str, PageInput] = {p.param: p for p in PAGE_INPUTS}
 #: The uncertainty page's ranges travel as ``uncertainty.low.<field>`` / ``uncertainty.high.<field>``
@@ -705,7 +758,7 @@ def require_scenario() -> Scenario:
     return s
 
 
-def _sync_query_params() -> None:
+def sync_query_params() -> None:
     """Keep the address bar equal to the dashboard's state, so it can be shared."""
     try:
         wanted = link_params()
@@ -806,7 +859,7 @@ def sidebar() -> None:
         s, message = current_scenario()
         if s is None:
             show_error(message or "invalid input")
-    _sync_query_params()
+    sync_query_params()
 
 
 def notices() -> None:

@@ -36,6 +36,7 @@ LIMITS: tuple[tuple[str, str, str], ...] = (
     ("power", "power_budget_w", "Power budget (facility)"),
     ("it_power", "it_budget_w", "Power budget (critical IT)"),
     ("capex", "capex_budget", "Capital budget"),
+    ("fleet", "gpus", "Fleet on hand"),
     ("deadline", "training_time_s", "Deadline"),
 )
 LABELS: dict[str, str] = {name: label for name, _, label in LIMITS}
@@ -50,6 +51,7 @@ def _plain(value: Numeric) -> Numeric:
 def binding_limit(gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0, network_overhead: ArrayLike = 1.0,
                   pue: ArrayLike = 1.0, *, power_budget_w: ArrayLike | None = None,
                   it_budget_w: ArrayLike | None = None, capex_budget: ArrayLike | None = None,
+                  gpus: ArrayLike | None = None,
                   accelerator_cost: ArrayLike | None = None, facility_cost_per_w: ArrayLike | None = None,
                   redundancy: ArrayLike | None = None, electrical_share: ArrayLike | None = None,
                   training_time_s: ArrayLike | None = None, training_flop: ArrayLike | None = None,
@@ -71,6 +73,9 @@ def binding_limit(gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0, networ
     accelerator_cost, facility_cost_per_w, redundancy, electrical_share : numeric, optional
         As :func:`estimator.money.gpus_for_capex`; with the first two, every
         row also gives its fleet's capital cost.
+    gpus : numeric, optional
+        Accelerators on hand [count]: a cap of its own (a fleet cannot grow
+        past what is bought), so a deadline alone asks what this fleet does in it.
     training_time_s : numeric, optional
         Deadline of a training run [s]; with ``peak_flop_per_s`` and ``mfu``,
         each row gives the compute its fleet delivers in it.
@@ -87,7 +92,7 @@ def binding_limit(gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0, networ
     -------
     dict
         Rows, one per limit given (``"power"``, ``"it_power"``, ``"capex"``,
-        and ``"deadline"`` when a target and a deadline are both given), as
+        ``"fleet"``, and ``"deadline"`` when a target and a deadline are both given), as
         parallel lists: ``limit``, ``label``, ``field`` (its registry field),
         ``value`` (in that field's unit), ``gpus`` (whole accelerators the
         cap allows; for the deadline, the fewest that meet the target)
@@ -114,6 +119,7 @@ def binding_limit(gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0, networ
         power:    gpus = floor(power_budget_w ÷ watts_per_gpu)
         it_power: gpus = floor(it_budget_w ÷ (gpu_watts × server_overhead × network_overhead))
         capex:    gpus = floor(gpus_for_capex(capex_budget, ...))
+        fleet:    gpus = floor(gpus)
         deadline: gpus = ceil(training_flop ÷ (peak_flop_per_s × mfu × training_time_s))
         binding   = the cap with the fewest gpus
         flop_in_deadline = gpus × peak_flop_per_s × mfu × training_time_s
@@ -150,8 +156,11 @@ def binding_limit(gpu_watts: ArrayLike, server_overhead: ArrayLike = 1.0, networ
         budget = validate.field("capex_budget", capex_budget)
         caps.append(("capex", budget, np.floor(money.gpus_for_capex(
             budget, accelerator_cost, facility_cost_per_w, watts, so, no, redundancy, electrical_share))))
+    if gpus is not None:
+        on_hand = validate.field("gpus", gpus)
+        caps.append(("fleet", on_hand, np.floor(on_hand)))
     if not caps:
-        raise ValueError("binding_limit needs a cap: power_budget_w, it_budget_w or capex_budget (none given)")
+        raise ValueError("binding_limit needs a cap: power_budget_w, it_budget_w, capex_budget or gpus (none given)")
     for name, value, gpus in caps:
         if np.any(np.asarray(gpus) < 1):
             field = next(f for n, f, _ in LIMITS if n == name)

@@ -41,7 +41,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -283,4 +285,102 @@ def write(presets: Mapping[str, str | None], values: Mapping[str, float | None],
             out[f.name] = "" if value is None else _number_text(value)
     out.update((RECORDED_PREFIX + k, _short_text(v)) for k, v in recorded.items())
     out.update(extra or {})
+    return out
+
+
+# --------------------------------------------------------------------------- a campus's blocks
+
+#: Most blocks a link carries (an address stays well under browsers' limits).
+MAX_LINK_BLOCKS = 200
+
+
+def write_blocks(names: Sequence[str], accelerators: Sequence[str], gpus: Sequence[float],
+                 online: Sequence[datetime.date | str]) -> str:
+    """A campus's blocks as one link value: ``name,accelerator,count,online`` per block, joined by ``;``.
+
+    Parameters
+    ----------
+    names, accelerators : sequence of str
+        Each block's name (percent-escaped, so it may hold any character) and accelerator preset key.
+    gpus : sequence of numeric
+        Accelerators in each block [count].
+    online : sequence of date or str
+        Each block's online date (ISO ``YYYY-MM-DD``).
+
+    Returns
+    -------
+    str
+        Text that :func:`read_blocks` reads back to the same blocks.
+
+    Examples
+    --------
+    >>> write_blocks(["Hall 1", "Hall 2; east"], ["h100-sxm", "gb200"], [100_000, 50_000],
+    ...              ["2025-01-01", "2025-10-01"])
+    'Hall 1,h100-sxm,100000,2025-01-01;Hall 2%3B east,gb200,50000,2025-10-01'
+    """
+    return ";".join(f"{urllib.parse.quote(str(n), safe=' ')},{a},{_number_text(g)},{_iso(o)}"
+                    for n, a, g, o in zip(names, accelerators, gpus, online, strict=True))
+
+
+def _iso(value: datetime.date | str) -> str:
+    if isinstance(value, datetime.datetime):  # a pandas Timestamp too
+        value = value.date()
+    return value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+
+
+def read_blocks(text: str, param: str = "campus.blocks") -> list[tuple[str, str, int, datetime.date]]:
+    """Blocks from :func:`write_blocks`'s text; ValueError names the parameter, the block and the rule.
+
+    Parameters
+    ----------
+    text : str
+        The link value.
+    param : str, default "campus.blocks"
+        The parameter's name, for messages.
+
+    Returns
+    -------
+    list of (str, str, int, datetime.date)
+        Each block's name, accelerator key (normalized), count [count] and online date.
+
+    Examples
+    --------
+    >>> read_blocks("Hall 1,H100 SXM,100k,2025-01-01")
+    [('Hall 1', 'h100-sxm', 100000, datetime.date(2025, 1, 1))]
+    >>> read_blocks("Hall 1,h100-sxm,24.576,2025-01-01")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: campus.blocks: block 1's count must be a whole number ... (got '24.576'; did you mean 24,576?)
+    """
+    parts = [p for p in text.strip().split(";") if p.strip()]
+    if not parts:
+        raise ValueError(f"{param} must hold at least one block name,accelerator,count,online (got {text!r:.60})")
+    if len(parts) > MAX_LINK_BLOCKS:
+        raise ValueError(f"{param} must hold at most {MAX_LINK_BLOCKS} blocks (got {len(parts)})")
+    out: list[tuple[str, str, int, datetime.date]] = []
+    for i, part in enumerate(parts, start=1):
+        cells = part.split(",")
+        if len(cells) != 4:
+            raise ValueError(f"{param}: block {i} must be name,accelerator,count,online (got {part.strip()!r:.80})")
+        name = urllib.parse.unquote(cells[0]).strip()
+        if not name:
+            raise ValueError(f"{param}: block {i} must have a name (got {part.strip()!r:.80})")
+        key = catalog.accelerator(cells[1]).key  # unknown: the valid names and the closest one
+        count = units.parse(cells[2], "count", field=f"{param}: block {i}'s count")
+        if not float(count).is_integer():
+            hint = cells[2].strip().replace(".", "")
+            raise ValueError(f"{param}: block {i}'s count must be a whole number of accelerators (got "
+                             f"{cells[2].strip()!r}" + (f"; did you mean {int(hint):,}?)" if hint.isdigit() else ")"))
+        try:
+            validate.field("gpus", count)
+        except ValueError as exc:
+            raise ValueError(f"{param}: block {i}: {exc}") from None
+        try:
+            online = datetime.date.fromisoformat(cells[3].strip())
+        except ValueError:
+            raise ValueError(f"{param}: block {i}'s online date must be YYYY-MM-DD (got {cells[3].strip()!r:.40})") \
+                from None
+        if name in (n for n, *_ in out):
+            raise ValueError(f"{param}: block {i}'s name {name!r} is taken by another block (names must be unique)")
+        out.append((name, key, int(count), online))
     return out

@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
+import datetime
 import json
 import math
 import re
@@ -858,11 +859,29 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
     at.slider(key="serving_share").set_value(0.3)
     at.text_input(key="serving_run_flop").set_value("1e25 FLOP").run()
     at.text_input(key="serving_demand").set_value("2B").run()
+    at.switch_page("app_pages/campus.py").run()
+    at.selectbox(key="campus_start").set_value("colossus").run()
+    at.date_input(key="campus_from").set_value(datetime.date(2024, 7, 1))
+    at.date_input(key="campus_to").set_value(datetime.date(2026, 6, 30))
+    at.selectbox(key="campus_freq").set_value("month").run()
+    at.text_input(key="campus_cap_power").set_value("500 MW")
+    at.text_input(key="campus_cap_it").set_value("300 MW")
+    at.text_input(key="campus_cap_capex").set_value("$5B")
+    at.text_input(key="campus_cap_days").set_value("60 days")
+    at.text_input(key="campus_cap_flop").set_value("1e26 FLOP").run()
+    at.number_input(key="campus_trend_start_mw").set_value(200.0)
+    at.number_input(key="campus_trend_year").set_value(2025.5)
+    at.number_input(key="campus_trend_growth").set_value(2.5).run()
     at.switch_page("app_pages/compare.py").run()
     at.button(key="keep_button").click().run()
     at.toggle(key="compare_diff_only").set_value(True).run()
     _ok(at)
-    return {"idle_fraction": 0.3, "job_share": 50, "budget": "300 MW", "explorer_days": 30, "run_flop": "1e25",
+    return {"campus_start": "colossus", "campus_from": datetime.date(2024, 7, 1),
+            "campus_to": datetime.date(2026, 6, 30), "campus_freq": "month", "campus_cap_power": "500 MW",
+            "campus_cap_it": "300 MW", "campus_cap_capex": "$5B", "campus_cap_days": "60 days",
+            "campus_cap_flop": "1e26 FLOP", "campus_trend_start_mw": 200.0, "campus_trend_year": 2025.5,
+            "campus_trend_growth": 2.5,
+            "idle_fraction": 0.3, "job_share": 50, "budget": "300 MW", "explorer_days": 30, "run_flop": "1e25",
             "sweep_pues": [1.1, 2.0], "sweep_gpus_min": 2_000, "sweep_gpus_max": 1_000_000, "heat_x": "gpu_watts",
             "heat_x_min": 500.0, "heat_x_max": sweep.SWEEP_RANGES["gpu_watts"][1], "heat_output": "it_power_w",
             "heat_level": "500 MW", "energy_basis": "budget", "energy_budget": "2 GW", "train_mode": "flop",
@@ -883,8 +902,9 @@ def test_every_page_input_round_trips_through_the_link():
     wanted = _set_every_page_input(at)
     params = _params(at)
     # Every page input is in the link (prefixed by its page), and so are the presets and typed values.
+    # (The Campus page's blocks are edited in a table AppTest cannot type into: see the test below.)
     assert {p.param for p in common.PAGE_INPUTS} - {"sweeps.y", "sweeps.y_min", "sweeps.y_max",
-                                                    "sweeps.x_max"} <= set(params)
+                                                    "sweeps.x_max", "campus.blocks"} <= set(params)
     assert params["explorer.budget"] == "300 MW" and params["uncertainty.low.pue"] == "1.05"
     assert params["accelerator"] == "gb200" and params["pue"] == "1.15"
     again = _run("fleet", params)
@@ -900,6 +920,72 @@ def test_every_page_input_round_trips_through_the_link():
     again.switch_page("app_pages/energy.py").run()
     _ok(again)
     assert _metrics(again, "kpis_energy") == _metrics(at.switch_page("app_pages/energy.py").run(), "kpis_energy")
+
+
+def test_campus_blocks_travel_in_the_link_and_give_the_library_campus():
+    # Two blocks of ready parts, one name with the separators in it: the page shows them, keeps them in the
+    # link, survives a trip to another page and gives the library's totals.
+    text = links.write_blocks(["North; hall", "South"], ["h100-sxm", "gb200"], [50_000, 20_000],
+                              ["2025-03-01", "2026-01-01"])
+    at = _run("campus", {"campus.blocks": text, "campus.start": "buildout"})
+    assert not at.warning
+    blocks = _table(at, "campus_block_table")
+    assert list(blocks["Block"]) == ["North; hall", "South"]
+    assert _params(at)["campus.blocks"] == text
+    expected = estimator.estimate(estimator.campus.from_presets(
+        ["h100-sxm", "gb200"], [50_000, 20_000], names=["North; hall", "South"], online=["2025-03-01", "2026-01-01"]))
+    kpis = _metrics(at, "kpis_campus")
+    assert kpis["Accelerators"] == units.format_value(expected.gpus, "count")
+    assert kpis["Facility power, full load"] == units.format_value(expected.facility_power_w, "W")
+    at.switch_page("app_pages/energy.py").run()
+    at.switch_page("app_pages/campus.py").run()
+    _ok(at)
+    assert list(_table(at, "campus_block_table")["Block"]) == ["North; hall", "South"]
+    assert _params(at)["campus.blocks"] == text
+    # Another starting table replaces the link's blocks (and drops them from the link).
+    at.selectbox(key="campus_start").set_value("colossus").run()
+    _ok(at)
+    assert "campus.blocks" not in _params(at)
+    assert list(_table(at, "campus_block_table")["Block"]) == [r[0] for r in common_starts()["colossus"][1]]
+
+
+def common_starts():
+    from app_pages import common
+
+    return common.CAMPUS_STARTS
+
+
+@pytest.mark.parametrize(("value", "match"), [
+    ("Hall 1,h100-sxm,24.576,2025-01-01", "whole number.*did you mean 24,576"),
+    ("Hall 1,h100-smx,1000,2025-01-01", "unknown accelerator 'h100-smx'.*did you mean 'h100-sxm'"),
+    ("Hall 1,h100-sxm,1000,2025-13-01", "online date must be YYYY-MM-DD"),
+    ("Hall 1,h100-sxm,1000", "block 1 must be name,accelerator,count,online"),
+    ("A,h100-sxm,1,2025-01-01;A,b200,1,2025-01-01", "name 'A' is taken"),
+    ("Hall 1,h100-sxm,1e12,2025-01-01", "block 1: gpus must be <="),
+])
+def test_bad_campus_blocks_in_a_link_are_dropped_with_the_rule(value, match):
+    at = _run("campus", {"campus.blocks": value})
+    assert re.search(match, " ".join(w.value for w in at.warning).replace("\\", "")), [w.value for w in at.warning]
+    assert list(_table(at, "campus_block_table")["Block"]) == ["Hall 1", "Hall 2", "Hall 3"]
+
+
+def test_campus_limits_with_an_it_cap_or_a_deadline_alone():
+    at = _run("campus")
+    at.text_input(key="campus_cap_power").set_value("")
+    at.text_input(key="campus_cap_capex").set_value("")
+    at.text_input(key="campus_cap_it").set_value("100 MW").run()
+    _ok(at)
+    s = Scenario.from_accelerator("h100-sxm", gpus=24_576)
+    lim = estimator.binding_limit(s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, it_budget_w=100e6)
+    table = _table(at, "campus_limits_table")
+    assert list(table["Limit"]) == ["Power budget (critical IT) (binds)"]
+    assert table["Accelerators"][0] == units.format_value(lim["fleet_gpus"], "count")
+    # No cap at all: the sidebar's fleet is the limit, and the deadline says what it computes.
+    at.text_input(key="campus_cap_it").set_value("").run()
+    _ok(at)
+    table = _table(at, "campus_limits_table")
+    assert list(table["Limit"]) == ["Fleet on hand (binds)"]
+    assert table["Accelerators"][0] == at.text_input(key="gpus").value
 
 
 def test_bad_page_parameter_drops_only_that_value():

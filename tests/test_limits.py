@@ -51,6 +51,16 @@ def test_binding_limit_it_budget_is_facility_without_pue():
     assert abs(a["fleet_gpus"] - b["fleet_gpus"]) <= 1  # the same budget, floored on either side
 
 
+def test_fleet_on_hand_is_a_cap_so_a_deadline_alone_asks_what_it_does():
+    t = limits.binding_limit(**CHAIN, **COMPUTE, gpus=24_576, training_time_s=54 * 86_400.0)
+    assert t["limit"] == ["fleet"] and t["binding"] == "fleet" and t["fleet_gpus"] == 24_576
+    assert_allclose(t["fleet_flop_in_deadline"], 24_576 * 989.4e12 * 0.4 * 54 * 86_400, rtol=1e-12)
+    # Beside a power cap it binds only when it is the smaller.
+    both = limits.binding_limit(**CHAIN, power_budget_w=1e9, gpus=24_576)
+    assert both["binding"] == "fleet"
+    assert limits.binding_limit(**CHAIN, power_budget_w=10e6, gpus=24_576)["binding"] == "power"
+
+
 def test_binding_limit_redundancy_lowers_the_capex_fleet():
     n = limits.binding_limit(**CHAIN, **MONEY, capex_budget=10e9)["fleet_gpus"]
     two_n = limits.binding_limit(**CHAIN, **MONEY, capex_budget=10e9, redundancy=2.0)["fleet_gpus"]
