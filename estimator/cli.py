@@ -495,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     presets = commands.add_parser("presets", help="list presets with their values and sources",
                                   description="The preset catalogue: nominal public figures, each "
                                               "with its source.")
-    presets.add_argument("kind", nargs="?", choices=("accelerators", "methodologies", "sites", "clusters", "runs"),
+    presets.add_argument("kind", nargs="?", choices=PRESET_KINDS,
                          help="which presets (default: all)")
     _add_common(presets)
     presets.set_defaults(handler=_presets)
@@ -1632,6 +1632,10 @@ def _uncertainty_text(a: _Analysis) -> str:
     return _join(lines)
 
 
+#: What `estimator presets` lists (all of them by default).
+PRESET_KINDS: tuple[str, ...] = ("accelerators", "methodologies", "sites", "clusters", "runs", "campuses")
+
+
 def _sourced_rows(kind: str, key: str, name: str, values: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for field_name, sourced in values.items():
@@ -1644,7 +1648,7 @@ def _sourced_rows(kind: str, key: str, name: str, values: dict[str, Any]) -> lis
 
 
 def _presets(args: argparse.Namespace) -> Report:
-    wanted = [args.kind] if args.kind else ["accelerators", "methodologies", "sites", "clusters", "runs"]
+    wanted = [args.kind] if args.kind else list(PRESET_KINDS)
     rows: list[dict[str, Any]] = []
     if "accelerators" in wanted:
         for key, part in catalog.accelerators().items():
@@ -1671,6 +1675,16 @@ def _presets(args: argparse.Namespace) -> Report:
     if "runs" in wanted:
         for key, run in runs.training_runs().items():
             rows += _sourced_rows("run", key, run.name, {name: getattr(run, name) for name in runs.SOURCED_FIELDS})
+    if "campuses" in wanted:
+        from estimator import campus as campus_module
+
+        for key, ready in campus_module.campus_presets().items():
+            for block in ready.blocks:
+                field = "gpus" if "gpus" in block else "facility_power_w"
+                rows.append({"kind": "campus", "key": key, "name": ready.name,
+                             "field": f"{field}[{block['name']}: {block['accelerator']}, online {block['online']}]",
+                             "value": block[field], "unit": fields.unit(field), "source": block["source"],
+                             "note": block["note"], "confirmed": block["confirmed"]})
     return Report([], single=False, text=_presets_text, rows=rows)
 
 

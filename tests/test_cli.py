@@ -647,6 +647,21 @@ def test_presets_runs(capsys):
     assert goodput[0]["value"] == 0.9 and "arxiv.org/abs/2407.21783" in goodput[0]["source"]
     text = run(capsys, "presets", "runs")[1]
     assert "run deepseek-v3: DeepSeek-V3" in text and "active_parameters = 37.0B" in text
+
+
+def test_presets_campuses_lists_every_ready_block_with_its_source(capsys):
+    import estimator
+
+    code, out, _ = run(capsys, "presets", "campuses", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {r["kind"] for r in rows} == {"campus"}
+    for key, ready in estimator.campus_presets().items():
+        mine = [r for r in rows if r["key"] == key]
+        assert len(mine) == len(ready.blocks)
+        for row, block in zip(mine, ready.blocks, strict=True):
+            assert block["name"] in row["field"] and row["source"] == block["source"]
+            assert row["value"] == block.get("gpus", block.get("facility_power_w"))
+    assert "campus xai-memphis:" in run(capsys, "presets", "campuses")[1]
 # --------------------------------------------------------------------------- serve
 
 SERVE = ["serve", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k", "--tokens-per-query", "500",
