@@ -316,3 +316,36 @@ def full_page_screenshot(page: Page, target: Path) -> None:
     wait_for_app(page)
     page.wait_for_timeout(300)  # one more layout pass for charts that follow the container width
     save_small_png(page.screenshot(full_page=True, animations="disabled"), target)
+
+
+def test_campus_blocks_edited_in_the_table_go_into_the_link(page: Page, app_url: str) -> None:
+    """Typing a new count into the Campus page's block table puts the blocks in the address, and the
+    address opens the page with them (the grid is a canvas: cells are reached with the keyboard)."""
+    open_page(page, app_url + "/campus")
+    grid = keyed(page, "campus_blocks_0").locator('[data-testid="stDataFrameResizable"]')
+    box = grid.bounding_box()
+    assert box is not None
+    # The first row's count: the third column (after a row marker, Block and Accelerator), under the header.
+    header = grid.get_by_role("columnheader").filter(has_text="Accelerators [count]")
+    column = header.bounding_box() if header.count() else None
+    x = column["x"] + column["width"] / 2 if column else box["x"] + box["width"] * 0.64
+    page.mouse.dblclick(x, box["y"] + 52)  # opens the cell's editor
+    editor = page.locator('[data-testid="data-grid-canvas"] ~ * input, #portal input, .gdg-overlay input, '
+                          'textarea.gdg-input, input.gdg-input').first
+    editor.wait_for(timeout=TIMEOUT_MS)
+    editor.fill("5000")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]campus\.blocks="), timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    no_exception(page)
+    blocks = links.read_blocks(query(page)["campus.blocks"])
+    assert [(b[0], b[2]) for b in blocks] == [("Hall 1", 5000), ("Hall 2", 100_000), ("Hall 3", 200_000)]
+    total = estimator.estimate(estimator.campus.from_presets(["h100-sxm", "gb200", "gb200"], [5000, 100_000, 200_000]))
+    expect(metric_value(page, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total.gpus, "count"))
+    # The address alone gives the same page.
+    url = page.url
+    fresh = page.context.new_page()
+    open_page(fresh, url)
+    no_exception(fresh)
+    expect(metric_value(fresh, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total.gpus, "count"))
+    fresh.close()
