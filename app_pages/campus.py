@@ -314,7 +314,7 @@ common.chart("chart_campus_trend", vega.chart(
     height=280,
     layer=[
         {"data": {"name": "trend"}, "mark": {"type": "line", "point": True},
-         "encoding": {"x": vega.field("year", title="Year"),
+         "encoding": {"x": vega.field("year", title="Year", axis={"format": "d"}, scale={"zero": False}),
                       "y": vega.field("MW", title="Frontier training run, facility power [MW]",
                                       scale={"type": "log"}),
                       "tooltip": [vega.tooltip("year", "Year", "quantitative", format=".1f"),
