@@ -71,6 +71,9 @@ PREFILL_NOTES: dict[str, str] = {
 
 #: The load swing's idle fraction: the library's labelled assumption.
 IDLE_FRACTION_DEFAULT = power.SWING_ASSUMPTIONS["idle_fraction"]
+#: The load swing's other assumptions, editable on the Fleet page (defaults: power.SWING_ASSUMPTIONS).
+SWING_INPUTS: tuple[str, ...] = ("host_swing_share", "psu_efficiency", "distribution_efficiency",
+                                 "cooling_step_share")
 
 #: Sidebar groups, in order: (group, expander title, expanded).
 GROUPS: tuple[tuple[str, str, bool], ...] = (
@@ -545,6 +548,8 @@ LARGEST_RUN = trend.largest_ready_run()
 PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("fleet.idle_fraction", "idle_fraction", "float", IDLE_FRACTION_DEFAULT.value, "ratio", 0.0, 1.0),
     PageInput("fleet.job_share", "job_share", "int", 100, "count", 1, 100),
+    *(PageInput(f"fleet.{name}", f"swing_{name}", "float", power.SWING_ASSUMPTIONS[name].value, "ratio",
+                0.01 if name.endswith("efficiency") else 0.0, 1.0) for name in SWING_INPUTS),
     PageInput("explorer.budget", "budget", "text", "1 GW", "W", BUDGET_LOW_W, BUDGET_HIGH_W),
     PageInput("explorer.days", "explorer_days", "int", 90, "count", 1, 3650),
     PageInput("explorer.run", "run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),

@@ -4,7 +4,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import power, tables, units
+from estimator import fields, power, tables, units
 
 st.title("Fleet → power")
 st.caption("What a fleet of accelerators asks of the grid: the power chain from the chips to the facility "
@@ -77,8 +77,18 @@ idle = c1.slider("Idle fraction [waiting ÷ full-load accelerator power]", min_v
                  help=f"{common.IDLE_FRACTION_DEFAULT.source}. {common.IDLE_FRACTION_DEFAULT.note}")
 share = c2.slider("Share of the fleet in the synchronized job [%]", min_value=1, max_value=100,
                   step=1, key="job_share", persist_state="session")
+with st.expander("The swing's other assumptions (labelled, editable)", key="swing_assumptions"):
+    columns = st.columns(len(common.SWING_INPUTS))
+    chosen = {}
+    for column, name in zip(columns, common.SWING_INPUTS, strict=True):
+        bounds = common.PAGE_PARAMS[f"fleet.{name}"]
+        chosen[name] = column.number_input(
+            f"{fields.label(name)} [ratio]", min_value=bounds.low, max_value=bounds.high, step=0.01, format="%.2f",
+            key=f"swing_{name}", persist_state="session",
+            help=f"{fields.FIELDS[name].help[:1].upper()}{fields.FIELDS[name].help[1:]}. Default "
+                 f"{power.SWING_ASSUMPTIONS[name].value:g}: {power.SWING_ASSUMPTIONS[name].source}.")
 swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, units.to_unit(share, "ratio", from_unit="%"),
-                       r.facility_power_w, server_overhead=s.server_overhead, pue=s.pue)
+                       r.facility_power_w, server_overhead=s.server_overhead, pue=s.pue, **chosen)
 common.kpi_row("kpis_swing", [
     ("Accelerators in the job", common.fmt(swing["job_gpus"], "count"), None),
     ("Accelerators alone", common.fmt(swing["accelerator_w"], "W"),
@@ -104,14 +114,12 @@ common.chart("chart_swing", vega.chart(
             "encoding": {"color": vega.nominal("part", sort=labels, legend=None,
                                                scale={"domain": labels, "range": vega.SWING_PALETTE})}},
            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": vega.nominal("text")}}]))
-assumed = {"Assumption": ["Idle fraction", "Host swing share", "Power-supply efficiency",
-                          "Distribution efficiency", "Cooling step share"],
-           "Value": [common.fmt(idle, "ratio")] + [common.fmt(power.SWING_ASSUMPTIONS[k].value, "ratio")
-                                                   for k in ("host_swing_share", "psu_efficiency",
-                                                             "distribution_efficiency", "cooling_step_share")],
-           "Source": [common.IDLE_FRACTION_DEFAULT.source] + [
-               power.SWING_ASSUMPTIONS[k].source for k in ("host_swing_share", "psu_efficiency",
-                                                            "distribution_efficiency", "cooling_step_share")]}
+swing_names = ("idle_fraction", *common.SWING_INPUTS)
+shown = {"idle_fraction": idle, **chosen}
+assumed = {"Assumption": [fields.label(n) for n in swing_names],
+           "Value": [common.fmt(shown[n], "ratio") for n in swing_names],
+           "Default": [common.fmt(power.SWING_ASSUMPTIONS[n].value, "ratio") for n in swing_names],
+           "Source": [power.SWING_ASSUMPTIONS[n].source for n in swing_names]}
 common.table("table_swing_assumptions", assumed)
 st.caption("The parts sum to the job start or stop; the fast swing is every part but the cooling. Server "
            "overhead and PUE are the sidebar's. Every figure assumes a perfectly synchronized job; stragglers "

@@ -101,6 +101,7 @@ from estimator import (
     fields,
     footprint,
     limits,
+    power,
     resolve,
     runs,
     serving,
@@ -144,11 +145,13 @@ _COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
     "fit": ("power_budget_w", "it_budget_w", "capex_budget", "training_flop"),
     "train": ("parameters", "tokens", "training_flop", "training_time_s"),
     "serve": ("queries_per_day", "serving_share", "training_flop"),
+    "swing": ("idle_fraction", "job_share", "host_swing_share", "psu_efficiency", "distribution_efficiency",
+              "cooling_step_share"),
 }
 
 
 #: How a text output shows a quantity where its registry unit reads worse (a share of 1 GW in %).
-_DISPLAY_UNITS: dict[str, str] = {"share_of_gigawatt": "%"}
+_DISPLAY_UNITS: dict[str, str] = {"share_of_gigawatt": "%", "share_of_facility": "%", "step_share_of_facility": "%"}
 
 #: Output formats of every command: text and markdown for people, json and csv for programs.
 FORMATS: tuple[str, ...] = ("text", "markdown", "json", "csv")
@@ -327,6 +330,7 @@ EXAMPLES: dict[str, str] = {
     "fit": "estimator fit --power 1GW --mfu 0.4",
     "train": "estimator train --parameters 405B --tokens 15.6T --gpus 16384 --accelerator h100-sxm --mfu 0.41",
     "serve": "estimator serve --gpus 100k --accelerator h100-sxm --tokens-per-s-per-gpu 3k --query chat",
+    "swing": "estimator swing --accelerator h100-sxm --gpus 16384 --pue 1.1",
     "campus": "estimator campus campus.toml --timeline quarter --start 2025-01-01 --end 2026-12-31",
     "run": "estimator run scenario.toml --pue 1.3 --format json",
     "uncertainty": "estimator uncertainty --accelerator h100-sxm --gpus 100k --pue 1.1/1.2/1.4 --tornado",
@@ -417,6 +421,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fields(serve)
     _add_common(serve)
     serve.set_defaults(handler=_serve)
+    swing = commands.add_parser(
+        "swing", help="a synchronized training job's power swing at the grid, part by part",
+        description="The load swing of a synchronized training job (power.load_swing): what drops and comes "
+                    "back when every accelerator waits at the same collective (accelerators, host and fans, "
+                    "power-supply and distribution losses) and, for a job starting or stopping, the cooling's "
+                    "load-following share. Each assumption not given is the labelled default of "
+                    "power.SWING_ASSUMPTIONS, shown with its source.")
+    _add_command_fields(swing, "swing", "the swing's assumptions (defaults: power.SWING_ASSUMPTIONS)")
+    _add_presets(swing)
+    _add_fields(swing)
+    _add_common(swing)
+    swing.set_defaults(handler=_swing)
     campus = commands.add_parser(
         "campus", help="a campus file ([[block]] tables) → per-block table, totals and a timeline",
         description="A campus: blocks of accelerators, each a scenario with its own online and retire dates "
@@ -1263,6 +1279,36 @@ def _serve(args: argparse.Namespace) -> Report:
         report.document = {**_json_record(record), "split": _plain_tree(split)}
         report.text = functools.partial(_serve_text, split=split)
     return report
+
+
+#: What `estimator swing` shows, in order (power.load_swing's keys).
+_SWING_RESULTS = ("job_gpus", *power.SWING_PARTS, "swing_w", "step_w", "share_of_facility", "step_share_of_facility")
+
+
+def _swing(args: argparse.Namespace) -> Report:
+    s, given = _scenario(args, args.accelerator, "swing")
+    chosen = {name: _command_value(args, name) for name in _COMMAND_FIELDS["swing"]}
+    defaults = power.SWING_ASSUMPTIONS
+    asked = []
+    for name, value in chosen.items():
+        if value is not None:
+            asked.append(Item(name, value, "ratio", "", "given"))
+        elif name in defaults:
+            source = defaults[name].source
+            asked.append(Item(name, defaults[name].value, "ratio", "", "default: " + (
+                "an assumption" if source.startswith("Assumption") else source.split(";")[0].split(":")[0])))
+        else:
+            asked.append(Item(name, 1.0, "ratio", "", "default: the whole fleet"))
+    share = 1.0 if chosen["job_share"] is None else chosen["job_share"]
+    r = estimate(s)
+    swing = power.load_swing(
+        s.gpus, s.gpu_watts, defaults["idle_fraction"].value if chosen["idle_fraction"] is None
+        else chosen["idle_fraction"], share, r.facility_power_w, server_overhead=s.server_overhead, pue=s.pue,
+        **{k: v for k, v in chosen.items() if k not in ("idle_fraction", "job_share")})
+    return Report([Record(title="swing", assumptions=[*asked, *_assumptions(s, given)],
+                          results=_results(swing, _SWING_RESULTS),
+                          heading="Results (a perfectly synchronized job; stragglers and power smoothing make "
+                                  "real swings smaller):")])
 
 
 def _plain_tree(value: Any) -> Any:

@@ -280,6 +280,18 @@ COMMAND_INPUTS: tuple[Field, ...] = (
              example="'90 days'"),
     _command("idle_fraction", "ratio", "Idle fraction", "power of a waiting accelerator ÷ its full-load power",
              "nonnegative", 1.0, example="0.15", widget="number"),
+    _command("job_share", "ratio", "Share of the fleet in the job", "share of the fleet's accelerators in the "
+             "synchronized training job", "fraction", None, example="1 or 100%", widget="number"),
+    _command("host_swing_share", "ratio", "Host swing share", "share of the server power above the "
+             "accelerators (CPUs, memory, fans, switches) that swings with them", "nonnegative", 1.0,
+             example="0.5", widget="number"),
+    _command("psu_efficiency", "ratio", "Power-supply efficiency", "server power supplies, AC in ÷ DC out",
+             "fraction", None, example="0.96", widget="number"),
+    _command("distribution_efficiency", "ratio", "Distribution efficiency", "grid → server inlet: UPS, "
+             "transformers and PDUs", "fraction", None, example="0.95", widget="number"),
+    _command("cooling_step_share", "ratio", "Cooling step share", "share of the cooling overhead that follows a "
+             "held step in load (chillers, compressors) within minutes", "nonnegative", 1.0, example="0.5",
+             widget="number"),
     _command("capex_budget", "$", "Capital budget", "capital to spend on accelerators and the facility that "
              "houses them", "positive", 1e15, example="'$10B', 10e9", aliases=("--capex",)),
     _command("it_budget_w", "W", "Power budget (critical IT, full load)", "critical IT power budget, as a "
@@ -380,6 +392,23 @@ TABLE_OUTPUTS: tuple[Field, ...] = (
     _output("reported_emissions_kg", "kg", "Reported emissions", "emissions the run's authors reported, "
             "location-based"),
     _output("energy_per_day_wh", "Wh", "Facility energy a day", "facility energy a day at the average draw"),
+    # The synchronized load swing (estimator.power.load_swing), part by part.
+    _output("job_gpus", "count", "Accelerators in the job", "accelerators in the synchronized job"),
+    _output("accelerator_w", "W", "Accelerators (full load → idle)", "the job's accelerators × gpu_watts × "
+            "(1 − idle fraction), at the boards"),
+    _output("host_w", "W", "Host and fans", "the host power that swings with the accelerators"),
+    _output("psu_loss_w", "W", "Power-supply losses", "power-supply losses on the swinging load"),
+    _output("distribution_loss_w", "W", "UPS and distribution losses", "UPS and distribution losses on the "
+            "swinging load"),
+    _output("cooling_step_w", "W", "Cooling (job start or stop only)", "the cooling's load-following share of a "
+            "held step"),
+    _output("swing_w", "W", "Load swing (fast)", "what the grid sees within a second: accelerators, host, "
+            "power-supply and distribution losses"),
+    _output("step_w", "W", "Job start or stop", "a held step: the fast swing plus the cooling's load-following "
+            "share"),
+    _output("share_of_facility", "ratio", "Swing ÷ facility power", "the fast swing ÷ full-load facility power"),
+    _output("step_share_of_facility", "ratio", "Step ÷ facility power", "a job start or stop ÷ full-load "
+            "facility power"),
 )
 
 #: Every field by name.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from estimator import validate
+from estimator import fields, validate
 from estimator.catalog import Sourced
 
 if TYPE_CHECKING:  # numpy.typing costs ~20 ms at import; annotations only
@@ -352,13 +352,8 @@ def _at_least_zero(x: float | np.ndarray) -> float | np.ndarray:
 
 
 #: The parts of :func:`load_swing`, in the order they build up the swing, with their labels.
-SWING_PARTS: dict[str, str] = {
-    "accelerator_w": "Accelerators (full load → idle)",
-    "host_w": "Host and fans",
-    "psu_loss_w": "Power-supply losses",
-    "distribution_loss_w": "UPS and distribution losses",
-    "cooling_step_w": "Cooling (job start or stop only)",
-}
+SWING_PARTS: dict[str, str] = {name: fields.label(name) for name in (
+    "accelerator_w", "host_w", "psu_loss_w", "distribution_loss_w", "cooling_step_w")}
 
 
 def load_swing(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike, job_share: ArrayLike = 1.0,
@@ -441,11 +436,11 @@ def load_swing(gpus: ArrayLike, gpu_watts: ArrayLike, idle_fraction: ArrayLike, 
     given = {"host_swing_share": host_swing_share, "psu_efficiency": psu_efficiency,
              "distribution_efficiency": distribution_efficiency, "cooling_step_share": cooling_step_share}
     a = {k: SWING_ASSUMPTIONS[k].value if v is None else v for k, v in given.items()}
-    host_share = validate.number("host_swing_share", a["host_swing_share"], "nonnegative", maximum=1.0)
-    cooling_share = validate.number("cooling_step_share", a["cooling_step_share"], "nonnegative", maximum=1.0)
-    psu = validate.number("psu_efficiency", a["psu_efficiency"], "fraction")
-    dist = validate.number("distribution_efficiency", a["distribution_efficiency"], "fraction")
-    share = validate.number("job_share", job_share, "fraction")
+    host_share = validate.field("host_swing_share", a["host_swing_share"])
+    cooling_share = validate.field("cooling_step_share", a["cooling_step_share"])
+    psu = validate.field("psu_efficiency", a["psu_efficiency"])
+    dist = validate.field("distribution_efficiency", a["distribution_efficiency"])
+    share = validate.field("job_share", job_share)
     job_gpus = validate.field("gpus", gpus) * share
     overhead, pue_ = validate.field("server_overhead", server_overhead), validate.field("pue", pue)
     acc = load_swing_w(job_gpus, gpu_watts, idle_fraction)

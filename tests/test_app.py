@@ -819,6 +819,10 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
     at.switch_page("app_pages/fleet.py").run()
     at.slider(key="idle_fraction").set_value(0.3)
     at.slider(key="job_share").set_value(50).run()
+    at.number_input(key="swing_host_swing_share").set_value(0.6)
+    at.number_input(key="swing_psu_efficiency").set_value(0.94)
+    at.number_input(key="swing_distribution_efficiency").set_value(0.97)
+    at.number_input(key="swing_cooling_step_share").set_value(0.3).run()
     at.switch_page("app_pages/explorer.py").run()
     at.text_input(key="budget").set_value("300 MW")
     at.number_input(key="explorer_days").set_value(30)
@@ -881,7 +885,9 @@ def _set_every_page_input(at: AppTest) -> dict[str, object]:
             "campus_cap_it": "300 MW", "campus_cap_capex": "$5B", "campus_cap_days": "60 days",
             "campus_cap_flop": "1e26 FLOP", "campus_trend_start_mw": 200.0, "campus_trend_year": 2025.5,
             "campus_trend_growth": 2.5,
-            "idle_fraction": 0.3, "job_share": 50, "budget": "300 MW", "explorer_days": 30, "run_flop": "1e25",
+            "idle_fraction": 0.3, "job_share": 50, "swing_host_swing_share": 0.6, "swing_psu_efficiency": 0.94,
+            "swing_distribution_efficiency": 0.97, "swing_cooling_step_share": 0.3,
+            "budget": "300 MW", "explorer_days": 30, "run_flop": "1e25",
             "sweep_pues": [1.1, 2.0], "sweep_gpus_min": 2_000, "sweep_gpus_max": 1_000_000, "heat_x": "gpu_watts",
             "heat_x_min": 500.0, "heat_x_max": sweep.SWEEP_RANGES["gpu_watts"][1], "heat_output": "it_power_w",
             "heat_level": "500 MW", "energy_basis": "budget", "energy_budget": "2 GW", "train_mode": "flop",

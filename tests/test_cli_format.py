@@ -228,7 +228,7 @@ def bash_script(tmp_path_factory):
 
 def test_bash_completes_commands(bash_script):
     assert _bash_complete(bash_script, ["estimator", ""]) == [
-        "power", "fit", "train", "serve", "campus", "run", "uncertainty", "mc", "presets", "completion", "-h",
+        "power", "fit", "train", "serve", "swing", "campus", "run", "uncertainty", "mc", "presets", "completion", "-h",
         "--help",
         "--version"]
     assert _bash_complete(bash_script, ["estimator", "p"]) == ["power", "presets"]
