@@ -716,6 +716,9 @@ NEUTRAL_METHODOLOGY = "neutral"
 RANGE_BANDS: dict[str, tuple[float, str]] = {
     "gpu_watts": (0.075, "Dashboard assumption, ±7.5 % of the value (not a published figure): sustained board "
                   "power sits near the rated TDP; operators may cap lower, and short excursions go above it."),
+    "goodput": (0.1, "Dashboard assumption, ±10 % of the value (at most 1): Llama 3 405B kept more than 90 % "
+                "effective training time through 466 interruptions in 54 days (arXiv:2407.21783); restarts, "
+                "checkpoints and stragglers move it from run to run."),
     "mfu": (0.25, "Dashboard assumption, ±25 % of the value: published MFUs of large training runs span about "
             "0.3–0.5 (Llama 3 405B: 0.38–0.43 at BF16 on H100, arXiv:2407.21783; Epoch AI: median 0.375 of "
             "33 runs)."),
@@ -814,7 +817,7 @@ def default_ranges(scenario: Scenario, accelerator: str, methodologies: Sequence
       as wide as the methodology presets' spread for this accelerator (lowest
       to highest value; the ratio of the two for a log-normal shape), centred
       on the scenario's value.
-    - :data:`RANGE_BANDS` (accelerator power, MFU, price, grid intensity,
+    - :data:`RANGE_BANDS` (accelerator power, MFU, goodput, price, grid intensity,
       WUE, capital costs): the value ± a documented fraction (÷ and × one plus
       that fraction for a log-normal shape).
     - :data:`FIXED_FIELDS` (fleet size, period, peak FLOP/s) and every other
