@@ -11,7 +11,7 @@ import streamlit as st
 
 import estimator
 from app_pages import common, vega
-from estimator import campus, fields, limits, links, tables, trend, units
+from estimator import campus, fields, io, limits, links, tables, trend, units
 
 #: Illustrative money figures, not presets and not confirmed: filled into the sidebar on request.
 MONEY_PREFILLS: dict[str, tuple[float, str]] = {
@@ -185,6 +185,10 @@ common.table("campus_block_table", {
     "H100e": [common.fmt(v, "count") for v in table["h100_equivalents"]],
     "Capital cost": [common.fmt(v, "currency") for v in table["capex"]],
 })
+st.download_button("Campus as a file (TOML)", io.dumps_campus(c, name=STARTS[start_key][0]), file_name="campus.toml",
+                   mime="application/toml", key="download_campus", icon=":material/download:", on_click="ignore",
+                   help="Every block with its presets and your values, as [[block]] tables: `estimator campus "
+                        "campus.toml` gives the same totals, and estimator.io.load_campus reads it.")
 
 st.subheader("Money")
 period = common.fmt(s.hours, "h") if s.hours is not None else "the period (not set)"

@@ -677,7 +677,7 @@ def dumps(s: Scenario, format: str = "toml", *, name: str | None = None,
     return _dumps(scenario_to_dict(s, name=name, description=description), format)
 
 
-def _dumps(mapping: Mapping[str, Any], format: str, header: Sequence[str] = ()) -> str:
+def _dumps(mapping: Mapping[str, Any], format: str, header: Sequence[str] = (), version: str | None = None) -> str:
     if _check_format(format) == "json":
         # One key per line, each array on its line: as readable as the TOML form.
         pairs = (f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, allow_nan=False)}"
@@ -686,7 +686,7 @@ def _dumps(mapping: Mapping[str, Any], format: str, header: Sequence[str] = ()) 
     lines = ["# estimator scenario: every value is an assumption", *header]
     for key, value in mapping.items():
         if key == "catalog_values":
-            lines.append(f"# what the presets gave with catalogue {mapping.get('catalog', '?')}, in the fields' "
+            lines.append(f"# what the presets gave with catalogue {mapping.get('catalog', version)}, in the fields' "
                          "units; applied only by a reader with another catalogue")
         line = f"{key} = {_toml_value(value)}"
         if key in FIELD_UNITS:
@@ -1316,3 +1316,117 @@ def load_campus(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> 
         return campus_from_dict(mapping, source=str(path))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{path}: {exc}") from None
+
+
+def campus_to_dict(c: Any, *, name: str | None = None, description: str | None = None) -> dict[str, Any]:
+    """The key/value pairs of a campus file: metadata, the catalogue version once, then one ``block`` each.
+
+    Parameters
+    ----------
+    c : Campus
+        The campus.
+    name, description : str, optional
+        Metadata written ahead of the blocks.
+
+    Returns
+    -------
+    dict
+        ``name`` and ``description`` if given, ``catalog`` where a block was
+        built from presets, and ``block``: a list of tables, each the block's
+        ``name``, ``online`` and ``retire`` (ISO dates; retire only if set)
+        followed by its scenario's pairs (:func:`scenario_to_dict`, without
+        ``catalog``). ``campus_from_dict(campus_to_dict(c))`` gives the same
+        blocks.
+
+    Examples
+    --------
+    >>> from estimator.campus import from_presets
+    >>> d = campus_to_dict(from_presets(["h100-sxm"], [1000], names=["Hall 1"], online=["2025-01-01"]))
+    >>> d["catalog"], d["block"][0]["name"], d["block"][0]["online"], d["block"][0]["gpus"]
+    ('2026.12', 'Hall 1', '2025-01-01', 1000.0)
+    """
+    from estimator.campus import Campus
+
+    if not isinstance(c, Campus):
+        raise TypeError(f"expected a Campus (got {type(c).__name__})")
+    out: dict[str, Any] = {}
+    for key, value in (("name", name), ("description", description)):
+        if value is not None:
+            out[key] = _text(key, value)
+    blocks = []
+    for block_name, s, online, retire in zip(c.names, c.scenarios, c.online, c.retire, strict=True):
+        pairs = scenario_to_dict(s)
+        if "catalog" in pairs:
+            out["catalog"] = pairs.pop("catalog")
+        dates = {"online": None if online is None else str(online), "retire": None if retire is None else str(retire)}
+        blocks.append({"name": block_name, **{k: v for k, v in dates.items() if v is not None}, **pairs})
+    out["block"] = blocks
+    return out
+
+
+def dumps_campus(c: Any, format: str = "toml", *, name: str | None = None, description: str | None = None) -> str:
+    """A campus as the text of a TOML (``[[block]]`` tables) or JSON file; :func:`loads_campus` reads it back.
+
+    Parameters
+    ----------
+    c : Campus
+        The campus.
+    format : {"toml", "json"}, default "toml"
+        File format.
+    name, description : str, optional
+        Metadata written ahead of the blocks.
+
+    Returns
+    -------
+    str
+        The file's text, ending in a newline; floats read back exactly.
+
+    Examples
+    --------
+    >>> from estimator.campus import from_presets
+    >>> c = from_presets(["h100-sxm", "gb200"], [1000, 500], names=["A", "B"], online=["2025-01-01", "2026-01-01"])
+    >>> again = loads_campus(dumps_campus(c))
+    >>> again.names, [str(d) for d in again.online], [s.gpus for s in again.scenarios]
+    (('A', 'B'), ['2025-01-01', '2026-01-01'], [1000.0, 500.0])
+    """
+    mapping = campus_to_dict(c, name=name, description=description)
+    if _check_format(format) == "json":
+        return json.dumps(mapping, ensure_ascii=False, allow_nan=False, indent=2) + "\n"
+    top = {k: v for k, v in mapping.items() if k != "block"}
+    lines = _dumps(top, "toml").rstrip("\n").split("\n")
+    lines[0] = "# estimator campus: every value is an assumption; one [[block]] per block"
+    for block in mapping["block"]:
+        text = _dumps(block, "toml", version=mapping.get("catalog"))
+        lines += ["", "[[block]]", *text.rstrip("\n").split("\n")[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def save_campus(c: Any, path: str | os.PathLike[str], format: str | None = None, *,
+                name: str | None = None, description: str | None = None) -> Path:
+    """Write a campus file atomically (format from the suffix unless given); ``load_campus`` reads it back.
+
+    Parameters
+    ----------
+    c : Campus
+        The campus.
+    path : str or path-like
+        The file (``.toml`` or ``.json``).
+    format : {"toml", "json"}, optional
+        File format, overriding the suffix.
+    name, description : str, optional
+        Metadata written ahead of the blocks.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        For a suffix other than ``.toml`` or ``.json`` without ``format``.
+    OSError
+        If the file cannot be written (or is not a regular file); the old file, if any, is left whole.
+    """
+    path = Path(path)
+    return write_text_atomic(path, dumps_campus(c, _format_of(path, format), name=name, description=description))

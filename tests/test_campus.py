@@ -541,3 +541,43 @@ def test_page_ready_campus_start(page):
     table = page.get_by_key("campus_block_table").dataframe[0].value
     assert table["Block"].tolist() == list(c.names)
     assert any("Financial Times" in cap.value for cap in page.caption)
+
+
+# --------------------------------------------------------------------------- campus files written
+
+@pytest.mark.parametrize("name", sorted(estimator.campus_presets()))
+@pytest.mark.parametrize("format", ["toml", "json"])
+def test_every_ready_campus_round_trips_through_its_file(name, format, tmp_path):
+    c = estimator.campus_preset(name)
+    path = io.save_campus(c, tmp_path / f"campus.{format}", name=name)
+    again = io.load_campus(path)
+    assert again.names == c.names and again.online == c.online and again.retire == c.retire
+    assert [s.to_dict() for s in again.scenarios] == [s.to_dict() for s in c.scenarios]
+    assert estimator.estimate(again).to_dict() == estimator.estimate(c).to_dict()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=12).filter(lambda t: t.strip() == t and t),
+                          st.sampled_from(["h100-sxm", "gb200", "mi300x"]), st.integers(1, 10**6),
+                          st.dates(datetime.date(2000, 1, 1), datetime.date(2040, 1, 1)),
+                          st.one_of(st.none(), st.integers(1, 4000))),
+                min_size=1, max_size=5, unique_by=lambda b: b[0]))
+def test_any_campus_round_trips_through_toml(blocks):
+    # Names with quotes, backslashes and non-ASCII text, retire dates or none, shared typed values.
+    online = [b[3] for b in blocks]
+    retire = [None if b[4] is None else b[3] + datetime.timedelta(days=b[4]) for b in blocks]
+    c = campus.from_presets([b[1] for b in blocks], [b[2] for b in blocks], names=[b[0] for b in blocks],
+                            online=online, retire=retire, hours=8760.0, electricity_price=0.08)
+    again = io.loads_campus(io.dumps_campus(c))
+    assert again.names == c.names and again.online == c.online and again.retire == c.retire
+    assert [s.to_dict() for s in again.scenarios] == [s.to_dict() for s in c.scenarios]
+
+
+def test_campus_file_refuses_what_is_not_a_campus(tmp_path):
+    with pytest.raises(TypeError, match="expected a Campus"):
+        io.dumps_campus(Scenario(gpus=1, gpu_watts=700))
+    with pytest.raises(ValueError, match="format must be one of"):
+        io.dumps_campus(estimator.campus_preset("xai-memphis"), "yaml")
+    (tmp_path / "dir.toml").mkdir()
+    with pytest.raises(OSError):
+        io.save_campus(estimator.campus_preset("xai-memphis"), tmp_path / "dir.toml")

@@ -349,3 +349,24 @@ def test_campus_blocks_edited_in_the_table_go_into_the_link(page: Page, app_url:
     no_exception(fresh)
     expect(metric_value(fresh, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total.gpus, "count"))
     fresh.close()
+
+
+def test_campus_download_gives_the_page_totals_at_the_command_line(page: Page, app_url: str, tmp_path: Path) -> None:
+    """The Campus page's file, run through `estimator campus`, gives the totals the page shows."""
+    from estimator import cli
+
+    open_page(page, app_url + "/campus")
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        keyed(page, "download_campus").get_by_role("button", name="Campus as a file (TOML)").click()
+    assert info.value.suggested_filename == "campus.toml"
+    path = tmp_path / "campus.toml"
+    info.value.save_as(path)
+    out = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["campus", str(path), "--format", "json"]) == 0
+    total = json.loads(out.getvalue())["total"]
+    expect(metric_value(page, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total["gpus"], "count"))
+    expect(metric_value(page, "kpis_campus", "Facility power, full load")).to_have_text(
+        units.format_value(total["facility_power_w"], "W"))
