@@ -282,7 +282,7 @@ common.chart("chart_campus_limits", vega.chart(
         "binds": ["binds" if lim["limit"][i] == lim["binding"] else "slack" for i in cap_rows],
         "text": [common.fmt(lim["gpus"][i], "count") for i in cap_rows]})},
     height=40 + 40 * len(cap_rows), data={"name": "limits"}, mark={"type": "bar"},
-    encoding={"y": vega.nominal("limit", title=None, sort=None),
+    encoding={"y": vega.nominal("limit", title=None, sort=None, axis={"labelLimit": 320}),
               "x": vega.field("accelerators", title="Accelerators the limit allows [count]"),
               "color": vega.nominal("binds", title=None,
                                     scale={"domain": ["binds", "slack"], "range": ["#b03a2e", "#9aa5b1"]}),

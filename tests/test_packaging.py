@@ -156,6 +156,19 @@ def test_mkdocs_nav_has_every_page():
     assert "docstring_style: numpy" in config["text"]
 
 
+def test_dashboard_page_shows_every_page_with_its_screenshot():
+    # Each st.Page of app.py has a section in docs/dashboard.md with its picture, and the picture exists
+    # (tests/e2e's test_page writes it with ESTIMATOR_SCREENSHOTS=1).
+    app = (ROOT / "app.py").read_text()
+    pages = re.findall(r'st\.Page\("app_pages/(\w+)\.py", title="([^"]+)"', app)
+    assert len(pages) >= 9
+    text = (ROOT / "docs" / "dashboard.md").read_text()
+    for stem, title in pages:
+        assert f"## {title}" in text, title
+        assert f"](img/{stem}.png)" in text, stem
+        assert (ROOT / "docs" / "img" / f"{stem}.png").is_file(), stem
+
+
 def test_api_page_covers_public_modules():
     text = (ROOT / "docs" / "api.md").read_text()
     documented = set(re.findall(r"^::: estimator\.(\w+)$", text, flags=re.M))

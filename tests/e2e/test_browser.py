@@ -289,6 +289,14 @@ def test_page(page: Page, app_url: str, name: str, tmp_path: Path) -> None:
         nav_links = page.locator('[data-testid="stSidebarNavLink"]')
         paths = {urlsplit(h).path or "/" for h in nav_links.evaluate_all("els => els.map(e => e.href)")}
         assert paths == set(PAGES.values())
+    if name == "serving":  # picture a served query: the throughput estimate put to use, a chat-sized answer
+        keyed(page, "serving_use_decode").locator("button").first.click()
+        wait_for_app(page)
+        set_number(page, "tokens_per_query", "500")
+        expect(page).to_have_url(re.compile(r"[?&]tokens_per_query=500(&|$)"), timeout=TIMEOUT_MS)
+        wait_for_app(page)
+        expect(page.locator('[data-testid="stMain"]').get_by_text("Energy per query").first).to_be_visible()
+        no_exception(page)
     if name == "compare":  # picture a comparison, not a lone scenario
         keep_scenario(page, "H100, PUE 1.2")
         set_number(page, "pue", "1.4")
