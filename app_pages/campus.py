@@ -245,7 +245,7 @@ cap_texts = {
     "training_flop": l4.text_input("Compute target [FLOP, optional]", value="", key="campus_cap_flop",
                                    placeholder="e.g. 3.8e26"),
 }
-caps = {k: common.parse_input(v, fields.unit(k), k) if v.strip() else None for k, v in cap_texts.items()}
+caps = {k: common.parse_field(v, k) for k, v in cap_texts.items()}
 priced = s.accelerator_cost is not None and s.facility_cost_per_w is not None
 if caps["capex_budget"] is not None and not priced:
     st.info("Set a cost per accelerator and a facility cost per watt in the sidebar (*Money*), or fill the "

@@ -998,6 +998,24 @@ def parse_input(text: str, unit: str, field: str) -> float | None:
         return None
 
 
+def parse_field(text: str, field: str) -> float | None:
+    """Read a quantity of a registry field typed by the user and check its rule; on failure show why, return None.
+
+    Empty text is None (not given). Used where the page decides on the value before any library call sees it
+    (a capital cap set aside for want of prices must still be refused when it is negative).
+    """
+    if not text.strip():
+        return None
+    value = parse_input(text, fields.unit(field), field)
+    if value is None:
+        return None
+    try:
+        return validate.field(field, value)
+    except (ValueError, TypeError) as exc:
+        show_error(exc)
+        return None
+
+
 def scenario_json(items: Mapping[str, tuple[Scenario, Mapping[str, str | None]]]) -> str:
     """JSON of named scenarios: presets, every assumption (with unit) and every result."""
     out = []

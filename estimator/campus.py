@@ -80,6 +80,20 @@ def _date(where: str, value: Any) -> np.datetime64 | None:
         raise ValueError(f"{where} must be a date YYYY-MM-DD (got {value!r})") from None
 
 
+def _check_name(where: str, label: Any) -> str:
+    """A block's name: non-empty text."""
+    if not isinstance(label, str) or not label.strip():
+        raise TypeError(f"{where} must be non-empty text (got {label!r})")
+    return label
+
+
+def _check_window(start: np.datetime64 | None, stop: np.datetime64 | None, online: str = "online",
+                  retire: str = "retire") -> None:
+    """A block retires after it comes online (``online`` and ``retire`` name the two dates in the message)."""
+    if start is not None and stop is not None and stop <= start:
+        raise ValueError(f"{retire} must be after {online} (got {stop} ≤ {start})")
+
+
 def _per_block(name: str, values: Sequence[Any] | None, n: int) -> list[Any]:
     if values is None:
         return [None] * n
@@ -143,8 +157,7 @@ class Campus:
         given_names = _per_block("names", names, n)
         labels = [f"block {i + 1}" if v is None else v for i, v in enumerate(given_names)]
         for i, label in enumerate(labels):
-            if not isinstance(label, str) or not label.strip():
-                raise TypeError(f"names[{i}] must be non-empty text (got {label!r})")
+            _check_name(f"names[{i}]", label)
         seen: set[str] = set()
         for label in labels:
             if label in seen:
@@ -153,8 +166,7 @@ class Campus:
         on = [_date(f"online[{i}]", v) for i, v in enumerate(_per_block("online", online, n))]
         off = [_date(f"retire[{i}]", v) for i, v in enumerate(_per_block("retire", retire, n))]
         for i, (start, stop) in enumerate(zip(on, off, strict=True)):
-            if start is not None and stop is not None and stop <= start:
-                raise ValueError(f"retire[{i}] must be after online[{i}] (got {stop} ≤ {start})")
+            _check_window(start, stop, f"online[{i}]", f"retire[{i}]")
         object.__setattr__(self, "scenarios", tuple(blocks))
         object.__setattr__(self, "names", tuple(labels))
         object.__setattr__(self, "online", tuple(on))

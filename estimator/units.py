@@ -577,7 +577,7 @@ _TARGETS_HELP = (
 _NUMBER = re.compile(
     r"""
     (?P<sign>[+-]?)\s*
-    (?P<currency>[""" + _CURRENCY_SYMBOLS + r"""])?\s*
+    (?:(?P<currency>[""" + _CURRENCY_SYMBOLS + r"""])\s*(?P<sign_after>[+-]?)\s*)?  # "-$5" and "$-5"
     (?:
         10\s*(?:\^|\*\*)\s*(?P<pow10>[+-]?[0-9]+)  # a power of ten alone: "10^9", "10⁹"
     |
@@ -863,6 +863,8 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
             "cannot read the number: write one number, digits grouped in threes ('100,000' or "
             f"'100_000') and '.' for decimals; expected e.g. {kind.examples}",
         )  # fmt: skip
+    if match["sign"] and match["sign_after"]:
+        raise _cannot_read(name, text, kind, "two signs; write one, before the number or the currency symbol")
     if match["currency"] and not kind.currency:
         raise _cannot_read(name, text, kind, f"a currency amount was given; expected e.g. {kind.examples}")
     value = _number_value(name, text, kind, match)
@@ -898,7 +900,7 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
                 f"(got {result:,.10g}); if '.' separates thousands, write {european!r} or "
                 f"{european.replace(',', '')!r}")
         raise _cannot_read(name, text, kind, rule)
-    return -result if match["sign"] == "-" else result
+    return -result if "-" in (match["sign"], match["sign_after"]) else result
 
 
 def to_unit(value: ArrayLike, unit: str, from_unit: str | None = None) -> float | np.ndarray:
