@@ -94,6 +94,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import math
@@ -1243,7 +1244,9 @@ def campus_from_dict(mapping: Mapping[str, Any], *, source: str | None = None) -
         raise TypeError(f"block must be an array of tables, one [[block]] per block (got {type(blocks).__name__})")
     for key in CAMPUS_BLOCK_KEYS[1:]:  # a date of the campus as a whole would be one block's
         if key in mapping:
-            raise ValueError(f"{key} is a key of each [[block]], not of the campus (got {key} = {mapping[key]!r} "
+            value = mapping[key]
+            shown = value.isoformat() if isinstance(value, datetime.date) else repr(value)
+            raise ValueError(f"{key} is a key of each [[block]], not of the campus (got {key} = {shown} "
                              "before the first [[block]])")
     _check_keys(mapping, ("block", *_valid_keys()), "the campus's shared keys")
     shared = {k: v for k, v in mapping.items() if k not in ("block", *METADATA_KEYS)}
