@@ -245,6 +245,9 @@ LIBRARY = [
     Case("library", "redundancy-unknown-spelling", call(units.parse, "N+2", "ratio", field="redundancy"), ValueError,
          r"^redundancy: cannot read 'N\+2' as a ratio \(write N, N\+1 \(4 modules: 1\.25\) or 2N"),
     Case("library", "headroom-negative", s(headroom=-0.1), ValueError, r"^headroom must be >= 0 \(got -0\.1\)$"),
+    Case("library", "parse-bits-for-bytes", call(units.parse, "3.35 Tb/s", "B/s", field="memory_bandwidth_b_per_s"),
+         ValueError, r"^memory_bandwidth_b_per_s: cannot read '3\.35 Tb/s' as a data rate \('Tb/s' counts bits; "
+                     r"write 'TB/s' for bytes \(8 bits each\)\)$"),
     Case("library", "parse-money-two-signs", call(units.parse, "-$-5", "$", field="capex_budget"), ValueError,
          r"^capex_budget: cannot read '-\$-5' as an amount of money \(two signs"),
 ]
@@ -676,8 +679,12 @@ DASHBOARD = [
          r"training_flop: cannot read 'abc' as an amount of FLOP \(no number found"),
     Case("dashboard", "type-serving-parameters-negative", typed("serving", "serving_active_parameters", "-70B"),
          ValueError, r"active_parameters must be > 0 \(got -70000000000\.0\)"),
+    Case("dashboard", "type-serving-bandwidth-bits", typed("serving", "serving_bandwidth", "3.35 Tb/s"), ValueError,
+         r"memory_bandwidth_b_per_s: cannot read '3\.35 Tb/s' as a data rate \('Tb/s' counts bits"),
+    Case("dashboard", "type-serving-kv-energy", typed("serving", "serving_kv", "320 kWh"), ValueError,
+         r"kv_cache_bytes_per_token: cannot read '320 kWh' as an amount of data \(an energy was given"),
     Case("dashboard", "type-serving-kv-text", typed("serving", "serving_kv", "abc"), ValueError,
-         r"kv_cache_bytes_per_token: cannot read 'abc' as a count \(no number found"),
+         r"kv_cache_bytes_per_token: cannot read 'abc' as an amount of data \(no number found"),
 ]
 
 CASES = [*LIBRARY, *FILE, *CLI, *DASHBOARD]
