@@ -4,12 +4,14 @@ Doors:
 
 - ``library``: a call into :mod:`estimator` (``Scenario(...)``, the functions, ``units.parse``);
   expects the exception type and a message naming the field and the rule.
-- ``file``: the content of a scenario file read by :func:`estimator.io.loads`.
+- ``file``: the content of a scenario file read by :func:`estimator.io.loads`, or of a campus file
+  (``[[block]]`` tables) read by :func:`estimator.io.loads_campus`.
 - ``cli``: ``estimator ...`` through :func:`estimator.cli.main`, run in a temporary directory
   holding :data:`FILES`; expects exit status 2, one ``estimator: error:`` line, no traceback.
 - ``dashboard``: the Streamlit app through ``AppTest``: a tampered address (``url``), a value
-  typed into a widget (``type``) or an uploaded file (``upload``); expects no exception and the
-  message in an error or warning box.
+  typed into a text box (``type``, after sidebar number boxes where the page needs them), widgets
+  set in turn (``set``: a date, a data editor's edits) or an uploaded file (``upload``); expects
+  no exception and the message in an error or warning box.
 
 Each row's regex is searched in the message and names the field and the rule it broke.
 docs/reliability.md lists the same rows for people.
@@ -22,6 +24,7 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
+import datetime
 import decimal
 import re
 from collections.abc import Callable
@@ -591,6 +594,12 @@ def typed(page: str, key: str, value: str, **sidebar: float) -> tuple[str, str, 
 SERVING = {"tokens_per_s_per_gpu": 3000.0, "tokens_per_query": 500.0}
 
 
+def steps(page: str, *actions: tuple[str, str, Any]) -> tuple[str, str, tuple[tuple[str, str, Any], ...]]:
+    """Widgets set one after another on ``page``: (widget kind, key, value); kind "session" writes the
+    session state (how a test edits a data editor) and reruns."""
+    return "set", page, actions
+
+
 def upload(name: str, content: bytes) -> tuple[str, str, bytes]:
     return "upload", name, content
 
@@ -669,6 +678,13 @@ DASHBOARD = [
          r"training_time_s must be > 0 \(got -432000\.0\)"),
     Case("dashboard", "type-campus-target-negative", typed("campus", "campus_cap_flop", "-1"), ValueError,
          r"training_flop must be > 0 \(got -1\.0\)"),
+    Case("dashboard", "set-campus-dates-reversed",
+         steps("campus", ("date_input", "campus_to", datetime.date(2024, 1, 1))), ValueError,
+         r"end must be on or after start \(got end 2024-01-01 before start 2025-01-01\)"),
+    Case("dashboard", "set-campus-block-name-twice",
+         steps("campus", ("session", "campus_blocks", {"edited_rows": {"1": {"Block": "Hall 1"}}, "added_rows": [],
+                                                       "deleted_rows": []})), ValueError,
+         r"names must be unique: 'Hall 1' is given twice"),
     Case("dashboard", "type-serving-demand-text", typed("serving", "serving_demand", "lots", **SERVING), ValueError,
          r"queries_per_day: cannot read 'lots' as a count \(no number found"),
     Case("dashboard", "type-serving-demand-negative", typed("serving", "serving_demand", "-5", **SERVING),
@@ -769,10 +785,17 @@ def test_dashboard(case: Case, app):
         at.run()
     else:
         at.run()
-        page = rest[0] if kind == "type" else "compare"
+        page = rest[0] if kind in ("type", "set") else "compare"
         if page != "fleet":
             at.switch_page(f"app_pages/{page}.py").run()
-        if kind == "type":
+        if kind == "set":
+            for widget, key, value in rest[1]:
+                if widget == "session":
+                    at.session_state[key] = value
+                    at.run()
+                else:
+                    getattr(at, widget)(key=key).set_value(value).run()
+        elif kind == "type":
             for key, value in rest[3].items():
                 at.number_input(key=key).set_value(value).run()
             at.text_input(key=rest[1]).set_value(rest[2]).run()
