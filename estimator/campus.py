@@ -674,6 +674,15 @@ def timeline(campus: Campus, start: Any, end: Any, freq: str = "month") -> Timel
     return Timeline(starts, ends, campus.names, layers)
 
 
+def _one_value_each(campus: Campus, what: str) -> None:
+    """Refuse blocks with array inputs, naming the first such block and its arrays (``what`` needs scalars)."""
+    for name, s in zip(campus.names, campus.scenarios, strict=True):
+        shaped = [f for f in s.field_names() if np.ndim(getattr(s, f)) > 0]
+        if shaped:
+            raise ValueError(f"{what} needs one value per input in each block: block {name!r} has arrays "
+                             f"in {', '.join(shaped)}")
+
+
 def _hourly_rates(campus: Campus) -> dict[str, np.ndarray | None]:
     """Each block's outputs for one hour (linear in hours) and at an instant, one array over the blocks.
 
@@ -681,11 +690,7 @@ def _hourly_rates(campus: Campus) -> dict[str, np.ndarray | None]:
     given for some blocks and not others, each block is estimated on its own (an output is then None if
     any block lacks it).
     """
-    for name, s in zip(campus.names, campus.scenarios, strict=True):
-        shaped = [f for f in s.field_names() if np.ndim(getattr(s, f)) > 0]
-        if shaped:
-            raise ValueError(f"timeline needs one value per input in each block: block {name!r} has arrays "
-                             f"in {', '.join(shaped)}")
+    _one_value_each(campus, "timeline")
     blocks = campus.scenarios
     stacked: dict[str, Any] = {}
     mixed = False
@@ -744,6 +749,7 @@ def block_table(campus: Campus) -> dict[str, list[Any]]:
     """
     if not isinstance(campus, Campus):
         raise TypeError(f"block_table() takes a Campus (got {type(campus).__name__})")
+    _one_value_each(campus, "a table of blocks (one row each)")
     text = lambda d: None if d is None else str(d)  # noqa: E731
     rows: dict[str, list[Any]] = {k: [] for k in (
         "name", "online", "retire", "gpus", "gpu_watts", "it_power_w", "facility_power_w", "h100_equivalents",

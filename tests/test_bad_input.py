@@ -194,6 +194,10 @@ LIBRARY = [
          r"^a campus needs at least one block \(got an empty list\)$"),
     Case("library", "campus-unknown-ready", call(estimator.campus_preset, "xai-memphys"), ValueError,
          r"^unknown campus 'xai-memphys' \(valid: .*\); did you mean 'xai-memphis'\?$"),
+    Case("library", "campus-block-table-array",
+         call(campus.block_table, campus.Campus([Scenario(gpus=[1000, 2000], **H100)], names=["hall A"])), ValueError,
+         r"^a table of blocks \(one row each\) needs one value per input in each block: block 'hall A' has arrays "
+         r"in gpus$"),
     Case("library", "timeline-end-before-start", call(estimator.timeline, ONE_BLOCK, "2025-06-01", "2025-01-01"),
          ValueError, r"^end must be on or after start \(got end 2025-01-01 before start 2025-06-01\)$"),
     Case("library", "timeline-unknown-freq", call(estimator.timeline, ONE_BLOCK, "2025-01-01", "2025-06-01", "week"),
@@ -420,6 +424,7 @@ FILES = {
                         b'"pue": {"distribution": "uniform", "low": 1.1}}'),
     "campus.toml": (BLOCK + 'gpus = 1000\nonline = "2025-01-01"\n').encode(),
     "typo-campus.toml": (BLOCK + 'gpus = 1000\nonlien = "2025-01-01"\n').encode(),
+    "array-campus.toml": (BLOCK + "gpus = [1000, 2000]\n").encode(),
 }
 FIT_CAPEX = ["fit", "--accelerator", "h100-sxm", "--accelerator-cost", "40k", "--facility-cost-per-w", "12"]
 SERVE = ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k", "--query", "chat"]
@@ -540,6 +545,9 @@ CLI = [
     Case("cli", "campus-file-unknown-key", ["campus", "typo-campus.toml"], 2,
          r"typo-campus\.toml: block 1 \('hall A'\): unknown key 'onlien' in a \[\[block\]\] \(did you mean "
          r"'online'\?"),
+    Case("cli", "campus-file-array", ["campus", "array-campus.toml"], 2,
+         r"a table of blocks \(one row each\) needs one value per input in each block: block 'hall A' has arrays "
+         r"in gpus"),
     Case("cli", "fit-capex-bananas", [*FIT_CAPEX, "--capex", "10 bananas"], 2,
          r"capex: unknown unit 'bananas' in '10 bananas' \(valid: a plain number, k \(thousand\)"),
     Case("cli", "fit-capex-negative", [*FIT_CAPEX, "--capex", "-5"], 2, r"capex must be > 0 \(got -5\.0\)"),
