@@ -415,7 +415,9 @@ class PageInput:
     ``kind``: "text" (read by units.parse in ``unit``; kept as typed), "float", "int", "choice"
     (one of ``choices``), "floats" (comma-separated, each one of ``choices``) or "bool".
     ``default`` is the widget's starting value, or a callable of the session state for an input
-    whose default follows another (a heatmap range follows its axis).
+    whose default follows another (a heatmap range follows its axis). ``field``: the registry field
+    whose rule and ceiling a value from the link must meet too (the page's own library call checks
+    the same when the page runs).
     """
 
     param: str
@@ -426,6 +428,7 @@ class PageInput:
     low: float | None = None
     high: float | None = None
     choices: tuple[Any, ...] = ()
+    field: str | None = None
 
     def start(self, state: Mapping[str, Any]) -> Any:
         return self.default(state) if callable(self.default) else self.default
@@ -435,6 +438,8 @@ class PageInput:
         name, shown = self.param, text.strip()
         if self.kind == "text":
             value = units.parse(shown, self.unit or "count", field=name)
+            if self.field is not None:
+                validate.field(self.field, value)
             self._check_range(value)
             return text
         if self.kind in ("float", "int"):
@@ -525,9 +530,9 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("energy.budget", "energy_budget", "text", "1 GW", "W", BUDGET_LOW_W, BUDGET_HIGH_W),
     PageInput("training.run", "train_run", "choice", TRAINING_RUN_DEFAULT, choices=TRAINING_RUN_CHOICES),
     PageInput("training.mode", "train_mode", "choice", "size", choices=("size", "flop")),
-    PageInput("training.parameters", "train_parameters", "text", "405B", "count"),
-    PageInput("training.tokens", "train_tokens", "text", "15.6T", "count"),
-    PageInput("training.flop", "train_flop", "text", "3.8e25 FLOP", "FLOP"),
+    PageInput("training.parameters", "train_parameters", "text", "405B", "count", field="parameters"),
+    PageInput("training.tokens", "train_tokens", "text", "15.6T", "count", field="tokens"),
+    PageInput("training.flop", "train_flop", "text", "3.8e25 FLOP", "FLOP", field="training_flop"),
     PageInput("training.days", "train_days", "float", 90.0, "count", 1.0, 3650.0),
     PageInput("uncertainty.shape", "unc_distribution", "choice", "triangular",
               choices=("triangular", "uniform", "lognormal")),
@@ -541,9 +546,9 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("serving.batch", "serving_batch", "int", 64, "count", 1, 100_000),
     PageInput("serving.kv", "serving_kv", "text", "327,680", "B"),
     PageInput("serving.context", "serving_context", "text", "1,000", "count"),
-    PageInput("serving.demand", "serving_demand", "text", "1B", "count"),
+    PageInput("serving.demand", "serving_demand", "text", "1B", "count", field="queries_per_day"),
     PageInput("serving.share", "serving_share", "float", 0.5, "ratio", 0.0, 1.0),
-    PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),
+    PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40, field="training_flop"),
 )
 PAGE_PARAMS: dict[str, PageInput] = {p.param: p for p in PAGE_INPUTS}
 #: The uncertainty page's ranges travel as ``uncertainty.low.<field>`` / ``uncertainty.high.<field>``

@@ -634,6 +634,13 @@ DASHBOARD = [
          r"gpu_watts must be between 1 and 1e\+06 in the dashboard \(got 0\.5\)"),
     Case("dashboard", "url-catalog-malformed", url(catalog="Dec 2026"), ValueError,
          r"catalog='Dec 2026' was dropped: catalog must be a catalogue version YYYY\.MM or YYYY\.MM\.N"),
+    Case("dashboard", "url-serving-demand-negative", url(**{"serving.demand": "-5"}), ValueError,
+         r"serving\.demand='-5' was dropped: queries_per_day must be > 0 \(got -5\.0\)"),
+    Case("dashboard", "url-training-parameters-absurd", url(**{"training.parameters": "1e30"}), ValueError,
+         r"training\.parameters='1e30' was dropped: parameters must be <= 1e\+16 \(got 1e\+30\)"),
+    Case("dashboard", "url-serving-bandwidth-bits", url(**{"serving.bandwidth": "3 Tb/s"}), ValueError,
+         r"serving\.bandwidth='3 Tb/s' was dropped: serving\.bandwidth: cannot read '3 Tb/s' as a data rate "
+         r"\('Tb/s' counts bits"),
     Case("dashboard", "type-period-negative", typed("fleet", "hours", "-5 days"), ValueError,
          r"hours must be > 0 \(got -120\.0\)"),
     Case("dashboard", "type-period-unknown-unit", typed("energy", "hours", "3 fortnights"), ValueError,
