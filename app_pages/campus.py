@@ -83,7 +83,7 @@ st.subheader("Blocks")
 # starting table. A new editor (first visit, back from another page, a link) starts from that text; an editor
 # already drawn keeps its own base, so its edits are applied once.
 state = st.session_state
-editor_key = f"campus_blocks_{state.get('_campus_editor', 0)}"
+editor_key = common.campus_editor_key(state)
 if editor_key not in state or "_campus_base" not in state:
     text = state.get("campus_blocks_text", "")
     state["_campus_base"] = _frame(links.read_blocks(text) if text else STARTS[start_key][1])
@@ -128,10 +128,7 @@ c = common.guarded(campus.from_presets, rows["Accelerator"].tolist(), rows["Acce
                    names=[str(n) for n in rows["Block"]], online=list(rows["Online"]),
                    methodology=method, site=site, date=presets["date"] or None, **shared)
 r = estimator.estimate(c)
-if first > last:
-    common.show_error(f"The timeline must end on or after its start (got {last} before {first}).")
-    common.stop()
-t = common.guarded(estimator.timeline, c, first, last, freq)
+t = common.guarded(estimator.timeline, c, first, last, freq)  # the library names reversed dates
 
 common.kpi_row("kpis_campus", [
     ("Accelerators", common.fmt(r.gpus, "count"), "all blocks"),
@@ -247,7 +244,7 @@ cap_texts = {
     "training_flop": l5.text_input("Compute target [FLOP, optional]", key="campus_cap_flop",
                                    placeholder="e.g. 3.8e26", persist_state="session"),
 }
-caps = {k: common.parse_input(v, fields.unit(k), k) if v.strip() else None for k, v in cap_texts.items()}
+caps = {k: common.parse_field(v, k) for k, v in cap_texts.items()}
 priced = s.accelerator_cost is not None and s.facility_cost_per_w is not None
 if caps["capex_budget"] is not None and not priced:
     st.info("Set a cost per accelerator and a facility cost per watt in the sidebar (*Money*), or fill the "

@@ -420,7 +420,9 @@ class PageInput:
     "float", "int", "choice" (one of ``choices``), "floats" (comma-separated, each one of ``choices``),
     "bool", "date" (ISO) or "blocks" (a campus's blocks, :func:`estimator.links.read_blocks`).
     ``default`` is the widget's starting value, or a callable of the session state for an input
-    whose default follows another (a heatmap range follows its axis).
+    whose default follows another (a heatmap range follows its axis). ``field``: the registry field
+    whose rule and ceiling a value from the link must meet too (the page's own library call checks
+    the same when the page runs).
     """
 
     param: str
@@ -432,6 +434,7 @@ class PageInput:
     high: float | None = None
     choices: tuple[Any, ...] = ()
     optional: bool = False
+    field: str | None = None
 
     def start(self, state: Mapping[str, Any]) -> Any:
         return self.default(state) if callable(self.default) else self.default
@@ -451,6 +454,8 @@ class PageInput:
             if self.optional and not shown:
                 return ""
             value = units.parse(shown, self.unit or "count", field=name)
+            if self.field is not None:
+                validate.field(self.field, value)
             self._check_range(value)
             return text
         if self.kind in ("float", "int"):
@@ -542,6 +547,13 @@ for _key, _preset in estimator.campus_presets().items():
         (name, sc.presets["accelerator"], int(sc.gpus), str(on))
         for name, sc, on in zip(_c.names, _c.scenarios, _c.online, strict=True)])
 CAMPUS_FREQS: tuple[str, ...] = ("month", "quarter", "year")
+
+
+def campus_editor_key(state: Mapping[str, Any]) -> str:
+    """The Campus page's block table's widget key: a new one each time the page starts it again from a
+    table (its edits belonged to the old one)."""
+    return f"campus_blocks_{state['_campus_editor'] if '_campus_editor' in state else 0}"
+
 LARGEST_RUN = trend.largest_ready_run()
 
 #: Every page's inputs, as the link carries them (``<page>.<name>``), with their widget keys and defaults.
@@ -568,9 +580,9 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("energy.budget", "energy_budget", "text", "1 GW", "W", BUDGET_LOW_W, BUDGET_HIGH_W),
     PageInput("training.run", "train_run", "choice", TRAINING_RUN_DEFAULT, choices=TRAINING_RUN_CHOICES),
     PageInput("training.mode", "train_mode", "choice", "size", choices=("size", "flop")),
-    PageInput("training.parameters", "train_parameters", "text", "405B", "count"),
-    PageInput("training.tokens", "train_tokens", "text", "15.6T", "count"),
-    PageInput("training.flop", "train_flop", "text", "3.8e25 FLOP", "FLOP"),
+    PageInput("training.parameters", "train_parameters", "text", "405B", "count", field="parameters"),
+    PageInput("training.tokens", "train_tokens", "text", "15.6T", "count", field="tokens"),
+    PageInput("training.flop", "train_flop", "text", "3.8e25 FLOP", "FLOP", field="training_flop"),
     PageInput("training.days", "train_days", "float", 90.0, "count", 1.0, 3650.0),
     PageInput("uncertainty.shape", "unc_distribution", "choice", "triangular",
               choices=("triangular", "uniform", "lognormal")),
@@ -580,23 +592,28 @@ PAGE_INPUTS: tuple[PageInput, ...] = (
     PageInput("compare.diff_only", "compare_diff_only", "bool", False),
     PageInput("serving.active_parameters", "serving_active_parameters", "text", "100B", "count"),
     PageInput("serving.bytes", "serving_bytes", "choice", 1.0, choices=(2.0, 1.0, 0.5)),
-    PageInput("serving.bandwidth", "serving_bandwidth", "text", "3.35T", "count"),
+    PageInput("serving.bandwidth", "serving_bandwidth", "text", "3.35T", "B/s"),
     PageInput("serving.batch", "serving_batch", "int", 64, "count", 1, 100_000),
-    PageInput("serving.kv", "serving_kv", "text", "327,680", "count"),
+    PageInput("serving.kv", "serving_kv", "text", "327,680", "B"),
     PageInput("serving.context", "serving_context", "text", "1,000", "count"),
-    PageInput("serving.demand", "serving_demand", "text", "1B", "count"),
+    PageInput("serving.demand", "serving_demand", "text", "1B", "count", field="queries_per_day"),
     PageInput("serving.share", "serving_share", "float", 0.5, "ratio", 0.0, 1.0),
-    PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40),
+    PageInput("serving.run", "serving_run_flop", "text", "3.8e25 FLOP", "FLOP", 1.0, 1e40, field="training_flop"),
     PageInput("campus.start", "campus_start", "choice", "buildout", choices=tuple(CAMPUS_STARTS)),
     PageInput("campus.blocks", "campus_blocks_text", "blocks", ""),
     PageInput("campus.from", "campus_from", "date", datetime.date(2025, 1, 1)),
     PageInput("campus.to", "campus_to", "date", datetime.date(2027, 12, 31)),
     PageInput("campus.step", "campus_freq", "choice", "quarter", choices=CAMPUS_FREQS),
-    PageInput("campus.power_cap", "campus_cap_power", "text", "1 GW", fields.unit("power_budget_w"), optional=True),
-    PageInput("campus.it_cap", "campus_cap_it", "text", "", fields.unit("it_budget_w"), optional=True),
-    PageInput("campus.capex", "campus_cap_capex", "text", "$10B", fields.unit("capex_budget"), optional=True),
-    PageInput("campus.deadline", "campus_cap_days", "text", "90 days", fields.unit("training_time_s"), optional=True),
-    PageInput("campus.flop", "campus_cap_flop", "text", "", fields.unit("training_flop"), optional=True),
+    PageInput("campus.power_cap", "campus_cap_power", "text", "1 GW", fields.unit("power_budget_w"), optional=True,
+              field="power_budget_w"),
+    PageInput("campus.it_cap", "campus_cap_it", "text", "", fields.unit("it_budget_w"), optional=True,
+              field="it_budget_w"),
+    PageInput("campus.capex", "campus_cap_capex", "text", "$10B", fields.unit("capex_budget"), optional=True,
+              field="capex_budget"),
+    PageInput("campus.deadline", "campus_cap_days", "text", "90 days", fields.unit("training_time_s"), optional=True,
+              field="training_time_s"),
+    PageInput("campus.flop", "campus_cap_flop", "text", "", fields.unit("training_flop"), optional=True,
+              field="training_flop"),
     PageInput("campus.trend_power", "campus_trend_start_mw", "float",
               round(units.to_unit(LARGEST_RUN["facility_power_w"], "MW"), 1), "count", 0.001, 1e6),
     PageInput("campus.trend_year", "campus_trend_year", "float", round(LARGEST_RUN["year"], 2), "count",
@@ -1051,6 +1068,24 @@ def parse_input(text: str, unit: str, field: str) -> float | None:
     """Read a quantity typed by the user; on failure show the reason and return None."""
     try:
         return units.parse(text, unit, field=field)
+    except (ValueError, TypeError) as exc:
+        show_error(exc)
+        return None
+
+
+def parse_field(text: str, field: str) -> float | None:
+    """Read a quantity of a registry field typed by the user and check its rule; on failure show why, return None.
+
+    Empty text is None (not given). Used where the page decides on the value before any library call sees it
+    (a capital cap set aside for want of prices must still be refused when it is negative).
+    """
+    if not text.strip():
+        return None
+    value = parse_input(text, fields.unit(field), field)
+    if value is None:
+        return None
+    try:
+        return validate.field(field, value)
     except (ValueError, TypeError) as exc:
         show_error(exc)
         return None

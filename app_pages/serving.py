@@ -65,9 +65,10 @@ kv_text = e5.text_input("KV cache per token [bytes]", key="serving_kv", persist_
 context_text = e6.text_input("Context while decoding [tokens]", key="serving_context", persist_state="session")
 e7.caption(f"Compute limit at the sidebar's peak, {common.fmt(s.peak_flop_per_s, 'FLOP/s')}; prefill at the "
            f"sidebar's MFU, {common.fmt(s.mfu, '%')}.")
-facts = [common.parse_input(text, "count", name) for text, name in
-         ((params_text, "active_parameters"), (bandwidth_text, "memory_bandwidth_b_per_s"),
-          (kv_text, "kv_cache_bytes_per_token"), (context_text, "context_tokens"))]
+facts = [common.parse_input(text, common.PAGE_PARAMS[param].unit, name) for text, param, name in
+         ((params_text, "serving.active_parameters", "active_parameters"),
+          (bandwidth_text, "serving.bandwidth", "memory_bandwidth_b_per_s"),
+          (kv_text, "serving.kv", "kv_cache_bytes_per_token"), (context_text, "serving.context", "context_tokens"))]
 decode = prefill = None
 if None not in facts:
     n, bandwidth, kv, context = facts

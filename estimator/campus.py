@@ -80,6 +80,20 @@ def _date(where: str, value: Any) -> np.datetime64 | None:
         raise ValueError(f"{where} must be a date YYYY-MM-DD (got {value!r})") from None
 
 
+def _check_name(where: str, label: Any) -> str:
+    """A block's name: non-empty text."""
+    if not isinstance(label, str) or not label.strip():
+        raise TypeError(f"{where} must be non-empty text (got {label!r})")
+    return label
+
+
+def _check_window(start: np.datetime64 | None, stop: np.datetime64 | None, online: str = "online",
+                  retire: str = "retire") -> None:
+    """A block retires after it comes online (``online`` and ``retire`` name the two dates in the message)."""
+    if start is not None and stop is not None and stop <= start:
+        raise ValueError(f"{retire} must be after {online} (got {stop} ≤ {start})")
+
+
 def _per_block(name: str, values: Sequence[Any] | None, n: int) -> list[Any]:
     if values is None:
         return [None] * n
@@ -143,8 +157,7 @@ class Campus:
         given_names = _per_block("names", names, n)
         labels = [f"block {i + 1}" if v is None else v for i, v in enumerate(given_names)]
         for i, label in enumerate(labels):
-            if not isinstance(label, str) or not label.strip():
-                raise TypeError(f"names[{i}] must be non-empty text (got {label!r})")
+            _check_name(f"names[{i}]", label)
         seen: set[str] = set()
         for label in labels:
             if label in seen:
@@ -153,8 +166,7 @@ class Campus:
         on = [_date(f"online[{i}]", v) for i, v in enumerate(_per_block("online", online, n))]
         off = [_date(f"retire[{i}]", v) for i, v in enumerate(_per_block("retire", retire, n))]
         for i, (start, stop) in enumerate(zip(on, off, strict=True)):
-            if start is not None and stop is not None and stop <= start:
-                raise ValueError(f"retire[{i}] must be after online[{i}] (got {stop} ≤ {start})")
+            _check_window(start, stop, f"online[{i}]", f"retire[{i}]")
         object.__setattr__(self, "scenarios", tuple(blocks))
         object.__setattr__(self, "names", tuple(labels))
         object.__setattr__(self, "online", tuple(on))
@@ -662,6 +674,15 @@ def timeline(campus: Campus, start: Any, end: Any, freq: str = "month") -> Timel
     return Timeline(starts, ends, campus.names, layers)
 
 
+def _one_value_each(campus: Campus, what: str) -> None:
+    """Refuse blocks with array inputs, naming the first such block and its arrays (``what`` needs scalars)."""
+    for name, s in zip(campus.names, campus.scenarios, strict=True):
+        shaped = [f for f in s.field_names() if np.ndim(getattr(s, f)) > 0]
+        if shaped:
+            raise ValueError(f"{what} needs one value per input in each block: block {name!r} has arrays "
+                             f"in {', '.join(shaped)}")
+
+
 def _hourly_rates(campus: Campus) -> dict[str, np.ndarray | None]:
     """Each block's outputs for one hour (linear in hours) and at an instant, one array over the blocks.
 
@@ -669,11 +690,7 @@ def _hourly_rates(campus: Campus) -> dict[str, np.ndarray | None]:
     given for some blocks and not others, each block is estimated on its own (an output is then None if
     any block lacks it).
     """
-    for name, s in zip(campus.names, campus.scenarios, strict=True):
-        shaped = [f for f in s.field_names() if np.ndim(getattr(s, f)) > 0]
-        if shaped:
-            raise ValueError(f"timeline needs one value per input in each block: block {name!r} has arrays "
-                             f"in {', '.join(shaped)}")
+    _one_value_each(campus, "timeline")
     blocks = campus.scenarios
     stacked: dict[str, Any] = {}
     mixed = False
@@ -732,6 +749,7 @@ def block_table(campus: Campus) -> dict[str, list[Any]]:
     """
     if not isinstance(campus, Campus):
         raise TypeError(f"block_table() takes a Campus (got {type(campus).__name__})")
+    _one_value_each(campus, "a table of blocks (one row each)")
     text = lambda d: None if d is None else str(d)  # noqa: E731
     rows: dict[str, list[Any]] = {k: [] for k in (
         "name", "online", "retire", "gpus", "gpu_watts", "it_power_w", "facility_power_w", "h100_equivalents",

@@ -249,7 +249,15 @@ class Report:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, naming the program as ``estimator`` in every error line."""
+    """argparse, naming the program as ``estimator`` in every error line.
+
+    A value that starts with a minus and a digit ("-40k", "-10%", "-1 MW") is a value, not an option
+    (argparse's own test takes only plain numbers), so that its rule is what the user is told.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?[0-9]")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -1047,8 +1055,12 @@ def _campus(args: argparse.Namespace) -> Report:
     from estimator import campus as campus_module
 
     path = Path(args.file)
-    if not path.exists() and args.file in campus_module.campus_presets():
-        c = campus_module.campus_preset(args.file)
+    if not path.exists() and (args.file in campus_module.campus_presets()
+                              or path.suffix.lower() not in scenario_io.SUFFIXES):
+        try:
+            c = campus_module.campus_preset(args.file)
+        except ValueError as exc:  # neither a file nor a ready campus: name the campus closest to it
+            raise ValueError(f"{args.file}: no such file, and {exc}") from None
     else:
         c = scenario_io.load_campus(path)
     table = campus_module.block_table(c)

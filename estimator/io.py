@@ -94,6 +94,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import math
@@ -193,11 +194,11 @@ class _NonFinite:
         return self.literal
 
 
-def _unknown_key(key: str, valid: tuple[str, ...]) -> ValueError:
+def _unknown_key(key: str, valid: tuple[str, ...], where: str = "scenario") -> ValueError:
     # "PUE", "gpu-watts" and "gpu watts" are near misses of "pue" and "gpu_watts".
     close = fields.closest(key, valid)
     hint = f"did you mean {close!r}?; " if close else ""
-    return ValueError(f"unknown key {key!r} in scenario ({hint}valid keys: {', '.join(valid)})")
+    return ValueError(f"unknown key {key!r} in {where} ({hint}valid keys: {', '.join(valid)})")
 
 
 def _text(key: str, value: object) -> str:
@@ -375,6 +376,15 @@ def _warn(check: resolve.CatalogueCheck, source: str | None) -> None:
         warnings.warn(f"{source}: {message}" if source else message, resolve.CatalogueWarning, stacklevel=4)
 
 
+def _check_keys(mapping: Mapping[Any, Any], valid: tuple[str, ...], where: str = "scenario") -> None:
+    """Every key is text and valid; the first that is not is named, with the closest valid key."""
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError(f"{where} keys must be text (got {key!r})")
+        if key not in valid:
+            raise _unknown_key(key, valid, where)
+
+
 def _from_dict(mapping: Mapping[str, Any], ranges: bool,
                source: str | None = None) -> tuple[Scenario, dict[str, Spec]]:
     """Scenario (and, if ``ranges``, the ranges) from a file's key/value pairs.
@@ -383,12 +393,7 @@ def _from_dict(mapping: Mapping[str, Any], ranges: bool,
     :class:`~estimator.resolve.CatalogueWarning` (starting with ``source``) says which differ."""
     if not isinstance(mapping, Mapping):
         raise TypeError(f"a scenario must be a table of key = value pairs (got {type(mapping).__name__})")
-    valid = _valid_keys()
-    for key in mapping:
-        if not isinstance(key, str):
-            raise TypeError(f"scenario keys must be text (got {key!r})")
-        if key not in valid:
-            raise _unknown_key(key, valid)
+    _check_keys(mapping, _valid_keys())
     for key in METADATA_KEYS:
         if key in mapping:
             _text(key, mapping[key])
@@ -1227,30 +1232,45 @@ def campus_from_dict(mapping: Mapping[str, Any], *, source: str | None = None) -
     >>> c.names, [str(d) for d in c.online]
     (('H100', 'GB200'), ['2025-01-01', '2025-06-01'])
     """
-    from estimator.campus import Campus, _date  # campus imports scenario; kept out of io's import time
+    from estimator.campus import Campus, _check_name, _check_window, _date  # campus imports scenario
 
     if not isinstance(mapping, Mapping):
         raise TypeError(f"a campus must be a table of key = value pairs (got {type(mapping).__name__})")
     blocks = mapping.get("block")
-    if blocks is None:
-        raise ValueError("a campus file needs at least one [[block]] table (got none)")
-    if not isinstance(blocks, list) or not blocks:
-        raise TypeError("block must be an array of tables, one [[block]] per block "
-                        f"(got {type(blocks).__name__ if not isinstance(blocks, list) else 'an empty list'})")
+    if blocks is None or (isinstance(blocks, list) and not blocks):
+        raise ValueError("a campus file needs at least one [[block]] table "
+                         f"(got {'none' if blocks is None else 'an empty list'})")
+    if not isinstance(blocks, list):
+        raise TypeError(f"block must be an array of tables, one [[block]] per block (got {type(blocks).__name__})")
+    for key in CAMPUS_BLOCK_KEYS[1:]:  # a date of the campus as a whole would be one block's
+        if key in mapping:
+            value = mapping[key]
+            shown = value.isoformat() if isinstance(value, datetime.date) else repr(value)
+            raise ValueError(f"{key} is a key of each [[block]], not of the campus (got {key} = {shown} "
+                             "before the first [[block]])")
+    _check_keys(mapping, ("block", *_valid_keys()), "the campus's shared keys")
     shared = {k: v for k, v in mapping.items() if k not in ("block", *METADATA_KEYS)}
+    block_keys = (*_valid_keys(), *CAMPUS_BLOCK_KEYS[1:])
     scenarios, names, online, retire = [], [], [], []
+    seen: dict[str, int] = {}
     for i, block in enumerate(blocks, start=1):
         if not isinstance(block, Mapping):
             raise TypeError(f"block {i} must be a table of key = value pairs (got {type(block).__name__})")
         label = block.get("name")
         where = f"block {i}" + (f" ({label!r})" if isinstance(label, str) else "")
         try:
+            _check_keys(block, block_keys, "a [[block]]")
             own = {k: v for k, v in block.items() if k not in CAMPUS_BLOCK_KEYS}
             if "name" in block:
-                _text("name", block["name"])
+                _check_name("name", _text("name", block["name"]))
+                if label in seen:
+                    raise ValueError(f"names must be unique: {label!r} is given twice (block {seen[label]} "
+                                     f"and block {i})")
+                seen[label] = i
             scenarios.append(_from_dict({**shared, **own}, False, f"{source}: {where}" if source else where)[0])
             online.append(_date("online", block.get("online")))
             retire.append(_date("retire", block.get("retire")))
+            _check_window(online[-1], retire[-1])
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"{where}: {exc}") from None
         names.append(label)

@@ -41,6 +41,9 @@ THRESHOLDS_W: tuple[float, ...] = (1e9, 5e9, 10e9)
 #: Most years a projection spans (a trend of 2× a year for a century is a typo).
 MAX_YEARS = 100
 
+#: Latest start year a projection takes (a sanity ceiling: a year of 20250 or 2.025e9 is a typo).
+MAX_START_YEAR = 3000.0
+
 
 def _decimal_year(iso: str) -> float:
     day = datetime.date.fromisoformat(iso)
@@ -140,7 +143,7 @@ def projection(start_power_w: ArrayLike | None = None, start_year: ArrayLike | N
         largest = largest_ready_run()
         run, start_power_w, start_year = largest["key"], largest["facility_power_w"], largest["year"]
     power = validate.number("start_power_w", start_power_w, "positive")
-    year = validate.number("start_year", start_year, "positive")
+    year = validate.number("start_year", start_year, "positive", maximum=MAX_START_YEAR)
     rate = validate.number("growth", growth, "positive")
     if np.any(np.asarray(rate) <= 1):
         raise ValueError(f"growth must be > 1 (got {float(np.min(rate)):g}): a trend that does not grow "
@@ -149,7 +152,8 @@ def projection(start_power_w: ArrayLike | None = None, start_year: ArrayLike | N
         raise ValueError(f"years must be a whole number from 1 to {MAX_YEARS} (got {years!r})")
     limits = [validate.number("thresholds_w", t, "positive") for t in thresholds_w]
     steps = np.arange(years + 1, dtype=float)
-    power_w = np.asarray(power)[..., None] * np.asarray(rate)[..., None] ** steps
+    with np.errstate(over="ignore"):  # an overflow is refused just below, naming growth and years
+        power_w = np.asarray(power)[..., None] * np.asarray(rate)[..., None] ** steps
     if not np.all(np.isfinite(power_w)):
         raise ValueError(f"growth^years overflows: growth {float(np.max(rate)):g} over {years} years")
     crossings = [year + np.maximum(0.0, np.log(t / power) / np.log(rate)) for t in limits]

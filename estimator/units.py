@@ -62,7 +62,10 @@ as "megawatts", "hours", "exaflop" or "million" are accepted too):
     water intensity (L/kWh)   volume/energy, e.g. L/kWh, L/MWh, m3/MWh
     energy price ($/kWh)      [currency]/energy, e.g. 0.08, $0.08/kWh, 80 USD/MWh, 8 ¢/kWh
     capital per power ($/W)   [currency][k, M, B]/power, e.g. $12/W, $12M/MW, $12B/GW, $12,000/kW
-    money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR
+    money ($)                 [currency][k, M, B, T], e.g. $1.2M, 456k, 12.3 bn EUR; a sign
+                              before or after the symbol ("-$5", "$-5")
+    data (B), data rate (B/s) B, kB, MB, GB, TB, PB, KiB, ..., TiB (bytes, never bits), a
+                              bare k, M, G, T; with /s for a rate, e.g. 3.35 TB/s, 320 KiB
     ========================  ===========================================================
 
 "FLOPs" and "FLOPS" are read as whatever the target asks for (an amount for
@@ -453,6 +456,43 @@ _FLOP_RATE = _Kind(
     milli={"flop/s", "flops", "flop/sec", "flops/s"},
 )  # fmt: skip
 
+class _DataKind(_Kind):
+    """An amount of data or a data rate in bytes: decimal (kB, MB, GB, TB, PB) and binary (KiB, MiB, GiB, TiB).
+
+    Spelled in bytes only: a lower-case 'b' is a bit (a factor of 8), so 'Gb/s' is refused, not read as GB/s.
+    """
+
+    def resolve(self, unit: str, strict: bool = False) -> tuple[Fraction, str]:
+        bare = unit.removesuffix("/s") if self.base == "B/s" else unit
+        if bare.endswith("b") and not bare.casefold().endswith("byte") and bare not in self.aliases:
+            raise _UnitError(f"{unit!r} counts bits; write {(bare[:-1] + 'B' + unit[len(bare):])!r} for bytes "
+                             "(8 bits each)")
+        return super().resolve(unit, strict)
+
+
+def _bytes(suffix: str) -> dict[str, tuple[Fraction, str]]:
+    """Byte units with decimal and binary prefixes, each followed by ``suffix`` ("" or "/s")."""
+    out = {f"{p}B{suffix}": (Fraction(10) ** _SI_SYMBOLS[p], f"{p}B{suffix}") for p in ("", "k", "M", "G", "T", "P")}
+    out[f"KB{suffix}"] = out[f"kB{suffix}"]
+    out.update({f"{p}iB{suffix}": (Fraction(2) ** (10 * (i + 1)), f"{p}iB{suffix}")
+                for i, p in enumerate(("K", "M", "G", "T"))})
+    out.update({f"byte{suffix}": (Fraction(1), f"B{suffix}"), f"bytes{suffix}": (Fraction(1), f"B{suffix}")})
+    # A bare scale ("3.35T", as a datasheet's table writes it) is read in bytes too.
+    out.update({p: out[f"{p}B{suffix}"] for p in ("k", "M", "G", "T", "P")})
+    out["K"] = out["k"]
+    return out
+
+
+_DATA = _DataKind(
+    "data", "an amount of data", "B", "'320 KiB', '80 GB'", "B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB (bytes)",
+    _bytes(""), milli={"b", "byte", "bytes"},
+)  # fmt: skip
+_DATA_RATE = _DataKind(
+    "data_rate", "a data rate", "B/s", "'3.35 TB/s', '900 GB/s'",
+    "B/s, kB/s, MB/s, GB/s, TB/s, PB/s, KiB/s, MiB/s, GiB/s, TiB/s (bytes per second)",
+    _bytes("/s"), milli={"b/s", "byte/s", "bytes/s"},
+)  # fmt: skip
+
 _SCALES = {
     "": (1, [""]),
     "k": (10**3, ["k", "K", "thousand", "thousands"]),
@@ -562,22 +602,24 @@ _CAPITAL_PER_POWER = _PerPowerMoneyKind(
 # Order matters for target names: 'FLOPS' names a rate, 'T' a count.
 _KINDS = (
     _POWER, _ENERGY, _DURATION, _FLOP_RATE, _FLOP, _CARBON, _WATER, _PRICE, _CAPITAL_PER_POWER, _MASS, _VOLUME,
-    _RATIO, _COUNT, _MONEY, _TOKEN_RATE,
+    _RATIO, _COUNT, _MONEY, _TOKEN_RATE, _DATA, _DATA_RATE,
 )  # fmt: skip
 # Kinds whose units are a bare scale letter tell nothing about dimension, so they
 # are not used to say "a count was given" when another kind was expected.
-_WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY, _TOKEN_RATE))
+# Bytes are not witnesses either: 'B' is a billion in a count, and '5 B' in a duration is a typo more often.
+_WITNESS_KINDS = tuple(k for k in _KINDS if k not in (_COUNT, _MONEY, _TOKEN_RATE, _DATA, _DATA_RATE))
 _TARGET_NAMES = {"count": (_COUNT, Fraction(1)), "ratio": (_RATIO, Fraction(1)), "$": (_MONEY, Fraction(1)),
-                 "$/W": (_CAPITAL_PER_POWER, Fraction(1)), "tokens/s": (_TOKEN_RATE, Fraction(1))}
+                 "$/W": (_CAPITAL_PER_POWER, Fraction(1)), "tokens/s": (_TOKEN_RATE, Fraction(1)),
+                 "B": (_DATA, Fraction(1)), "B/s": (_DATA_RATE, Fraction(1))}
 _TARGETS_HELP = (
-    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $, J, tokens/s "
+    "W, Wh, h, s, FLOP, FLOP/s, count, ratio, kg/kWh, L/kWh, $/kWh, $/W, kg, L, $, J, tokens/s, B, B/s "
     "or any unit they accept, e.g. MW, TWh, days, TFLOP/s, t, m3"
 )
 
 _NUMBER = re.compile(
     r"""
     (?P<sign>[+-]?)\s*
-    (?P<currency>[""" + _CURRENCY_SYMBOLS + r"""])?\s*
+    (?:(?P<currency>[""" + _CURRENCY_SYMBOLS + r"""])\s*(?P<sign_after>[+-]?)\s*)?  # "-$5" and "$-5"
     (?:
         10\s*(?:\^|\*\*)\s*(?P<pow10>[+-]?[0-9]+)  # a power of ten alone: "10^9", "10⁹"
     |
@@ -863,6 +905,8 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
             "cannot read the number: write one number, digits grouped in threes ('100,000' or "
             f"'100_000') and '.' for decimals; expected e.g. {kind.examples}",
         )  # fmt: skip
+    if match["sign"] and match["sign_after"]:
+        raise _cannot_read(name, text, kind, "two signs; write one, before the number or the currency symbol")
     if match["currency"] and not kind.currency:
         raise _cannot_read(name, text, kind, f"a currency amount was given; expected e.g. {kind.examples}")
     value = _number_value(name, text, kind, match)
@@ -898,7 +942,7 @@ def parse(text: str | float, unit: str, field: str | None = None) -> float:
                 f"(got {result:,.10g}); if '.' separates thousands, write {european!r} or "
                 f"{european.replace(',', '')!r}")
         raise _cannot_read(name, text, kind, rule)
-    return -result if match["sign"] == "-" else result
+    return -result if "-" in (match["sign"], match["sign_after"]) else result
 
 
 def to_unit(value: ArrayLike, unit: str, from_unit: str | None = None) -> float | np.ndarray:

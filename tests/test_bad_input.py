@@ -4,12 +4,14 @@ Doors:
 
 - ``library``: a call into :mod:`estimator` (``Scenario(...)``, the functions, ``units.parse``);
   expects the exception type and a message naming the field and the rule.
-- ``file``: the content of a scenario file read by :func:`estimator.io.loads`.
+- ``file``: the content of a scenario file read by :func:`estimator.io.loads`, or of a campus file
+  (``[[block]]`` tables) read by :func:`estimator.io.loads_campus`.
 - ``cli``: ``estimator ...`` through :func:`estimator.cli.main`, run in a temporary directory
   holding :data:`FILES`; expects exit status 2, one ``estimator: error:`` line, no traceback.
 - ``dashboard``: the Streamlit app through ``AppTest``: a tampered address (``url``), a value
-  typed into a widget (``type``) or an uploaded file (``upload``); expects no exception and the
-  message in an error or warning box.
+  typed into a text box (``type``, after sidebar number boxes where the page needs them), widgets
+  set in turn (``set``: a date, a data editor's edits) or an uploaded file (``upload``); expects
+  no exception and the message in an error or warning box.
 
 Each row's regex is searched in the message and names the field and the rule it broke.
 docs/reliability.md lists the same rows for people.
@@ -22,6 +24,7 @@ import os
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
+import datetime
 import decimal
 import re
 from collections.abc import Callable
@@ -33,11 +36,13 @@ import numpy as np
 import pytest
 
 import estimator
-from estimator import Scenario, cli, io, units
+from estimator import Scenario, campus, cli, io, limits, money, tables, units
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 H100 = {"gpu_watts": 700, "server_overhead": 1}
 VALID_TOML = "gpus = 1000\ngpu_watts = 700\nserver_overhead = 1\n"
+H100_BLOCK = Scenario(gpus=1000, **H100)
+ONE_BLOCK = campus.Campus([H100_BLOCK], online=["2025-01-01"])
 
 
 @dataclass(frozen=True)
@@ -169,11 +174,102 @@ LIBRARY = [
          ValueError, r"^tokens_per_s_per_gpu: cannot read '5 kJ' as a token rate \(an energy was given"),
     Case("library", "equivalents-negative-power", call(estimator.equivalents, average_power_w=-1.0), ValueError,
          r"^average_power_w must be >= 0 \(got -1\.0\)$"),
+    # campuses (estimator.Campus, campus.from_presets, campus_preset) and their timelines
+    Case("library", "campus-lengths-differ", call(campus.from_presets, ["h100-sxm", "gb200"], [1000]), ValueError,
+         r"^accelerators and gpus must have one entry per block \(got 2 and 1\)$"),
+    Case("library", "campus-names-length", call(campus.Campus, [H100_BLOCK, H100_BLOCK], names=["a"]), ValueError,
+         r"^names must have one entry per block: 2 blocks, 1 names$"),
+    Case("library", "campus-online-not-a-date", call(campus.Campus, [H100_BLOCK], online=["2025-13-01"]),
+         ValueError, r"^online\[0\] must be a date YYYY-MM-DD \(got '2025-13-01'\)$"),
+    Case("library", "campus-online-a-number", call(campus.Campus, [H100_BLOCK], online=[2025]), TypeError,
+         r"^online\[0\] must be a date YYYY-MM-DD \(got 2025\)$"),
+    Case("library", "campus-retire-before-online",
+         call(campus.Campus, [H100_BLOCK], online=["2025-06-01"], retire=["2025-01-01"]), ValueError,
+         r"^retire\[0\] must be after online\[0\] \(got 2025-01-01 ≤ 2025-06-01\)$"),
+    Case("library", "campus-duplicate-names", call(campus.Campus, [H100_BLOCK, H100_BLOCK], names=["a", "a"]),
+         ValueError, r"^names must be unique: 'a' is given twice$"),
+    Case("library", "campus-unknown-accelerator", call(campus.from_presets, ["h100"], [1000]), ValueError,
+         r"^unknown accelerator 'h100' \(valid: .*h100-sxm.*\); did you mean"),
+    Case("library", "campus-no-blocks", call(campus.Campus, []), ValueError,
+         r"^a campus needs at least one block \(got an empty list\)$"),
+    Case("library", "campus-unknown-ready", call(estimator.campus_preset, "xai-memphys"), ValueError,
+         r"^unknown campus 'xai-memphys' \(valid: .*\); did you mean 'xai-memphis'\?$"),
+    Case("library", "campus-block-table-array",
+         call(campus.block_table, campus.Campus([Scenario(gpus=[1000, 2000], **H100)], names=["hall A"])), ValueError,
+         r"^a table of blocks \(one row each\) needs one value per input in each block: block 'hall A' has arrays "
+         r"in gpus$"),
+    Case("library", "timeline-end-before-start", call(estimator.timeline, ONE_BLOCK, "2025-06-01", "2025-01-01"),
+         ValueError, r"^end must be on or after start \(got end 2025-01-01 before start 2025-06-01\)$"),
+    Case("library", "timeline-unknown-freq", call(estimator.timeline, ONE_BLOCK, "2025-01-01", "2025-06-01", "week"),
+         ValueError, r"^freq must be one of month, quarter, year \(got 'week'\)$"),
+    Case("library", "timeline-not-a-date", call(estimator.timeline, ONE_BLOCK, "2025-02-30", "2025-06-01"),
+         ValueError, r"^start must be a date YYYY-MM-DD \(got '2025-02-30'\)$"),
+    Case("library", "timeline-too-many-periods", call(estimator.timeline, ONE_BLOCK, "0001-01-01", "9999-12-31"),
+         ValueError,
+         r"^a timeline holds at most 100,000 periods \(got 119,988 months from 0001-01-01 to 9999-12-31\)$"),
+    # caps: binding_limit and gpus_for_capex
+    Case("library", "binding_limit-negative-budget", call(limits.binding_limit, 700, power_budget_w=-1), ValueError,
+         r"^power_budget_w must be > 0 \(got -1\.0\)$"),
+    Case("library", "binding_limit-capex-nan",
+         call(limits.binding_limit, 700, capex_budget=float("nan"), accelerator_cost=40e3, facility_cost_per_w=12),
+         ValueError, r"^capex_budget must be > 0 and finite \(got nan\)$"),
+    Case("library", "binding_limit-no-cap", call(limits.binding_limit, 700, 1.82), ValueError,
+         r"^binding_limit needs a cap: power_budget_w, it_budget_w, capex_budget or gpus \(none given\)$"),
+    Case("library", "binding_limit-capex-without-prices", call(limits.binding_limit, 700, capex_budget=10e9),
+         ValueError, r"^capex_budget needs accelerator_cost and facility_cost_per_w \(not given\)$"),
+    Case("library", "binding_limit-no-whole-accelerator", call(limits.binding_limit, 700, power_budget_w=100),
+         ValueError, r"^power_budget_w holds no whole accelerator \(got 100\)"),
+    Case("library", "gpus_for_capex-zero", call(money.gpus_for_capex, 0, 40e3, 12, 700), ValueError,
+         r"^capex_budget must be > 0 \(got 0\.0\)$"),
+    # the projection of the frontier run's power
+    Case("library", "projection-growth-1", call(estimator.projection, 100e6, 2025.0, 1.0), ValueError,
+         r"^growth must be > 1 \(got 1\): a trend that does not grow never reaches a larger power$"),
+    Case("library", "projection-start-year-typo", call(estimator.projection, 100e6, 20250, 2.1), ValueError,
+         r"^start_year must be <= 3000 \(got 20250\.0\); the limit catches typos"),
+    Case("library", "projection-start-year-text", call(estimator.projection, 100e6, "2025", 2.1), TypeError,
+         r"^start_year must be a number, not text \(got '2025'\)"),
+    Case("library", "projection-power-without-year", call(estimator.projection, 100e6), ValueError,
+         r"^projection needs start_power_w and start_year together"),
+    # serving and money fields
+    Case("library", "tokens_per_s_per_gpu-zero", s(tokens_per_s_per_gpu=0), ValueError,
+         r"^tokens_per_s_per_gpu must be >= 1 \(got 0\.0\)$"),
+    Case("library", "load_factor-above-1", s(load_factor=1.5), ValueError,
+         r"^load_factor must be in \(0, 1\] \(got 1\.5\)$"),
+    Case("library", "serving_share-above-1",
+         call(tables.fleet_split, Scenario(gpus=1000, **H100), 2.0, 3.8e25), ValueError,
+         r"^serving_share must be <= 1 \(got 2\.0\)"),
+    Case("library", "serving_share-negative",
+         call(tables.fleet_split, Scenario(gpus=1000, **H100), -0.1, 3.8e25), ValueError,
+         r"^serving_share must be >= 0 \(got -0\.1\)$"),
+    Case("library", "accelerator_cost-negative", s(accelerator_cost=-1), ValueError,
+         r"^accelerator_cost must be > 0 \(got -1\.0\)$"),
+    Case("library", "discount_rate-negative", s(discount_rate=-0.1), ValueError,
+         r"^discount_rate must be >= 0 \(got -0\.1\)$"),
+    Case("library", "hardware_life_years-zero", s(hardware_life_years=0), ValueError,
+         r"^hardware_life_years must be > 0 \(got 0\.0\)$"),
+    Case("library", "redundancy-unknown-level", call(money.redundancy_factor, "3N"), ValueError,
+         r"^redundancy must be one of N, N\+1, 2N \(got '3N'\)$"),
+    Case("library", "redundancy-unknown-spelling", call(units.parse, "N+2", "ratio", field="redundancy"), ValueError,
+         r"^redundancy: cannot read 'N\+2' as a ratio \(write N, N\+1 \(4 modules: 1\.25\) or 2N"),
+    Case("library", "headroom-negative", s(headroom=-0.1), ValueError, r"^headroom must be >= 0 \(got -0\.1\)$"),
+    Case("library", "parse-bits-for-bytes", call(units.parse, "3.35 Tb/s", "B/s", field="memory_bandwidth_b_per_s"),
+         ValueError, r"^memory_bandwidth_b_per_s: cannot read '3\.35 Tb/s' as a data rate \('Tb/s' counts bits; "
+                     r"write 'TB/s' for bytes \(8 bits each\)\)$"),
+    Case("library", "parse-money-two-signs", call(units.parse, "-$-5", "$", field="capex_budget"), ValueError,
+         r"^capex_budget: cannot read '-\$-5' as an amount of money \(two signs"),
 ]
 
 
 def f(text: str | bytes, fmt: str = "toml") -> tuple[str | bytes, str]:
     return text, fmt
+
+
+def campus_file(text: str, fmt: str = "toml") -> tuple[str, str, str]:
+    """A campus file's content, read by :func:`estimator.io.loads_campus` (and ``load_campus`` on disk)."""
+    return text, fmt, "campus"
+
+
+BLOCK = '[[block]]\nname = "hall A"\naccelerator = "h100-sxm"\n'
 
 
 FILE = [
@@ -280,6 +376,34 @@ FILE = [
     Case("file", "catalog-version-malformed", f('accelerator = "h100-sxm"\ngpus = 10\ncatalog = "2026-12"\n'),
          ValueError, r"^catalog must be a catalogue version YYYY\.MM or YYYY\.MM\.N, e\.g\. '\d{4}\.\d{2}' "
                      r"\(got '2026-12'\)$"),
+    # campus files: [[block]] tables (io.loads_campus)
+    Case("file", "campus-block-missing-count", campus_file(BLOCK + 'online = "2025-01-01"\n'), ValueError,
+         r"^block 1 \('hall A'\): scenario is missing gpus"),
+    Case("file", "campus-block-unknown-key", campus_file(BLOCK + 'gpus = 10\nonlien = "2025-01-01"\n'), ValueError,
+         r"^block 1 \('hall A'\): unknown key 'onlien' in a \[\[block\]\] \(did you mean 'online'\?; "
+         r"valid keys: .*online, retire\)$"),
+    Case("file", "campus-shared-unknown-key", campus_file('PUE = 1.2\n' + BLOCK + 'gpus = 10\n'), ValueError,
+         r"^unknown key 'PUE' in the campus's shared keys \(did you mean 'pue'\?; valid keys: block, "),
+    Case("file", "campus-online-before-blocks", campus_file('online = 2025-01-01\n' + BLOCK + 'gpus = 10\n'),
+         ValueError, r"^online is a key of each \[\[block\]\], not of the campus \(got online = "
+                     r"2025-01-01 before the first \[\[block\]\]\)$"),
+    Case("file", "campus-bad-online", campus_file(BLOCK + 'gpus = 10\nonline = "2025-13-01"\n'), ValueError,
+         r"^block 1 \('hall A'\): online must be a date YYYY-MM-DD \(got '2025-13-01'\)$"),
+    Case("file", "campus-retire-before-online", campus_file(BLOCK + "gpus = 10\nonline = 2025-06-01\n"
+                                                            "retire = 2025-01-01\n"), ValueError,
+         r"^block 1 \('hall A'\): retire must be after online \(got 2025-01-01 ≤ 2025-06-01\)$"),
+    Case("file", "campus-duplicate-names", campus_file(BLOCK + "gpus = 10\n" + BLOCK + "gpus = 20\n"), ValueError,
+         r"^block 2 \('hall A'\): names must be unique: 'hall A' is given twice \(block 1 and block 2\)$"),
+    Case("file", "campus-block-gpus-zero", campus_file(BLOCK + "gpus = 0\n"), ValueError,
+         r"^block 1 \('hall A'\): gpus must be > 0 \(got 0\.0\)$"),
+    Case("file", "campus-block-not-a-table", campus_file("block = [1, 2]\n"), TypeError,
+         r"^block 1 must be a table of key = value pairs \(got int\)$"),
+    Case("file", "campus-block-not-an-array", campus_file('[block]\naccelerator = "h100-sxm"\ngpus = 10\n'),
+         TypeError, r"^block must be an array of tables, one \[\[block\]\] per block \(got dict\)$"),
+    Case("file", "campus-empty-block-list", campus_file('{"block": []}', "json"), ValueError,
+         r"^a campus file needs at least one \[\[block\]\] table \(got an empty list\)$"),
+    Case("file", "campus-no-blocks", campus_file('accelerator = "h100-sxm"\ngpus = 10\n'), ValueError,
+         r"^a campus file needs at least one \[\[block\]\] table \(got none\)$"),
 ]
 
 
@@ -298,7 +422,12 @@ FILES = {
     "typo-range.toml": VALID_TOML.encode() + b"pue = { low = 1.1, likley = 1.2, high = 1.4 }\n",
     "half-range.json": (b'{"gpus": 1000, "gpu_watts": 700, "server_overhead": 1, '
                         b'"pue": {"distribution": "uniform", "low": 1.1}}'),
+    "campus.toml": (BLOCK + 'gpus = 1000\nonline = "2025-01-01"\n').encode(),
+    "typo-campus.toml": (BLOCK + 'gpus = 1000\nonlien = "2025-01-01"\n').encode(),
+    "array-campus.toml": (BLOCK + "gpus = [1000, 2000]\n").encode(),
 }
+FIT_CAPEX = ["fit", "--accelerator", "h100-sxm", "--accelerator-cost", "40k", "--facility-cost-per-w", "12"]
+SERVE = ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu", "3k", "--query", "chat"]
 POWER = ["power", "--gpus", "100k", "--gpu-watts", "700", "--server-overhead", "1"]
 
 CLI = [
@@ -400,6 +529,56 @@ CLI = [
     Case("cli", "serve-share-above-1", ["serve", "--gpus", "1k", "--accelerator", "h100-sxm", "--tokens-per-s-per-gpu",
                                         "3k", "--query", "chat", "--serving-share", "150%"], 2,
          r"serving_share must be <= 1 \(got 1\.5\)"),
+    # campuses (`estimator campus FILE|NAME`), capital caps (`fit --capex`), serving and money options
+    Case("cli", "campus-missing-file", ["campus", "missing.toml"], 2, r"missing\.toml: No such file or directory"),
+    Case("cli", "campus-unknown-ready-name", ["campus", "xai-memphys"], 2,
+         r"xai-memphys: no such file, and unknown campus 'xai-memphys' \(valid: .*\); did you mean 'xai-memphis'\?$"),
+    Case("cli", "campus-start-after-end", ["campus", "campus.toml", "--start", "2026-01-01", "--end", "2025-01-01"], 2,
+         r"end must be on or after start \(got end 2025-01-01 before start 2026-01-01\)"),
+    Case("cli", "campus-unknown-timeline", ["campus", "campus.toml", "--timeline", "week", "--start", "2025-01-01",
+                                            "--end", "2025-12-31"], 2,
+         r"argument --timeline: invalid choice: 'week' \(choose from 'month', 'quarter', 'year'\)"),
+    Case("cli", "campus-start-not-a-date", ["campus", "campus.toml", "--start", "2025-02-30", "--end", "2025-12-31"],
+         2, r"start must be a date YYYY-MM-DD \(got '2025-02-30'\)"),
+    Case("cli", "campus-timeline-without-dates", ["campus", "campus.toml", "--timeline", "quarter"], 2,
+         r"--timeline needs --start YYYY-MM-DD and --end YYYY-MM-DD"),
+    Case("cli", "campus-file-unknown-key", ["campus", "typo-campus.toml"], 2,
+         r"typo-campus\.toml: block 1 \('hall A'\): unknown key 'onlien' in a \[\[block\]\] \(did you mean "
+         r"'online'\?"),
+    Case("cli", "campus-file-array", ["campus", "array-campus.toml"], 2,
+         r"a table of blocks \(one row each\) needs one value per input in each block: block 'hall A' has arrays "
+         r"in gpus"),
+    Case("cli", "fit-capex-bananas", [*FIT_CAPEX, "--capex", "10 bananas"], 2,
+         r"capex: unknown unit 'bananas' in '10 bananas' \(valid: a plain number, k \(thousand\)"),
+    Case("cli", "fit-capex-negative", [*FIT_CAPEX, "--capex", "-5"], 2, r"capex must be > 0 \(got -5\.0\)"),
+    Case("cli", "fit-capex-negative-dollars", [*FIT_CAPEX, "--capex", "$-5B"], 2,
+         r"capex must be > 0 \(got -5000000000\.0\)"),
+    Case("cli", "fit-capex-without-prices", ["fit", "--capex", "$10B", "--accelerator", "h100-sxm"], 2,
+         r"--capex needs --accelerator-cost MONEY and --facility-cost-per-w MONEY_PER_W"),
+    Case("cli", "fit-capex-no-whole-accelerator", [*FIT_CAPEX, "--capex", "$10"], 2,
+         r"capex_budget holds no whole accelerator \(got 10\)"),
+    Case("cli", "fit-accelerator-cost-negative", [*FIT_CAPEX[:3], "--accelerator-cost", "-40k",
+                                                  "--facility-cost-per-w", "12", "--capex", "$10B"], 2,
+         r"accelerator_cost must be > 0 \(got -40000\.0\)"),
+    Case("cli", "serve-queries-per-day-text", [*SERVE, "--queries-per-day", "lots"], 2,
+         r"queries_per_day: cannot read 'lots' as a count \(no number found"),
+    Case("cli", "serve-queries-per-day-zero", [*SERVE, "--queries-per-day", "0"], 2,
+         r"queries_per_day must be > 0 \(got 0\.0\)"),
+    Case("cli", "serve-share-2", [*SERVE, "--serving-share", "2"], 2, r"serving_share must be <= 1 \(got 2\.0\)"),
+    Case("cli", "serve-share-negative-percent", [*SERVE, "--serving-share", "-10%"], 2,
+         r"serving_share must be >= 0 \(got -0\.1\)"),
+    Case("cli", "serve-load-factor-above-1", [*SERVE, "--load-factor", "1.5"], 2,
+         r"load_factor must be in \(0, 1\] \(got 1\.5\)"),
+    Case("cli", "serve-unknown-query", [*SERVE[:-1], "chatt"], 2,
+         r"unknown query preset 'chatt' \(valid: .*\); did you mean 'chat'\?"),
+    Case("cli", "power-headroom-negative-percent", [*POWER, "--headroom", "-10%"], 2,
+         r"headroom must be >= 0 \(got -0\.1\)"),
+    Case("cli", "power-redundancy-unknown", [*POWER, "--redundancy", "N+2"], 2,
+         r"redundancy: cannot read 'N\+2' as a ratio \(write N, N\+1 \(4 modules: 1\.25\) or 2N"),
+    Case("cli", "power-hardware-life-zero", [*POWER, "--hardware-life-years", "0"], 2,
+         r"hardware_life_years must be > 0 \(got 0\.0\)"),
+    Case("cli", "train-unknown-run-gpt", ["train", "--run", "gpt-5"], 2,
+         r"unknown training run 'gpt-5' \(valid: .*\); did you mean 'gpt-4'\?"),
 ]
 
 
@@ -414,8 +593,19 @@ def url(**changes: str | None) -> tuple[str, dict[str, str]]:
     return "url", {k: v for k, v in params.items() if v is not None}
 
 
-def typed(page: str, key: str, value: str) -> tuple[str, str, str, str]:
-    return "type", page, key, value
+def typed(page: str, key: str, value: str, **sidebar: float) -> tuple[str, str, str, str, dict[str, float]]:
+    """``value`` typed into the page's text box ``key``, after the sidebar's number boxes ``sidebar`` are set."""
+    return "type", page, key, value, sidebar
+
+
+#: The sidebar's serving inputs the Serving page needs before its demand and split inputs show.
+SERVING = {"tokens_per_s_per_gpu": 3000.0, "tokens_per_query": 500.0}
+
+
+def steps(page: str, *actions: tuple[str, str, Any]) -> tuple[str, str, tuple[tuple[str, str, Any], ...]]:
+    """Widgets set one after another on ``page``: (widget kind, key, value); kind "session" writes the
+    session state (how a test edits a data editor) and reruns."""
+    return "set", page, actions
 
 
 def upload(name: str, content: bytes) -> tuple[str, str, bytes]:
@@ -444,6 +634,13 @@ DASHBOARD = [
          r"gpu_watts must be between 1 and 1e\+06 in the dashboard \(got 0\.5\)"),
     Case("dashboard", "url-catalog-malformed", url(catalog="Dec 2026"), ValueError,
          r"catalog='Dec 2026' was dropped: catalog must be a catalogue version YYYY\.MM or YYYY\.MM\.N"),
+    Case("dashboard", "url-serving-demand-negative", url(**{"serving.demand": "-5"}), ValueError,
+         r"serving\.demand='-5' was dropped: queries_per_day must be > 0 \(got -5\.0\)"),
+    Case("dashboard", "url-training-parameters-absurd", url(**{"training.parameters": "1e30"}), ValueError,
+         r"training\.parameters='1e30' was dropped: parameters must be <= 1e\+16 \(got 1e\+30\)"),
+    Case("dashboard", "url-serving-bandwidth-bits", url(**{"serving.bandwidth": "3 Tb/s"}), ValueError,
+         r"serving\.bandwidth='3 Tb/s' was dropped: serving\.bandwidth: cannot read '3 Tb/s' as a data rate "
+         r"\('Tb/s' counts bits"),
     Case("dashboard", "type-period-negative", typed("fleet", "hours", "-5 days"), ValueError,
          r"hours must be > 0 \(got -120\.0\)"),
     Case("dashboard", "type-period-unknown-unit", typed("energy", "hours", "3 fortnights"), ValueError,
@@ -483,6 +680,42 @@ DASHBOARD = [
          ValueError, r"sweep\.toml: pue is an array; the dashboard compares one value per assumption"),
     Case("dashboard", "upload-pickle", upload("scenario.toml", b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00"),
          ValueError, r"scenario\.toml: scenario file is not UTF-8 text \(byte 0x80 at position 0\)"),
+    # the Campus & build-out page's caps and the Serving page's inputs
+    Case("dashboard", "type-campus-power-cap-text", typed("campus", "campus_cap_power", "abc"), ValueError,
+         r"power_budget_w: cannot read 'abc' as a power \(no number found"),
+    Case("dashboard", "type-campus-power-cap-energy", typed("campus", "campus_cap_power", "1 GWh"), ValueError,
+         r"power_budget_w: cannot read '1 GWh' as a power \(an energy was given"),
+    Case("dashboard", "type-campus-capital-negative", typed("campus", "campus_cap_capex", "$-5"), ValueError,
+         r"capex_budget must be > 0 \(got -5\.0\)"),
+    Case("dashboard", "type-campus-deadline-text", typed("campus", "campus_cap_days", "soon"), ValueError,
+         r"training_time_s: cannot read 'soon' as a duration \(no number found"),
+    Case("dashboard", "type-campus-deadline-negative", typed("campus", "campus_cap_days", "-5 days"), ValueError,
+         r"training_time_s must be > 0 \(got -432000\.0\)"),
+    Case("dashboard", "type-campus-target-negative", typed("campus", "campus_cap_flop", "-1"), ValueError,
+         r"training_flop must be > 0 \(got -1\.0\)"),
+    Case("dashboard", "set-campus-dates-reversed",
+         steps("campus", ("date_input", "campus_to", datetime.date(2024, 1, 1))), ValueError,
+         r"end must be on or after start \(got end 2024-01-01 before start 2025-01-01\)"),
+    Case("dashboard", "set-campus-block-name-twice",
+         steps("campus", ("session", "campus_blocks", {"edited_rows": {"1": {"Block": "Hall 1"}}, "added_rows": [],
+                                                       "deleted_rows": []})), ValueError,
+         r"names must be unique: 'Hall 1' is given twice"),
+    Case("dashboard", "type-serving-demand-text", typed("serving", "serving_demand", "lots", **SERVING), ValueError,
+         r"queries_per_day: cannot read 'lots' as a count \(no number found"),
+    Case("dashboard", "type-serving-demand-negative", typed("serving", "serving_demand", "-5", **SERVING),
+         ValueError, r"queries_per_day must be > 0 \(got -5\.0\)"),
+    Case("dashboard", "type-serving-demand-absurd", typed("serving", "serving_demand", "1e30", **SERVING),
+         ValueError, r"queries_per_day must be <= 1e\+18 \(got 1e\+30\)"),
+    Case("dashboard", "type-serving-run-text", typed("serving", "serving_run_flop", "abc", **SERVING), ValueError,
+         r"training_flop: cannot read 'abc' as an amount of FLOP \(no number found"),
+    Case("dashboard", "type-serving-parameters-negative", typed("serving", "serving_active_parameters", "-70B"),
+         ValueError, r"active_parameters must be > 0 \(got -70000000000\.0\)"),
+    Case("dashboard", "type-serving-bandwidth-bits", typed("serving", "serving_bandwidth", "3.35 Tb/s"), ValueError,
+         r"memory_bandwidth_b_per_s: cannot read '3\.35 Tb/s' as a data rate \('Tb/s' counts bits"),
+    Case("dashboard", "type-serving-kv-energy", typed("serving", "serving_kv", "320 kWh"), ValueError,
+         r"kv_cache_bytes_per_token: cannot read '320 kWh' as an amount of data \(an energy was given"),
+    Case("dashboard", "type-serving-kv-text", typed("serving", "serving_kv", "abc"), ValueError,
+         r"kv_cache_bytes_per_token: cannot read 'abc' as an amount of data \(no number found"),
 ]
 
 CASES = [*LIBRARY, *FILE, *CLI, *DASHBOARD]
@@ -503,21 +736,21 @@ def test_library(case: Case):
 
 @pytest.mark.parametrize("case", FILE, ids=lambda c: c.id)
 def test_file(case: Case):
-    content, fmt = case.given
+    content, fmt, *kind = case.given
     with pytest.raises(case.expect, match=case.match):
-        io.loads(content, fmt)
+        (io.loads_campus if kind == ["campus"] else io.loads)(content, fmt)
 
 
 @pytest.mark.parametrize("case", FILE, ids=lambda c: c.id)
 def test_file_on_disk_names_the_path(case: Case, tmp_path):
     """The same content saved as a file: the same message, after the file's path."""
-    content, fmt = case.given
+    content, fmt, *kind = case.given
     if not isinstance(content, str | bytes) or fmt not in io.FORMATS:
         pytest.skip("not a file's content")
     path = tmp_path / f"scenario.{fmt}"
     path.write_bytes(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
     with pytest.raises(case.expect) as info:
-        io.load(path)
+        (io.load_campus if kind == ["campus"] else io.load)(path)
     message = str(info.value)
     assert message.startswith(f"{path}: ")
     assert re.search(case.match.lstrip("^"), message.removeprefix(f"{path}: "))
@@ -567,10 +800,23 @@ def test_dashboard(case: Case, app):
         at.run()
     else:
         at.run()
-        page = rest[0] if kind == "type" else "compare"
+        page = rest[0] if kind in ("type", "set") else "compare"
         if page != "fleet":
             at.switch_page(f"app_pages/{page}.py").run()
-        if kind == "type":
+        if kind == "set":
+            for widget, key, value in rest[1]:
+                if widget == "session":
+                    if key == "campus_blocks":  # the block table's key changes when the page restarts it
+                        from app_pages import common
+
+                        key = common.campus_editor_key(at.session_state)
+                    at.session_state[key] = value
+                    at.run()
+                else:
+                    getattr(at, widget)(key=key).set_value(value).run()
+        elif kind == "type":
+            for key, value in rest[3].items():
+                at.number_input(key=key).set_value(value).run()
             at.text_input(key=rest[1]).set_value(rest[2]).run()
         else:
             at.file_uploader(key="upload_file").set_value((rest[0], rest[1], "application/octet-stream")).run()
@@ -586,3 +832,7 @@ def test_docs_list_every_case():
     text = (Path(APP).parent / "docs" / "reliability.md").read_text()
     missing = [c.id for c in CASES if f"| {c.door} | `{c.name}` |" not in text]
     assert not missing, f"add these rows to docs/reliability.md: {missing}"
+    n = {door: sum(c.door == door for c in CASES) for door in ("library", "file", "cli", "dashboard")}
+    count = (f"holds one table, `CASES`, of {len(CASES)} rows: {n['library']} at the library, {n['file']} in "
+             f"files, {n['cli']} at the command line and {n['dashboard']} in the dashboard")
+    assert count in " ".join(text.split()), f"docs/reliability.md should say it {count}"

@@ -973,6 +973,27 @@ def test_parse_serving_units_invalid(text, unit, match):
         units.parse(text, unit, field="x")
 
 
+@pytest.mark.parametrize("text, unit, expected", [
+    # NVIDIA H100 SXM datasheet: 3.35 TB/s; Llama 3.1 70B's KV cache in BF16: 320 KiB a token.
+    ("3.35 TB/s", "B/s", 3.35e12), ("3.35T", "B/s", 3.35e12), ("900 GB/s", "B/s", 9e11), ("1 GiB/s", "B/s", 2**30),
+    ("320 KiB", "B", 327_680.0), ("327,680", "B", 327_680.0), ("80 GB", "B", 8e10), ("2 bytes", "B", 2.0),
+])
+def test_parse_bytes(text, unit, expected):
+    assert units.parse(text, unit, field="x") == expected
+
+
+@pytest.mark.parametrize("text, unit, match", [
+    ("900 Gb/s", "B/s", r"'Gb/s' counts bits; write 'GB/s' for bytes"),
+    ("320 Kib", "B", r"'Kib' counts bits; write 'KiB' for bytes"),
+    ("5 mB", "B", r"the prefix 'm' in 'mB' means milli"),
+    ("80 GB", "B/s", r"did you mean 'GB/s'"),
+    ("5 B", "h", r"unknown unit 'B'"),  # bytes never witness another kind: 'B' is also a billion
+])
+def test_parse_bytes_invalid(text, unit, match):
+    with pytest.raises(ValueError, match=match):
+        units.parse(text, unit, field="x")
+
+
 def test_format_serving_units():
     assert units.format_value(0.561, "J") == "0.561 J"
     assert units.format_value(1500.0, "J") == "1.50 kJ"
