@@ -418,8 +418,8 @@ def test_page_start_table_and_edits(page):
     assert _metrics(page, "kpis_campus")["Accelerators"] == "230,000"
     from app_pages import common
 
-    page.session_state[common.campus_editor_key(page.session_state)] = {"edited_rows": {"0": {"Accelerators": 100_000}}, "added_rows": [],
-                                           "deleted_rows": []}
+    edits = {"edited_rows": {"0": {"Accelerators": 100_000}}, "added_rows": [], "deleted_rows": []}
+    page.session_state[common.campus_editor_key(page.session_state)] = edits
     page.run()
     assert not page.exception
     assert _metrics(page, "kpis_campus")["Accelerators"] == "130,000"
