@@ -426,7 +426,7 @@ def uncertain(draw):
             specs[name] = Uniform(a, c)
         elif kind == "triangular":
             specs[name] = Triangular(a, b, c)
-        elif kind == "lognormal" and b > 0 and b * b / c >= low:  # its P5 valid too
+        elif kind == "lognormal" and b > 0 and b * b / c >= low and c / b <= 1e3:  # P5 valid, not too wide
             specs[name] = LogNormal(b, c)
     values.update({k: v.likely for k, v in specs.items()})
     return Scenario(**values), specs
