@@ -1054,6 +1054,9 @@ def _campus(args: argparse.Namespace) -> Report:
     """A campus file (or a ready campus by name): one row per block and the totals; optionally its timeline."""
     from estimator import campus as campus_module
 
+    if not args.file.strip():
+        raise ValueError("campus needs a FILE or a ready campus's name (got an empty one; see "
+                         "`estimator presets campuses`)")
     path = Path(args.file)
     if not path.exists() and (args.file in campus_module.campus_presets()
                               or path.suffix.lower() not in scenario_io.SUFFIXES):

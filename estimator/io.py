@@ -897,6 +897,13 @@ def loads_uncertain(data: str | bytes, format: str = "toml", *,
     return uncertain_from_dict(_parse(data, format, max_bytes))
 
 
+def _path(path: str | os.PathLike[str]) -> Path:
+    """A file's path; an empty text is refused (``Path("")`` would be the working directory)."""
+    if isinstance(path, str) and not path.strip():
+        raise ValueError("a file path is needed (got an empty one)")
+    return Path(path)
+
+
 def _format_of(path: Path, format: str | None) -> str:
     if format is not None:
         return _check_format(format)
@@ -945,7 +952,7 @@ def load_mapping(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) ->
         For a wrong suffix, or content that is too large, not UTF-8, empty,
         malformed or has a repeated key; the message starts with the path.
     """
-    path = Path(path)
+    path = _path(path)
     format = _format_of(path, None)
     path, raw = _read(path, max_bytes)
     try:
@@ -1078,7 +1085,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     pathlib.Path
         The target.
     """
-    target = Path(path)
+    target = _path(path)
     if target.is_dir():  # also ".", "..", "/": no file name to write to
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     data = text.encode("utf-8")
@@ -1143,7 +1150,7 @@ def save(s: Scenario, path: str | os.PathLike[str], format: str | None = None, *
     OSError
         If the file cannot be written; the old file, if any, is left whole.
     """
-    path = Path(path)
+    path = _path(path)
     text = dumps(s, _format_of(path, format), name=name, description=description)
     return write_text_atomic(path, text)
 
@@ -1180,7 +1187,7 @@ def save_uncertain(s: Scenario, specs: Mapping[str, object], path: str | os.Path
     OSError
         If the file cannot be written; the old file, if any, is left whole.
     """
-    path = Path(path)
+    path = _path(path)
     text = dumps_uncertain(s, specs, _format_of(path, format), name=name, description=description)
     return write_text_atomic(path, text)
 
@@ -1448,5 +1455,5 @@ def save_campus(c: Any, path: str | os.PathLike[str], format: str | None = None,
     OSError
         If the file cannot be written (or is not a regular file); the old file, if any, is left whole.
     """
-    path = Path(path)
+    path = _path(path)
     return write_text_atomic(path, dumps_campus(c, _format_of(path, format), name=name, description=description))

@@ -579,6 +579,13 @@ CLI = [
          r"hardware_life_years must be > 0 \(got 0\.0\)"),
     Case("cli", "train-unknown-run-gpt", ["train", "--run", "gpt-5"], 2,
          r"unknown training run 'gpt-5' \(valid: .*\); did you mean 'gpt-4'\?"),
+    Case("cli", "campus-empty-name", ["campus", ""], 2, r"campus needs a FILE or a ready campus's name \(got an empty"),
+    Case("cli", "run-empty-path", ["run", " "], 2, r"a file path is needed \(got an empty one\)"),
+    Case("cli", "swing-psu-efficiency-above-one", ["swing", "--accelerator", "h100-sxm", "--gpus", "1000",
+                                                   "--psu-efficiency", "1.2"], 2,
+         r"psu_efficiency must be in \(0, 1\] \(got 1\.2\)"),
+    Case("cli", "swing-job-share-zero", ["swing", "--accelerator", "h100-sxm", "--gpus", "1000", "--job-share", "0"],
+         2, r"job_share must be in \(0, 1\] \(got 0\.0\)"),
 ]
 
 
