@@ -110,6 +110,10 @@ else:
                   if start_key == "colossus" else ""))
 
 rows = edited.dropna(how="any")
+if len(rows) < len(edited):
+    left_out = len(edited) - len(rows)
+    st.info(f"{left_out} row{'s' if left_out > 1 else ''} with an empty cell {'are' if left_out > 1 else 'is'} left "
+            "out until every cell is filled.", icon=":material/info:")
 shown_text = "" if rows.empty else _blocks_text(rows)
 state["campus_blocks_text"] = "" if shown_text == _blocks_text(_frame(STARTS[start_key][1])) else shown_text
 if rows.empty:

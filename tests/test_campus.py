@@ -425,6 +425,17 @@ def test_page_start_table_and_edits(page):
     assert _metrics(page, "kpis_campus")["Accelerators"] == "130,000"
 
 
+def test_page_says_which_rows_are_left_out(page):
+    from app_pages import common
+
+    edits = {"edited_rows": {}, "added_rows": [{"Block": "Hall 4", "Accelerators": 1000}], "deleted_rows": []}
+    page.session_state[common.campus_editor_key(page.session_state)] = edits
+    page.run()
+    assert not page.exception
+    assert any("1 row with an empty cell is left out" in i.value for i in page.info)
+    assert _metrics(page, "kpis_campus")["Accelerators"] == "400,000"  # the three halls only
+
+
 def test_page_step_and_bad_dates(page):
     page.selectbox(key="campus_freq").set_value("year").run()
     rows = page.get_by_key("campus_timeline_table").dataframe[0].value
