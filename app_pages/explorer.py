@@ -9,7 +9,8 @@ from estimator import tables, units
 
 st.title("1 GW explorer")
 st.caption("Start from a power budget at the grid connection and ask what it holds: accelerators of each "
-           "generation, their compute, and how many Llama-3-405B-sized training runs that is. "
+           "generation, their compute, and how many Llama-3-405B-sized training runs that is. A capital "
+           "budget, a critical-IT cap and a deadline at once: *Campus & build-out*, *Which limit binds*. "
            + common.ASSUMPTION_NOTE)
 
 
