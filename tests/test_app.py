@@ -106,6 +106,34 @@ def test_page_runs_without_exception(page):
     assert at.get_by_key("accelerator").value == "h100-sxm"
 
 
+#: The pages that show metrics (sweeps and compare show tables and charts only).
+METRIC_PAGES = ["fleet", "explorer", "energy", "training", "serving", "uncertainty", "campus"]
+
+
+def _is_non_field_label(label: str) -> bool:
+    """Whether a label is one of the dashboard's non-field labels (a ``{}`` in one stands for any text)."""
+    return any(re.fullmatch(".+".join(re.escape(part) for part in known.split("{}")), label)
+               for known in METRIC_LABELS.values())
+
+
+@pytest.mark.parametrize("page", METRIC_PAGES)
+def test_every_metric_label_is_a_registry_label_or_a_named_non_field_label(page):
+    # Default inputs, plus a throughput and tokens per query so that the serving rows are drawn too.
+    at = _run(page, {"tokens_per_s_per_gpu": "3000", "tokens_per_query": "500"})
+    labels = [m.label for m in at.metric]
+    assert labels, f"no metric on the {page} page"
+    registry = {f.label for f in fields.FIELDS.values()}
+    strays = [label for label in labels if label not in registry and not _is_non_field_label(label)]
+    assert not strays, f"{page}: metric labels neither a field's (estimator.fields) nor in common.METRIC_LABELS: {strays}"
+
+
+def test_non_field_labels_are_not_registry_labels():
+    # A field's label belongs in the registry only: a non-field label that spells one would name two things.
+    registry = {f.label for f in fields.FIELDS.values()}
+    assert not registry & set(METRIC_LABELS.values())
+    assert len(set(METRIC_LABELS.values())) == len(METRIC_LABELS)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_bad_period_shows_error_not_exception(page):
     at = _run(page)
