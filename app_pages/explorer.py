@@ -80,6 +80,7 @@ common.kpi_row("kpis_training", [
     common.kpi("training_time_s", estimator.training_time_s(run_flop, mine["gpus"], s.peak_flop_per_s, s.mfu)
                if mine["gpus"] > 0 else None, "one reference run ÷ sustained FLOP/s, on the whole fleet"),
 ])
+
 served = common.guarded(tables.budget_serving, budget, s)
 if served["queries_per_day"] is None:
     st.caption("Give output tokens per second per accelerator and output tokens per query under *Serving* in the "
