@@ -124,7 +124,7 @@ def test_every_metric_label_is_a_registry_label_or_a_named_non_field_label(page)
     assert labels, f"no metric on the {page} page"
     registry = {f.label for f in fields.FIELDS.values()}
     strays = [label for label in labels if label not in registry and not _is_non_field_label(label)]
-    assert not strays, f"{page}: metric labels neither a field's (estimator.fields) nor in common.METRIC_LABELS: {strays}"
+    assert not strays, f"{page}: labels neither a field's (estimator.fields) nor in common.METRIC_LABELS: {strays}"
 
 
 def test_non_field_labels_are_not_registry_labels():
