@@ -135,12 +135,10 @@ r = estimator.estimate(c)
 t = common.guarded(estimator.timeline, c, first, last, freq)  # the library names reversed dates
 
 common.kpi_row("kpis_campus", [
-    ("Accelerators", common.fmt(r.gpus, "count"), "all blocks"),
-    ("H100-equivalents", common.fmt(r.h100_equivalents, "count"),
-     "Σ accelerators × dense BF16 peak ÷ 989.4 TFLOP/s (Epoch AI's H100e)"),
-    ("Facility power, full load", common.fmt(r.facility_power_w, "W"), "all blocks online"),
-    ("Share of 1 GW", common.fmt(tables.share_of_gigawatt(r.facility_power_w), "%"),
-     "full-load facility power ÷ 1 GW"),
+    common.kpi("gpus", r.gpus, "all blocks"),
+    common.kpi("h100_equivalents", r.h100_equivalents),
+    common.kpi("facility_power_w", r.facility_power_w, "all blocks online"),
+    common.kpi("share_of_gigawatt", tables.share_of_gigawatt(r.facility_power_w)),
 ])
 
 st.subheader("Facility power over time")
@@ -194,12 +192,12 @@ st.download_button("Campus as a file (TOML)", io.dumps_campus(c, name=STARTS[sta
 st.subheader("Money")
 period = common.fmt(s.hours, "h") if s.hours is not None else "the period (not set)"
 common.kpi_row("kpis_campus_money", [
-    (fields.label("capex"), common.fmt(r.capex, "currency"), "hardware plus facility, every block"),
-    (f"Amortized capital over {period}", common.fmt(r.amortized_capex, "currency"),
-     fields.FIELDS["amortized_capex"].help),
-    (f"Capital plus energy over {period}", common.fmt(r.total_cost, "currency"),
-     "amortized capital plus electricity: not a full TCO (no staff, maintenance, software, land, taxes)"),
-    (fields.label("cost_per_gpu_hour"), common.fmt(r.cost_per_gpu_hour, "currency"), "not a full TCO"),
+    common.kpi("capex", r.capex, "hardware plus facility, every block"),
+    common.kpi("amortized_capex", r.amortized_capex, f"over {period}: "
+               f"{fields.FIELDS['amortized_capex'].help}"),
+    common.kpi("total_cost", r.total_cost, f"over {period}: amortized capital plus electricity, not a full TCO "
+               "(no staff, maintenance, software, land, taxes)"),
+    common.kpi("cost_per_gpu_hour", r.cost_per_gpu_hour, "not a full TCO"),
 ])
 absent = [n for n in ("capex", "amortized_capex", "total_cost") if getattr(r, n) is None]
 if absent:
@@ -225,10 +223,8 @@ by_period = {
 }
 common.table("campus_timeline_table", by_period)
 common.kpi_row("kpis_campus_timeline", [
-    ("Energy over the timeline", common.fmt(t.total("energy_wh"), "Wh"), "prorated by day online"),
-    ("Electricity over the timeline", common.fmt(t.total("cost"), "currency"), None),
-    ("Capital plus energy over the timeline", common.fmt(t.total("total_cost"), "currency"), "not a full TCO"),
-])
+    (common.METRIC_LABELS[f"{name}_over_timeline"], common.fmt(t.total(name), common.display_unit(name)), help_)
+    for name, help_ in (("energy_wh", "prorated by day online"), ("cost", None), ("total_cost", "not a full TCO"))])
 
 st.subheader("Which limit binds: power, money or time")
 st.caption("The largest fleet of the sidebar's accelerator each cap allows, and the smallest of them (the limit "
@@ -311,7 +307,8 @@ growth = p3.number_input("Growth a year [×]", min_value=1.01, max_value=10.0, s
                          help=f"Default 2.1×: {trend.GROWTH.source}")
 proj = common.guarded(estimator.projection, units.parse(f"{start_mw} MW", "W"), start_year, growth, years=10)
 common.kpi_row("kpis_campus_trend", [
-    (f"Passes {common.fmt(t, 'W')}", f"{y:.1f}", "the year the trend reaches it (continuous)")
+    (common.METRIC_LABELS["passes"].format(common.fmt(t, "W")), f"{y:.1f}",
+     "the year the trend reaches it (continuous)")
     for t, y in zip(proj["thresholds_w"], proj["crossing_years"], strict=True)])
 common.chart("chart_campus_trend", vega.chart(
     {"trend": vega.table({"year": proj["year"], "MW": units.to_unit(proj["power_w"], "MW"),

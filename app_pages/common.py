@@ -33,7 +33,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 import estimator
-from estimator import catalog, fields, links, power, resolve, sweep, tables, trend, units, validate
+from estimator import catalog, display, fields, links, power, resolve, sweep, tables, trend, units, validate
 from estimator.catalog import Sourced
 from estimator.fields import Field
 from estimator.resolve import Origin
@@ -1015,6 +1015,64 @@ def assumptions_panel(s: Scenario | None, message: str | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- display helpers
+
+#: Registry fields the dashboard shows as a percentage rather than as a bare ratio.
+PERCENT_FIELDS: frozenset[str] = frozenset({"share_of_gigawatt", "load_factor", "mfu", "goodput", "implied_mfu",
+                                            "implied_goodput", "share_of_facility", "step_share_of_facility"})
+
+#: Labels of the metrics that are not registry fields (a part of the load swing, a figure per accelerator or
+#: per query, a total over the timeline, a percentile), each written once; every other metric takes its
+#: field's label through :func:`kpi`. A ``{}`` stands for a value the page puts in.
+METRIC_LABELS: dict[str, str] = {
+    "energy_wh_per_gpu": "Facility energy per accelerator",
+    "cost_per_gpu": "Electricity cost per accelerator",
+    "emissions_kg_per_gpu": "Emissions per accelerator",
+    "water_l_per_gpu": "Site water per accelerator",
+    "emissions_kg_per_query": "Emissions per query (location-based)",
+    "market_emissions_kg_per_query": "Emissions per query (market-based)",
+    "water_l_per_query": "Site water per query",
+    "generation_water_l_per_query": "Power-plant water per query",
+    "fewest_gpus": "Fewest accelerators (excluding neutral)",
+    "most_gpus": "Most accelerators (excluding neutral)",
+    "spread": "Spread (most ÷ fewest)",
+    "energy_wh_over_timeline": "Facility energy over the timeline",
+    "cost_over_timeline": "Electricity cost over the timeline",
+    "total_cost_over_timeline": "Capital plus energy over the timeline",
+    "passes": "Passes {}",
+    "p5": "P5",
+    "p50": "P50 (median)",
+    "p95": "P95",
+    "at_sidebar": "At the sidebar values",
+}
+
+
+def display_unit(name: str) -> str:
+    """The unit :func:`fmt` shows a registry field in: a percentage for :data:`PERCENT_FIELDS`, else the
+    library's (:func:`estimator.display.display_unit`: "W", "kg CO2e", "currency", "ratio", ...)."""
+    return "%" if name in PERCENT_FIELDS else display.display_unit(name)
+
+
+def kpi(name: str, value: float | None, help: str | None = None) -> tuple[str, str, str | None]:
+    """One metric of a registry field, for :func:`kpi_row`: (label, value text, help).
+
+    The label is the field's (:func:`estimator.fields.label`), the value is shown in the field's unit
+    (:func:`display_unit`), so an output reads the same on every page and at the command line.
+
+    Parameters
+    ----------
+    name : str
+        A field of :data:`estimator.fields.FIELDS` (an output, or an input a page estimates).
+    value : float or None
+        Its value in the field's base unit; None shows as "—".
+    help : str, optional
+        A help more specific to the page (a formula, what is missing); by default the field's own help
+        (none where the registry's help only repeats the label).
+    """
+    spec = fields.FIELDS[name]
+    if help is None and spec.help != spec.label:
+        help = spec.help
+    return spec.label, fmt(value, display_unit(name)), help
+
 
 def kpi_row(key: str, items: list[tuple[str, str, str | None]]) -> None:
     """A row of bordered metrics: (label, value text, help) each, in a keyed container."""

@@ -51,21 +51,18 @@ r = estimator.estimate(s)
 st.subheader(f"{common.fmt(s.gpus, 'count')} accelerators over {common.fmt(s.hours, 'h')} at "
              f"{common.fmt(s.utilization, '%')} average utilization")
 common.kpi_row("kpis_energy", [
-    ("Average facility draw", common.fmt(r.average_facility_power_w, "W"), "facility power × utilization"),
-    ("Facility energy", common.fmt(r.energy_wh, "Wh"), "average facility draw × period"),
-    ("IT energy", common.fmt(r.it_energy_wh, "Wh"), "IT power × utilization × period"),
+    common.kpi("average_facility_power_w", r.average_facility_power_w, "facility power × utilization"),
+    common.kpi("energy_wh", r.energy_wh, "average facility draw × period"),
+    common.kpi("it_energy_wh", r.it_energy_wh, "IT power × utilization × period"),
 ])
 missing = {"cost": "an electricity price", "emissions_kg": "a grid carbon intensity", "water_l": "a WUE"}
 common.kpi_row("kpis_impact", [
-    ("Electricity cost", common.fmt(r.cost, "currency"),
-     "facility energy [kWh] × price; the currency is the price's" if r.cost is not None
-     else "Set an electricity price in the sidebar (or a site preset that has one)."),
-    ("Emissions (location-based)", common.fmt(r.emissions_kg, "kg CO2e"),
-     "facility energy [kWh] × grid intensity" if r.emissions_kg is not None
-     else "Set a grid carbon intensity in the sidebar."),
-    ("Site water", common.fmt(r.water_l, "L"),
-     "IT energy [kWh] × WUE (on-site water, mostly evaporative cooling)" if r.water_l is not None
-     else "Set a WUE in the sidebar (or a site preset that has one)."),
+    common.kpi("cost", r.cost, "facility energy [kWh] × price; the currency is the price's" if r.cost is not None
+               else "Set an electricity price in the sidebar (or a site preset that has one)."),
+    common.kpi("emissions_kg", r.emissions_kg, "facility energy [kWh] × grid intensity, location-based"
+               if r.emissions_kg is not None else "Set a grid carbon intensity in the sidebar."),
+    common.kpi("water_l", r.water_l, "IT energy [kWh] × WUE (on-site water, mostly evaporative cooling)"
+               if r.water_l is not None else "Set a WUE in the sidebar (or a site preset that has one)."),
 ])
 absent = [text for key, text in missing.items() if getattr(r, key) is None]
 if absent:
@@ -97,12 +94,8 @@ common.chart("chart_energy_layers", vega.chart(
 
 st.subheader("Per accelerator")
 per = tables.per_accelerator(r, s.gpus)
-common.kpi_row("kpis_per_gpu", [
-    ("Facility energy per accelerator", common.fmt(per["energy_wh"], "Wh"), None),
-    ("Cost per accelerator", common.fmt(per["cost"], "currency"), None),
-    ("Emissions per accelerator", common.fmt(per["emissions_kg"], "kg CO2e"), None),
-    ("Water per accelerator", common.fmt(per["water_l"], "L"), None),
-])
+common.kpi_row("kpis_per_gpu", [(common.METRIC_LABELS[f"{name}_per_gpu"], common.fmt(v, common.display_unit(name)),
+                                  None) for name, v in per.items()])
 st.caption("Energy is the average draw over the whole period; PUE is applied to power as a planning "
            "approximation (it is defined on annual energy). Emissions are location-based (grid average), "
            "not market-based.")

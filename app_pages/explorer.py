@@ -68,21 +68,18 @@ mine = common.guarded(tables.budget_fleet, budget, s.gpu_watts, s.server_overhea
 part = common.accelerator(presets["accelerator"])
 st.subheader(f"{common.fmt(budget, 'W')} with your scenario ({part.name} preset)")
 common.kpi_row("kpis_budget", [
-    ("Accelerators that fit", common.fmt(mine["gpus"], "count"),
-     "floor(budget ÷ all-in power per accelerator), at full load"),
-    ("All-in power per accelerator", common.fmt(mine["watts_per_gpu"], "W"),
-     "gpu_watts × server overhead × network overhead × PUE"),
-    ("Peak compute", common.fmt(mine["peak_cluster_flop_per_s"], "FLOP/s"), "accelerators × dense peak"),
-    ("Sustained compute", common.fmt(mine["sustained_flop_per_s"], "FLOP/s"), "peak × MFU"),
+    common.kpi("gpus", mine["gpus"], "the accelerators that fit: floor(budget ÷ facility power per accelerator), "
+               "at full load"),
+    common.kpi("watts_per_gpu", mine["watts_per_gpu"], "gpu_watts × server overhead × network overhead × PUE"),
+    common.kpi("peak_cluster_flop_per_s", mine["peak_cluster_flop_per_s"], "accelerators × dense peak"),
+    common.kpi("sustained_flop_per_s", mine["sustained_flop_per_s"], "peak × MFU"),
 ])
 common.kpi_row("kpis_training", [
-    (f"Training compute in {days:,} days", common.fmt(mine["flop_in_period"], "FLOP"),
-     "sustained FLOP/s × period"),
-    ("Reference runs in the period", common.fmt(mine["runs"], "runs"),
-     f"training compute ÷ {common.fmt(run_flop, 'FLOP')}"),
-    ("Time per reference run", common.fmt(estimator.training_time_s(
-        run_flop, mine["gpus"], s.peak_flop_per_s, s.mfu), "s") if mine["gpus"] > 0 else "—",
-     "reference run ÷ sustained FLOP/s, on the whole fleet"),
+    common.kpi("flop_in_period", mine["flop_in_period"], f"sustained FLOP/s × goodput × {days:,} days"),
+    common.kpi("runs", mine["runs"], f"reference runs in {days:,} days: compute over the period ÷ "
+               f"{common.fmt(run_flop, 'FLOP')}"),
+    common.kpi("training_time_s", estimator.training_time_s(run_flop, mine["gpus"], s.peak_flop_per_s, s.mfu)
+               if mine["gpus"] > 0 else None, "one reference run ÷ sustained FLOP/s, on the whole fleet"),
 ])
 
 served = common.guarded(tables.budget_serving, budget, s)
@@ -91,12 +88,12 @@ if served["queries_per_day"] is None:
                "sidebar to see the queries a day this budget serves.")
 else:
     common.kpi_row("kpis_budget_serving", [
-        ("Queries a day, serving", common.fmt(served["queries_per_day"], "count"),
-         "accelerators that fit × load factor × 86,400 s ÷ accelerator-seconds per query; the whole fleet "
-         "serving instead of training"),
-        ("Energy per query", common.fmt(served["energy_per_query_wh"], "Wh"),
-         "average facility draw per accelerator × accelerator-seconds per query ÷ load factor"),
-        ("Energy per output token", common.fmt(served["energy_per_token_j"], "J"), "decode only"),
+        common.kpi("queries_per_day", served["queries_per_day"],
+                   "accelerators that fit × load factor × 86,400 s ÷ accelerator-seconds per query; the whole fleet "
+                   "serving instead of training"),
+        common.kpi("energy_per_query_wh", served["energy_per_query_wh"],
+                   "average facility draw per accelerator × accelerator-seconds per query ÷ load factor"),
+        common.kpi("energy_per_token_j", served["energy_per_token_j"], "decode only"),
     ])
 
 st.subheader("Every accelerator generation, side by side")
@@ -160,10 +157,11 @@ st.caption("Server, Network, PUE, Util. (utilization) and MFU are the methodolog
 realistic = [i for i, k in enumerate(mt["key"]) if k != "neutral"]
 if realistic:
     g = [mt["gpus"][i] for i in realistic]
+    label = common.METRIC_LABELS
     common.kpi_row("kpis_spread", [
-        ("Fewest accelerators (excluding neutral)", common.fmt(min(g), "count"), None),
-        ("Most accelerators (excluding neutral)", common.fmt(max(g), "count"), None),
-        ("Spread (most ÷ fewest)", f"{max(g) / min(g):.2f}×" if min(g) > 0 else "—",
+        (label["fewest_gpus"], common.fmt(min(g), "count"), None),
+        (label["most_gpus"], common.fmt(max(g), "count"), None),
+        (label["spread"], f"{max(g) / min(g):.2f}×" if min(g) > 0 else "—",
          "How far the answer moves between published assumption sets"),
     ])
 

@@ -16,22 +16,19 @@ part = common.accelerator(common.current_presets()["accelerator"])
 
 st.subheader(f"{common.fmt(s.gpus, 'count')} accelerators ({part.name} preset)")
 common.kpi_row("kpis_power", [
-    ("Accelerator power (full load)", common.fmt(r.accelerator_power_w, "W"), "gpus × gpu_watts"),
-    ("Server power (full load)", common.fmt(r.server_power_w, "W"), "accelerator power × server overhead"),
-    ("IT power (full load)", common.fmt(r.it_power_w, "W"), "server power × network overhead"),
-    ("Facility power (full load)", common.fmt(r.facility_power_w, "W"),
-     "IT power × PUE: what the grid connection must supply"),
+    common.kpi("accelerator_power_w", r.accelerator_power_w, "gpus × gpu_watts"),
+    common.kpi("server_power_w", r.server_power_w, "accelerator power × server overhead"),
+    common.kpi("it_power_w", r.it_power_w, "server power × network overhead"),
+    common.kpi("facility_power_w", r.facility_power_w, "IT power × PUE: what the grid connection must supply"),
 ])
 common.kpi_row("kpis_draw", [
-    ("Average facility draw", common.fmt(r.average_facility_power_w, "W"),
-     "facility power × utilization: sets the energy bill"),
-    ("All-in power per accelerator", common.fmt(r.watts_per_gpu, "W"), "facility power ÷ accelerators"),
-    ("Share of 1 GW", common.fmt(tables.share_of_gigawatt(r.facility_power_w), "%"),
-     "full-load facility power ÷ 1 GW"),
-    ("Accelerators per 1 GW", common.fmt(
-        estimator.gpus_for_power(tables.GIGAWATT_W, s.gpu_watts, s.server_overhead, s.network_overhead,
-                                 s.pue, whole=True), "count"),
-     "floor(1 GW ÷ all-in power per accelerator)"),
+    common.kpi("average_facility_power_w", r.average_facility_power_w,
+               "facility power × utilization: sets the energy bill"),
+    common.kpi("watts_per_gpu", r.watts_per_gpu, "facility power ÷ accelerators"),
+    common.kpi("share_of_gigawatt", tables.share_of_gigawatt(r.facility_power_w)),
+    common.kpi("gpus_per_gigawatt", estimator.gpus_for_power(
+        tables.GIGAWATT_W, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, whole=True),
+        "floor(1 GW ÷ facility power per accelerator)"),
 ])
 common.equivalents_caption("fleet_equivalents", average_power_w=r.average_facility_power_w)
 
@@ -90,14 +87,12 @@ with st.expander("The swing's other assumptions (labelled, editable)", key="swin
 swing = common.guarded(power.load_swing, s.gpus, s.gpu_watts, idle, units.to_unit(share, "ratio", from_unit="%"),
                        r.facility_power_w, server_overhead=s.server_overhead, pue=s.pue, **chosen)
 common.kpi_row("kpis_swing", [
-    ("Accelerators in the job", common.fmt(swing["job_gpus"], "count"), None),
-    ("Accelerators alone", common.fmt(swing["accelerator_w"], "W"),
-     "gpus in the job × gpu_watts × (1 − idle fraction), at the boards: the lower bound"),
-    ("Load swing (fast)", common.fmt(swing["swing_w"], "W"),
-     "What the grid sees within a second: accelerators, host, power-supply and distribution losses"),
-    ("Job start or stop", common.fmt(swing["step_w"], "W"),
-     "A held step: the fast swing plus the cooling's load-following share"),
-    ("Swing ÷ facility power", common.fmt(swing["share_of_facility"], "%"), None),
+    common.kpi("job_gpus", swing["job_gpus"]),
+    common.kpi("accelerator_w", swing["accelerator_w"],
+               "gpus in the job × gpu_watts × (1 − idle fraction), at the boards: the lower bound"),
+    common.kpi("swing_w", swing["swing_w"]),
+    common.kpi("step_w", swing["step_w"]),
+    common.kpi("share_of_facility", swing["share_of_facility"]),
 ])
 labels = list(power.SWING_PARTS.values())
 parts = vega.table({

@@ -77,11 +77,11 @@ if None not in facts:
     if s.peak_flop_per_s is not None and s.mfu is not None:
         prefill = common.guarded(serving.prefill_tokens_per_s, n, s.peak_flop_per_s, s.mfu)
     common.kpi_row("kpis_serving_estimate", [
-        ("Output tokens/s per accelerator (estimate)", common.fmt(decode, "count"),
-         "the lower of the memory-bandwidth and compute limits of decode: an upper bound"),
-        ("Input tokens/s per accelerator (estimate)", common.fmt(prefill, "count"),
-         "prefill at the sidebar's peak × MFU ÷ (2 × active parameters)" if prefill is not None
-         else "Needs a peak and an MFU in the sidebar."),
+        common.kpi("tokens_per_s_per_gpu", decode,
+                   "Estimate: the lower of the memory-bandwidth and compute limits of decode, an upper bound"),
+        common.kpi("prefill_tokens_per_s_per_gpu", prefill,
+                   "Estimate: prefill at the sidebar's peak × MFU ÷ (2 × active parameters)" if prefill is not None
+                   else "Needs a peak and an MFU in the sidebar."),
     ])
     b1, b2 = st.columns(2)
     b1.button(f"Use {common.fmt(decode, 'count')} output tokens/s per accelerator", key="serving_use_decode",
@@ -108,24 +108,22 @@ if f["energy_per_query_wh"] is None:
 load_note = ("the sidebar's utilization, as no load factor is given" if f["load_factor_is_default"]
              else "as given")
 common.kpi_row("kpis_serving", [
-    ("Energy per query", common.fmt(f["energy_per_query_wh"], "Wh"),
-     "average facility draw per accelerator × accelerator-seconds per query ÷ load factor"),
-    ("Energy per output token", common.fmt(f["energy_per_token_j"], "J"),
-     "average facility draw ÷ (accelerators × output tokens/s × load factor); decode only"),
-    ("Queries a day", common.fmt(f["queries_per_day"], "count"),
-     "accelerators × load factor × 86,400 s ÷ accelerator-seconds per query"),
-    ("Load factor", common.fmt(f["load_factor"], "%"), f"average ÷ full-load throughput: {load_note}"),
+    common.kpi("energy_per_query_wh", f["energy_per_query_wh"],
+               "average facility draw per accelerator × accelerator-seconds per query ÷ load factor"),
+    common.kpi("energy_per_token_j", f["energy_per_token_j"],
+               "average facility draw ÷ (accelerators × output tokens/s × load factor); decode only"),
+    common.kpi("queries_per_day", f["queries_per_day"],
+               "accelerators × load factor × 86,400 s ÷ accelerator-seconds per query"),
+    common.kpi("load_factor", f["load_factor"], f"average ÷ full-load throughput: {load_note}"),
 ])
+# What each per-query figure needs when it is absent.
+WANTED = {"emissions_kg": "Set a grid carbon intensity in the sidebar.",
+          "market_emissions_kg": "Set a market-based carbon intensity in the sidebar.",
+          "water_l": "Set a WUE in the sidebar.",
+          "generation_water_l": "Set the water at the power plants in the sidebar."}
 common.kpi_row("kpis_serving_footprint", [
-    ("Emissions per query (location-based)", common.fmt(f["emissions_kg"], "kg CO2e"),
-     None if f["emissions_kg"] is not None else "Set a grid carbon intensity in the sidebar."),
-    ("Emissions per query (market-based)", common.fmt(f["market_emissions_kg"], "kg CO2e"),
-     None if f["market_emissions_kg"] is not None else "Set a market-based carbon intensity in the sidebar."),
-    ("Site water per query", common.fmt(f["water_l"], "L"),
-     None if f["water_l"] is not None else "Set a WUE in the sidebar."),
-    ("Power-plant water per query", common.fmt(f["generation_water_l"], "L"),
-     None if f["generation_water_l"] is not None else "Set the water at the power plants in the sidebar."),
-])
+    (common.METRIC_LABELS[f"{name}_per_query"], common.fmt(f[name], common.display_unit(name)),
+     None if f[name] is not None else wanted) for name, wanted in WANTED.items()])
 st.caption(f"As many of these accelerators as 1 GW holds at full load serve "
            f"{common.fmt(f['queries_per_day_per_gigawatt'], 'count')} such queries a day. Published for "
            "comparison: Google, 0.24 Wh for the median Gemini Apps text prompt (arXiv:2508.15734, 2025); "
@@ -160,9 +158,9 @@ if demand is None:
     common.stop()
 need = common.guarded(serving.fleet_for_queries, s, demand)
 common.kpi_row("kpis_serving_demand", [
-    ("Accelerators needed", common.fmt(need["gpus"], "count"),
-     "queries a day × accelerator-seconds per query ÷ (86,400 s × load factor), rounded up"),
-    ("Facility power (full load)", common.fmt(need["facility_power_w"], "W"), "that fleet through the power chain"),
-    ("Share of 1 GW", common.fmt(need["share_of_gigawatt"], "%"), None),
-    ("Facility energy a day", common.fmt(need["energy_per_day_wh"], "Wh"), "average facility draw × 24 h"),
+    common.kpi("gpus", need["gpus"], "the fleet the demand needs: queries a day × accelerator-seconds per query ÷ "
+               "(86,400 s × load factor), rounded up"),
+    common.kpi("facility_power_w", need["facility_power_w"], "that fleet through the power chain"),
+    common.kpi("share_of_gigawatt", need["share_of_gigawatt"]),
+    common.kpi("energy_per_day_wh", need["energy_per_day_wh"], "average facility draw × 24 h"),
 ])

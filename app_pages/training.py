@@ -19,15 +19,11 @@ if s.peak_flop_per_s is None or s.mfu is None:
     common.stop()
 
 RUNS = estimator.training_runs()
-#: How the run's figures read: shares in percent, the rest in their registry unit.
-PERCENT = ("implied_mfu", "implied_goodput", "mfu", "goodput")
 
 
 def _unit(name: str) -> str:
-    if name in PERCENT:
-        return "%"
-    spec = fields.FIELDS.get(name)
-    return "count" if spec is None else spec.unit if spec.unit_text == "unitless" else spec.unit_text
+    """How a run's figure reads: its field's display unit (shares in percent); a count if it is no field."""
+    return common.display_unit(name) if name in fields.FIELDS else "count"
 
 
 def _use_run() -> None:
@@ -96,20 +92,22 @@ if flop is None:
 st.subheader(f"On {common.fmt(s.gpus, 'count')} accelerators at {common.fmt(s.mfu, '%')} MFU")
 run = common.guarded(tables.training_run, s, flop)
 common.kpi_row("kpis_run", [
-    ("Training compute", common.fmt(run["training_flop"], "FLOP"), "6 × N × D, or as given"),
-    ("Time to train", common.fmt(run["training_time_s"], "s"),
-     "compute ÷ (accelerators × peak × MFU × goodput); goodput 1 (no restarts or downtime) unless set"),
-    ("Accelerator-hours", common.fmt(run["gpu_hours"], "GPU-h"), "accelerators × time"),
-    ("Facility power (full load)", common.fmt(run["facility_power_w"], "W"), None),
+    common.kpi("training_flop", run["training_flop"], "6 × N × D, or as given"),
+    common.kpi("training_time_s", run["training_time_s"],
+               "compute ÷ (accelerators × peak × MFU × goodput); goodput 1 (no restarts or downtime) unless set"),
+    common.kpi("gpu_hours", run["gpu_hours"], "accelerators × time"),
+    common.kpi("facility_power_w", run["facility_power_w"]),
 ])
+# The run is the period: its energy and what follows from it are over the training time.
 common.kpi_row("kpis_run_energy", [
-    ("Facility energy", common.fmt(run["energy_wh"], "Wh"), "average facility draw × time"),
-    ("Electricity cost", common.fmt(run["cost"], "currency"),
-     None if run["cost"] is not None else "Set an electricity price in the sidebar."),
-    ("Emissions (location-based)", common.fmt(run["emissions_kg"], "kg CO2e"),
-     None if run["emissions_kg"] is not None else "Set a grid carbon intensity in the sidebar."),
-    ("Site water", common.fmt(run["water_l"], "L"),
-     None if run["water_l"] is not None else "Set a WUE in the sidebar."),
+    common.kpi("energy_wh", run["energy_wh"], "average facility draw × training time"),
+    common.kpi("cost", run["cost"], "facility energy [kWh] × price, over the training time"
+               if run["cost"] is not None else "Set an electricity price in the sidebar."),
+    common.kpi("emissions_kg", run["emissions_kg"], "facility energy [kWh] × grid intensity, location-based, "
+               "over the training time" if run["emissions_kg"] is not None
+               else "Set a grid carbon intensity in the sidebar."),
+    common.kpi("water_l", run["water_l"], "IT energy [kWh] × WUE, over the training time"
+               if run["water_l"] is not None else "Set a WUE in the sidebar."),
 ])
 if ready is None:
     st.caption("Llama 3 405B for comparison: 16,384 H100 at 38–43% MFU; the Llama 3.1 model card reports "
@@ -142,12 +140,11 @@ days = st.number_input("Finish in [days]", min_value=1.0, max_value=3650.0, step
                        key="train_days", persist_state="session", format="%.0f")
 need = common.guarded(tables.training_fleet, s, flop, units.to_unit(days, "s", from_unit="days"))
 common.kpi_row("kpis_inverse", [
-    ("Accelerators needed", common.fmt(need["gpus"], "count"),
-     "compute ÷ (time × peak × MFU × goodput), rounded up"),
-    ("Facility power (full load)", common.fmt(need["facility_power_w"], "W"),
-     "that fleet through the power chain"),
-    ("Share of 1 GW", common.fmt(need["share_of_gigawatt"], "%"), None),
-    ("Accelerator-hours", common.fmt(need["gpu_hours"], "GPU-h"), None),
+    common.kpi("gpus", need["gpus"], "the fleet that finishes in time: compute ÷ (time × peak × MFU × goodput), "
+               "rounded up"),
+    common.kpi("facility_power_w", need["facility_power_w"], "that fleet through the power chain"),
+    common.kpi("share_of_gigawatt", need["share_of_gigawatt"]),
+    common.kpi("gpu_hours", need["gpu_hours"]),
 ])
 
 st.subheader("Time to train against fleet size")

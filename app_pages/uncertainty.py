@@ -24,21 +24,23 @@ SHAPE_NOTES = {"triangular": "Triangular ranges: most weight at the likely value
 SAMPLES = list(common.UNC_SAMPLES)
 #: From this many samples on, the simulation reports its progress.
 PROGRESS_FROM = 200_000
-#: Output → (short label, library unit for common.fmt, chart unit or None for counts, chart title), in the
-#: order the page offers them; those whose assumptions the scenario lacks are left out.
-OUTPUTS = {
-    "facility_power_w": ("Facility power (full load)", "W", "MW", "Facility power at full load [MW]"),
-    "average_facility_power_w": ("Average facility draw", "W", "MW", "Average facility draw [MW]"),
-    "gpus_per_gigawatt": ("Accelerators per 1 GW", "count", None, "Accelerators that 1 GW holds [count]"),
-    "energy_wh": ("Facility energy", "Wh", "GWh", "Facility energy over the period [GWh]"),
-    "cost": ("Energy cost", "$", "million $", "Electricity cost over the period [million $]"),
-    "total_cost": ("Capital plus energy", "$", "million $",
-                   "Amortized capital plus electricity over the period [million $]"),
-    "emissions_kg": ("Emissions (location-based)", "kg CO2e", "t", "Emissions over the period [t CO2e]"),
-    "water_l": ("Site water", "L", "million m3", "Site water over the period [million m³]"),
-    "energy_per_query_wh": ("Energy per query", "Wh", "Wh", "Facility energy per query [Wh]"),
-    "queries_per_day": ("Queries a day", "count", None, "Queries a day [count]"),
+#: Output → (chart unit, or None for a count; that unit as the chart's title writes it), in the order the page
+#: offers them; those whose assumptions the scenario lacks are left out. Labels and units are the registry's.
+CHART_UNITS = {
+    "facility_power_w": ("MW", "MW"),
+    "average_facility_power_w": ("MW", "MW"),
+    "gpus_per_gigawatt": (None, "count"),
+    "energy_wh": ("GWh", "GWh"),
+    "cost": ("million $", "million $"),
+    "total_cost": ("million $", "million $"),
+    "emissions_kg": ("t", "t CO2e"),
+    "water_l": ("million m3", "million m³"),
+    "energy_per_query_wh": ("Wh", "Wh"),
+    "queries_per_day": (None, "count"),
 }
+#: Output → (label, unit for common.fmt, chart unit or None, chart title): the registry's label and unit.
+OUTPUTS = {name: (fields.label(name), common.display_unit(name), chart, f"{fields.label(name)} [{text}]")
+           for name, (chart, text) in CHART_UNITS.items()}
 
 
 def _grid(field: str) -> tuple[str | None, str, float]:
@@ -217,11 +219,12 @@ for output in outputs:
     label, unit, _, _ = OUTPUTS[output]
     p = summary["percentiles"][output]
     st.markdown(f"**{label}**")
+    label_of = common.METRIC_LABELS
     common.kpi_row(f"unc_kpis_{output}", [
-        ("P5", common.fmt(p[5], unit), f"5 % of the samples of {label.lower()} are below this"),
-        ("P50 (median)", common.fmt(p[50], unit), f"Half of the samples of {label.lower()} are below this"),
-        ("P95", common.fmt(p[95], unit), f"95 % of the samples of {label.lower()} are below this"),
-        ("At the sidebar values", common.fmt(single[output], unit),
+        (label_of["p5"], common.fmt(p[5], unit), f"5 % of the samples of {label.lower()} are below this"),
+        (label_of["p50"], common.fmt(p[50], unit), f"Half of the samples of {label.lower()} are below this"),
+        (label_of["p95"], common.fmt(p[95], unit), f"95 % of the samples of {label.lower()} are below this"),
+        (label_of["at_sidebar"], common.fmt(single[output], unit),
          f"The single-value estimate of {label.lower()}, every assumption at its sidebar value"),
     ])
 clipped = {k: v for k, v in summary["clipped"].items() if v > 0}

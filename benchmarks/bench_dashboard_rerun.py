@@ -29,6 +29,8 @@ from pathlib import Path
 
 from timing import Measurement, seconds_text
 
+from estimator import fields
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 REPEATS = 15
@@ -36,7 +38,7 @@ REPEATS = 15
 #: The widget changed in app.py, the two values it alternates between, and the metric that must follow.
 WIDGET_KEY = "pue"
 VALUES = (1.2, 1.3)
-METRIC = "Facility power (full load)"
+METRIC = fields.label("facility_power_w")
 
 ONE_METRIC_APP = '''
 import streamlit as st

@@ -1042,12 +1042,8 @@ _CAMPUS_TIMELINE: tuple[str, ...] = ("gpus", "h100_equivalents", "facility_power
                                      "emissions_kg", "capex", "amortized_capex", "total_cost")
 
 
-def _campus_units(name: str) -> str:
-    return "count" if name == "h100_equivalents" else _unit(name)
-
-
 def _campus_label(name: str) -> str:
-    return "H100-equivalents" if name == "h100_equivalents" else _label(name).strip()
+    return _label(name).strip()
 
 
 def _campus(args: argparse.Namespace) -> Report:
@@ -1089,10 +1085,10 @@ def _campus(args: argparse.Namespace) -> Report:
     def text(_: Report) -> str:
         columns = [k for k in _CAMPUS_COLUMNS if any(v is not None for v in table[k])]
         header = ["block", "online", "retires", *(_campus_label(k) for k in columns)]
-        body = [[name, on or "—", off or "—", *(_format(_campus_units(k), table[k][i]) for k in columns)]
+        body = [[name, on or "—", off or "—", *(_format(_unit(k), table[k][i]) for k in columns)]
                 for i, (name, on, off) in enumerate(zip(table["name"], table["online"], table["retire"],
                                                         strict=True))]
-        body.append(["total", "", "", *(_format(_campus_units(k), document["total"].get(k)) if k != "gpu_watts"
+        body.append(["total", "", "", *(_format(_unit(k), document["total"].get(k)) if k != "gpu_watts"
                                         else "" for k in columns)])
         lines = ["Blocks (each at its own presets and values; totals summed over every block):",
                  *_table([header, *body])]
@@ -1101,7 +1097,7 @@ def _campus(args: argparse.Namespace) -> Report:
             lines.append(f"Timeline by {document['timeline']['freq']} (power and accelerators at each period's "
                          "start; energy and money over the period, prorated by day online):")
             lines += _table([["from", *(_campus_label(k) for k in shown)],
-                             *[[d, *(_format(_campus_units(k), document["timeline"][k][i]) for k in shown)]
+                             *[[d, *(_format(_unit(k), document["timeline"][k][i]) for k in shown)]
                                for i, d in enumerate(document["timeline"]["dates"])]])
         lines.append("Every input is an assumption; presets are nominal public figures, not measurements.")
         return _join(lines)

@@ -376,7 +376,9 @@ TABLE_OUTPUTS: tuple[Field, ...] = (
     _output("gpus_per_gigawatt", "count", "Accelerators 1 GW holds", "accelerators 1 GW holds (facility, full load)"),
     _output("gpu_hours", "GPU-h", "Accelerator-hours"),
     _output("runs", "runs", "Runs in the period"),
-    _output("share_of_gigawatt", "ratio", "Share of 1 GW"),
+    _output("share_of_gigawatt", "ratio", "Share of 1 GW", "full-load facility power ÷ 1 GW"),
+    _output("h100_equivalents", "count", "H100-equivalents", "Σ accelerators × dense BF16 peak ÷ 989.4 TFLOP/s "
+            "(Epoch AI's H100e): a fleet's compute in H100s"),
     _output("estimated_gpu_hours", "GPU-h", "Estimated accelerator-hours", "training FLOP ÷ (peak × MFU × "
             "goodput): the estimate set against a run's report"),
     _output("reported_gpu_hours", "GPU-h", "Reported accelerator-hours", "accelerator-hours the run's authors "

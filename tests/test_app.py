@@ -21,7 +21,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import estimator
-from estimator import catalog, io, links, sweep, tables, units
+from app_pages.common import METRIC_LABELS
+from estimator import catalog, fields, io, links, sweep, tables, units
 from estimator.scenario import Scenario, preset_assumptions
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -105,6 +106,34 @@ def test_page_runs_without_exception(page):
     assert at.get_by_key("accelerator").value == "h100-sxm"
 
 
+#: The pages that show metrics (sweeps and compare show tables and charts only).
+METRIC_PAGES = ["fleet", "explorer", "energy", "training", "serving", "uncertainty", "campus"]
+
+
+def _is_non_field_label(label: str) -> bool:
+    """Whether a label is one of the dashboard's non-field labels (a ``{}`` in one stands for any text)."""
+    return any(re.fullmatch(".+".join(re.escape(part) for part in known.split("{}")), label)
+               for known in METRIC_LABELS.values())
+
+
+@pytest.mark.parametrize("page", METRIC_PAGES)
+def test_every_metric_label_is_a_registry_label_or_a_named_non_field_label(page):
+    # Default inputs, plus a throughput and tokens per query so that the serving rows are drawn too.
+    at = _run(page, {"tokens_per_s_per_gpu": "3000", "tokens_per_query": "500"})
+    labels = [m.label for m in at.metric]
+    assert labels, f"no metric on the {page} page"
+    registry = {f.label for f in fields.FIELDS.values()}
+    strays = [label for label in labels if label not in registry and not _is_non_field_label(label)]
+    assert not strays, f"{page}: labels neither a field's (estimator.fields) nor in common.METRIC_LABELS: {strays}"
+
+
+def test_non_field_labels_are_not_registry_labels():
+    # A field's label belongs in the registry only: a non-field label that spells one would name two things.
+    registry = {f.label for f in fields.FIELDS.values()}
+    assert not registry & set(METRIC_LABELS.values())
+    assert len(set(METRIC_LABELS.values())) == len(METRIC_LABELS)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_bad_period_shows_error_not_exception(page):
     at = _run(page)
@@ -121,17 +150,17 @@ def test_fleet_default_figures_equal_library():
     at = _run()
     r = estimator.estimate(_default())
     shown = {**_metrics(at, "kpis_power"), **_metrics(at, "kpis_draw")}
-    assert shown["Accelerator power (full load)"] == units.format_power(r.accelerator_power_w)
-    assert shown["Server power (full load)"] == units.format_power(r.server_power_w)
-    assert shown["IT power (full load)"] == units.format_power(r.it_power_w)
-    assert shown["Facility power (full load)"] == units.format_power(r.facility_power_w)
-    assert shown["Average facility draw"] == units.format_power(r.average_facility_power_w)
-    assert shown["All-in power per accelerator"] == units.format_power(r.watts_per_gpu)
-    assert shown["Share of 1 GW"] == units.format_value(r.facility_power_w / 1e9, "%")
+    assert shown[fields.label("accelerator_power_w")] == units.format_power(r.accelerator_power_w)
+    assert shown[fields.label("server_power_w")] == units.format_power(r.server_power_w)
+    assert shown[fields.label("it_power_w")] == units.format_power(r.it_power_w)
+    assert shown[fields.label("facility_power_w")] == units.format_power(r.facility_power_w)
+    assert shown[fields.label("average_facility_power_w")] == units.format_power(r.average_facility_power_w)
+    assert shown[fields.label("watts_per_gpu")] == units.format_power(r.watts_per_gpu)
+    assert shown[fields.label("share_of_gigawatt")] == units.format_value(r.facility_power_w / 1e9, "%")
     # DESIGN.md worked example: 1 GW holds about 595,000 H100
     fit = estimator.gpus_for_power(1e9, 700, preset_assumptions("h100-sxm")["server_overhead"], 1.1, 1.2,
                                    whole=True)
-    assert shown["Accelerators per 1 GW"] == units.format_count(fit)
+    assert shown[fields.label("gpus_per_gigawatt")] == units.format_count(fit)
 
 
 def test_fleet_equivalents_caption_is_the_library_s():
@@ -150,8 +179,8 @@ def test_fleet_overrides_change_figures():
     _ok(at)
     r = estimator.estimate(_default(gpus=24_576, pue=1.1, utilization=0.75))
     shown = {**_metrics(at, "kpis_power"), **_metrics(at, "kpis_draw")}
-    assert shown["Facility power (full load)"] == units.format_power(r.facility_power_w)
-    assert shown["Average facility draw"] == units.format_power(r.average_facility_power_w)
+    assert shown[fields.label("facility_power_w")] == units.format_power(r.facility_power_w)
+    assert shown[fields.label("average_facility_power_w")] == units.format_power(r.average_facility_power_w)
     assert at.query_params["gpus"] == "24576"
     assert at.query_params["pue"] == "1.1"
 
@@ -165,10 +194,11 @@ def test_fleet_load_swing_formula():
     shown = _metrics(at, "kpis_swing")
     s = _default(gpus=24_576)
     swing = estimator.power.load_swing(24_576, 700, 0.1, 0.5, server_overhead=s.server_overhead, pue=s.pue)
-    assert shown["Accelerators alone"] == units.format_power(estimator.load_swing_w(24_576 * 0.5, 700, 0.1))
-    assert shown["Load swing (fast)"] == units.format_power(swing["swing_w"])
-    assert shown["Job start or stop"] == units.format_power(swing["step_w"])
-    assert shown["Accelerators in the job"] == units.format_count(12_288)
+    alone = estimator.load_swing_w(24_576 * 0.5, 700, 0.1)
+    assert shown[fields.label("accelerator_w")] == units.format_power(alone)
+    assert shown[fields.label("swing_w")] == units.format_power(swing["swing_w"])
+    assert shown[fields.label("step_w")] == units.format_power(swing["step_w"])
+    assert shown[fields.label("job_gpus")] == units.format_count(12_288)
     assert at.latex  # the formula is on the page
     assert at.get_by_key("chart_swing").get("vega_lite_chart")
     sources = at.get_by_key("table_swing_assumptions").dataframe[0].value["Source"]
@@ -193,7 +223,7 @@ def test_preset_change_fills_inputs_and_keeps_fleet():
     assert at.number_input(key="peak_flop_per_s").value == pytest.approx(part.peak_flop_per_s.value / 1e12)
     assert at.text_input(key="gpus").value == "50,000"
     r = estimator.estimate(Scenario(**{**preset_assumptions("b200", "nameplate"), "gpus": 50_000}))
-    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
+    assert _metrics(at, "kpis_power")[fields.label("facility_power_w")] == units.format_power(r.facility_power_w)
 
 
 def test_methodology_and_site_presets():
@@ -303,11 +333,11 @@ def test_explorer_default_1gw():
     out = tables.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
                               s.peak_flop_per_s, s.mfu, 90 * 24, 3.8e25)
     shown = {**_metrics(at, "kpis_budget"), **_metrics(at, "kpis_training")}
-    assert shown["Accelerators that fit"] == units.format_count(out["gpus"])
-    assert shown["Peak compute"] == units.format_flop_rate(out["peak_cluster_flop_per_s"])
-    assert shown["Sustained compute"] == units.format_flop_rate(out["sustained_flop_per_s"])
-    assert shown["Training compute in 90 days"] == units.format_flop(out["flop_in_period"])
-    assert shown["Reference runs in the period"] == f"{out['runs']:,.1f}"
+    assert shown[fields.label("gpus")] == units.format_count(out["gpus"])
+    assert shown[fields.label("peak_cluster_flop_per_s")] == units.format_flop_rate(out["peak_cluster_flop_per_s"])
+    assert shown[fields.label("sustained_flop_per_s")] == units.format_flop_rate(out["sustained_flop_per_s"])
+    assert shown[fields.label("flop_in_period")] == units.format_flop(out["flop_in_period"])
+    assert shown[fields.label("runs")] == f"{out['runs']:,.1f}"
     table = _table(at, "table_accelerators")
     assert len(table) == len(catalog.accelerators())
     spread = _table(at, "table_methodologies")
@@ -324,8 +354,8 @@ def test_explorer_budget_days_and_run():
     out = tables.budget_fleet(3e8, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue,
                               s.peak_flop_per_s, s.mfu, 30 * 24, 1e25)
     shown = {**_metrics(at, "kpis_budget"), **_metrics(at, "kpis_training")}
-    assert shown["Accelerators that fit"] == units.format_count(out["gpus"])
-    assert shown["Reference runs in the period"] == f"{out['runs']:,.1f}"
+    assert shown[fields.label("gpus")] == units.format_count(out["gpus"])
+    assert shown[fields.label("runs")] == f"{out['runs']:,.1f}"
     t = tables.accelerator_table(3e8, "nameplate", network_overhead=1.1, pue=1.2, mfu=0.4, hours=720,
                                  training_flop=1e25)
     table = _table(at, "table_accelerators")
@@ -343,8 +373,8 @@ def test_explorer_budget_serves_queries_with_the_sidebar_throughput():
     s = _default().replace(tokens_per_s_per_gpu=3000.0, tokens_per_query=500.0)
     served = tables.budget_serving(1e9, s)
     shown = _metrics(at, "kpis_budget_serving")
-    assert shown["Queries a day, serving"] == units.format_value(served["queries_per_day"], "count")
-    assert shown["Energy per query"] == units.format_value(served["energy_per_query_wh"], "Wh")
+    assert shown[fields.label("queries_per_day")] == units.format_value(served["queries_per_day"], "count")
+    assert shown[fields.label("energy_per_query_wh")] == units.format_value(served["energy_per_query_wh"], "Wh")
     # Hand arithmetic: the accelerators that fit × utilization × 86,400 s × 3,000 tokens/s ÷ 500 tokens.
     fit = tables.budget_fleet(1e9, s.gpu_watts, s.server_overhead, s.network_overhead, s.pue)["gpus"]
     assert math.isclose(served["queries_per_day"], fit * s.utilization * 86_400 * 3000 / 500, rel_tol=1e-12)
@@ -421,18 +451,18 @@ def test_energy_figures_equal_library():
     _ok(at)
     r = estimator.estimate(_default(hours=2160, electricity_price=0.08, carbon_intensity=0.4, wue=0.3))
     shown = {**_metrics(at, "kpis_energy"), **_metrics(at, "kpis_impact")}
-    assert shown["Facility energy"] == units.format_energy(r.energy_wh)
-    assert shown["IT energy"] == units.format_energy(r.it_energy_wh)
-    assert shown["Electricity cost"] == units.format_money(r.cost)
-    assert shown["Emissions (location-based)"] == units.format_mass(r.emissions_kg) + " CO2e"
-    assert shown["Site water"] == units.format_volume(r.water_l)
+    assert shown[fields.label("energy_wh")] == units.format_energy(r.energy_wh)
+    assert shown[fields.label("it_energy_wh")] == units.format_energy(r.it_energy_wh)
+    assert shown[fields.label("cost")] == units.format_money(r.cost)
+    assert shown[fields.label("emissions_kg")] == units.format_mass(r.emissions_kg) + " CO2e"
+    assert shown[fields.label("water_l")] == units.format_volume(r.water_l)
     assert not at.info
 
 
 def test_energy_missing_figures_are_absent_then_filled_from_sites():
     at = _run("energy")
     shown = _metrics(at, "kpis_impact")
-    assert shown["Electricity cost"] == "—"
+    assert shown[fields.label("cost")] == "—"
     assert at.info
     at.button(key="fill_missing").click().run()
     _ok(at)
@@ -441,7 +471,7 @@ def test_energy_missing_figures_are_absent_then_filled_from_sites():
     r = estimator.estimate(_default(electricity_price=price,
                                     carbon_intensity=catalog.site("llama3-training").carbon_intensity.value,
                                     wue=catalog.site("microsoft-fleet").wue.value))
-    assert _metrics(at, "kpis_impact")["Electricity cost"] == units.format_money(r.cost)
+    assert _metrics(at, "kpis_impact")[fields.label("cost")] == units.format_money(r.cost)
     table = _assumptions(at)
     row = table[table["Assumption"] == "Electricity price"].iloc[0]
     assert "Epoch AI" in row["Source"]
@@ -465,14 +495,14 @@ def test_training_run_figures_equal_library():
     flop = estimator.training_flop(405e9, 15.6e12)
     run = tables.training_run(s, flop)
     shown = {**_metrics(at, "kpis_run"), **_metrics(at, "kpis_run_energy")}
-    assert shown["Training compute"] == units.format_flop(flop)
-    assert shown["Time to train"] == units.format_duration(run["training_time_s"])
-    assert shown["Accelerator-hours"] == units.format_count(run["gpu_hours"]) + " GPU-h"
-    assert shown["Facility energy"] == units.format_energy(run["energy_wh"])
+    assert shown[fields.label("training_flop")] == units.format_flop(flop)
+    assert shown[fields.label("training_time_s")] == units.format_duration(run["training_time_s"])
+    assert shown[fields.label("gpu_hours")] == units.format_count(run["gpu_hours"]) + " GPU-h"
+    assert shown[fields.label("energy_wh")] == units.format_energy(run["energy_wh"])
     need = tables.training_fleet(s, flop, 90 * 86_400)
     inverse = _metrics(at, "kpis_inverse")
-    assert inverse["Accelerators needed"] == units.format_count(need["gpus"])
-    assert inverse["Facility power (full load)"] == units.format_power(need["facility_power_w"])
+    assert inverse[fields.label("gpus")] == units.format_count(need["gpus"])
+    assert inverse[fields.label("facility_power_w")] == units.format_power(need["facility_power_w"])
 
 
 def test_training_ready_run_selector_and_report():
@@ -498,7 +528,7 @@ def test_training_ready_run_selector_and_report():
     shown = dict(zip(*(_table(at, "train_run_report")[c] for c in ("Quantity", "Value")), strict=True))
     assert shown["Reported accelerator-hours"] == units.format_value(2.788e6, "GPU-h")
     assert shown["Implied goodput"] == units.format_value(versus["implied_goodput"], "%")
-    assert _metrics(at, "kpis_run")["Accelerator-hours"] == units.format_value(versus["estimated_gpu_hours"],
+    assert _metrics(at, "kpis_run")[fields.label("gpu_hours")] == units.format_value(versus["estimated_gpu_hours"],
                                                                                "GPU-h")
     assert _params(at)["training.run"] == "deepseek-v3"
     again = _run("training", _params(at))  # the link brings the same run back
@@ -513,10 +543,10 @@ def test_training_by_flop_and_inverse_days():
     at.number_input(key="train_days").set_value(30.0).run()
     _ok(at)
     s = _default()
-    assert _metrics(at, "kpis_run")["Time to train"] == units.format_duration(
+    assert _metrics(at, "kpis_run")[fields.label("training_time_s")] == units.format_duration(
         estimator.training_time_s(1e26, s.gpus, s.peak_flop_per_s, s.mfu))
     need = tables.training_fleet(s, 1e26, 30 * 86_400)
-    assert _metrics(at, "kpis_inverse")["Accelerators needed"] == units.format_count(need["gpus"])
+    assert _metrics(at, "kpis_inverse")[fields.label("gpus")] == units.format_count(need["gpus"])
 
 
 @pytest.mark.parametrize(("key", "text"), [("train_parameters", "lots"), ("train_tokens", "-5T"),
@@ -664,7 +694,7 @@ def test_share_url_restores_scenario():
     assert not at.warning
     assert at.text_input(key="gpus").value == "16,384"
     assert at.number_input(key="electricity_price").value == 0.05
-    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(
+    assert _metrics(at, "kpis_power")[fields.label("facility_power_w")] == units.format_power(
         estimator.estimate(s).facility_power_w)
     at.switch_page("app_pages/compare.py").run()
     _ok(at)
@@ -679,7 +709,7 @@ def test_share_url_of_another_catalogue_opens_with_its_values_and_says_so():
     (notice,) = [t for t in _texts(at.warning) if "catalogue 2025.06" in t]
     assert "gpu_watts (h100-sxm) 650 W then, 700 W now" in notice
     assert at.number_input(key="gpu_watts").value == 650
-    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(
+    assert _metrics(at, "kpis_power")[fields.label("facility_power_w")] == units.format_power(
         estimator.estimate(s.replace(gpu_watts=650.0)).facility_power_w)
     # The address now says the current catalogue and holds 650 W as a value of its own.
     assert at.query_params["catalog"] == catalog.VERSION and at.query_params["gpu_watts"] == "650"
@@ -763,7 +793,7 @@ def test_bad_link_value_drops_only_that_value(params, dropped, kept):
     values = {**preset_assumptions(at.session_state["accelerator"], "nameplate"),
               "gpus": 100_000, "mfu": 0.4, "hours": 8760, **kept}
     r = estimator.estimate(Scenario(**values))
-    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
+    assert _metrics(at, "kpis_power")[fields.label("facility_power_w")] == units.format_power(r.facility_power_w)
     # The address is rewritten without the dropped value.
     again = _params(at)
     for key, value in params.items():
@@ -799,7 +829,7 @@ def test_link_reads_units_like_files_and_the_cli():
     assert at.number_input(key="gpu_watts").value == 1200.0
     assert at.number_input(key="electricity_price").value == pytest.approx(0.08)
     r = estimator.estimate(_default(hours=2160, gpu_watts=1200, electricity_price=0.08))
-    assert _metrics(at, "kpis_energy")["Facility energy"] == units.format_energy(r.energy_wh)
+    assert _metrics(at, "kpis_energy")[fields.label("energy_wh")] == units.format_energy(r.energy_wh)
     assert _params(at)["gpus"] == "100000"
 
 
@@ -941,8 +971,8 @@ def test_campus_blocks_travel_in_the_link_and_give_the_library_campus():
     expected = estimator.estimate(estimator.campus.from_presets(
         ["h100-sxm", "gb200"], [50_000, 20_000], names=["North; hall", "South"], online=["2025-03-01", "2026-01-01"]))
     kpis = _metrics(at, "kpis_campus")
-    assert kpis["Accelerators"] == units.format_value(expected.gpus, "count")
-    assert kpis["Facility power, full load"] == units.format_value(expected.facility_power_w, "W")
+    assert kpis[fields.label("gpus")] == units.format_value(expected.gpus, "count")
+    assert kpis[fields.label("facility_power_w")] == units.format_value(expected.facility_power_w, "W")
     at.switch_page("app_pages/energy.py").run()
     at.switch_page("app_pages/campus.py").run()
     _ok(at)
@@ -1037,7 +1067,7 @@ def test_typed_values_survive_every_preset_change(preset, value, follows):
         site=None if at.session_state["site"] == "none" else at.session_state["site"],
         precision=at.session_state["precision"], gpu_watts=650, pue=1.35, utilization=0.8, hours=8760,
         mfu=0.375 if at.session_state["methodology"] == "epoch-ai" else 0.4))
-    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
+    assert _metrics(at, "kpis_power")[fields.label("facility_power_w")] == units.format_power(r.facility_power_w)
 
 
 def test_typed_values_survive_all_preset_changes_in_a_row_and_are_marked():
@@ -1134,7 +1164,7 @@ def test_bad_period_keeps_power_and_says_energy_is_invalid():
     at.switch_page("app_pages/fleet.py").run()
     _ok(at)
     r = estimator.estimate(_default())
-    assert _metrics(at, "kpis_power")["Facility power (full load)"] == units.format_power(r.facility_power_w)
+    assert _metrics(at, "kpis_power")[fields.label("facility_power_w")] == units.format_power(r.facility_power_w)
 
 
 def test_number_box_emptied_where_required_is_explained():
@@ -1187,7 +1217,7 @@ def test_energy_from_a_power_budget():
     fit = estimator.gpus_for_power(1e9, 700, preset_assumptions("h100-sxm")["server_overhead"], 1.1, 1.2,
                                    whole=True)
     r = estimator.estimate(_default(gpus=fit))
-    assert _metrics(at, "kpis_energy")["Facility energy"] == units.format_energy(r.energy_wh)
+    assert _metrics(at, "kpis_energy")[fields.label("energy_wh")] == units.format_energy(r.energy_wh)
     assert at.subheader[0].value.startswith(units.format_count(fit))
     at.text_input(key="energy_budget").set_value("5 kW").run()
     _ok(at)

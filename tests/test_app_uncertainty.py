@@ -19,6 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app_pages.common import METRIC_LABELS
 from estimator import distributions, fields, uncertainty, units
 from estimator.scenario import Scenario, preset_assumptions
 
@@ -83,7 +84,7 @@ def _specs(scenario: Scenario, shape: str = "triangular", **ranges) -> dict:
 def _formatted(result, output: str) -> dict[str, str]:
     fmt = units.format_count if output == "gpus_per_gigawatt" else units.format_power
     p = result.percentiles[output]
-    return {"P5": fmt(p[5]), "P50 (median)": fmt(p[50]), "P95": fmt(p[95])}
+    return {METRIC_LABELS["p5"]: fmt(p[5]), METRIC_LABELS["p50"]: fmt(p[50]), METRIC_LABELS["p95"]: fmt(p[95])}
 
 
 # --------------------------------------------------------------------------- the page runs
@@ -93,7 +94,7 @@ def test_page_runs_and_shows_every_part():
     assert at.title[0].value == "Uncertainty"
     assert not at.error
     for output in OUTPUTS:
-        assert set(_metrics(at, output)) == {"P5", "P50 (median)", "P95", "At the sidebar values"}
+        assert set(_metrics(at, output)) == {METRIC_LABELS[k] for k in ("p5", "p50", "p95", "at_sidebar")}
     for key in ("unc_chart_facility_power", "unc_chart_gpus_per_gigawatt", "unc_chart_tornado"):
         assert at.get_by_key(key).get("vega_lite_chart")
     sobol = at.get_by_key("unc_table_sobol").dataframe[0].value
@@ -113,11 +114,11 @@ def test_default_percentiles_equal_library():
     result = uncertainty.monte_carlo(_specs(_default()), n=100_000, seed=0, outputs=OUTPUTS)
     for output in ("facility_power_w", "average_facility_power_w", "gpus_per_gigawatt"):
         shown = _metrics(at, output)
-        assert {k: shown[k] for k in ("P5", "P50 (median)", "P95")} == _formatted(result, output)
+        assert {k: shown[k] for k in _formatted(result, output)} == _formatted(result, output)
     shown = _metrics(at, "energy_wh")
-    assert shown["P50 (median)"] == units.format_energy(result.percentiles["energy_wh"][50])
+    assert shown[METRIC_LABELS["p50"]] == units.format_energy(result.percentiles["energy_wh"][50])
     r = uncertainty.evaluate(_default(), ["facility_power_w"])
-    assert _metrics(at, "facility_power_w")["At the sidebar values"] == units.format_power(r["facility_power_w"])
+    assert _metrics(at, "facility_power_w")[METRIC_LABELS["at_sidebar"]] == units.format_power(r["facility_power_w"])
 
 
 def test_seed_shape_samples_and_edited_range_equal_library():
@@ -131,8 +132,8 @@ def test_seed_shape_samples_and_edited_range_equal_library():
     result = uncertainty.monte_carlo(_specs(_default(), "uniform", pue=(1.05, 1.6)), n=20_000, seed=7,
                                      outputs=OUTPUTS)
     shown = _metrics(at, "facility_power_w")
-    assert shown["P50 (median)"] == _formatted(result, "facility_power_w")["P50 (median)"]
-    assert shown["P95"] == _formatted(result, "facility_power_w")["P95"]
+    assert shown[METRIC_LABELS["p50"]] == _formatted(result, "facility_power_w")[METRIC_LABELS["p50"]]
+    assert shown[METRIC_LABELS["p95"]] == _formatted(result, "facility_power_w")[METRIC_LABELS["p95"]]
 
 
 def test_lognormal_shape_equals_library_and_reports_clipping():
@@ -140,8 +141,8 @@ def test_lognormal_shape_equals_library_and_reports_clipping():
     at.radio(key="unc_distribution").set_value("lognormal").run()
     _ok(at)
     result = uncertainty.monte_carlo(_specs(_default(), "lognormal"), n=100_000, seed=0, outputs=OUTPUTS)
-    assert _metrics(at, "gpus_per_gigawatt")["P50 (median)"] == _formatted(result, "gpus_per_gigawatt")[
-        "P50 (median)"]
+    assert _metrics(at, "gpus_per_gigawatt")[METRIC_LABELS["p50"]] == _formatted(result, "gpus_per_gigawatt")[
+        METRIC_LABELS["p50"]]
     # the default PUE range is 1.2 ÷ and × sqrt(1.4 / 1.1); its tail below 1 (about 0.6 %) is clipped at 1
     assert at.number_input(key="unc_low_pue").value == pytest.approx(1.2 / (1.4 / 1.1) ** 0.5, abs=1e-3)
     assert 0.002 < result.clipped["pue"] < 0.02
@@ -153,11 +154,13 @@ def test_large_run_shows_progress_and_equals_library():
     at.select_slider(key="unc_samples").set_value(200_000).run()
     _ok(at)
     result = uncertainty.monte_carlo(_specs(_default()), n=200_000, seed=0, outputs=OUTPUTS)
-    assert _metrics(at, "facility_power_w")["P50 (median)"] == _formatted(result, "facility_power_w")["P50 (median)"]
+    median = METRIC_LABELS["p50"]
+    assert _metrics(at, "facility_power_w")[median] == _formatted(result, "facility_power_w")[median]
     assert not at.get("progress")  # the bar is removed once the run is done
     at.run()  # the same run again comes from the cache
     _ok(at)
-    assert _metrics(at, "facility_power_w")["P50 (median)"] == _formatted(result, "facility_power_w")["P50 (median)"]
+    median = METRIC_LABELS["p50"]
+    assert _metrics(at, "facility_power_w")[median] == _formatted(result, "facility_power_w")[median]
 
 
 def test_emissions_shown_when_grid_intensity_given():
@@ -165,7 +168,7 @@ def test_emissions_shown_when_grid_intensity_given():
     scenario = _default(carbon_intensity=0.4)
     result = uncertainty.monte_carlo(_specs(scenario), n=100_000, seed=0, outputs=[*OUTPUTS, "emissions_kg"])
     shown = _metrics(at, "emissions_kg")
-    assert shown["P50 (median)"] == units.format_mass(result.percentiles["emissions_kg"][50]) + " CO2e"
+    assert shown[METRIC_LABELS["p50"]] == units.format_mass(result.percentiles["emissions_kg"][50]) + " CO2e"
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -201,18 +204,18 @@ def test_p50_within_two_percent_of_the_point_estimate():
     at = _run()
     point = uncertainty.evaluate(_default(), ["facility_power_w"])["facility_power_w"]
     result = uncertainty.monte_carlo(_specs(_default()), n=100_000, seed=0, outputs=["facility_power_w"])
-    assert _metrics(at, "facility_power_w")["P50 (median)"] == _formatted(result, "facility_power_w")[
-        "P50 (median)"]
+    assert _metrics(at, "facility_power_w")[METRIC_LABELS["p50"]] == _formatted(result, "facility_power_w")[
+        METRIC_LABELS["p50"]]
     assert abs(result.percentiles["facility_power_w"][50] / point - 1) < 0.02
 
 
 def test_water_and_cost_among_the_outputs():
     at = _run(electricity_price=0.08, wue=0.3)
     options = at.selectbox(key="unc_output").options
-    assert {"Energy cost", "Site water"} <= set(options)
+    assert {fields.label("cost"), fields.label("water_l")} <= set(options)
     scenario = _default(electricity_price=0.08, wue=0.3)
     result = uncertainty.monte_carlo(_specs(scenario), n=100_000, seed=0, outputs=["cost", "water_l"])
-    assert _metrics(at, "cost")["P50 (median)"] == units.format_value(result.percentiles["cost"][50], "$")
+    assert _metrics(at, "cost")[METRIC_LABELS["p50"]] == units.format_value(result.percentiles["cost"][50], "$")
     at.selectbox(key="unc_output").set_value("water_l").run()
     _ok(at)
     rows = uncertainty.tornado(_specs(scenario), "water_l")
@@ -298,7 +301,7 @@ def test_fixed_rows_and_every_range_fixed():
     assert not at.error
     assert any("held fixed" in i.value for i in at.info)
     p = _metrics(at, "facility_power_w")
-    assert p["P5"] == p["P95"] == p["At the sidebar values"]
+    assert p[METRIC_LABELS["p5"]] == p[METRIC_LABELS["p95"]] == p[METRIC_LABELS["at_sidebar"]]
 
 
 def test_invalid_sidebar_stops_with_message():
@@ -342,8 +345,8 @@ def test_serving_assumptions_get_ranges_and_serving_outputs_are_selectable():
     outputs = [*OUTPUTS, "energy_per_query_wh", "queries_per_day"]
     result = uncertainty.monte_carlo(_specs(s), n=100_000, seed=0, outputs=outputs)
     shown = _metrics(at, "energy_per_query_wh")
-    assert shown["P50 (median)"] == units.format_value(result.percentiles["energy_per_query_wh"][50], "Wh")
-    assert _metrics(at, "queries_per_day")["P95"] == units.format_value(
+    assert shown[METRIC_LABELS["p50"]] == units.format_value(result.percentiles["energy_per_query_wh"][50], "Wh")
+    assert _metrics(at, "queries_per_day")[METRIC_LABELS["p95"]] == units.format_value(
         result.percentiles["queries_per_day"][95], "count")
     at.selectbox(key="unc_output").set_value("energy_per_query_wh").run()
     _ok(at)

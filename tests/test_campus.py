@@ -376,9 +376,9 @@ def _metrics(at, key):
 def test_page_shows_the_librarys_campus(page):
     r = estimator.estimate(BUILDOUT)
     kpis = _metrics(page, "kpis_campus")
-    assert kpis["Accelerators"] == units.format_value(r.gpus, "count") == "400,000"
-    assert kpis["H100-equivalents"] == units.format_value(r.h100_equivalents, "count")
-    assert kpis["Facility power, full load"] == units.format_value(r.facility_power_w, "W")
+    assert kpis[fields.label("gpus")] == units.format_value(r.gpus, "count") == "400,000"
+    assert kpis[fields.label("h100_equivalents")] == units.format_value(r.h100_equivalents, "count")
+    assert kpis[fields.label("facility_power_w")] == units.format_value(r.facility_power_w, "W")
     table = page.get_by_key("campus_block_table").dataframe[0].value
     assert table["Block"].tolist() == ["Hall 1", "Hall 2", "Hall 3"]
     assert table["Facility power"].tolist() == [units.format_value(e.facility_power_w, "W") for e in r.blocks]
@@ -386,7 +386,9 @@ def test_page_shows_the_librarys_campus(page):
     t = timeline(BUILDOUT, "2025-01-01", "2027-12-31", "quarter")
     rows = page.get_by_key("campus_timeline_table").dataframe[0].value
     assert rows["Facility power"].tolist() == [units.format_value(v, "W") for v in t.facility_power_w]
-    assert _metrics(page, "kpis_campus_timeline")["Energy over the timeline"] == units.format_value(
+    from app_pages.common import METRIC_LABELS  # the dashboard's, imported with streamlit
+
+    assert _metrics(page, "kpis_campus_timeline")[METRIC_LABELS["energy_wh_over_timeline"]] == units.format_value(
         t.total("energy_wh"), "Wh")
     # without money inputs the money figures are absent, and the page says what to set
     assert set(_metrics(page, "kpis_campus_money").values()) == {"—"}
@@ -402,27 +404,27 @@ def test_page_money_from_the_sidebar(page):
                             **money)
     r = estimator.estimate(c)
     kpis = _metrics(page, "kpis_campus_money")
-    assert kpis["Capital cost"] == units.format_value(r.capex, "currency")
-    assert kpis["Amortized capital over 1 year"] == units.format_value(r.amortized_capex, "currency")
+    assert kpis[fields.label("capex")] == units.format_value(r.capex, "currency")
+    assert kpis[fields.label("amortized_capex")] == units.format_value(r.amortized_capex, "currency")
     # the sidebar's inputs now hold them, as the user's values
     assert page.session_state["_typed"]["facility_cost_per_w"] == 12.0
     page.number_input(key="electricity_price").set_value(0.08).run()
     r = estimator.estimate(campus.from_presets(["h100-sxm", "gb200", "gb200"], [100_000, 100_000, 200_000],
                                                hours=8760, mfu=0.4, electricity_price=0.08, **money))
     kpis = _metrics(page, "kpis_campus_money")
-    assert kpis["Capital plus energy over 1 year"] == units.format_value(r.total_cost, "currency")
+    assert kpis[fields.label("total_cost")] == units.format_value(r.total_cost, "currency")
 
 
 def test_page_start_table_and_edits(page):
     page.selectbox(key="campus_start").set_value("colossus").run()
-    assert _metrics(page, "kpis_campus")["Accelerators"] == "230,000"
+    assert _metrics(page, "kpis_campus")[fields.label("gpus")] == "230,000"
     from app_pages import common
 
     edits = {"edited_rows": {"0": {"Accelerators": 100_000}}, "added_rows": [], "deleted_rows": []}
     page.session_state[common.campus_editor_key(page.session_state)] = edits
     page.run()
     assert not page.exception
-    assert _metrics(page, "kpis_campus")["Accelerators"] == "130,000"
+    assert _metrics(page, "kpis_campus")[fields.label("gpus")] == "130,000"
 
 
 def test_page_says_which_rows_are_left_out(page):
@@ -433,7 +435,7 @@ def test_page_says_which_rows_are_left_out(page):
     page.run()
     assert not page.exception
     assert any("1 row with an empty cell is left out" in i.value for i in page.info)
-    assert _metrics(page, "kpis_campus")["Accelerators"] == "400,000"  # the three halls only
+    assert _metrics(page, "kpis_campus")[fields.label("gpus")] == "400,000"  # the three halls only
 
 
 def test_page_step_and_bad_dates(page):
@@ -550,7 +552,8 @@ def test_page_ready_campus_start(page):
     page.selectbox(key="campus_start").set_value("stargate-abilene").run()
     assert not page.exception
     c = estimator.campus_preset("stargate-abilene")
-    assert _metrics(page, "kpis_campus")["Accelerators"] == units.format_value(estimator.estimate(c).gpus, "count")
+    shown = _metrics(page, "kpis_campus")
+    assert shown[fields.label("gpus")] == units.format_value(estimator.estimate(c).gpus, "count")
     table = page.get_by_key("campus_block_table").dataframe[0].value
     assert table["Block"].tolist() == list(c.names)
     assert any("Financial Times" in cap.value for cap in page.caption)

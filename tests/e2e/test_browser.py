@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 import estimator
+from estimator import fields, links, units
 from estimator import io as scenario_io
-from estimator import links, units
 
 pytestmark = pytest.mark.browser
 
@@ -161,7 +161,7 @@ def test_app_lists_the_expected_pages() -> None:
 
 def test_pue_input_changes_facility_power(page: Page, app_url: str) -> None:
     open_page(page, app_url + "/")
-    facility = metric_value(page, "kpis_power", "Facility power (full load)")
+    facility = metric_value(page, "kpis_power", fields.label("facility_power_w"))
     before = facility.inner_text()
     assert before == expected_facility_power(query(page))
 
@@ -233,7 +233,7 @@ def test_shared_url_restores_the_sidebar(page: Page, app_url: str) -> None:
     expect(keyed(page, "accelerator").get_by_role("combobox")).to_have_value(estimator.accelerator("b200").name)
     params = query(page)
     assert (params["accelerator"], params["gpus"], params["pue"]) == ("b200", "50000", "1.3")
-    facility = metric_value(page, "kpis_power", "Facility power (full load)")
+    facility = metric_value(page, "kpis_power", fields.label("facility_power_w"))
     assert facility.inner_text() == expected_facility_power(params)
 
 
@@ -349,13 +349,14 @@ def test_campus_blocks_edited_in_the_table_go_into_the_link(page: Page, app_url:
     blocks = links.read_blocks(query(page)["campus.blocks"])
     assert [(b[0], b[2]) for b in blocks] == [("Hall 1", 5000), ("Hall 2", 100_000), ("Hall 3", 200_000)]
     total = estimator.estimate(estimator.campus.from_presets(["h100-sxm", "gb200", "gb200"], [5000, 100_000, 200_000]))
-    expect(metric_value(page, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total.gpus, "count"))
+    accelerators = units.format_value(total.gpus, "count")
+    expect(metric_value(page, "kpis_campus", fields.label("gpus"))).to_have_text(accelerators)
     # The address alone gives the same page.
     url = page.url
     fresh = page.context.new_page()
     open_page(fresh, url)
     no_exception(fresh)
-    expect(metric_value(fresh, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total.gpus, "count"))
+    expect(metric_value(fresh, "kpis_campus", fields.label("gpus"))).to_have_text(accelerators)
     fresh.close()
 
 
@@ -375,6 +376,7 @@ def test_campus_download_gives_the_page_totals_at_the_command_line(page: Page, a
     with contextlib.redirect_stdout(out):
         assert cli.main(["campus", str(path), "--format", "json"]) == 0
     total = json.loads(out.getvalue())["total"]
-    expect(metric_value(page, "kpis_campus", "Accelerators")).to_have_text(units.format_value(total["gpus"], "count"))
-    expect(metric_value(page, "kpis_campus", "Facility power, full load")).to_have_text(
+    expect(metric_value(page, "kpis_campus", fields.label("gpus"))).to_have_text(
+        units.format_value(total["gpus"], "count"))
+    expect(metric_value(page, "kpis_campus", fields.label("facility_power_w"))).to_have_text(
         units.format_value(total["facility_power_w"], "W"))
