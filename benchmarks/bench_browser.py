@@ -29,14 +29,10 @@ import json
 import logging
 import os
 import pickle
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from contextlib import ExitStack, chdir, contextmanager
 from dataclasses import dataclass, field
@@ -44,23 +40,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [p for p in (str(HERE), str(ROOT)) if p not in sys.path]
+# tests/e2e/harness.py: the server and the "run over, all drawn" test, shared with the browser tests.
+sys.path[:0] = [p for p in (str(HERE), str(ROOT), str(ROOT / "tests" / "e2e")) if p not in sys.path]
 
+import harness  # noqa: E402
 from timing import Measurement, seconds_text  # noqa: E402
 
 APP = ROOT / "app.py"
-CHROMIUM = os.environ.get("ESTIMATOR_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+CHROMIUM = harness.CHROMIUM
+CHROMIUM_ARGS = ["--headless", *harness.CHROMIUM_ARGS,
                  # Several tabs are open at once: keep the one not in front running at full speed.
                  "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                  "--disable-backgrounding-occluded-windows"]
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = harness.VIEWPORT
 REPEATS = 7
 LIMIT = 1.2
 WIDGET_KEY = "pue"
 VALUES = (1.2, 1.3)
-STARTUP_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_MS = 60_000
 CHANGE_TIMEOUT_MS = 30_000
 
@@ -445,70 +441,20 @@ def write_twins(folder: Path, pages: list[PageInfo], captured: list[Captured]) -
 
 # --------------------------------------------------------------------------- servers
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def streamlit_server(script: Path, cwd: Path):
-    """Base URL of ``streamlit run script`` on a free loopback port; the server is always stopped."""
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "PYTHONUNBUFFERED": "1",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--client.showErrorDetails", "full"]
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
-        server = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not _healthy(f"{base}/_stcore/health"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"Streamlit server for {script.name} did not start: {log.read()[-2000:]}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    """Base URL of ``streamlit run script`` on a free loopback port, the project importable; always stopped."""
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    with harness.streamlit_server(script, cwd, env={"PYTHONPATH": path}) as base:
+        yield base
 
 
 # --------------------------------------------------------------------------- the browser side
 
-#: True once the script run is over and everything it sent is drawn (as tests/e2e/test_browser.py).
-READY_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.dataset.testConnectionState !== 'CONNECTED'
-      || app.dataset.testScriptState !== 'notRunning') return false;
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
-  if (!document.querySelector('[data-testid="stMain"] [data-testid="stMetric"], '
-                              + '[data-testid="stMain"] [data-testid="stHeading"]')) return false;
-  for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
-    if (!c.querySelector('svg .marks, canvas.marks, svg.marks')) return false;
-  }
-  for (const d of document.querySelectorAll('[data-testid="stDataFrame"]')) {
-    if (!d.querySelector('canvas')) return false;
-  }
-  return true;
-}"""
+#: True once the script run is over and everything it sent is drawn (as the browser tests wait); the
+#: one-metric app has no heading, so a metric also counts as the page being there.
+READY_JS = harness.ready_js('[data-testid="stMain"] [data-testid="stMetric"], '
+                            '[data-testid="stMain"] [data-testid="stHeading"]')
 
 #: Text of the headline: a metric's value, a chart's drawing (SVG markup or canvas pixels), a code block.
 SIGNATURE_JS = """(h) => {
