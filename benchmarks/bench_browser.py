@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections import Counter
 from contextlib import ExitStack, chdir, contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,24 @@ WIDGET_KEY = "pue"
 VALUES = (1.2, 1.3)
 LOAD_TIMEOUT_MS = 60_000
 CHANGE_TIMEOUT_MS = 30_000
+
+
+
+def page_links() -> dict[str, dict[str, str]]:
+    """Page → the address a user would open it with, where the defaults leave its figures unset.
+
+    The Serving page shows energy per query only once a throughput and the tokens of a query are
+    given (no throughput is made up): it is opened with the chat query preset's output tokens and the
+    first example of the throughput field, as the dashboard's own link spells them.
+    """
+    import estimator
+    from estimator import fields, links
+
+    throughput = fields.FIELDS["tokens_per_s_per_gpu"].example.split(",")[0].strip()
+    chat = estimator.queries()["chat"].assumptions()
+    return {"serving": links.write({}, {"tokens_per_s_per_gpu": float(throughput),
+                                        "tokens_per_query": chat["tokens_per_query"]})}
+
 
 ONE_METRIC_APP = '''import streamlit as st
 
@@ -406,6 +425,7 @@ def capture(pages: list[PageInfo]) -> list[Captured]:
         for info in pages:
             logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
             app = AppTest.from_file(str(APP), default_timeout=60)
+            app.query_params.update(page_links().get(info.name, {}))
             app.run()
             if not info.default:
                 app.switch_page(info.file)
@@ -433,6 +453,9 @@ def capture(pages: list[PageInfo]) -> list[Captured]:
 def write_twins(folder: Path, pages: list[PageInfo], captured: list[Captured]) -> None:
     (folder / "app.py").write_text(twin_router(pages), encoding="utf-8")
     (folder / "_twin_data.py").write_text(TWIN_DATA_MODULE, encoding="utf-8")
+    for page in pages:  # a page the router needs but not measured (the default, with --pages): a title only
+        (folder / f"twin_{page.name}.py").write_text(f"import streamlit as st\nst.title({page.title!r})\n",
+                                                    encoding="utf-8")
     for c in captured:
         (folder / f"twin_{c.page.name}.py").write_text(c.script, encoding="utf-8")
         (folder / f"{c.page.name}.pkl").write_bytes(pickle.dumps(c.data))
@@ -619,7 +642,8 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
                 continue
             tabs: list[Tab] = []
             try:
-                path = "/" + c.page.url_path
+                link = page_links().get(c.page.name)
+                path = "/" + c.page.url_path + ("?" + urllib.parse.urlencode(link) if link else "")
                 tabs = [Tab(context, real + path, WIDGET_KEY, c.headline),
                         Tab(context, twins + path, WIDGET_KEY, c.headline)]
                 for tab in tabs:
