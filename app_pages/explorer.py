@@ -1,6 +1,5 @@
 """The 1 GW explorer: a facility power budget → how many accelerators, how much compute, how many runs."""
 
-import pandas as pd
 import streamlit as st
 
 import estimator
@@ -27,8 +26,18 @@ def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_f
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _fit_matrix(budget_w):
-    return tables.fit_matrix(budget_w)
+def _fit_cells(budget_w):
+    """The fit matrix as its chart draws it, and the axes' order: catalogue presets only, so the budget alone
+    decides it (formatting its cells was most of the page's own work in a rerun)."""
+    fm = tables.fit_matrix(budget_w)
+    names = common.preset_names()
+    short = {k: v.split(" (")[0] for k, v in names["accelerator"].items()}
+    rows = [(short[a], names["methodology"][m], fm["gpus"][i, j], fm["watts_per_gpu"][i, j])
+            for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])]
+    cells = vega.table({"Accelerator": [r[0] for r in rows], "Methodology": [r[1] for r in rows],
+                        "gpus": [float(r[2]) for r in rows], "label": [common.fmt(r[2], "count") for r in rows],
+                        "per": [common.fmt(r[3], "W") for r in rows]})
+    return cells, [short[a] for a in fm["accelerators"]], [names["methodology"][m] for m in fm["methodologies"]]
 
 
 s = common.require_scenario()
@@ -102,7 +111,7 @@ st.subheader("Every accelerator generation, side by side")
 table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
                        s.mfu, hours, run_flop, presets["precision"], s.goodput)
 short = {k: v.split(" (")[0] for k, v in common.preset_names()["accelerator"].items()}
-acc = pd.DataFrame({
+acc = {
     "Accelerator": [short[k] for k in table["key"]],
     "Power": [common.fmt(v, "W") for v in table["gpu_watts"]],
     "All-in each": [common.fmt(v, "W") for v in table["watts_per_gpu"]],
@@ -111,7 +120,7 @@ acc = pd.DataFrame({
     "Sustained": [common.fmt(v, "FLOP/s") for v in table["sustained_flop_per_s"]],
     f"FLOP in {days:,} days": [common.fmt(v, "FLOP") for v in table["flop_in_period"]],
     "Reference runs": [common.fmt(v, "runs") for v in table["runs"]],
-})
+}
 common.table("table_accelerators", acc, column_config=common.narrow(acc, first="medium"))
 st.caption("Power: one accelerator at full load. All-in each: facility power per accelerator. Fit in budget: "
            "whole accelerators at full load. Each accelerator keeps its own preset power, peak and server "
@@ -140,7 +149,7 @@ st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')
            f"and utilization ratios, and its MFU where it publishes one (else the sidebar's {s.mfu:.3g}).")
 mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
                     s.mfu, hours, run_flop, s.goodput)
-spread = pd.DataFrame({
+spread = {
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
     "Network": [f"{v:.3g}" for v in mt["network_overhead"]],
     "PUE": [f"{v:.3g}" for v in mt["pue"]],
@@ -149,7 +158,7 @@ spread = pd.DataFrame({
     "All-in each": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
     "Fit in budget": [common.fmt(v, "count") for v in mt["gpus"]],
     "Runs": [common.fmt(v, "runs") for v in mt["runs"]],
-})
+}
 # The name column sized to the (short) names; the figures share the rest of the width.
 common.table("table_methodologies", spread,
              column_config={"Methodology": st.column_config.TextColumn(width="medium")})
@@ -167,18 +176,11 @@ if realistic:
     ])
 
 st.subheader("Accelerators that fit, every generation × every methodology")
-fm = _fit_matrix(budget)
-names = common.preset_names()
-rows = [(short[a], names["methodology"][m], fm["gpus"][i, j], fm["watts_per_gpu"][i, j])
-        for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])]
-cells = vega.table({"Accelerator": [r[0] for r in rows], "Methodology": [r[1] for r in rows],
-                    "gpus": [float(r[2]) for r in rows], "label": [common.fmt(r[2], "count") for r in rows],
-                    "per": [common.fmt(r[3], "W") for r in rows]})
+cells, across, down = _fit_cells(budget)
 encoding = {
-    "x": vega.nominal("Accelerator", title=None, sort=[short[a] for a in fm["accelerators"]],
+    "x": vega.nominal("Accelerator", title=None, sort=across,
                       axis={"labelAngle": -30, "labelLimit": 200, "orient": "top", "labelOverlap": False}),
-    "y": vega.nominal("Methodology", title=None, sort=[names["methodology"][m] for m in fm["methodologies"]],
-                      axis={"labelLimit": 360}),
+    "y": vega.nominal("Methodology", title=None, sort=down, axis={"labelLimit": 360}),
 }
 common.chart("chart_matrix", vega.chart(
     {"cells": cells}, data={"name": "cells"}, height=320, encoding=encoding,
