@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common, vega
+from app_pages import cache, common, vega
 from estimator import campus, fields, limits, tables, trend, units
 
 #: Starting tables of blocks: illustrative, not any site's plan (xAI's counts as Epoch AI's GPU-clusters
@@ -37,24 +37,7 @@ MONEY_PREFILLS: dict[str, tuple[float, str]] = {
     "facility_life_years": (20.0, "a common life for a data hall's shell, power and cooling (assumption)"),
 }
 
-@st.cache_data(show_spinner=False)  # the catalogue's campuses: the same every run
-def _ready_starts() -> dict[str, tuple[str, list[tuple[str, str, int, str]]]]:
-    """The ready public campuses (estimator.campus_presets) as starting tables, each block as the library builds it."""
-    out = {}
-    for key, preset in estimator.campus_presets().items():
-        c = estimator.campus_preset(key)
-        out[key] = (preset.name + ("" if preset.confirmed else " (2°)"), [
-            (name, s.presets["accelerator"], int(s.gpus), str(on))
-            for name, s, on in zip(c.names, c.scenarios, c.online, strict=True)])
-    return out
-
-
-STARTS.update(_ready_starts())
-
-
-@st.cache_data(show_spinner=False)
-def _largest_ready_run() -> dict:
-    return trend.largest_ready_run()  # from the catalogue alone: the same every run
+STARTS.update(cache.ready_campus_starts())
 
 FREQ_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
 GIGAWATT_MW = units.to_unit(tables.GIGAWATT_W, "MW")
@@ -301,7 +284,7 @@ else:
                 " Compute needs a peak and an MFU in the sidebar."))
 
 st.subheader("The frontier training run's power, on trend")
-largest = _largest_ready_run()
+largest = cache.largest_ready_run()
 p1, p2, p3 = st.columns(3)
 start_mw = p1.number_input("Starting run's power [MW]", min_value=0.001, max_value=1e6,
                            value=round(units.to_unit(largest["facility_power_w"], "MW"), 1), step=10.0,

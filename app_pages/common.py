@@ -725,8 +725,9 @@ def share_params(s: Scenario | None = None) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- sidebar
 
-def _draw_field(f: Field) -> None:
-    """One sidebar input from its Field, then its message: an error, "yours" with a reset, or a prefill."""
+def _draw_field(f: Field, provenance: Mapping[str, Origin] | None = None) -> None:
+    """One sidebar input from its Field, then its message: an error, "yours" with a reset, or a prefill.
+    ``provenance``: the sidebar's (:func:`resolution`), asked once for every field."""
     help_ = f.help[:1].upper() + f.help[1:] + "." + (f" E.g. {f.example}." if f.example else "")
     placeholder = "not set: outputs that need it are left out" if f.optional else None
     if f.widget == "text":
@@ -739,7 +740,8 @@ def _draw_field(f: Field) -> None:
                         format=f"%.{f.decimals}f", key=f.name, help=help_, placeholder=placeholder,
                         on_change=_on_field_change, args=(f.name,), **extra)
     bad = invalid_inputs().get(f.name)
-    _, provenance = resolution()
+    if provenance is None:
+        _, provenance = resolution()
     origin = provenance.get(f.name)
     if bad is not None:
         text, message = bad
@@ -791,6 +793,7 @@ def sidebar() -> None:
         known = {g for g, _, _ in GROUPS}  # a field in a group of its own gets an expander of its own
         groups = [*GROUPS, *((g, g.capitalize() or "Other", True) for g in
                              dict.fromkeys(f.group for f in _widget_fields()) if g not in known)]
+        _, provenance = resolution()  # the callbacks have run: the same for every field of this run
         for group, title, expanded in groups:
             members = [f for f in _widget_fields() if f.group == group]
             if not members:
@@ -798,7 +801,7 @@ def sidebar() -> None:
             with st.expander(title, expanded=expanded or any(f.name in invalid_inputs() for f in members),
                              key=f"group_{group or 'other'}"):
                 for f in members:
-                    _draw_field(f)
+                    _draw_field(f, provenance)
         typed = typed_values()
         if typed:
             st.caption("Your values, kept when a preset changes: " + ", ".join(typed))

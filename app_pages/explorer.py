@@ -3,41 +3,13 @@
 import streamlit as st
 
 import estimator
-from app_pages import common, vega
+from app_pages import cache, common, vega
 from estimator import tables, units
 
 st.title("1 GW explorer")
 st.caption("Start from a power budget at the grid connection and ask what it holds: accelerators of each "
            "generation, their compute, and how many Llama-3-405B-sized training runs that is. "
            + common.ASSUMPTION_NOTE)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours, run_flop, precision, goodput=None):
-    return tables.accelerator_table(budget_w, methodology, network_overhead=network_overhead, pue=pue,
-                                    mfu=mfu, hours=hours, training_flop=run_flop, precision=precision,
-                                    goodput=goodput)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop, goodput=None):
-    return tables.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
-                                    mfu=mfu, hours=hours, training_flop=run_flop, goodput=goodput)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _fit_cells(budget_w):
-    """The fit matrix as its chart draws it, and the axes' order: catalogue presets only, so the budget alone
-    decides it (formatting its cells was most of the page's own work in a rerun)."""
-    fm = tables.fit_matrix(budget_w)
-    names = common.preset_names()
-    short = {k: v.split(" (")[0] for k, v in names["accelerator"].items()}
-    rows = [(short[a], names["methodology"][m], fm["gpus"][i, j], fm["watts_per_gpu"][i, j])
-            for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])]
-    cells = vega.table({"Accelerator": [r[0] for r in rows], "Methodology": [r[1] for r in rows],
-                        "gpus": [float(r[2]) for r in rows], "label": [common.fmt(r[2], "count") for r in rows],
-                        "per": [common.fmt(r[3], "W") for r in rows]})
-    return cells, [short[a] for a in fm["accelerators"]], [names["methodology"][m] for m in fm["methodologies"]]
 
 
 s = common.require_scenario()
@@ -108,7 +80,7 @@ else:
     ])
 
 st.subheader("Every accelerator generation, side by side")
-table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
+table = common.guarded(cache.accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
                        s.mfu, hours, run_flop, presets["precision"], s.goodput)
 short = {k: v.split(" (")[0] for k, v in common.preset_names()["accelerator"].items()}
 acc = {
@@ -147,7 +119,7 @@ st.subheader("The same budget under each methodology")
 st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')}) and peak "
            f"({common.fmt(s.peak_flop_per_s, 'FLOP/s')}); each methodology's own server, network, PUE "
            f"and utilization ratios, and its MFU where it publishes one (else the sidebar's {s.mfu:.3g}).")
-mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
+mt = common.guarded(cache.methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
                     s.mfu, hours, run_flop, s.goodput)
 spread = {
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
@@ -176,7 +148,7 @@ if realistic:
     ])
 
 st.subheader("Accelerators that fit, every generation × every methodology")
-cells, across, down = _fit_cells(budget)
+cells, across, down = cache.fit_cells(budget)
 encoding = {
     "x": vega.nominal("Accelerator", title=None, sort=across,
                       axis={"labelAngle": -30, "labelLimit": 200, "orient": "top", "labelOverlap": False}),
