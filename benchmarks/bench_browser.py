@@ -591,6 +591,10 @@ class PageResult:
     one_s: float | None = None
     error: str | None = None
     skipped: Counter = field(default_factory=Counter)
+    value_s: float | None = None  # key press → headline changed (the run may not be over), page
+    twin_value_s: float | None = None  # the same, twin
+    script_s: float | None = None  # the script's rerun alone (AppTest, no browser), page
+    twin_script_s: float | None = None  # the same, twin
 
     @property
     def twin_ratio(self) -> float | None:
@@ -623,6 +627,7 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_browser_")))
         write_twins(folder, chosen if only is None else pages_subset(pages, chosen), captured)
+        scripts = script_times(folder, captured)
         real = stack.enter_context(streamlit_server(APP, ROOT))
         twins = stack.enter_context(streamlit_server(folder / "app.py", folder))
         one = stack.enter_context(streamlit_server(folder / "one_metric.py", folder))
@@ -661,6 +666,8 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
                         which = (k + round_) % 3
                         times[which].append(order[which].change())
                 result.subject_s, result.twin_s, result.one_s = (statistics.median(times[k]) for k in range(3))
+                result.value_s, result.twin_value_s = (statistics.median(t.value_times[1:]) for t in tabs)
+                result.script_s, result.twin_script_s = scripts.get(c.page.name, (None, None))
                 print(f"{result.subject_s * 1e3:.0f} ms, twin {result.twin_s * 1e3:.0f} ms, "
                       f"one-metric {result.one_s * 1e3:.0f} ms", flush=True)
             except Exception as error:  # one page failing must not stop the others
@@ -674,6 +681,44 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
     return results, None
 
 
+def script_times(folder: Path, captured: list[Captured], repeats: int = 15) -> dict[str, tuple[float, float]]:
+    """Page → median seconds of one rerun after a PUE change, the page and its twin, under AppTest (no browser,
+    no server): how much of a page's time is its own Python (library, formatting, tables), not drawing."""
+    from streamlit.testing.v1 import AppTest
+
+    def ready(script: Path, file: str, default: bool, link: dict[str, str]) -> AppTest:
+        app = AppTest.from_file(str(script), default_timeout=60)
+        app.query_params.update(link)
+        app.run()
+        if not default:
+            app.switch_page(file)
+            app.run()
+        return app
+
+    out = {}
+    sys.path.insert(0, str(folder))  # the twins import _twin_data, as `streamlit run` lets them
+    try:
+        with chdir(ROOT):
+            for c in captured:
+                if c.apptest_error or c.headline is None:
+                    continue
+                link = page_links().get(c.page.name, {})
+                apps = [ready(APP, c.page.file, c.page.default, link),
+                        ready(folder / "app.py", f"twin_{c.page.name}.py", c.page.default, {})]
+                times: dict[int, list[float]] = {0: [], 1: []}
+                for n in range(repeats + 1):
+                    for k in ((0, 1) if n % 2 else (1, 0)):
+                        apps[k].number_input(key=WIDGET_KEY).set_value(VALUES[n % 2])
+                        start = time.perf_counter()
+                        apps[k].run()
+                        if n:  # the first round warms up
+                            times[k].append(time.perf_counter() - start)
+                out[c.page.name] = (statistics.median(times[0]), statistics.median(times[1]))
+    finally:
+        sys.path.remove(str(folder))
+    return out
+
+
 def pages_subset(pages: list[PageInfo], chosen: list[PageInfo]) -> list[PageInfo]:
     """The twin router needs a default page: keep the real default (as a twin) when only some are chosen."""
     if any(p.default for p in chosen):
@@ -683,8 +728,9 @@ def pages_subset(pages: list[PageInfo], chosen: list[PageInfo]) -> list[PageInfo
 
 def markdown_table(results: list[PageResult]) -> str:
     rows = ["| page | headline watched | elements (widgets) | chart/table rows | page (median) | "
-            "no-computation twin | one-metric app | page ÷ twin | page ÷ one-metric | target ≤ 1.2× twin |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+            "no-computation twin | one-metric app | page ÷ twin | page ÷ one-metric | "
+            "script rerun, page / twin (AppTest) | target ≤ 1.2× twin |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         def ms(s):
             return "–" if s is None else f"{s * 1e3:.0f} ms"
@@ -692,7 +738,8 @@ def markdown_table(results: list[PageResult]) -> str:
         one = "–" if r.one_ratio is None else f"{r.one_ratio:.1f}×"
         verdict = (f"error: {r.error}" if r.error else "pass" if r.twin_ratio <= LIMIT else "FAIL")
         rows.append(f"| {r.page.name} (/{r.page.url_path}) | {r.headline} | {r.elements} ({r.widgets}) | {r.rows} | "
-                    f"{ms(r.subject_s)} | {ms(r.twin_s)} | {ms(r.one_s)} | {twin} | {one} | {verdict} |")
+                    f"{ms(r.subject_s)} | {ms(r.twin_s)} | {ms(r.one_s)} | {twin} | {one} | "
+                    f"{ms(r.script_s)} / {ms(r.twin_script_s)} | {verdict} |")
     return "\n".join(rows)
 
 
@@ -714,6 +761,15 @@ def measure(repeats: int = REPEATS) -> list[Measurement]:
                 f"({seconds_text(r.one_s)}"
                 + (f", page = {r.one_ratio:.1f}× it" if r.one_ratio else "") + "). "
                 f"The page draws {r.elements} elements ({r.widgets} widgets), charts and tables of {r.rows} rows.")
+        link = page_links().get(r.page.name)
+        if link:
+            note += f" Opened with ?{urllib.parse.urlencode(link)} (without it the page has no figure that moves)."
+        if r.value_s is not None and r.script_s is not None:
+            own = r.script_s - r.twin_script_s
+            note += (f" The headline changed after {seconds_text(r.value_s)} (twin {seconds_text(r.twin_value_s)}). "
+                     f"The script's rerun alone (AppTest, no browser) takes {seconds_text(r.script_s)}, its twin's "
+                     f"{seconds_text(r.twin_script_s)}: the page's own Python (library, formatting, tables) is "
+                     f"{own * 1e3:.1f} ms of the {(r.subject_s - r.twin_s) * 1e3:.0f} ms between page and twin here.")
         if r.skipped:
             note += " Not mirrored in the twin: " + ", ".join(f"{n} {k}" for k, n in r.skipped.items()) + "."
         out.append(Measurement(title=f"browser: {r.page.name} page, input change → updated figure",
