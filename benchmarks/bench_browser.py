@@ -54,7 +54,7 @@ CHROMIUM_ARGS = ["--headless", *harness.CHROMIUM_ARGS,
                  "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                  "--disable-backgrounding-occluded-windows"]
 VIEWPORT = harness.VIEWPORT
-REPEATS = 7
+REPEATS = 11
 LIMIT = 1.2
 WIDGET_KEY = "pue"
 VALUES = (1.2, 1.3)
