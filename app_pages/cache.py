@@ -1,10 +1,10 @@
 """Cached library calls of the pages, defined once per server process.
 
-A page file runs again on every rerun, so a ``st.cache_data`` function defined in it is decorated
-again each time, and its first call in each run hashes its source anew: about a millisecond each.
-Defined here, in a module imported once, a cache hit costs only the arguments' hashing and the
-copy of the result. Every function is a pure call of :mod:`estimator` (or formats one for a chart)
-and takes only hashable values.
+A page file runs again on every rerun, so a ``st.cache_data`` function defined in it is made
+again each time: 0.5 to 1.3 ms per function and rerun on the 1 GW explorer (its statements timed one
+by one under AppTest, 2026-12-02). Defined here, in a module imported once, a cache hit costs only
+the arguments' hashing and the copy of the result. Every function is a pure call of
+:mod:`estimator` (or formats one for a chart) and takes only hashable values.
 """
 
 from __future__ import annotations

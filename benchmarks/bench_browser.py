@@ -12,10 +12,17 @@ chart drawn). Two baselines are timed in the same run, alternating with it:
   page's element tree, captured with ``streamlit.testing.v1.AppTest`` at both
   PUE values. It draws the same elements (same kinds, keys, labels, nesting,
   sidebar and page navigation; charts and tables with the very same data and
-  specs, metrics with the same texts) from constants, with no library call:
-  what Streamlit and the browser cost for what the page shows, a floor no page
-  can beat. Limit: each page within 1.2× of its twin.
+  specs, metrics with the same texts; editable tables as data editors; the
+  number inputs the page writes, written; the address bar kept as the page
+  keeps it) from constants, with no library call: what Streamlit and the
+  browser cost for what the page shows, a floor no page can beat. Limit: each
+  page within 1.2× of its twin.
 - a one-widget, one-metric app (ratio reported, no limit).
+
+Each page's script rerun is also timed alone under AppTest (page and twin, no
+browser), to tell its own Python from what the browser spends. The Serving page
+is opened with a throughput and a query's tokens in its address (see
+:func:`page_links`).
 
 ``python benchmarks/bench_browser.py`` prints a markdown table;
 ``benchmarks/run.py`` adds one row per page. Skipped without Chromium.
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import datetime
 import json
 import logging
 import os
@@ -177,7 +185,8 @@ class TwinWriter:
     generated script draws ``D[n][i]``, i being the state nearest the PUE input's current value.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, numbers: tuple[dict, dict] = ({}, {})) -> None:
+        self.numbers = numbers  # keyed number inputs' values after each captured run (the tree holds the last)
         self.lines: list[str] = []
         self.data: list[tuple] = []
         self.counts: Counter = Counter()
@@ -236,8 +245,13 @@ class TwinWriter:
             value = child.value if child.value is None else cast(child.value)
             if key == WIDGET_KEY:  # AppTest reads a widget's value from the shared session state: the last run's
                 value = VALUES[0]
-            add(f"{pad}v[{key!r}] = st.number_input({label!r}, value={value!r}{bounds}{step}{fmt}, "
-                f"key={key!r}{_help(child)})")
+            shown = [n.get(key) for n in self.numbers]
+            if key != WIDGET_KEY and key and shown[0] != shown[1]:  # the page writes it (a default that follows PUE)
+                add(f"{pad}st.session_state[{key!r}] = {self._payload(*shown)}")
+                add(f"{pad}v[{key!r}] = st.number_input({label!r}{bounds}{step}{fmt}, key={key!r}{_help(child)})")
+            else:
+                add(f"{pad}v[{key!r}] = st.number_input({label!r}, value={value!r}{bounds}{step}{fmt}, "
+                    f"key={key!r}{_help(child)})")
         elif kind == "selectbox":
             add(f"{pad}st.selectbox({label!r}, {list(child.options)!r}, index={child.index!r}, key={key!r}"
                 f"{_help(child)})")
@@ -274,10 +288,20 @@ class TwinWriter:
             a, b = _vega(child), _vega(twin)
             self.rows[kind] += _data_rows(a)
             add(f"{pad}_chart({self._payload(a, b)})")
+        elif kind == "dataframe" and p.editing_mode:  # st.data_editor: 1 fixed rows, 2 dynamic
+            a, b = child.value, twin.value
+            self.rows[kind] += _data_rows(a)
+            rows = "dynamic" if p.editing_mode == 2 else "fixed"
+            add(f"{pad}st.data_editor({self._payload(a, b)}, key={key!r}, num_rows={rows!r}, hide_index=True, "
+                "width='stretch')")
         elif kind == "dataframe":
             a, b = child.value, twin.value
             self.rows[kind] += _data_rows(a)
             add(f"{pad}st.dataframe({self._payload(a, b)}, hide_index=True, width='stretch')")
+        elif kind == "date_input" and len(p.default) == 1:
+            day = datetime.date.fromisoformat
+            add(f"{pad}st.date_input({label!r}, value={day(p.default[0])!r}, min_value={day(p.min)!r}, "
+                f"max_value={day(p.max)!r}, format={p.format!r}, key={key!r}{_help(child)})")
         elif kind in ("flex_container", "expander", "expander (stateful)", "vertical"):
             if kind in ("flex_container", "vertical"):
                 fc = p.flex_container
@@ -299,19 +323,28 @@ class TwinWriter:
         self.counts[kind] += 1
 
 
-def twin_page(tree_a, tree_b, page: str) -> tuple[str, list[tuple], Counter, Counter, Counter]:
-    """The twin script of one page (sidebar first, as app.py draws it), its payloads, and what it drew."""
-    writer = TwinWriter()
+def twin_page(tree_a, tree_b, page: str, numbers: tuple[dict, dict] = ({}, {}),
+              addresses: tuple[dict, dict] = ({}, {})) -> tuple[str, list[tuple], Counter, Counter, Counter]:
+    """The twin script of one page (sidebar first, as app.py draws it), its payloads, and what it drew.
+
+    ``addresses``: the query parameters after each captured run. The page keeps the address bar equal to its
+    state (the sidebar writes it last); the twin writes the same, since the browser's update of the address is
+    part of what an input change costs (measured: about 20–30 ms of the fleet page's change).
+    """
+    writer = TwinWriter(numbers)
     roots_a = {_kind(c): c for c in tree_a.children.values()}
     roots_b = {_kind(c): c for c in tree_b.children.values()}
     if "sidebar" in roots_a:
         writer.lines += ["with st.sidebar:", "    pass"]
         writer.emit(roots_a["sidebar"], roots_b.get("sidebar"), 1)
+    if any(addresses):
+        writer.lines += [f"_q = {writer._payload(*addresses)}",
+                         "if st.query_params.to_dict() != _q:", "    st.query_params.from_dict(_q)"]
     if "main" in roots_a:
         writer.emit(roots_a["main"], roots_b.get("main"), 0)
     head = [
         f'"""No-computation twin of app_pages/{page}.py, generated by benchmarks/bench_browser.py."""',
-        "import streamlit as st", "",
+        "import datetime", "", "import streamlit as st", "",
         "from _twin_data import chart as _chart, load", "",
         f"D = load({page!r})",
         f"_x = st.session_state.get({WIDGET_KEY!r}, {VALUES[0]!r}) or 0",
@@ -433,13 +466,18 @@ def capture(pages: list[PageInfo]) -> list[Captured]:
             try:
                 trees = []
                 error = None
+                numbers: list[dict] = []
+                addresses: list[dict] = []
                 for value in VALUES:
                     app.number_input(key=WIDGET_KEY).set_value(value)
                     app.run()
                     if app.exception:
                         error = app.exception[0].message
                     trees.append(app._tree)
-                script, data, counts, skipped, rows = twin_page(trees[0], trees[1], info.name)
+                    numbers.append({w.key: w.value for w in app.number_input if w.key})
+                    addresses.append(dict(app.query_params))
+                script, data, counts, skipped, rows = twin_page(trees[0], trees[1], info.name, tuple(numbers),
+                                                                tuple(addresses))
                 roots = [{_kind(c): c for c in t.children.values()} for t in trees]
                 headline = find_headline(roots[0]["main"], roots[1]["main"])
                 out.append(Captured(info, script, data, counts, skipped, rows, headline, error))
