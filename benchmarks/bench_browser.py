@@ -225,7 +225,7 @@ class TwinWriter:
         if kind == "latex":
             add(f"{pad}st.latex({self._payload(child.value.strip('$').strip(), twin.value.strip('$').strip())})")
         elif kind in ("title", "subheader", "header", "caption", "markdown", "text"):
-            add(f"{pad}st.{kind}({self._payload(child.value, twin.value)})")
+            add(f"{pad}st.{kind}({self._payload(child.value, twin.value)}{_help(child)})")
         elif kind in ("info", "warning", "error", "success"):
             icon = f", icon={p.icon!r}" if p.icon else ""
             add(f"{pad}st.{kind}({self._payload(child.value, twin.value)}{icon})")
