@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+import pyarrow as pa
 import streamlit as st
 
 import estimator
@@ -799,8 +800,9 @@ def share_params(s: Scenario | None = None) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- sidebar
 
-def _draw_field(f: Field) -> None:
-    """One sidebar input from its Field, then its message: an error, "yours" with a reset, or a prefill."""
+def _draw_field(f: Field, provenance: Mapping[str, Origin] | None = None) -> None:
+    """One sidebar input from its Field, then its message: an error, "yours" with a reset, or a prefill.
+    ``provenance``: the sidebar's (:func:`resolution`), asked once for every field."""
     help_ = f.help[:1].upper() + f.help[1:] + "." + (f" E.g. {f.example}." if f.example else "")
     placeholder = "not set: outputs that need it are left out" if f.optional else None
     if f.widget == "text":
@@ -813,7 +815,8 @@ def _draw_field(f: Field) -> None:
                         format=f"%.{f.decimals}f", key=f.name, help=help_, placeholder=placeholder,
                         on_change=_on_field_change, args=(f.name,), **extra)
     bad = invalid_inputs().get(f.name)
-    _, provenance = resolution()
+    if provenance is None:
+        _, provenance = resolution()
     origin = provenance.get(f.name)
     if bad is not None:
         text, message = bad
@@ -865,6 +868,7 @@ def sidebar() -> None:
         known = {g for g, _, _ in GROUPS}  # a field in a group of its own gets an expander of its own
         groups = [*GROUPS, *((g, g.capitalize() or "Other", True) for g in
                              dict.fromkeys(f.group for f in _widget_fields()) if g not in known)]
+        _, provenance = resolution()  # the callbacks have run: the same for every field of this run
         for group, title, expanded in groups:
             members = [f for f in _widget_fields() if f.group == group]
             if not members:
@@ -872,7 +876,7 @@ def sidebar() -> None:
             with st.expander(title, expanded=expanded or any(f.name in invalid_inputs() for f in members),
                              key=f"group_{group or 'other'}"):
                 for f in members:
-                    _draw_field(f)
+                    _draw_field(f, provenance)
         typed = typed_values()
         if typed:
             st.caption("Your values, kept when a preset changes: " + ", ".join(typed))
@@ -1092,14 +1096,27 @@ def equivalents_caption(key: str, average_power_w: float | None = None, energy_w
 
 
 def table(key: str, data: Any, **kwargs: Any) -> None:
-    """A dataframe in a keyed container (the key is how tests and browser tests find it)."""
+    """A dataframe in a keyed container (the key is how tests and browser tests find it).
+
+    A mapping of columns is handed over as one Arrow table, as Streamlit sends it: through pandas it was
+    built twice (a frame, then its Arrow copy), about half of the table's cost in a rerun.
+    """
+    if isinstance(data, Mapping):
+        data = _arrow_table(data)
     with st.container(key=key):
         st.dataframe(data, hide_index=True, width="stretch", **kwargs)
 
 
+def _arrow_table(columns: Mapping[str, Any]) -> Any:
+    try:
+        return pa.table({k: list(v) for k, v in columns.items()})
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of mixed kinds: Streamlit's conversion shows it
+        return columns
+
+
 def narrow(data: Any, first: str = "medium") -> dict[str, Any]:
     """Column widths for a table of short figures: the first (name) column wider, the rest small."""
-    cols = list(data.columns)
+    cols = list(data.columns) if hasattr(data, "columns") else list(data)  # a frame, or a mapping of columns
     return {c: st.column_config.TextColumn(width=first if i == 0 else "small") for i, c in enumerate(cols)}
 
 

@@ -1,10 +1,9 @@
 """The 1 GW explorer: a facility power budget → how many accelerators, how much compute, how many runs."""
 
-import pandas as pd
 import streamlit as st
 
 import estimator
-from app_pages import common, vega
+from app_pages import cache, common, vega
 from estimator import tables, units
 
 st.title("1 GW explorer")
@@ -12,24 +11,6 @@ st.caption("Start from a power budget at the grid connection and ask what it hol
            "generation, their compute, and how many Llama-3-405B-sized training runs that is. A capital "
            "budget, a critical-IT cap and a deadline at once: *Campus & build-out*, *Which limit binds*. "
            + common.ASSUMPTION_NOTE)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _accelerator_table(budget_w, methodology, network_overhead, pue, mfu, hours, run_flop, precision, goodput=None):
-    return tables.accelerator_table(budget_w, methodology, network_overhead=network_overhead, pue=pue,
-                                    mfu=mfu, hours=hours, training_flop=run_flop, precision=precision,
-                                    goodput=goodput)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _methodology_table(budget_w, accelerator, gpu_watts, peak, mfu, hours, run_flop, goodput=None):
-    return tables.methodology_table(budget_w, accelerator, gpu_watts=gpu_watts, peak_flop_per_s=peak,
-                                    mfu=mfu, hours=hours, training_flop=run_flop, goodput=goodput)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _fit_matrix(budget_w):
-    return tables.fit_matrix(budget_w)
 
 
 s = common.require_scenario()
@@ -97,10 +78,10 @@ else:
     ])
 
 st.subheader("Every accelerator generation, side by side")
-table = common.guarded(_accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
+table = common.guarded(cache.accelerator_table, budget, presets["methodology"], s.network_overhead, s.pue,
                        s.mfu, hours, run_flop, presets["precision"], s.goodput)
 short = {k: v.split(" (")[0] for k, v in common.preset_names()["accelerator"].items()}
-acc = pd.DataFrame({
+acc = {
     "Accelerator": [short[k] for k in table["key"]],
     "Power": [common.fmt(v, "W") for v in table["gpu_watts"]],
     "All-in each": [common.fmt(v, "W") for v in table["watts_per_gpu"]],
@@ -109,7 +90,7 @@ acc = pd.DataFrame({
     "Sustained": [common.fmt(v, "FLOP/s") for v in table["sustained_flop_per_s"]],
     f"FLOP in {days:,} days": [common.fmt(v, "FLOP") for v in table["flop_in_period"]],
     "Reference runs": [common.fmt(v, "runs") for v in table["runs"]],
-})
+}
 common.table("table_accelerators", acc, column_config=common.narrow(acc, first="medium"))
 st.caption("Power: one accelerator at full load. All-in each: facility power per accelerator. Fit in budget: "
            "whole accelerators at full load. Each accelerator keeps its own preset power, peak and server "
@@ -136,9 +117,9 @@ st.subheader("The same budget under each methodology")
 st.caption(f"{part.name} with the sidebar's power ({common.fmt(s.gpu_watts, 'W')}) and peak "
            f"({common.fmt(s.peak_flop_per_s, 'FLOP/s')}); each methodology's own server, network, PUE "
            f"and utilization ratios, and its MFU where it publishes one (else the sidebar's {s.mfu:.3g}).")
-mt = common.guarded(_methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
+mt = common.guarded(cache.methodology_table, budget, presets["accelerator"], s.gpu_watts, s.peak_flop_per_s,
                     s.mfu, hours, run_flop, s.goodput)
-spread = pd.DataFrame({
+spread = {
     "Methodology": mt["name"], "Server": [f"{v:.3g}" for v in mt["server_overhead"]],
     "Network": [f"{v:.3g}" for v in mt["network_overhead"]],
     "PUE": [f"{v:.3g}" for v in mt["pue"]],
@@ -147,7 +128,7 @@ spread = pd.DataFrame({
     "All-in each": [common.fmt(v, "W") for v in mt["watts_per_gpu"]],
     "Fit in budget": [common.fmt(v, "count") for v in mt["gpus"]],
     "Runs": [common.fmt(v, "runs") for v in mt["runs"]],
-})
+}
 # The name column sized to the (short) names; the figures share the rest of the width.
 common.table("table_methodologies", spread,
              column_config={"Methodology": st.column_config.TextColumn(width="medium")})
@@ -166,18 +147,11 @@ if realistic:
     ])
 
 st.subheader("Accelerators that fit, every generation × every methodology")
-fm = _fit_matrix(budget)
-names = common.preset_names()
-rows = [(short[a], names["methodology"][m], fm["gpus"][i, j], fm["watts_per_gpu"][i, j])
-        for i, a in enumerate(fm["accelerators"]) for j, m in enumerate(fm["methodologies"])]
-cells = vega.table({"Accelerator": [r[0] for r in rows], "Methodology": [r[1] for r in rows],
-                    "gpus": [float(r[2]) for r in rows], "label": [common.fmt(r[2], "count") for r in rows],
-                    "per": [common.fmt(r[3], "W") for r in rows]})
+cells, across, down = cache.fit_cells(budget)
 encoding = {
-    "x": vega.nominal("Accelerator", title=None, sort=[short[a] for a in fm["accelerators"]],
+    "x": vega.nominal("Accelerator", title=None, sort=across,
                       axis={"labelAngle": -30, "labelLimit": 200, "orient": "top", "labelOverlap": False}),
-    "y": vega.nominal("Methodology", title=None, sort=[names["methodology"][m] for m in fm["methodologies"]],
-                      axis={"labelLimit": 360}),
+    "y": vega.nominal("Methodology", title=None, sort=down, axis={"labelLimit": 360}),
 }
 common.chart("chart_matrix", vega.chart(
     {"cells": cells}, data={"name": "cells"}, height=320, encoding=encoding,

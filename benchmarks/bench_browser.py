@@ -12,10 +12,17 @@ chart drawn). Two baselines are timed in the same run, alternating with it:
   page's element tree, captured with ``streamlit.testing.v1.AppTest`` at both
   PUE values. It draws the same elements (same kinds, keys, labels, nesting,
   sidebar and page navigation; charts and tables with the very same data and
-  specs, metrics with the same texts) from constants, with no library call:
-  what Streamlit and the browser cost for what the page shows, a floor no page
-  can beat. Limit: each page within 1.2× of its twin.
+  specs, metrics with the same texts; editable tables as data editors; the
+  number inputs the page writes, written; the address bar kept as the page
+  keeps it) from constants, with no library call: what Streamlit and the
+  browser cost for what the page shows, a floor no page can beat. Limit: each
+  page within 1.2× of its twin.
 - a one-widget, one-metric app (ratio reported, no limit).
+
+Each page's script rerun is also timed alone under AppTest (page and twin, no
+browser), to tell its own Python from what the browser spends. The Serving page
+is opened with a throughput and a query's tokens in its address (see
+:func:`page_links`).
 
 ``python benchmarks/bench_browser.py`` prints a markdown table;
 ``benchmarks/run.py`` adds one row per page. Skipped without Chromium.
@@ -25,18 +32,16 @@ from __future__ import annotations
 
 import argparse
 import ast
+import datetime
 import json
 import logging
 import os
 import pickle
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections import Counter
 from contextlib import ExitStack, chdir, contextmanager
 from dataclasses import dataclass, field
@@ -44,25 +49,43 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [p for p in (str(HERE), str(ROOT)) if p not in sys.path]
+# tests/e2e/harness.py: the server and the "run over, all drawn" test, shared with the browser tests.
+sys.path[:0] = [p for p in (str(HERE), str(ROOT), str(ROOT / "tests" / "e2e")) if p not in sys.path]
 
+import harness  # noqa: E402
 from timing import Measurement, seconds_text  # noqa: E402
 
 APP = ROOT / "app.py"
-CHROMIUM = os.environ.get("ESTIMATOR_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+CHROMIUM = harness.CHROMIUM
+CHROMIUM_ARGS = ["--headless", *harness.CHROMIUM_ARGS,
                  # Several tabs are open at once: keep the one not in front running at full speed.
                  "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                  "--disable-backgrounding-occluded-windows"]
-VIEWPORT = {"width": 1400, "height": 1000}
-REPEATS = 7
+VIEWPORT = harness.VIEWPORT
+REPEATS = 11
 LIMIT = 1.2
 WIDGET_KEY = "pue"
 VALUES = (1.2, 1.3)
-STARTUP_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_MS = 60_000
 CHANGE_TIMEOUT_MS = 30_000
+
+
+
+def page_links() -> dict[str, dict[str, str]]:
+    """Page → the address a user would open it with, where the defaults leave its figures unset.
+
+    The Serving page shows energy per query only once a throughput and the tokens of a query are
+    given (no throughput is made up): it is opened with the chat query preset's output tokens and the
+    first example of the throughput field, as the dashboard's own link spells them.
+    """
+    import estimator
+    from estimator import fields, links
+
+    throughput = fields.FIELDS["tokens_per_s_per_gpu"].example.split(",")[0].strip()
+    chat = estimator.queries()["chat"].assumptions()
+    return {"serving": links.write({}, {"tokens_per_s_per_gpu": float(throughput),
+                                        "tokens_per_query": chat["tokens_per_query"]})}
+
 
 ONE_METRIC_APP = '''import streamlit as st
 
@@ -162,7 +185,8 @@ class TwinWriter:
     generated script draws ``D[n][i]``, i being the state nearest the PUE input's current value.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, numbers: tuple[dict, dict] = ({}, {})) -> None:
+        self.numbers = numbers  # keyed number inputs' values after each captured run (the tree holds the last)
         self.lines: list[str] = []
         self.data: list[tuple] = []
         self.counts: Counter = Counter()
@@ -201,7 +225,7 @@ class TwinWriter:
         if kind == "latex":
             add(f"{pad}st.latex({self._payload(child.value.strip('$').strip(), twin.value.strip('$').strip())})")
         elif kind in ("title", "subheader", "header", "caption", "markdown", "text"):
-            add(f"{pad}st.{kind}({self._payload(child.value, twin.value)})")
+            add(f"{pad}st.{kind}({self._payload(child.value, twin.value)}{_help(child)})")
         elif kind in ("info", "warning", "error", "success"):
             icon = f", icon={p.icon!r}" if p.icon else ""
             add(f"{pad}st.{kind}({self._payload(child.value, twin.value)}{icon})")
@@ -221,8 +245,13 @@ class TwinWriter:
             value = child.value if child.value is None else cast(child.value)
             if key == WIDGET_KEY:  # AppTest reads a widget's value from the shared session state: the last run's
                 value = VALUES[0]
-            add(f"{pad}v[{key!r}] = st.number_input({label!r}, value={value!r}{bounds}{step}{fmt}, "
-                f"key={key!r}{_help(child)})")
+            shown = [n.get(key) for n in self.numbers]
+            if key != WIDGET_KEY and key and shown[0] != shown[1]:  # the page writes it (a default that follows PUE)
+                add(f"{pad}st.session_state[{key!r}] = {self._payload(*shown)}")
+                add(f"{pad}v[{key!r}] = st.number_input({label!r}{bounds}{step}{fmt}, key={key!r}{_help(child)})")
+            else:
+                add(f"{pad}v[{key!r}] = st.number_input({label!r}, value={value!r}{bounds}{step}{fmt}, "
+                    f"key={key!r}{_help(child)})")
         elif kind == "selectbox":
             add(f"{pad}st.selectbox({label!r}, {list(child.options)!r}, index={child.index!r}, key={key!r}"
                 f"{_help(child)})")
@@ -259,10 +288,20 @@ class TwinWriter:
             a, b = _vega(child), _vega(twin)
             self.rows[kind] += _data_rows(a)
             add(f"{pad}_chart({self._payload(a, b)})")
+        elif kind == "dataframe" and p.editing_mode:  # st.data_editor: 1 fixed rows, 2 dynamic
+            a, b = child.value, twin.value
+            self.rows[kind] += _data_rows(a)
+            rows = "dynamic" if p.editing_mode == 2 else "fixed"
+            add(f"{pad}st.data_editor({self._payload(a, b)}, key={key!r}, num_rows={rows!r}, hide_index=True, "
+                "width='stretch')")
         elif kind == "dataframe":
             a, b = child.value, twin.value
             self.rows[kind] += _data_rows(a)
             add(f"{pad}st.dataframe({self._payload(a, b)}, hide_index=True, width='stretch')")
+        elif kind == "date_input" and len(p.default) == 1:
+            day = datetime.date.fromisoformat
+            add(f"{pad}st.date_input({label!r}, value={day(p.default[0])!r}, min_value={day(p.min)!r}, "
+                f"max_value={day(p.max)!r}, format={p.format!r}, key={key!r}{_help(child)})")
         elif kind in ("flex_container", "expander", "expander (stateful)", "vertical"):
             if kind in ("flex_container", "vertical"):
                 fc = p.flex_container
@@ -284,19 +323,28 @@ class TwinWriter:
         self.counts[kind] += 1
 
 
-def twin_page(tree_a, tree_b, page: str) -> tuple[str, list[tuple], Counter, Counter, Counter]:
-    """The twin script of one page (sidebar first, as app.py draws it), its payloads, and what it drew."""
-    writer = TwinWriter()
+def twin_page(tree_a, tree_b, page: str, numbers: tuple[dict, dict] = ({}, {}),
+              addresses: tuple[dict, dict] = ({}, {})) -> tuple[str, list[tuple], Counter, Counter, Counter]:
+    """The twin script of one page (sidebar first, as app.py draws it), its payloads, and what it drew.
+
+    ``addresses``: the query parameters after each captured run. The page keeps the address bar equal to its
+    state (the sidebar writes it last); the twin writes the same, since the browser's update of the address is
+    part of what an input change costs (measured: about 20–30 ms of the fleet page's change).
+    """
+    writer = TwinWriter(numbers)
     roots_a = {_kind(c): c for c in tree_a.children.values()}
     roots_b = {_kind(c): c for c in tree_b.children.values()}
     if "sidebar" in roots_a:
         writer.lines += ["with st.sidebar:", "    pass"]
         writer.emit(roots_a["sidebar"], roots_b.get("sidebar"), 1)
+    if any(addresses):
+        writer.lines += [f"_q = {writer._payload(*addresses)}",
+                         "if st.query_params.to_dict() != _q:", "    st.query_params.from_dict(_q)"]
     if "main" in roots_a:
         writer.emit(roots_a["main"], roots_b.get("main"), 0)
     head = [
         f'"""No-computation twin of app_pages/{page}.py, generated by benchmarks/bench_browser.py."""',
-        "import streamlit as st", "",
+        "import datetime", "", "import streamlit as st", "",
         "from _twin_data import chart as _chart, load", "",
         f"D = load({page!r})",
         f"_x = st.session_state.get({WIDGET_KEY!r}, {VALUES[0]!r}) or 0",
@@ -410,6 +458,7 @@ def capture(pages: list[PageInfo]) -> list[Captured]:
         for info in pages:
             logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
             app = AppTest.from_file(str(APP), default_timeout=60)
+            app.query_params.update(page_links().get(info.name, {}))
             app.run()
             if not info.default:
                 app.switch_page(info.file)
@@ -417,13 +466,18 @@ def capture(pages: list[PageInfo]) -> list[Captured]:
             try:
                 trees = []
                 error = None
+                numbers: list[dict] = []
+                addresses: list[dict] = []
                 for value in VALUES:
                     app.number_input(key=WIDGET_KEY).set_value(value)
                     app.run()
                     if app.exception:
                         error = app.exception[0].message
                     trees.append(app._tree)
-                script, data, counts, skipped, rows = twin_page(trees[0], trees[1], info.name)
+                    numbers.append({w.key: w.value for w in app.number_input if w.key})
+                    addresses.append(dict(app.query_params))
+                script, data, counts, skipped, rows = twin_page(trees[0], trees[1], info.name, tuple(numbers),
+                                                                tuple(addresses))
                 roots = [{_kind(c): c for c in t.children.values()} for t in trees]
                 headline = find_headline(roots[0]["main"], roots[1]["main"])
                 out.append(Captured(info, script, data, counts, skipped, rows, headline, error))
@@ -437,6 +491,9 @@ def capture(pages: list[PageInfo]) -> list[Captured]:
 def write_twins(folder: Path, pages: list[PageInfo], captured: list[Captured]) -> None:
     (folder / "app.py").write_text(twin_router(pages), encoding="utf-8")
     (folder / "_twin_data.py").write_text(TWIN_DATA_MODULE, encoding="utf-8")
+    for page in pages:  # a page the router needs but not measured (the default, with --pages): a title only
+        (folder / f"twin_{page.name}.py").write_text(f"import streamlit as st\nst.title({page.title!r})\n",
+                                                    encoding="utf-8")
     for c in captured:
         (folder / f"twin_{c.page.name}.py").write_text(c.script, encoding="utf-8")
         (folder / f"{c.page.name}.pkl").write_bytes(pickle.dumps(c.data))
@@ -445,70 +502,20 @@ def write_twins(folder: Path, pages: list[PageInfo], captured: list[Captured]) -
 
 # --------------------------------------------------------------------------- servers
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def streamlit_server(script: Path, cwd: Path):
-    """Base URL of ``streamlit run script`` on a free loopback port; the server is always stopped."""
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "PYTHONUNBUFFERED": "1",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--client.showErrorDetails", "full"]
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
-        server = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not _healthy(f"{base}/_stcore/health"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"Streamlit server for {script.name} did not start: {log.read()[-2000:]}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    """Base URL of ``streamlit run script`` on a free loopback port, the project importable; always stopped."""
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    with harness.streamlit_server(script, cwd, env={"PYTHONPATH": path}) as base:
+        yield base
 
 
 # --------------------------------------------------------------------------- the browser side
 
-#: True once the script run is over and everything it sent is drawn (as tests/e2e/test_browser.py).
-READY_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.dataset.testConnectionState !== 'CONNECTED'
-      || app.dataset.testScriptState !== 'notRunning') return false;
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
-  if (!document.querySelector('[data-testid="stMain"] [data-testid="stMetric"], '
-                              + '[data-testid="stMain"] [data-testid="stHeading"]')) return false;
-  for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
-    if (!c.querySelector('svg .marks, canvas.marks, svg.marks')) return false;
-  }
-  for (const d of document.querySelectorAll('[data-testid="stDataFrame"]')) {
-    if (!d.querySelector('canvas')) return false;
-  }
-  return true;
-}"""
+#: True once the script run is over and everything it sent is drawn (as the browser tests wait); the
+#: one-metric app has no heading, so a metric also counts as the page being there.
+READY_JS = harness.ready_js('[data-testid="stMain"] [data-testid="stMetric"], '
+                            '[data-testid="stMain"] [data-testid="stHeading"]')
 
 #: Text of the headline: a metric's value, a chart's drawing (SVG markup or canvas pixels), a code block.
 SIGNATURE_JS = """(h) => {
@@ -536,6 +543,7 @@ ARM_JS = """([h, timeoutMs]) => {
   const ready = READY;
   const signature = SIGNATURE;
   const before = signature(h);
+  window.__benchDone = null;
   window.__benchResult = new Promise((resolve) => {
     let t0 = null, tValue = null, done = false, observer = null, poll = null, timer = null;
     const onKey = (e) => { if (e.key === 'Enter' && t0 === null) t0 = performance.now(); };
@@ -545,6 +553,7 @@ ARM_JS = """([h, timeoutMs]) => {
       if (observer) observer.disconnect();
       clearInterval(poll); clearTimeout(timer);
       window.removeEventListener('keydown', onKey, true);
+      window.__benchDone = result;
       resolve(result);
     };
     const check = () => {
@@ -591,7 +600,11 @@ class Tab:
         if state != "ok":
             raise RuntimeError(f"{self.url}: headline ({self.headline.describe()}) not found")
         box.press("Enter", timeout=CHANGE_TIMEOUT_MS)
-        result = self.page.evaluate("window.__benchResult")
+        # Read the result when it is there rather than awaiting the promise: on a page whose address changes
+        # with the input (the Uncertainty page), Chromium may collect the awaited promise. The time is taken
+        # in the page either way.
+        result = self.page.wait_for_function("() => window.__benchDone", timeout=CHANGE_TIMEOUT_MS + 5_000,
+                                             polling=20).json_value()
         if "error" in result:
             raise RuntimeError(f"{self.url}: {self.headline.describe()} did not change within "
                                f"{CHANGE_TIMEOUT_MS / 1e3:.0f} s after {self.key}={new:g} ({result})")
@@ -616,6 +629,10 @@ class PageResult:
     one_s: float | None = None
     error: str | None = None
     skipped: Counter = field(default_factory=Counter)
+    value_s: float | None = None  # key press → headline changed (the run may not be over), page
+    twin_value_s: float | None = None  # the same, twin
+    script_s: float | None = None  # the script's rerun alone (AppTest, no browser), page
+    twin_script_s: float | None = None  # the same, twin
 
     @property
     def twin_ratio(self) -> float | None:
@@ -648,6 +665,7 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_browser_")))
         write_twins(folder, chosen if only is None else pages_subset(pages, chosen), captured)
+        scripts = script_times(folder, captured)
         real = stack.enter_context(streamlit_server(APP, ROOT))
         twins = stack.enter_context(streamlit_server(folder / "app.py", folder))
         one = stack.enter_context(streamlit_server(folder / "one_metric.py", folder))
@@ -673,7 +691,8 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
                 continue
             tabs: list[Tab] = []
             try:
-                path = "/" + c.page.url_path
+                link = page_links().get(c.page.name)
+                path = "/" + c.page.url_path + ("?" + urllib.parse.urlencode(link) if link else "")
                 tabs = [Tab(context, real + path, WIDGET_KEY, c.headline),
                         Tab(context, twins + path, WIDGET_KEY, c.headline)]
                 for tab in tabs:
@@ -685,6 +704,8 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
                         which = (k + round_) % 3
                         times[which].append(order[which].change())
                 result.subject_s, result.twin_s, result.one_s = (statistics.median(times[k]) for k in range(3))
+                result.value_s, result.twin_value_s = (statistics.median(t.value_times[1:]) for t in tabs)
+                result.script_s, result.twin_script_s = scripts.get(c.page.name, (None, None))
                 print(f"{result.subject_s * 1e3:.0f} ms, twin {result.twin_s * 1e3:.0f} ms, "
                       f"one-metric {result.one_s * 1e3:.0f} ms", flush=True)
             except Exception as error:  # one page failing must not stop the others
@@ -698,6 +719,44 @@ def run(repeats: int = REPEATS, only: list[str] | None = None) -> tuple[list[Pag
     return results, None
 
 
+def script_times(folder: Path, captured: list[Captured], repeats: int = 15) -> dict[str, tuple[float, float]]:
+    """Page → median seconds of one rerun after a PUE change, the page and its twin, under AppTest (no browser,
+    no server): how much of a page's time is its own Python (library, formatting, tables), not drawing."""
+    from streamlit.testing.v1 import AppTest
+
+    def ready(script: Path, file: str, default: bool, link: dict[str, str]) -> AppTest:
+        app = AppTest.from_file(str(script), default_timeout=60)
+        app.query_params.update(link)
+        app.run()
+        if not default:
+            app.switch_page(file)
+            app.run()
+        return app
+
+    out = {}
+    sys.path.insert(0, str(folder))  # the twins import _twin_data, as `streamlit run` lets them
+    try:
+        with chdir(ROOT):
+            for c in captured:
+                if c.apptest_error or c.headline is None:
+                    continue
+                link = page_links().get(c.page.name, {})
+                apps = [ready(APP, c.page.file, c.page.default, link),
+                        ready(folder / "app.py", f"twin_{c.page.name}.py", c.page.default, {})]
+                times: dict[int, list[float]] = {0: [], 1: []}
+                for n in range(repeats + 1):
+                    for k in ((0, 1) if n % 2 else (1, 0)):
+                        apps[k].number_input(key=WIDGET_KEY).set_value(VALUES[n % 2])
+                        start = time.perf_counter()
+                        apps[k].run()
+                        if n:  # the first round warms up
+                            times[k].append(time.perf_counter() - start)
+                out[c.page.name] = (statistics.median(times[0]), statistics.median(times[1]))
+    finally:
+        sys.path.remove(str(folder))
+    return out
+
+
 def pages_subset(pages: list[PageInfo], chosen: list[PageInfo]) -> list[PageInfo]:
     """The twin router needs a default page: keep the real default (as a twin) when only some are chosen."""
     if any(p.default for p in chosen):
@@ -707,8 +766,9 @@ def pages_subset(pages: list[PageInfo], chosen: list[PageInfo]) -> list[PageInfo
 
 def markdown_table(results: list[PageResult]) -> str:
     rows = ["| page | headline watched | elements (widgets) | chart/table rows | page (median) | "
-            "no-computation twin | one-metric app | page ÷ twin | page ÷ one-metric | target ≤ 1.2× twin |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+            "no-computation twin | one-metric app | page ÷ twin | page ÷ one-metric | "
+            "script rerun, page / twin (AppTest) | target ≤ 1.2× twin |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         def ms(s):
             return "–" if s is None else f"{s * 1e3:.0f} ms"
@@ -716,7 +776,8 @@ def markdown_table(results: list[PageResult]) -> str:
         one = "–" if r.one_ratio is None else f"{r.one_ratio:.1f}×"
         verdict = (f"error: {r.error}" if r.error else "pass" if r.twin_ratio <= LIMIT else "FAIL")
         rows.append(f"| {r.page.name} (/{r.page.url_path}) | {r.headline} | {r.elements} ({r.widgets}) | {r.rows} | "
-                    f"{ms(r.subject_s)} | {ms(r.twin_s)} | {ms(r.one_s)} | {twin} | {one} | {verdict} |")
+                    f"{ms(r.subject_s)} | {ms(r.twin_s)} | {ms(r.one_s)} | {twin} | {one} | "
+                    f"{ms(r.script_s)} / {ms(r.twin_script_s)} | {verdict} |")
     return "\n".join(rows)
 
 
@@ -738,6 +799,15 @@ def measure(repeats: int = REPEATS) -> list[Measurement]:
                 f"({seconds_text(r.one_s)}"
                 + (f", page = {r.one_ratio:.1f}× it" if r.one_ratio else "") + "). "
                 f"The page draws {r.elements} elements ({r.widgets} widgets), charts and tables of {r.rows} rows.")
+        link = page_links().get(r.page.name)
+        if link:
+            note += f" Opened with ?{urllib.parse.urlencode(link)} (without it the page has no figure that moves)."
+        if r.value_s is not None and r.script_s is not None:
+            own = r.script_s - r.twin_script_s
+            note += (f" The headline changed after {seconds_text(r.value_s)} (twin {seconds_text(r.twin_value_s)}). "
+                     f"The script's rerun alone (AppTest, no browser) takes {seconds_text(r.script_s)}, its twin's "
+                     f"{seconds_text(r.twin_script_s)}: the page's own Python (library, formatting, tables) is "
+                     f"{own * 1e3:.1f} ms of the {(r.subject_s - r.twin_s) * 1e3:.0f} ms between page and twin here.")
         if r.skipped:
             note += " Not mirrored in the twin: " + ", ".join(f"{n} {k}" for k, n in r.skipped.items()) + "."
         out.append(Measurement(title=f"browser: {r.page.name} page, input change → updated figure",

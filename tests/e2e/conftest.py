@@ -8,26 +8,15 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import harness  # tests/e2e/harness.py, shared with benchmarks/bench_browser.py
 import pytest
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-STARTUP_TIMEOUT_S = 60.0
-#: Viewport of every test page (and of the screenshots in docs/img).
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = harness.VIEWPORT
 
 # A loaded CI machine can take seconds to rerun a script and draw it: wait up to 30 s, never sleep.
 expect.set_options(timeout=30_000)
@@ -49,7 +38,7 @@ def _in_ci() -> bool:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Path of the Chromium binary; skips the browser tests without it, fails in CI."""
-    path = os.environ.get("ESTIMATOR_CHROMIUM") or CHROMIUM
+    path = harness.CHROMIUM
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         message = (f"Chromium not found at {path} (install Debian's `chromium` package, or set "
                    "ESTIMATOR_CHROMIUM to the binary)")
@@ -62,7 +51,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict, chromium_path: str) -> dict:
     """pytest-playwright's launch options, pointed at Debian's Chromium (no downloaded browser)."""
-    return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": harness.CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
@@ -77,49 +66,11 @@ def base_url(app_url: str) -> str:
     return app_url
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_url(chromium_path: str) -> Iterator[str]:
     """Base URL ("http://127.0.0.1:<port>") of a dashboard server started for this session."""
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--client.showErrorDetails", "full"]
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
-        server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not _healthy(f"{base}/_stcore/health"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    why = (f"exited with code {server.returncode}" if server.returncode is not None
-                           else f"did not answer /_stcore/health within {STARTUP_TIMEOUT_S:.0f} s")
-                    pytest.fail(f"Streamlit server {why}: {' '.join(cmd)}\n--- server log ---\n{log.read()}",
-                                pytrace=False)
-                time.sleep(0.2)
+    try:
+        with harness.streamlit_server("app.py", ROOT) as base:
             yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    except harness.ServerError as error:
+        pytest.fail(str(error), pytrace=False)

@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import harness  # tests/e2e/harness.py
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -38,23 +39,8 @@ CHART = '[data-testid="stVegaLiteChart"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
 WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
 
-#: True once the script run is over and everything it sent is drawn: connected, not running, no
-#: loading skeleton (Streamlit lazy-loads element code), every Vega chart has its marks.
-_READY_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.dataset.testConnectionState !== 'CONNECTED'
-      || app.dataset.testScriptState !== 'notRunning') return false;
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
-  if (!document.querySelector('[data-testid="stMain"] [data-testid="stHeading"]')) return false;
-  for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
-    if (!c.querySelector('svg .marks, canvas.marks, svg.marks')) return false;
-  }
-  for (const d of document.querySelectorAll('[data-testid="stDataFrame"]')) {
-    if (!d.checkVisibility()) continue;  // in a closed expander: drawn only when opened
-    if (!d.querySelector('canvas')) return false;
-  }
-  return true;
-}"""
+#: True once the script run is over and everything it sent is drawn (tests/e2e/harness.py).
+_READY_JS = harness.ready_js()
 
 
 #: Height of the page's content: the taller of the main pane and the sidebar, plus their offsets.
