@@ -32,16 +32,30 @@ def _shown(name: str, value: float) -> str:
     return common.fmt(value, fields.FIELDS[name].unit_text)
 
 
-def _frame(rows: list[tuple[str, str, int, str | datetime.date]]) -> pd.DataFrame:
+BLOCK_COLUMNS = ("Block", "Accelerator", "Accelerators", "Online")  # required; Methodology and Site are optional
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    """The editor's table of (name, accelerator, count, online[, methodology, site]) rows."""
+    def own(i: int) -> list[str | None]:
+        return [r[i] if len(r) > i else None for r in rows]
+
     return pd.DataFrame({"Block": [r[0] for r in rows], "Accelerator": [r[1] for r in rows],
                          "Accelerators": [r[2] for r in rows],
                          "Online": [r[3] if isinstance(r[3], datetime.date) else datetime.date.fromisoformat(r[3])
-                                    for r in rows]})
+                                    for r in rows],
+                         "Methodology": own(4), "Site": own(5)})
+
+
+def _own(rows: pd.DataFrame, column: str) -> list[str | None]:
+    """A block's own preset key, or None where the cell is empty (the sidebar's applies)."""
+    return [v if isinstance(v, str) and v else None for v in rows[column]]
 
 
 def _blocks_text(rows: pd.DataFrame) -> str:
     return links.write_blocks([str(n) for n in rows["Block"]], list(rows["Accelerator"]),
-                              [int(v) for v in rows["Accelerators"]], list(rows["Online"]))
+                              [int(v) for v in rows["Accelerators"]], list(rows["Online"]),
+                              _own(rows, "Methodology"), _own(rows, "Site"))
 
 
 def _on_start_change() -> None:
@@ -98,6 +112,12 @@ edited = st.data_editor(
                                                       step=1, required=True, format="localized"),
         "Online": st.column_config.DateColumn("Online", required=True, format="YYYY-MM-DD",
                                               help="The day the block starts drawing power"),
+        "Methodology": st.column_config.SelectboxColumn(
+            "Methodology (optional)", options=list(names["methodology"]), format_func=names["methodology"].get,
+            help="The block's own methodology; empty: the sidebar's"),
+        "Site": st.column_config.SelectboxColumn(
+            "Site (optional)", options=[k for k in names["site"] if k != common.NO_SITE],
+            format_func=names["site"].get, help="The block's own site (PUE, grid, water); empty: the sidebar's"),
     })
 if start_key in estimator.campus_presets():
     ready = estimator.campus_presets()[start_key]
@@ -109,19 +129,21 @@ else:
                   "1.82 for every system and PUE 1.10, which the sidebar's methodology may not."
                   if start_key == "colossus" else ""))
 
-rows = edited.dropna(how="any")
+rows = edited.dropna(how="any", subset=list(BLOCK_COLUMNS))
 if len(rows) < len(edited):
     left_out = len(edited) - len(rows)
-    st.info(f"{left_out} row{'s' if left_out > 1 else ''} with an empty cell {'are' if left_out > 1 else 'is'} left "
-            "out until every cell is filled.", icon=":material/info:")
+    st.info(f"{left_out} row{'s' if left_out > 1 else ''} without a name, accelerator, count or online date "
+            f"{'are' if left_out > 1 else 'is'} left out until {'they are' if left_out > 1 else 'it is'} filled.",
+            icon=":material/info:")
 shown_text = "" if rows.empty else _blocks_text(rows)
 state["campus_blocks_text"] = "" if shown_text == _blocks_text(_frame(STARTS[start_key][1])) else shown_text
 if rows.empty:
     st.info("Add at least one block with a name, an accelerator, a count and an online date.",
             icon=":material/info:")
     common.stop()
-# Each block resolves its own presets (its accelerator, the sidebar's methodology and site); the values typed in
-# the sidebar and the dashboard's prefills apply to every block, except what the block's accelerator sets.
+# Each block resolves its own presets (its accelerator; its own methodology and site, else the sidebar's); the
+# values typed in the sidebar and the dashboard's prefills apply to every block, except what the block's
+# accelerator sets.
 owned = {"gpus", *common.accelerator(presets["accelerator"]).assumptions()}
 values, provenance = common.resolution()
 shared = {k: v for k, v in values.items()
@@ -130,7 +152,8 @@ method = None if presets["methodology"] == "nameplate" else presets["methodology
 site = None if presets["site"] == common.NO_SITE else presets["site"]
 c = common.guarded(campus.from_presets, rows["Accelerator"].tolist(), rows["Accelerators"].tolist(),
                    names=[str(n) for n in rows["Block"]], online=list(rows["Online"]),
-                   methodology=method, site=site, date=presets["date"] or None, **shared)
+                   methodology=[m or method for m in _own(rows, "Methodology")],
+                   site=[p or site for p in _own(rows, "Site")], date=presets["date"] or None, **shared)
 r = estimator.estimate(c)
 t = common.guarded(estimator.timeline, c, first, last, freq)  # the library names reversed dates
 
@@ -177,6 +200,8 @@ st.subheader("Blocks")
 table = campus.block_table(c)
 common.table("campus_block_table", {
     "Block": table["name"], "Online": table["online"], "Retires": [d or "—" for d in table["retire"]],
+    "Methodology": [sc.presets.get("methodology") or "—" for sc in c.scenarios],
+    "Site": [sc.presets.get("site") or "—" for sc in c.scenarios],
     "Accelerators": [common.fmt(v, "count") for v in table["gpus"]],
     "Accelerator power": [common.fmt(v, "W") for v in table["gpu_watts"]],
     "IT power": [common.fmt(v, "W") for v in table["it_power_w"]],

@@ -224,7 +224,8 @@ class Campus:
 
 def from_presets(accelerators: Sequence[str], gpus: Sequence[ArrayLike], names: Sequence[str] | None = None,
                  online: Sequence[Any] | None = None, retire: Sequence[Any] | None = None,
-                 methodology: str | None = None, site: str | None = None, precision: str = "bf16",
+                 methodology: str | Sequence[str | None] | None = None,
+                 site: str | Sequence[str | None] | None = None, precision: str = "bf16",
                  date: str | None = None, **shared: Any) -> Campus:
     """A campus of accelerator presets: one block per accelerator and count, sharing everything else.
 
@@ -236,7 +237,10 @@ def from_presets(accelerators: Sequence[str], gpus: Sequence[ArrayLike], names: 
         Accelerators in each block [count].
     names, online, retire : sequence, optional
         As :class:`Campus`.
-    methodology, site, precision, date : optional
+    methodology, site : str or sequence of str or None, optional
+        As :meth:`Scenario.from_accelerator`: one for every block, or one
+        per block (None where a block takes the default).
+    precision, date : optional
         As :meth:`Scenario.from_accelerator`, for every block.
     **shared
         Scenario fields given to every block (prices, lives, hours, ...),
@@ -252,13 +256,19 @@ def from_presets(accelerators: Sequence[str], gpus: Sequence[ArrayLike], names: 
     ...                  hours=8760)
     >>> [s.gpu_watts for s in c.scenarios]
     [700.0, 1200.0]
+    >>> c = from_presets(["h100-sxm", "h100-sxm"], [1000, 1000], site=[None, "google-fleet"])
+    >>> [s.pue for s in c.scenarios]
+    [1.2, 1.09]
     """
     keys, counts = list(accelerators), list(gpus)
     if len(keys) != len(counts):
         raise ValueError(f"accelerators and gpus must have one entry per block (got {len(keys)} and {len(counts)})")
-    scenarios = [Scenario.from_accelerator(key, gpus=count, methodology=methodology, site=site,
+    one = (lambda v: v is None or isinstance(v, str))  # noqa: E731  (one key for every block)
+    methods = [methodology] * len(keys) if one(methodology) else _per_block("methodology", methodology, len(keys))
+    places = [site] * len(keys) if one(site) else _per_block("site", site, len(keys))
+    scenarios = [Scenario.from_accelerator(key, gpus=count, methodology=m or None, site=p or None,
                                            precision=precision, date=date, **shared)
-                 for key, count in zip(keys, counts, strict=True)]
+                 for key, count, m, p in zip(keys, counts, methods, places, strict=True)]
     return Campus(scenarios, names=names, online=online, retire=retire)
 
 

@@ -106,7 +106,13 @@ def _closest(name: str, valid: list[str]) -> str | None:
 
 
 def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
+    """``text`` cut to ``limit`` characters, keeping a closing "did you mean" hint (lists of valid names are long)."""
+    if len(text) <= limit:
+        return text
+    hint = text[text.rfind("; did you mean"):] if "; did you mean" in text else ""
+    if hint and len(hint) < limit // 2:
+        return text[:limit - len(hint)] + "…" + hint
+    return text[:limit] + "…"
 
 
 def _read_preset(name: str, text: str) -> str:
@@ -295,8 +301,10 @@ MAX_LINK_BLOCKS = 200
 
 
 def write_blocks(names: Sequence[str], accelerators: Sequence[str], gpus: Sequence[float],
-                 online: Sequence[datetime.date | str]) -> str:
-    """A campus's blocks as one link value: ``name,accelerator,count,online`` per block, joined by ``;``.
+                 online: Sequence[datetime.date | str], methodologies: Sequence[str | None] | None = None,
+                 sites: Sequence[str | None] | None = None) -> str:
+    """A campus's blocks as one link value: ``name,accelerator,count,online[,methodology[,site]]`` per block,
+    joined by ``;``.
 
     Parameters
     ----------
@@ -306,6 +314,9 @@ def write_blocks(names: Sequence[str], accelerators: Sequence[str], gpus: Sequen
         Accelerators in each block [count].
     online : sequence of date or str
         Each block's online date (ISO ``YYYY-MM-DD``).
+    methodologies, sites : sequence of str or None, optional
+        Each block's own methodology and site preset keys; None (or "") where the block takes the page's.
+        Written only where some block has one.
 
     Returns
     -------
@@ -317,9 +328,16 @@ def write_blocks(names: Sequence[str], accelerators: Sequence[str], gpus: Sequen
     >>> write_blocks(["Hall 1", "Hall 2; east"], ["h100-sxm", "gb200"], [100_000, 50_000],
     ...              ["2025-01-01", "2025-10-01"])
     'Hall 1,h100-sxm,100000,2025-01-01;Hall 2%3B east,gb200,50000,2025-10-01'
+    >>> write_blocks(["A", "B"], ["h100-sxm", "gb200"], [1000, 500], ["2025-01-01", "2026-01-01"],
+    ...              sites=[None, "google-fleet"])
+    'A,h100-sxm,1000,2025-01-01,,;B,gb200,500,2026-01-01,,google-fleet'
     """
-    return ";".join(f"{urllib.parse.quote(str(n), safe=' ')},{a},{_number_text(g)},{_iso(o)}"
-                    for n, a, g, o in zip(names, accelerators, gpus, online, strict=True))
+    count = len(names)
+    own = [[m or "" for m in (methodologies or [None] * count)], [x or "" for x in (sites or [None] * count)]]
+    extra = 2 if any(own[1]) else 1 if any(own[0]) else 0
+    return ";".join(",".join([urllib.parse.quote(str(n), safe=" "), str(a), _number_text(g), _iso(o),
+                              *(column[i] for column in own[:extra])])
+                    for i, (n, a, g, o) in enumerate(zip(names, accelerators, gpus, online, strict=True)))
 
 
 def _iso(value: datetime.date | str) -> str:
@@ -328,7 +346,8 @@ def _iso(value: datetime.date | str) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
 
 
-def read_blocks(text: str, param: str = "campus.blocks") -> list[tuple[str, str, int, datetime.date]]:
+def read_blocks(text: str, param: str = "campus.blocks") -> list[tuple[str, str, int, datetime.date,
+                                                                     str | None, str | None]]:
     """Blocks from :func:`write_blocks`'s text; ValueError names the parameter, the block and the rule.
 
     Parameters
@@ -340,13 +359,16 @@ def read_blocks(text: str, param: str = "campus.blocks") -> list[tuple[str, str,
 
     Returns
     -------
-    list of (str, str, int, datetime.date)
-        Each block's name, accelerator key (normalized), count [count] and online date.
+    list of (str, str, int, datetime.date, str or None, str or None)
+        Each block's name, accelerator key (normalized), count [count], online date, and its own
+        methodology and site keys (None where the block takes the page's).
 
     Examples
     --------
     >>> read_blocks("Hall 1,H100 SXM,100k,2025-01-01")
-    [('Hall 1', 'h100-sxm', 100000, datetime.date(2025, 1, 1))]
+    [('Hall 1', 'h100-sxm', 100000, datetime.date(2025, 1, 1), None, None)]
+    >>> read_blocks("Hall 1,h100-sxm,1000,2025-01-01,epoch-ai-clusters")[0][4]
+    'epoch-ai-clusters'
     >>> read_blocks("Hall 1,h100-sxm,24.576,2025-01-01")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -357,11 +379,12 @@ def read_blocks(text: str, param: str = "campus.blocks") -> list[tuple[str, str,
         raise ValueError(f"{param} must hold at least one block name,accelerator,count,online (got {text!r:.60})")
     if len(parts) > MAX_LINK_BLOCKS:
         raise ValueError(f"{param} must hold at most {MAX_LINK_BLOCKS} blocks (got {len(parts)})")
-    out: list[tuple[str, str, int, datetime.date]] = []
+    out: list[tuple[str, str, int, datetime.date, str | None, str | None]] = []
     for i, part in enumerate(parts, start=1):
         cells = part.split(",")
-        if len(cells) != 4:
-            raise ValueError(f"{param}: block {i} must be name,accelerator,count,online (got {part.strip()!r:.80})")
+        if not 4 <= len(cells) <= 6:
+            raise ValueError(f"{param}: block {i} must be name,accelerator,count,online[,methodology[,site]] "
+                             f"(got {part.strip()!r:.80})")
         name = urllib.parse.unquote(cells[0]).strip()
         if not name:
             raise ValueError(f"{param}: block {i} must have a name (got {part.strip()!r:.80})")
@@ -380,7 +403,13 @@ def read_blocks(text: str, param: str = "campus.blocks") -> list[tuple[str, str,
         except ValueError:
             raise ValueError(f"{param}: block {i}'s online date must be YYYY-MM-DD (got {cells[3].strip()!r:.40})") \
                 from None
+        own = [c.strip() or None for c in (*cells[4:], "", "")[:2]]
+        try:
+            method = None if own[0] is None else catalog.methodology(own[0]).key
+            place = None if own[1] is None else catalog.site(own[1]).key
+        except ValueError as exc:
+            raise ValueError(f"{param}: block {i}: {exc}") from None
         if name in (n for n, *_ in out):
             raise ValueError(f"{param}: block {i}'s name {name!r} is taken by another block (names must be unique)")
-        out.append((name, key, int(count), online))
+        out.append((name, key, int(count), online, method, place))
     return out

@@ -985,6 +985,24 @@ def test_campus_blocks_travel_in_the_link_and_give_the_library_campus():
     assert list(_table(at, "campus_block_table")["Block"]) == [r[0] for r in common_starts()["colossus"][1]]
 
 
+def test_campus_blocks_with_their_own_methodology_and_site():
+    # One hall at Google's fleet PUE, one on Epoch AI's GPU-clusters methodology: the page builds what the
+    # library builds, keeps it in the link and shows each block's presets.
+    text = links.write_blocks(["A", "B"], ["h100-sxm", "gb200"], [50_000, 20_000], ["2025-03-01", "2026-01-01"],
+                              [None, "epoch-ai-clusters"], ["google-fleet", None])
+    at = _run("campus", {"campus.blocks": text})
+    assert not at.warning
+    expected = estimator.estimate(estimator.campus.from_presets(
+        ["h100-sxm", "gb200"], [50_000, 20_000], names=["A", "B"], online=["2025-03-01", "2026-01-01"],
+        methodology=[None, "epoch-ai-clusters"], site=["google-fleet", None]))
+    assert _metrics(at, "kpis_campus")[fields.label("facility_power_w")] == units.format_value(
+        expected.facility_power_w, "W")
+    blocks = _table(at, "campus_block_table")
+    assert list(blocks["Methodology"]) == ["nameplate", "epoch-ai-clusters"]
+    assert list(blocks["Site"]) == ["google-fleet", "—"]
+    assert _params(at)["campus.blocks"] == text
+
+
 def common_starts():
     from app_pages import common
 
@@ -998,6 +1016,8 @@ def common_starts():
     ("Hall 1,h100-sxm,1000", "block 1 must be name,accelerator,count,online"),
     ("A,h100-sxm,1,2025-01-01;A,b200,1,2025-01-01", "name 'A' is taken"),
     ("Hall 1,h100-sxm,1e12,2025-01-01", "block 1: gpus must be <="),
+    ("Hall 1,h100-sxm,1,2025-01-01,epoch-aii", "block 1: unknown methodology 'epoch-aii'.*did you mean 'epoch-ai'"),
+    ("Hall 1,h100-sxm,1,2025-01-01,,google-flet", "block 1: unknown site 'google-flet'.*did you mean 'google-fleet'"),
 ])
 def test_bad_campus_blocks_in_a_link_are_dropped_with_the_rule(value, match):
     at = _run("campus", {"campus.blocks": value})

@@ -434,7 +434,7 @@ def test_page_says_which_rows_are_left_out(page):
     page.session_state[common.campus_editor_key(page.session_state)] = edits
     page.run()
     assert not page.exception
-    assert any("1 row with an empty cell is left out" in i.value for i in page.info)
+    assert any("1 row without a name, accelerator, count or online date is left out" in i.value for i in page.info)
     assert _metrics(page, "kpis_campus")[fields.label("gpus")] == "400,000"  # the three halls only
 
 
