@@ -254,7 +254,8 @@ common.kpi_row("kpis_campus_timeline", [
 st.subheader("Which limit binds: power, money or time")
 st.caption("The largest fleet of the sidebar's accelerator each cap allows, and the smallest of them (the limit "
            "that binds); with a deadline, the compute that fleet delivers in it, and with a compute target the "
-           "days it needs. With no cap, the sidebar's fleet is the limit. Money caps need the sidebar's cost per "
+           "days it needs; with a serving throughput in the sidebar, the queries it serves a day. With no cap, the "
+           "sidebar's fleet is the limit. Money caps need the sidebar's cost per "
            "accelerator and facility cost per watt. Leave a box empty to drop that limit.")
 l1, l2, l3, l4, l5 = st.columns(5)
 cap_texts = {
@@ -286,6 +287,8 @@ lim = common.guarded(
     training_flop=caps["training_flop"], peak_flop_per_s=s.peak_flop_per_s, mfu=s.mfu)
 shown_value = [common.fmt(v, fields.FIELDS[f].unit_text) for v, f in zip(lim["value"], lim["field"], strict=True)]
 dash = lambda v, unit: "—" if v is None else common.fmt(v, unit)  # noqa: E731
+# What each fleet serves, where the sidebar has a serving throughput: the chain's queries a day of that fleet.
+served = estimator.estimate(s.replace(gpus=list(lim["gpus"]))).queries_per_day
 common.table("campus_limits_table", {
     "Limit": [label + (" (binds)" if name == lim["binding"] else " (fleet needed)" if name == "deadline" else "")
               for label, name in zip(lim["label"], lim["limit"], strict=True)],
@@ -295,6 +298,7 @@ common.table("campus_limits_table", {
     "Capital cost": [dash(v, "currency") for v in lim["capex"]],
     "Compute in the deadline": [dash(v, "FLOP") for v in lim["flop_in_deadline"]],
     "Days for the target": [dash(v, "count") for v in lim["days_for_target"]],
+    "Queries a day": ["—"] * len(lim["gpus"]) if served is None else [common.fmt(v, "count") for v in served],
 })
 cap_rows = [i for i, name in enumerate(lim["limit"]) if name != "deadline"]
 common.chart("chart_campus_limits", vega.chart(

@@ -1003,6 +1003,16 @@ def test_campus_blocks_with_their_own_methodology_and_site():
     assert _params(at)["campus.blocks"] == text
 
 
+def test_campus_limits_say_what_each_fleet_serves():
+    at = _run("campus", {"tokens_per_s_per_gpu": "3000", "tokens_per_query": "500"})
+    table = _table(at, "campus_limits_table")
+    s = Scenario.from_accelerator("h100-sxm", gpus=1, tokens_per_s_per_gpu=3000, tokens_per_query=500)
+    lim = estimator.binding_limit(s.gpu_watts, s.server_overhead, s.network_overhead, s.pue, power_budget_w=1e9)
+    served = estimator.estimate(s.replace(gpus=lim["fleet_gpus"])).queries_per_day
+    assert table["Queries a day"][0] == units.format_value(served, "count")
+    assert list(_table(_run("campus"), "campus_limits_table")["Queries a day"]) == ["—"]  # no throughput
+
+
 def common_starts():
     from app_pages import common
 
