@@ -555,6 +555,8 @@ def campus_editor_key(state: Mapping[str, Any]) -> str:
     table (its edits belonged to the old one)."""
     return f"campus_blocks_{state['_campus_editor'] if '_campus_editor' in state else 0}"
 
+
+#: The largest ready training run (its power and year start the Campus page's trend).
 LARGEST_RUN = trend.largest_ready_run()
 
 #: Every page's inputs, as the link carries them (``<page>.<name>``), with their widget keys and defaults.
