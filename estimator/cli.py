@@ -1310,12 +1310,9 @@ def _swing(args: argparse.Namespace) -> Report:
                 "an assumption" if source.startswith("Assumption") else source.split(";")[0].split(":")[0])))
         else:
             asked.append(Item(name, 1.0, "ratio", "", "default: the whole fleet"))
-    share = 1.0 if chosen["job_share"] is None else chosen["job_share"]
-    r = estimate(s)
-    swing = power.load_swing(
-        s.gpus, s.gpu_watts, defaults["idle_fraction"].value if chosen["idle_fraction"] is None
-        else chosen["idle_fraction"], share, r.facility_power_w, server_overhead=s.server_overhead, pue=s.pue,
-        **{k: v for k, v in chosen.items() if k not in ("idle_fraction", "job_share")})
+    used = {i.key: i.value for i in asked}
+    swing = power.load_swing(s.gpus, s.gpu_watts, used.pop("idle_fraction"), used.pop("job_share"),
+                             estimate(s).facility_power_w, server_overhead=s.server_overhead, pue=s.pue, **used)
     return Report([Record(title="swing", assumptions=[*asked, *_assumptions(s, given)],
                           results=_results(swing, _SWING_RESULTS),
                           heading="Results (a perfectly synchronized job; stragglers and power smoothing make "
