@@ -136,7 +136,9 @@ if len(rows) < len(edited):
             f"{'are' if left_out > 1 else 'is'} left out until {'they are' if left_out > 1 else 'it is'} filled.",
             icon=":material/info:")
 shown_text = "" if rows.empty else _blocks_text(rows)
-state["campus_blocks_text"] = "" if shown_text == _blocks_text(_frame(STARTS[start_key][1])) else shown_text
+start_rows = STARTS[start_key][1]
+start_text = links.write_blocks(*(list(column) for column in zip(*start_rows, strict=True)))
+state["campus_blocks_text"] = "" if shown_text == start_text else shown_text
 if rows.empty:
     st.info("Add at least one block with a name, an accelerator, a count and an online date.",
             icon=":material/info:")
@@ -288,7 +290,8 @@ lim = common.guarded(
 shown_value = [common.fmt(v, fields.FIELDS[f].unit_text) for v, f in zip(lim["value"], lim["field"], strict=True)]
 dash = lambda v, unit: "—" if v is None else common.fmt(v, unit)  # noqa: E731
 # What each fleet serves, where the sidebar has a serving throughput: the chain's queries a day of that fleet.
-served = estimator.estimate(s.replace(gpus=list(lim["gpus"]))).queries_per_day
+served = (None if s.tokens_per_s_per_gpu is None or s.tokens_per_query is None else
+          estimator.estimate(s.replace(gpus=list(lim["gpus"]))).queries_per_day)
 common.table("campus_limits_table", {
     "Limit": [label + (" (binds)" if name == lim["binding"] else " (fleet needed)" if name == "deadline" else "")
               for label, name in zip(lim["label"], lim["limit"], strict=True)],

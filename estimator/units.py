@@ -1002,7 +1002,14 @@ def to_unit(value: ArrayLike, unit: str, from_unit: str | None = None) -> float 
     return float(result) if result.ndim == 0 else result
 
 
+_FLOATS = (float, np.float64)
+
+
 def _finite(value, function: str) -> float:
+    if type(value) in _FLOATS:  # the common case, without the abstract-class checks below
+        if not math.isfinite(value):
+            raise ValueError(f"{function} expects a finite number (got {value!r})")
+        return float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
         raise TypeError(f"{function} expects a real number (got {type(value).__name__})")
     if isinstance(value, np.ndarray):
@@ -1074,6 +1081,9 @@ _VOLUME_LADDER = [
     (1, "L"), (10**3, "m³"), (10**6, "thousand m³"), (10**9, "million m³"), (10**12, "billion m³"),
 ]  # fmt: skip
 _MONEY_LADDER = [(1, ""), (10**3, "k"), (10**6, "M"), (10**9, "B"), (10**12, "T")]
+#: format_value's units shown on a ladder of prefixes.
+_LADDERS = {"W": _POWER_LADDER, "Wh": _ENERGY_LADDER, "J": _JOULE_LADDER, "FLOP/s": _FLOP_RATE_LADDER,
+            "kg": _MASS_LADDER, "kg CO2e": _MASS_LADDER, "L": _VOLUME_LADDER}  # fmt: skip
 
 
 def format_power(watts: float) -> str:
@@ -1541,7 +1551,8 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
     """
     if not isinstance(unit, str):
         raise TypeError(f"format_value: unit must be a str such as 'W' (got {type(unit).__name__})")
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= 17:
+    if not (type(digits) is int and 1 <= digits <= 17) and (
+            isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= 17):
         raise ValueError(f"format_value: digits must be a whole number from 1 to 17 (got {digits!r})")
     if value is None:
         return _MISSING
@@ -1551,10 +1562,8 @@ def format_value(value: float | None, unit: str, digits: int = 3) -> str:
         return _MISSING  # NaN or infinite
     unit = _UNIT_ALIASES.get(unit, unit)
     digits = int(digits)
-    ladders = {"W": _POWER_LADDER, "Wh": _ENERGY_LADDER, "J": _JOULE_LADDER, "FLOP/s": _FLOP_RATE_LADDER,
-               "kg": _MASS_LADDER, "kg CO2e": _MASS_LADDER, "L": _VOLUME_LADDER}  # fmt: skip
-    if unit in ladders:
-        sign, mantissa, label = _format_ladder(number, ladders[unit], "format_value", digits)
+    if unit in _LADDERS:
+        sign, mantissa, label = _format_ladder(number, _LADDERS[unit], "format_value", digits)
         return f"{sign}{mantissa} {label}" + (" CO2e" if unit == "kg CO2e" else "")
     if unit == "FLOP":
         return "0 FLOP" if number == 0 else f"{_scientific(_round_sig(number, digits), digits)} FLOP"
